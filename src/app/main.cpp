@@ -1,2 +1,4 @@
 // placeholder until the driver lands
-int main() { return 0; }
+int main() {
+  return 0;
+}

@@ -46,6 +46,9 @@ Session::~Session() {
   session_alive = false;
 }
 
-void Session::abort(int status) noexcept { MPI_Abort(MPI_COMM_WORLD, status); std::_Exit(status); }
+void Session::abort(int status) noexcept {
+  MPI_Abort(MPI_COMM_WORLD, status);
+  std::_Exit(status);
+}
 
 } // namespace inflanet

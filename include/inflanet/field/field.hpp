@@ -1,0 +1,90 @@
+#pragma once
+/// \file
+/// \brief A scalar field on the distributed lattice: owns its FFTW buffer and knows which space it is in.
+
+#include <complex>
+#include <cstddef>
+#include <span>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xview.hpp>
+
+#include "inflanet/decomposition/decomposition.hpp"
+
+namespace inflanet {
+
+/// \brief Which representation a Field currently holds.
+enum class Space { real, fourier };
+
+/// \brief One real scalar field on this rank's slab, stored in FFTW's padded in-place r2c layout.
+///
+/// Real space: phi[x - x_start][y][z] at offset (x * N + y) * 2(N/2+1) + z (z < N; the two trailing
+/// doubles of each row are padding). Fourier space (transposed, see Decomposition):
+/// f~[ky - ky_start][kx][kz] at complex offset (ky * N + kx) * (N/2+1) + kz, unnormalised,
+/// f~_n = sum_x f(x) e^{-i k.x}. The storage is fftw_malloc'ed (SIMD-aligned) and freed by the
+/// destructor; fields can be moved, not copied (copy explicitly with copy_from).
+class Field {
+  // Declared first: the views below deduce their type from it.
+  template <class T>
+  [[nodiscard]] auto adapt_padded(T* ptr) const {
+    const auto& d = *decomposition_;
+    std::array<std::size_t, 3> shape{static_cast<std::size_t>(d.local_nx()), static_cast<std::size_t>(d.n()),
+                                     static_cast<std::size_t>(d.nz_padded())};
+    return xt::adapt(ptr, padded_real_size(), xt::no_ownership(), shape);
+  }
+
+public:
+  explicit Field(const Decomposition& decomposition);
+  ~Field();
+  Field(Field&& other) noexcept;
+  Field& operator=(Field&& other) noexcept;
+  Field(const Field&) = delete;
+  Field& operator=(const Field&) = delete;
+
+  [[nodiscard]] const Decomposition& decomposition() const noexcept { return *decomposition_; }
+  [[nodiscard]] Space space() const noexcept { return space_; }
+  /// \brief Declares the representation now held (the FFT layer and writers of raw data call this).
+  void set_space(Space space) noexcept { space_ = space; }
+
+  [[nodiscard]] double* real_data() noexcept { return data_; }
+  [[nodiscard]] const double* real_data() const noexcept { return data_; }
+  [[nodiscard]] std::complex<double>* fourier_data() noexcept {
+    return reinterpret_cast<std::complex<double>*>(data_);
+  }
+  [[nodiscard]] const std::complex<double>* fourier_data() const noexcept {
+    return reinterpret_cast<const std::complex<double>*>(data_);
+  }
+  /// \brief Doubles in the padded real-space slab (local_nx * N * 2(N/2+1)).
+  [[nodiscard]] std::size_t padded_real_size() const noexcept;
+  /// \brief Complex numbers in the transposed Fourier slab (local_nky * N * (N/2+1)).
+  [[nodiscard]] std::size_t fourier_size() const noexcept;
+
+  /// \brief xtensor view of the real-space slab, shape (local_nx, N, N): padding hidden.
+  [[nodiscard]] auto real_view() {
+    return xt::view(adapt_padded(data_), xt::all(), xt::all(), xt::range(0, decomposition_->n()));
+  }
+  [[nodiscard]] auto real_view() const {
+    return xt::view(adapt_padded(static_cast<const double*>(data_)), xt::all(), xt::all(),
+                    xt::range(0, decomposition_->n()));
+  }
+  /// \brief xtensor view of the transposed Fourier slab, shape (local_nky, N, N/2+1), axes (ky, kx, kz).
+  [[nodiscard]] auto fourier_view() {
+    const auto& d = *decomposition_;
+    std::array<std::size_t, 3> shape{static_cast<std::size_t>(d.local_nky()), static_cast<std::size_t>(d.n()),
+                                     static_cast<std::size_t>(d.nz_complex())};
+    return xt::adapt(fourier_data(), fourier_size(), xt::no_ownership(), shape);
+  }
+
+  /// \brief Sets every real-space site (padding zeroed) and marks the field real.
+  void fill(double value);
+  /// \brief Copies data and representation from a field on the same decomposition.
+  void copy_from(const Field& other);
+
+private:
+  const Decomposition* decomposition_;
+  double* data_ = nullptr;
+  std::size_t allocated_doubles_ = 0;
+  Space space_ = Space::real;
+};
+
+} // namespace inflanet

@@ -1,0 +1,70 @@
+#include "inflanet/spectra/power_spectrum.hpp"
+
+#include <cmath>
+
+namespace inflanet {
+
+PowerSpectrum::PowerSpectrum(const SpectralOperators& operators, double width) : operators_(&operators) {
+  const auto& d = operators.decomposition();
+  const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex();
+  const double n_max = std::sqrt(3.0) * static_cast<double>(n / 2);
+  const auto nbins = static_cast<std::size_t>(std::floor(n_max / width + 0.5)) + 1;
+  k_.assign(nbins, 0.0);
+  counts_.assign(nbins, 0.0);
+  bin_of_local_.resize(static_cast<std::size_t>(nky * n * nz));
+  for (std::ptrdiff_t j = 0; j < nky; ++j) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      for (std::ptrdiff_t l = 0; l < nz; ++l) {
+        const double norm_n = std::sqrt(static_cast<double>(operators.n_squared(j, i, l)));
+        const auto b = static_cast<std::size_t>(std::floor(norm_n / width + 0.5));
+        bin_of_local_[(j * n + i) * nz + l] = static_cast<int>(b);
+        const double w = operators.hermitian_weight(l);
+        counts_[b] += w;
+        k_[b] += w * norm_n;
+      }
+    }
+  }
+  d.sum_in_place(counts_);
+  d.sum_in_place(k_);
+  const double dk = d.box().dk();
+  for (std::size_t b = 0; b < nbins; ++b) {
+    k_[b] = counts_[b] > 0 ? dk * k_[b] / counts_[b] : dk * width * static_cast<double>(b);
+  }
+}
+
+const char* PowerSpectrum::normalisation() {
+  return "P(k_n) = L^3 <|f~_n|^2> / N^6 with f~_n = sum_x f(x) exp(-i k.x); "
+         "<df^2>_box = (1/L^3) sum_{n != 0} P(k_n); Delta^2 = k^3 P / (2 pi^2); "
+         "bins are shells of |n| (k = mean comoving |k| of the shell's modes, counts = modes per shell)";
+}
+
+std::vector<double> PowerSpectrum::compute(const Field& fourier) const {
+  const auto& d = operators_->decomposition();
+  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
+  const auto total = static_cast<std::ptrdiff_t>(bin_of_local_.size());
+  std::vector<double> power(counts_.size(), 0.0);
+  const std::complex<double>* f = fourier.fourier_data();
+  for (std::ptrdiff_t idx = 0; idx < total; ++idx) {
+    const std::ptrdiff_t l = idx % nz;
+    power[bin_of_local_[idx]] += operators_->hermitian_weight(l) * std::norm(f[idx]);
+  }
+  (void)n;
+  d.sum_in_place(power);
+  const double n6 = d.box().sites() * d.box().sites();
+  const double norm = d.box().volume() / n6;
+  for (std::size_t b = 0; b < power.size(); ++b) {
+    power[b] = counts_[b] > 0 ? norm * power[b] / counts_[b] : 0.0;
+  }
+  return power;
+}
+
+std::vector<double> PowerSpectrum::compute(const Field& field, Field& scratch, FftPlan& plan) const {
+  if (field.space() == Space::fourier) {
+    return compute(field);
+  }
+  scratch.copy_from(field);
+  plan.to_fourier(scratch);
+  return compute(scratch);
+}
+
+} // namespace inflanet

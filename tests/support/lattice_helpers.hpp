@@ -1,0 +1,56 @@
+#pragma once
+// Helpers shared by the lattice tests: fill a field from a function of global site indices, and compare
+// a distributed field with the same field computed on a single-rank decomposition.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "inflanet/field/field.hpp"
+
+namespace inflanet::testing {
+
+/// Fills the real-space slab with f(x, y, z) of global integer site indices.
+template <class F>
+void fill_sites(Field& field, F&& f) {
+  const auto& d = field.decomposition();
+  auto view = field.real_view();
+  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
+    for (std::ptrdiff_t y = 0; y < d.n(); ++y) {
+      for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
+        view(x, y, z) = f(d.x_start() + x, y, z);
+      }
+    }
+  }
+  field.set_space(Space::real);
+}
+
+/// Largest |field - f(x,y,z)| over the global lattice (collective).
+template <class F>
+double max_deviation(const Field& field, F&& f) {
+  const auto& d = field.decomposition();
+  auto view = field.real_view();
+  double worst = 0.0;
+  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
+    for (std::ptrdiff_t y = 0; y < d.n(); ++y) {
+      for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
+        worst = std::max(worst, std::abs(view(x, y, z) - f(d.x_start() + x, y, z)));
+      }
+    }
+  }
+  return d.max(worst);
+}
+
+/// Deterministic pseudo-random value of a site (a hash), independent of the decomposition.
+inline double site_noise(std::ptrdiff_t x, std::ptrdiff_t y, std::ptrdiff_t z, unsigned salt = 0) {
+  unsigned long long h = 1469598103934665603ULL ^ salt;
+  for (auto v : {x, y, z}) {
+    h ^= static_cast<unsigned long long>(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return static_cast<double>(h >> 11) * 0x1.0p-53 - 0.5;
+}
+
+} // namespace inflanet::testing
