@@ -1,0 +1,189 @@
+"""Readers for inflanet's output files and the analytic de Sitter expectations they are compared with.
+
+Run directory layout (files written by rank 0 of the C++ code, see include/inflanet/io/):
+
+    RUN_DIR/timeseries.h5   one 1-D dataset per column (step int64, time, a, phi_var, rho, ...)
+    RUN_DIR/spectra.h5      k[nk], counts[nk], step/time/a[nt], <name>[nt, nk] (P_phi, P_phidot, ...)
+    RUN_DIR/resolved.toml   the fully resolved deck (also stored as each file's `deck` attribute)
+
+Spectrum normalisation (stored in spectra.h5 as the `normalisation` attribute, physics.md §1):
+    P(k_n) = L^3 <|f~_n|^2> / N^6 with f~_n = sum_x f(x) exp(-i k.x),
+    <df^2>_box = (1/L^3) sum_{n != 0} P(k_n),   Delta^2 = k^3 P / (2 pi^2),
+    k = mean |k| of the modes in the shell (comoving).
+
+No simulation logic lives here; this module only reads files and evaluates closed forms.
+Run with Debian's /usr/bin/python3, which sees python3-h5py and python3-numpy.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+TIMESERIES_NAME = "timeseries.h5"
+SPECTRA_NAME = "spectra.h5"
+DECK_NAME = "resolved.toml"
+
+
+def _decode(value):
+    """HDF5 attributes as plain Python values: fixed-length strings arrive as numpy bytes."""
+    if isinstance(value, (bytes, np.bytes_)):
+        return value.decode("ascii")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return value.item()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _attrs(h5obj) -> dict:
+    return {name: _decode(value) for name, value in h5obj.attrs.items()}
+
+
+def _resolve(path_or_dir, file_name: str) -> Path:
+    """`path_or_dir` itself if it is a file, else `path_or_dir/file_name`; FileNotFoundError if absent."""
+    path = Path(path_or_dir)
+    if path.is_dir():
+        path = path / file_name
+    if not path.is_file():
+        raise FileNotFoundError(f"no inflanet output file at '{path}'")
+    return path
+
+
+def load_timeseries(path_or_dir) -> dict:
+    """Reads timeseries.h5 (or the given file): {column: 1-D numpy array, ..., 'attrs': {...}}.
+
+    Columns keep the file's order (root attribute `columns` when present). `step` is int64, the
+    rest float64. 'attrs' holds the root attributes as str/float/int (deck, code_version,
+    git_commit, created, ...).
+    """
+    path = _resolve(path_or_dir, TIMESERIES_NAME)
+    with h5py.File(path, "r") as f:
+        attrs = _attrs(f)
+        order = attrs.get("columns", "").split(",") if attrs.get("columns") else list(f.keys())
+        data = {name: f[name][()] for name in order if name in f}
+        data.update({name: f[name][()] for name in f.keys() if name not in data})
+    data["attrs"] = attrs
+    return data
+
+
+def load_spectra(path_or_dir) -> dict:
+    """Reads spectra.h5 (or the given file).
+
+    Returns {'k': [nk], 'counts': [nk], 'step': [nt] int64, 'time': [nt], 'a': [nt],
+    'spectra': {name: [nt, nk]}, 'attrs': {normalisation, L, N, deck, ...}}.
+    k is comoving, in units of 1/length of L.
+    """
+    path = _resolve(path_or_dir, SPECTRA_NAME)
+    fixed = ("k", "counts", "step", "time", "a")
+    with h5py.File(path, "r") as f:
+        attrs = _attrs(f)
+        names = attrs["spectra"].split(",") if attrs.get("spectra") else [n for n in f if n not in fixed]
+        out = {name: f[name][()] for name in fixed}
+        out["spectra"] = {name: f[name][()] for name in names}
+    out["attrs"] = attrs
+    return out
+
+
+def read_deck(path) -> dict:
+    """The run's deck as a dict (tomllib).
+
+    `path` may be a .toml file, an .h5 file with a `deck` attribute, or a run directory (then
+    resolved.toml is preferred, else the `deck` attribute of timeseries.h5 or spectra.h5).
+    """
+    path = Path(path)
+    candidates = [path]
+    if path.is_dir():
+        candidates = [path / DECK_NAME, path / TIMESERIES_NAME, path / SPECTRA_NAME]
+    for candidate in candidates:
+        if not candidate.is_file():
+            continue
+        if candidate.suffix == ".toml":
+            with open(candidate, "rb") as f:
+                return tomllib.load(f)
+        with h5py.File(candidate, "r") as f:
+            if "deck" in f.attrs:
+                return tomllib.loads(_decode(f.attrs["deck"]))
+    raise FileNotFoundError(f"no deck found at '{path}' (looked for {', '.join(map(str, candidates))})")
+
+
+def _first(table: dict, *keys, default=None):
+    for key in keys:
+        if isinstance(table, dict) and key in table:
+            return table[key]
+    return default
+
+
+def massless_desitter_parameters(deck: dict):
+    """(H, a0) if the deck describes a massless field in exact de Sitter, else None.
+
+    Accepted deck shape (key spellings tolerated in brackets):
+        [background] kind ("type") = "de_sitter" ("desitter", "de-sitter"), H ("hubble"), a0 (default 1)
+        [potential]  kind ("type") = "quadratic", m ("mass") = 0 (or m2 / m_squared = 0)
+    """
+    background = _first(deck, "background", "cosmology", default={}) or {}
+    potential = _first(deck, "potential", "model", default={}) or {}
+    kind = str(_first(background, "kind", "type", "name", default="")).lower().replace("-", "_")
+    if kind not in ("de_sitter", "desitter"):
+        return None
+    pot_kind = str(_first(potential, "kind", "type", "name", default="")).lower()
+    if pot_kind not in ("quadratic", "free", "massless"):
+        return None
+    mass = _first(potential, "m", "mass", "m2", "m_squared", default=0.0 if pot_kind == "massless" else None)
+    if mass is None or float(mass) != 0.0:
+        return None
+    hubble = _first(background, "H", "hubble", "h")
+    if hubble is None:
+        return None
+    return float(hubble), float(_first(background, "a0", "a_initial", default=1.0))
+
+
+def delta2(k, P):
+    """Dimensionless power Delta^2(k) = k^3 P(k) / (2 pi^2) (broadcasts)."""
+    k = np.asarray(k, dtype=float)
+    return k**3 * np.asarray(P, dtype=float) / (2 * np.pi**2)
+
+
+def massless_desitter_delta2(k, a, H):
+    """Bunch-Davies Delta^2 of a massless field in de Sitter: (H/2pi)^2 (1 + (k/(aH))^2).
+
+    k comoving; broadcasts over k and a (e.g. k[None, :], a[:, None]).
+    """
+    k = np.asarray(k, dtype=float)
+    a = np.asarray(a, dtype=float)
+    return (H / (2 * np.pi)) ** 2 * (1 + (k / (a * H)) ** 2)
+
+
+def lattice_mode_norms(N: int) -> np.ndarray:
+    """|n| for every lattice mode n in [-N/2, N/2)^3 except n = 0 (flat array, N^3 - 1 entries)."""
+    n = np.arange(-(N // 2), N - N // 2)
+    n2 = n[:, None, None] ** 2 + n[None, :, None] ** 2 + n[None, None, :] ** 2
+    n2 = n2.ravel()
+    return np.sqrt(n2[n2 > 0].astype(float))
+
+
+def expected_box_variance_massless(N: int, L: float, a, H: float):
+    """Expected <dphi^2>_box of a massless field in de Sitter on an N^3 lattice of side L (physics.md §2).
+
+        <dphi^2>(a) = sum_{n != 0} H^2 (1 + k_n^2 tau^2) / (2 k_n^3 L^3),  k_n = 2 pi |n| / L,  tau = -1/(aH),
+
+    n over [-N/2, N/2)^3 (Nyquist modes included). Vectorised: `a` may be a scalar or an array
+    (returns the same shape). Sums over distinct |n|^2 with multiplicities to stay cheap for large N.
+    """
+    norms2, multiplicity = np.unique(np.round(lattice_mode_norms(N) ** 2).astype(np.int64), return_counts=True)
+    k = 2 * np.pi * np.sqrt(norms2.astype(float)) / L
+    a = np.asarray(a, dtype=float)
+    tau2 = 1.0 / (a * H) ** 2
+    ir = np.sum(multiplicity / (2 * k**3))  # frozen super-horizon part, a-independent
+    uv = np.sum(multiplicity / (2 * k))  # vacuum part, redshifts as tau^2
+    return H**2 * (ir + uv * tau2) / L**3
+
+
+def default_test_data_dir():
+    """INFLANET_TEST_DATA_DIR, or None when unset (used by the tests)."""
+    value = os.environ.get("INFLANET_TEST_DATA_DIR")
+    return Path(value) if value else None

@@ -1,0 +1,33 @@
+#pragma once
+/// \file
+/// \brief The provenance every inflanet output file carries as root attributes.
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <string>
+
+namespace inflanet::io {
+
+/// \brief What ran: the fully resolved deck (TOML text), the code version and the git commit.
+///
+/// Written by write_metadata_attributes() as fixed-length ASCII root attributes `deck`,
+/// `code_version`, `git_commit`, plus `created` (UTC, ISO 8601 `YYYY-MM-DDThh:mm:ssZ`) and
+/// `software` = "inflanet".
+struct FileMetadata {
+  std::string deck_text;
+  std::string code_version;
+  std::string git_commit;
+
+  /// \brief Metadata for this build (inflanet::version, inflanet::git_commit) and the given deck.
+  [[nodiscard]] static FileMetadata for_this_build(std::string deck_text);
+};
+
+/// \brief The current UTC time as `YYYY-MM-DDThh:mm:ssZ`.
+[[nodiscard]] std::string iso8601_utc_now();
+
+/// \brief Writes `deck`, `code_version`, `git_commit`, `created` and `software` on `object`
+/// (normally the file's root group); throws RuntimeError naming `file` on failure.
+void write_metadata_attributes(hid_t object, const FileMetadata& metadata, const std::filesystem::path& file);
+
+} // namespace inflanet::io

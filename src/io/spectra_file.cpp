@@ -1,0 +1,103 @@
+#include "inflanet/io/spectra_file.hpp"
+
+#include <set>
+#include <utility>
+
+#include "extendible_dataset.hpp"
+#include "inflanet/app/error.hpp"
+#include "inflanet/io/hdf5_handle.hpp"
+
+namespace inflanet::io {
+namespace {
+
+// Spectra are written every few hundred steps at most, so 16 times per chunk keeps chunks small.
+constexpr hsize_t chunk_times = 16;
+
+void write_fixed_array(hid_t file, const std::string& name, std::span<const double> values,
+                       const std::filesystem::path& path) {
+  const hsize_t size = values.size();
+  const Hdf5Handle space(H5Screate_simple(1, &size, nullptr), HandleKind::dataspace, "H5Screate_simple",
+                         path);
+  const Hdf5Handle dataset(
+      H5Dcreate2(file, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      HandleKind::dataset, "H5Dcreate2(" + name + ")", path);
+  check_h5(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+           "H5Dwrite(" + name + ")", path);
+}
+
+} // namespace
+
+// Declaration order matters: datasets close before the file they live in.
+struct SpectraFile::State {
+  Hdf5Handle file;
+  std::vector<detail::ExtendibleDataset> datasets; // step, time, a, then one per spectrum
+};
+
+SpectraFile::SpectraFile(std::filesystem::path path, std::span<const double> k,
+                         std::span<const double> counts, std::vector<std::string> spectrum_names,
+                         double box_length, std::int64_t lattice_sites_per_side, const FileMetadata& metadata)
+    : path_(std::move(path)), names_(std::move(spectrum_names)), shells_(k.size()),
+      state_(std::make_unique<State>()) {
+  if (k.empty() || counts.size() != k.size()) {
+    throw RuntimeError("spectra file '" + path_.string() + "': k has " + std::to_string(k.size()) +
+                       " shells and counts " + std::to_string(counts.size()) + "; need equal, non-zero");
+  }
+  std::set<std::string> seen{"k", "counts", "step", "time", "a"};
+  std::string joined;
+  for (const auto& name : names_) {
+    if (name.empty() || name.find_first_of("/,") != std::string::npos || !seen.insert(name).second) {
+      throw RuntimeError("spectrum name '" + name +
+                         "' is empty, contains '/' or ',', repeats, or is reserved");
+    }
+    joined += (joined.empty() ? "" : ",") + name;
+  }
+  state_->file = Hdf5Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                            HandleKind::file, "H5Fcreate", path_);
+  const hid_t file = state_->file.get();
+  write_metadata_attributes(file, metadata, path_);
+  write_string_attribute(file, "normalisation", spectrum_normalisation, path_);
+  write_double_attribute(file, "L", box_length, path_);
+  write_int64_attribute(file, "N", lattice_sites_per_side, path_);
+  write_string_attribute(file, "spectra", joined, path_);
+  write_fixed_array(file, "k", k, path_);
+  write_fixed_array(file, "counts", counts, path_);
+  auto& datasets = state_->datasets;
+  datasets.push_back(detail::ExtendibleDataset::create(file, "step", H5T_STD_I64LE, 0, chunk_times, path_));
+  datasets.push_back(detail::ExtendibleDataset::create(file, "time", H5T_IEEE_F64LE, 0, chunk_times, path_));
+  datasets.push_back(detail::ExtendibleDataset::create(file, "a", H5T_IEEE_F64LE, 0, chunk_times, path_));
+  for (const auto& name : names_) {
+    datasets.push_back(
+        detail::ExtendibleDataset::create(file, name, H5T_IEEE_F64LE, shells_, chunk_times, path_));
+  }
+  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+SpectraFile::~SpectraFile() = default;
+SpectraFile::SpectraFile(SpectraFile&&) noexcept = default;
+SpectraFile& SpectraFile::operator=(SpectraFile&&) noexcept = default;
+
+void SpectraFile::append(std::int64_t step, double time, double a,
+                         const std::vector<std::span<const double>>& spectra) {
+  if (spectra.size() != names_.size()) {
+    throw RuntimeError("spectra file '" + path_.string() + "': got " + std::to_string(spectra.size()) +
+                       " spectra for " + std::to_string(names_.size()) + " names");
+  }
+  for (std::size_t i = 0; i < spectra.size(); ++i) {
+    if (spectra[i].size() != shells_) {
+      throw RuntimeError("spectra file '" + path_.string() + "': spectrum '" + names_[i] + "' has " +
+                         std::to_string(spectra[i].size()) + " values for " + std::to_string(shells_) +
+                         " shells");
+    }
+  }
+  auto& datasets = state_->datasets;
+  datasets[0].append_row(&step, H5T_NATIVE_INT64);
+  datasets[1].append_row(&time, H5T_NATIVE_DOUBLE);
+  datasets[2].append_row(&a, H5T_NATIVE_DOUBLE);
+  for (std::size_t i = 0; i < spectra.size(); ++i) {
+    datasets[3 + i].append_row(spectra[i].data(), H5T_NATIVE_DOUBLE);
+  }
+  ++times_;
+  check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+} // namespace inflanet::io
