@@ -87,7 +87,9 @@ std::optional<std::string> suggest_path(const std::string& word, const Schema& s
   const auto dot = word.rfind('.');
   const std::string leaf = dot == std::string::npos ? word : word.substr(dot + 1);
   const std::string section = dot == std::string::npos ? std::string{} : word.substr(0, dot);
-  const std::size_t full_limit = std::max<std::size_t>(1, word.size() / 3);
+  // The tolerance scales with the key name, not the whole path: a shared "lattice." prefix must not make
+  // "lattice.tiem" look close to "lattice.N".
+  const std::size_t full_limit = std::max<std::size_t>(1, leaf.size() / 3);
   const std::size_t leaf_limit = leaf.size() / 4;
   std::optional<std::string> best;
   std::size_t best_score = SIZE_MAX;

@@ -186,6 +186,14 @@ TEST_F(DeckTest, KeyInWrongSectionSuggestsTheRightOne) {
 TEST_F(DeckTest, FarFetchedKeyGetsNoSuggestion) {
   const auto msg = error_of(std::string(minimal) + "[output]\nbanana = 1\n");
   EXPECT_EQ(msg, path_ + ":11:1: unknown key 'output.banana'");
+  // A shared section prefix does not make a short key name look close.
+  EXPECT_THAT(error_of(std::string(minimal) + "tiem = 3\n"), Not(HasSubstr("did you mean")));
+}
+
+TEST_F(DeckTest, MisspelledSectionInKeyPathIsSuggested) {
+  EXPECT_THAT(error_of(minimal, {"backgruond.kind=minkowski"}),
+              HasSubstr("(did you mean 'background.kind'?)"));
+  EXPECT_THAT(error_of(minimal, {"network.widht=3"}), HasSubstr("(did you mean 'network.width'?)"));
 }
 
 TEST_F(DeckTest, UnknownSectionIsRefusedWithSuggestion) {
