@@ -1,0 +1,472 @@
+/// \file
+/// \brief Reading, validating and resolving the input deck (TOML via toml++, plus command-line overrides).
+#include "inflanet/config/deck.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "inflanet/app/error.hpp"
+
+namespace inflanet::config {
+
+namespace {
+
+/// One problem found while loading. Problems are collected so one run reports them all, then sorted:
+/// file problems by position, then override problems in argument order, then missing keys/sections.
+struct Problem {
+  int group = 0; ///< 0 file, 1 override, 2 missing
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::size_t seq = 0;
+  std::string text;
+};
+
+std::string at(const std::string& file, const toml::source_region& where) {
+  return fmt::format("{}:{}:{}", file, where.begin.line, where.begin.column);
+}
+
+std::string override_where(const std::string& arg) {
+  return fmt::format("command line override '{}'", arg);
+}
+
+/// How a TOML node reads in "got ..." for a type mismatch: `string "abc"`, `integer 3`, `a table`.
+std::string describe(const toml::node& n) {
+  if (const auto* s = n.as_string())
+    return "string " + toml_literal(Value{s->get()});
+  if (const auto* i = n.as_integer())
+    return "integer " + toml_literal(Value{i->get()});
+  if (const auto* d = n.as_floating_point())
+    return "real number " + toml_literal(Value{d->get()});
+  if (const auto* b = n.as_boolean())
+    return "boolean " + toml_literal(Value{b->get()});
+  if (n.is_table())
+    return "a table";
+  if (n.is_array())
+    return "an array";
+  return "a date/time";
+}
+
+/// The node as a Value of `type`, or nullopt when it has another TOML type. A real key takes an integer.
+std::optional<Value> convert(const toml::node& n, Type type) {
+  switch (type) {
+  case Type::integer:
+    if (const auto* i = n.as_integer())
+      return Value{i->get()};
+    break;
+  case Type::real:
+    if (const auto* d = n.as_floating_point())
+      return Value{d->get()};
+    if (const auto* i = n.as_integer())
+      return Value{static_cast<double>(i->get())};
+    break;
+  case Type::boolean:
+    if (const auto* b = n.as_boolean())
+      return Value{b->get()};
+    break;
+  case Type::string:
+    if (const auto* s = n.as_string())
+      return Value{s->get()};
+    break;
+  }
+  return std::nullopt;
+}
+
+/// Best guess for a mistyped key path: the closest full path, or a key of the same (or nearly the same)
+/// name in another section ("[lattice] dt" -> "time.dt"); the latter costs one extra edit, so a typo in
+/// the right section wins a tie.
+std::optional<std::string> suggest_path(const std::string& word, const Schema& schema) {
+  const auto dot = word.rfind('.');
+  const std::string leaf = dot == std::string::npos ? word : word.substr(dot + 1);
+  const std::string section = dot == std::string::npos ? std::string{} : word.substr(0, dot);
+  // The tolerance scales with the key name, not the whole path: a shared "lattice." prefix must not make
+  // "lattice.tiem" look close to "lattice.N".
+  const std::size_t full_limit = std::max<std::size_t>(1, leaf.size() / 3);
+  const std::size_t leaf_limit = leaf.size() / 4;
+  std::optional<std::string> best;
+  std::size_t best_score = SIZE_MAX;
+  for (const auto& k : schema.keys()) {
+    std::size_t score = SIZE_MAX;
+    if (const auto d = edit_distance(word, k.path); d <= full_limit)
+      score = d;
+    if (edit_distance(section, k.section()) != 0) {
+      if (const auto d = edit_distance(leaf, k.name()); d <= leaf_limit)
+        score = std::min(score, d + 1);
+    }
+    if (score < best_score) {
+      best_score = score;
+      best = k.path;
+    }
+  }
+  return best;
+}
+
+std::optional<std::string> suggest_section(const std::string& word, const Schema& schema) {
+  std::vector<std::string> names;
+  for (const auto& s : schema.sections()) {
+    if (!s.name.empty())
+      names.push_back(s.name);
+  }
+  return closest(word, names);
+}
+
+std::string did_you_mean(const std::optional<std::string>& guess, const std::string& open = "'",
+                         const std::string& close = "'") {
+  return guess ? fmt::format(" (did you mean {}{}{}?)", open, *guess, close) : std::string{};
+}
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos)
+    return {};
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+/// The whole file, or an InputError naming it and the operating system's reason.
+std::string read_deck(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(fmt::format("{}: cannot read the input deck: {}", path, std::strerror(EISDIR)));
+  }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    throw InputError(fmt::format("{}: cannot open the input deck: {}", path,
+                                 err != 0 ? std::strerror(err) : "unknown reason"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw InputError(fmt::format("{}: cannot read the input deck: {}", path, std::strerror(errno)));
+  }
+  return text.str();
+}
+
+} // namespace
+
+Deck::Deck(std::string file, Schema schema)
+    : file_(std::move(file)), schema_(std::move(schema)), entries_(schema_.keys().size()),
+      section_exists_(schema_.sections().size(), false) {}
+
+Deck Deck::load(const std::string& path, const std::vector<std::string>& overrides, const Schema& schema) {
+  Deck deck(path, schema);
+  deck.overrides_ = overrides;
+  const auto& keys = deck.schema_.keys();
+  const auto& sections = deck.schema_.sections();
+  std::vector<Problem> problems;
+  std::vector<std::optional<toml::source_region>> header(sections.size());
+  // Keys the user wrote, valid or not: an invalid one is reported once, as invalid, never also as missing.
+  std::vector<bool> given(keys.size(), false);
+
+  const auto section_index = [&](const std::string& name) {
+    return static_cast<std::size_t>(deck.schema_.find_section(name) - sections.data());
+  };
+
+  // ---- 1. the file: every key in it must be in the schema, with a valid value.
+  const std::string text = read_deck(path);
+  toml::table root;
+  try {
+    root = toml::parse(std::string_view{text}, std::string_view{path});
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}: TOML syntax error: {}", at(path, e.source()), e.description()));
+  }
+
+  const auto file_problem = [&](const toml::source_region& where, std::string text) {
+    problems.push_back(
+        {0, where.begin.line, where.begin.column, problems.size(), at(path, where) + ": " + text});
+  };
+  // A key the file gives: `node` at the dotted path `full`, its key token `key`.
+  const auto take = [&](const std::string& full, const toml::key& key, const toml::node& node) {
+    const KeySpec* spec = deck.schema_.find(full);
+    if (spec == nullptr) {
+      if (node.is_table()) {
+        // The table's region starts at its '[' header, the key's inside the brackets.
+        file_problem(node.source(), fmt::format("unknown section [{}]{}", full,
+                                                did_you_mean(suggest_section(full, schema), "[", "]")));
+      } else {
+        file_problem(key.source(),
+                     fmt::format("unknown key '{}'{}", full, did_you_mean(suggest_path(full, schema))));
+      }
+      return;
+    }
+    given[deck.schema_.index_of(full)] = true;
+    auto value = convert(node, spec->type);
+    if (!value) {
+      file_problem(node.source(),
+                   fmt::format("key '{}': expected {}, got {}", full, spec->expectation(), describe(node)));
+      return;
+    }
+    if (auto why = spec->violation(*value)) {
+      file_problem(node.source(), fmt::format("key '{}': {}", full, *why));
+      return;
+    }
+    auto& e = deck.entries_[deck.schema_.index_of(full)];
+    e.value = std::move(value);
+    e.origin = Origin::file;
+    e.line = node.source().begin.line;
+    e.column = node.source().begin.column;
+  };
+
+  for (auto&& [key, node] : root) {
+    const std::string name(key.str());
+    const SectionSpec* sec = name.empty() ? nullptr : deck.schema_.find_section(name);
+    if (sec == nullptr) {
+      // Only genuine top-level keys live at the root: a quoted "lattice.N" is not lattice.N.
+      const KeySpec* spec = deck.schema_.find(name);
+      if (spec != nullptr && !spec->section().empty()) {
+        file_problem(key.source(),
+                     fmt::format("unknown key '\"{}\"' (a quoted key; did you mean {} under [{}]?)", name,
+                                 spec->name(), spec->section()));
+      } else {
+        take(name, key, node);
+      }
+      continue;
+    }
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+      file_problem(node.source(), fmt::format("'{}' is a section: expected a table [{}], got {}", name, name,
+                                              describe(node)));
+      continue;
+    }
+    const std::size_t si = section_index(name);
+    deck.section_exists_[si] = true;
+    header[si] = node.source();
+    for (auto&& [child_key, child] : *table) {
+      take(name + "." + std::string(child_key.str()), child_key, child);
+    }
+  }
+
+  // ---- 2. overrides, in order; a later override of the same key wins.
+  for (std::size_t n = 0; n < overrides.size(); ++n) {
+    const std::string& arg = overrides[n];
+    const auto problem = [&](const std::string& text) {
+      problems.push_back({1, 0, 0, n, override_where(arg) + ": " + text});
+    };
+    const auto eq = arg.find('=');
+    const std::string key = trim(std::string_view(arg).substr(0, eq));
+    if (eq == std::string::npos || key.empty()) {
+      problem("expected key.path=value");
+      continue;
+    }
+    const std::string raw = trim(std::string_view(arg).substr(eq + 1));
+    const KeySpec* spec = deck.schema_.find(key);
+    if (spec == nullptr) {
+      problem(fmt::format("unknown key '{}'{}", key, did_you_mean(suggest_path(key, schema))));
+      continue;
+    }
+    given[deck.schema_.index_of(key)] = true;
+    // Parse the value as the right-hand side of a one-key TOML document; anything else in it (a newline
+    // followed by a second key, say) means it was not a single value.
+    std::optional<Value> value;
+    std::string got = fmt::format("'{}', which is not a TOML value", raw);
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + raw, std::string_view{"override"});
+    } catch (const toml::parse_error&) {
+      // Not TOML: a string key takes the text literally below, any other key reports it.
+    }
+    const toml::node* node = parsed.size() == 1 ? parsed.get("v") : nullptr;
+    if (node != nullptr) {
+      value = convert(*node, spec->type);
+      got = describe(*node);
+    }
+    if (spec->type == Type::string && !value) {
+      value = Value{raw}; // background.kind=minkowski: a bare word is the string the user typed
+    }
+    if (!value) {
+      problem(fmt::format("key '{}': expected {}, got {}", key, spec->expectation(), got));
+      continue;
+    }
+    if (auto why = spec->violation(*value)) {
+      problem(fmt::format("key '{}': {}", key, *why));
+      continue;
+    }
+    auto& e = deck.entries_[deck.schema_.index_of(key)];
+    e = Entry{std::move(value), Origin::override_argument, 0, 0, arg};
+    deck.section_exists_[section_index(spec->section())] = true;
+  }
+
+  // ---- 3. sections and keys not given: refuse missing required ones, fill defaults.
+  for (std::size_t si = 0; si < sections.size(); ++si) {
+    const SectionSpec& sec = sections[si];
+    const auto section_keys = [&](bool required_only) {
+      std::vector<const KeySpec*> out;
+      for (const auto& k : keys) {
+        if (k.section() == sec.name && (!required_only || k.is_required))
+          out.push_back(&k);
+      }
+      return out;
+    };
+    if (!deck.section_exists_[si]) {
+      if (sec.presence == Presence::required) {
+        std::string text = fmt::format("{}: missing required section [{}] ({})", path, sec.name, sec.doc);
+        const auto needed = section_keys(true);
+        for (std::size_t i = 0; i < needed.size(); ++i) {
+          text += fmt::format("{} '{}' ({})", i == 0 ? "; it needs" : ",", needed[i]->path, needed[i]->doc);
+        }
+        problems.push_back({2, 0, 0, si, text});
+        continue;
+      }
+      if (sec.presence == Presence::optional)
+        continue;
+      deck.section_exists_[si] = true; // defaulted: exists with its defaults
+    }
+    const std::string where = header[si] ? at(path, *header[si]) : path;
+    for (const KeySpec* k : section_keys(false)) {
+      auto& e = deck.entries_[deck.schema_.index_of(k->path)];
+      if (e.value || given[deck.schema_.index_of(k->path)])
+        continue;
+      if (k->is_required) {
+        problems.push_back(
+            {2, 0, 0, si, fmt::format("{}: missing required key '{}' ({})", where, k->path, k->doc)});
+      } else if (k->default_value) {
+        e.value = k->default_value;
+        e.origin = Origin::default_value;
+      }
+    }
+  }
+
+  if (!problems.empty()) {
+    std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+      return std::tie(a.group, a.line, a.column, a.seq) < std::tie(b.group, b.line, b.column, b.seq);
+    });
+    std::string all;
+    for (const auto& p : problems)
+      all += (all.empty() ? "" : "\n") + p.text;
+    throw InputError(all);
+  }
+  return deck;
+}
+
+// ------------------------------------------------------------------------------------------- getters
+
+const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* getter) const {
+  const std::size_t i = schema_.index_of(path);
+  if (i == schema_.keys().size()) {
+    throw std::logic_error(fmt::format("Deck::{}('{}'): no such key in the schema", getter, path));
+  }
+  if (schema_.keys()[i].type != type) {
+    throw std::logic_error(
+        fmt::format("Deck::{}('{}'): the key is {}", getter, path, type_name(schema_.keys()[i].type)));
+  }
+  if (!entries_[i].value) {
+    throw std::logic_error(
+        fmt::format("Deck::{}('{}'): the key has no value; check has() first", getter, path));
+  }
+  return entries_[i];
+}
+
+std::int64_t Deck::integer(std::string_view path) const {
+  return std::get<std::int64_t>(*entry(path, Type::integer, "integer").value);
+}
+double Deck::real(std::string_view path) const {
+  return std::get<double>(*entry(path, Type::real, "real").value);
+}
+bool Deck::boolean(std::string_view path) const {
+  return std::get<bool>(*entry(path, Type::boolean, "boolean").value);
+}
+const std::string& Deck::string(std::string_view path) const {
+  return std::get<std::string>(*entry(path, Type::string, "string").value);
+}
+
+bool Deck::has(std::string_view path) const {
+  const std::size_t i = schema_.index_of(path);
+  return i < entries_.size() && entries_[i].value.has_value();
+}
+
+bool Deck::has_section(std::string_view name) const {
+  const SectionSpec* s = schema_.find_section(name);
+  return s != nullptr && section_exists_[static_cast<std::size_t>(s - schema_.sections().data())];
+}
+
+bool Deck::user_given(std::string_view path) const {
+  const std::size_t i = schema_.index_of(path);
+  return i < entries_.size() &&
+         (entries_[i].origin == Origin::file || entries_[i].origin == Origin::override_argument);
+}
+
+// ----------------------------------------------------------------------------------------- reporting
+
+std::string Deck::where(const Entry& e) const {
+  switch (e.origin) {
+  case Origin::file:
+    return fmt::format("{}:{}:{}", file_, e.line, e.column);
+  case Origin::override_argument:
+    return override_where(e.argument);
+  case Origin::default_value:
+    return file_ + " (default)";
+  case Origin::unset:
+    break;
+  }
+  return file_ + " (not set)";
+}
+
+void Deck::fail(const std::string& path, const std::string& expected) const {
+  const std::size_t i = schema_.index_of(path);
+  if (i == schema_.keys().size()) {
+    throw std::logic_error(fmt::format("Deck::fail('{}'): no such key in the schema", path));
+  }
+  const Entry& e = entries_[i];
+  // Numbers as the user writes them, as in KeySpec::violation ("got 7", not "got 7.0").
+  std::string got = "no value";
+  if (e.value)
+    got = std::holds_alternative<double>(*e.value) ? fmt::format("{}", std::get<double>(*e.value))
+                                                   : toml_literal(*e.value);
+  throw InputError(fmt::format("{}: key '{}': expected {}, got {}", where(e), path, expected, got));
+}
+
+std::string Deck::resolved_toml() const {
+  std::string out = "# inflanet input deck, fully resolved: the values this run uses.\n";
+  out += fmt::format("# source: {}\n", file_);
+  for (const auto& o : overrides_)
+    out += fmt::format("# override: {}\n", o);
+  out += "# '(default)' marks values not given by the user, '(override)' values from the command line.\n";
+
+  // The top-level section "" comes first in the schema, as TOML needs: root keys precede any [table].
+  const auto& sections = schema_.sections();
+  for (std::size_t si = 0; si < sections.size(); ++si) {
+    const SectionSpec& sec = sections[si];
+    if (!section_exists_[si]) {
+      out += fmt::format("\n# [{}] not present (optional: {})\n", sec.name, sec.doc);
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> lines; // "key = value", "# comment"
+    for (std::size_t k = 0; k < schema_.keys().size(); ++k) {
+      const KeySpec& spec = schema_.keys()[k];
+      if (spec.section() != sec.name)
+        continue;
+      const Entry& e = entries_[k];
+      if (!e.value) {
+        lines.emplace_back(fmt::format("# {} = (not set)", spec.name()), "# " + spec.doc);
+        continue;
+      }
+      const char* mark = e.origin == Origin::default_value       ? "(default) "
+                         : e.origin == Origin::override_argument ? "(override) "
+                                                                 : "";
+      lines.emplace_back(fmt::format("{} = {}", spec.name(), toml_literal(*e.value)),
+                         fmt::format("# {}{}", mark, spec.doc));
+    }
+    if (!sec.name.empty())
+      out += fmt::format("\n[{}]  # {}\n", sec.name, sec.doc);
+    else if (!lines.empty())
+      out += "\n";
+    std::size_t width = 0;
+    for (const auto& l : lines)
+      width = std::max(width, l.first.size());
+    for (const auto& l : lines)
+      out += fmt::format("{:<{}}  {}\n", l.first, width, l.second);
+  }
+  return out;
+}
+
+} // namespace inflanet::config

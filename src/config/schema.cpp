@@ -1,0 +1,463 @@
+/// \file
+/// \brief The input-deck schema: key specifications, their validation, spelling suggestions, and the
+/// inflanet key list itself.
+#include "inflanet/config/schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace inflanet::config {
+
+namespace {
+
+/// Bounds are printed without a trailing ".0" ("an integer >= 2", "a real number > 0").
+std::string bound_text(double v) {
+  return fmt::format("{}", v);
+}
+
+bool below(double x, const Bound& b) {
+  return b.inclusive ? x < b.value : x <= b.value;
+}
+bool above(double x, const Bound& b) {
+  return b.inclusive ? x > b.value : x >= b.value;
+}
+
+std::string quoted_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + toml_literal(Value{items[i]});
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------- KeySpec
+
+KeySpec KeySpec::integer(std::string path, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = Type::integer;
+  k.doc = std::move(doc);
+  return k;
+}
+KeySpec KeySpec::real(std::string path, std::string doc) {
+  KeySpec k = integer(std::move(path), std::move(doc));
+  k.type = Type::real;
+  return k;
+}
+KeySpec KeySpec::boolean(std::string path, std::string doc) {
+  KeySpec k = integer(std::move(path), std::move(doc));
+  k.type = Type::boolean;
+  return k;
+}
+KeySpec KeySpec::string(std::string path, std::string doc) {
+  KeySpec k = integer(std::move(path), std::move(doc));
+  k.type = Type::string;
+  return k;
+}
+
+KeySpec& KeySpec::required() {
+  is_required = true;
+  return *this;
+}
+KeySpec& KeySpec::set_default(Value value) {
+  // A real key may be given an integer default (`defaults_to(1)`): store it as the double it means.
+  if (type == Type::real && std::holds_alternative<std::int64_t>(value)) {
+    value = static_cast<double>(std::get<std::int64_t>(value));
+  }
+  default_value = std::move(value);
+  return *this;
+}
+KeySpec& KeySpec::at_least(double v) {
+  min = Bound{v, true};
+  return *this;
+}
+KeySpec& KeySpec::greater_than(double v) {
+  min = Bound{v, false};
+  return *this;
+}
+KeySpec& KeySpec::at_most(double v) {
+  max = Bound{v, true};
+  return *this;
+}
+KeySpec& KeySpec::less_than(double v) {
+  max = Bound{v, false};
+  return *this;
+}
+KeySpec& KeySpec::one_of(std::vector<std::string> allowed) {
+  choices = std::move(allowed);
+  return *this;
+}
+
+std::string KeySpec::section() const {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? std::string{} : path.substr(0, dot);
+}
+std::string KeySpec::name() const {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+std::string KeySpec::expectation() const {
+  if (!choices.empty()) {
+    return "one of " + quoted_list(choices);
+  }
+  std::string out = type_name(type);
+  if (min && max) {
+    out += fmt::format(" in {}{}, {}{}", min->inclusive ? "[" : "(", bound_text(min->value),
+                       bound_text(max->value), max->inclusive ? "]" : ")");
+  } else if (min) {
+    out += fmt::format(" {} {}", min->inclusive ? ">=" : ">", bound_text(min->value));
+  } else if (max) {
+    out += fmt::format(" {} {}", max->inclusive ? "<=" : "<", bound_text(max->value));
+  }
+  return out;
+}
+
+std::optional<std::string> KeySpec::violation(const Value& value) const {
+  // Numbers are shown as the user would write them ("got -1", not "got -1.0": an integer literal is
+  // accepted for a real key, so the ".0" would misquote the deck).
+  const std::string got = std::holds_alternative<double>(value) ? fmt::format("{}", std::get<double>(value))
+                                                                : toml_literal(value);
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    if (choices.empty() || std::find(choices.begin(), choices.end(), *s) != choices.end()) {
+      return std::nullopt;
+    }
+    std::string msg = fmt::format("expected {}, got {}", expectation(), got);
+    if (auto near = closest(*s, choices)) {
+      msg += fmt::format(" (did you mean {}?)", toml_literal(Value{*near}));
+    }
+    return msg;
+  }
+  double x = 0.0;
+  if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    x = static_cast<double>(*i);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    // nan and inf are legal TOML floats; no physical input is, so they are refused for every real key.
+    if (!std::isfinite(*d)) {
+      std::string exp = expectation();
+      return fmt::format("expected a finite {}, got {}", exp.substr(exp.find(' ') + 1), got);
+    }
+    x = *d;
+  } else {
+    return std::nullopt; // booleans carry no constraint
+  }
+  if ((min && below(x, *min)) || (max && above(x, *max))) {
+    return fmt::format("expected {}, got {}", expectation(), got);
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------- Schema
+
+Schema::Schema() {
+  sections_.push_back({"", Presence::defaulted, "top-level keys"});
+}
+
+Schema& Schema::section(std::string name, Presence presence, std::string doc) {
+  if (find_section(name) != nullptr) {
+    throw std::logic_error("Schema: duplicate section [" + name + "]");
+  }
+  sections_.push_back({std::move(name), presence, std::move(doc)});
+  return *this;
+}
+
+Schema& Schema::key(KeySpec spec) {
+  // Schema mistakes are programming errors: catch them the first time the schema is built (every test
+  // run builds it), not when a user happens to rely on the faulty default.
+  const auto fail = [&](const std::string& why) {
+    throw std::logic_error("Schema key '" + spec.path + "': " + why);
+  };
+  if (find_section(spec.section()) == nullptr) {
+    fail("section [" + spec.section() + "] is not declared");
+  }
+  if (find(spec.path) != nullptr) {
+    fail("duplicate key");
+  }
+  if (spec.is_required && spec.default_value) {
+    fail("a required key cannot have a default");
+  }
+  if (!spec.choices.empty() && spec.type != Type::string) {
+    fail("choices need a string key");
+  }
+  if ((spec.min || spec.max) && spec.type != Type::integer && spec.type != Type::real) {
+    fail("bounds need a numeric key");
+  }
+  if (spec.default_value) {
+    if (spec.default_value->index() != static_cast<std::size_t>(spec.type)) {
+      fail("default has the wrong type");
+    }
+    if (auto why = spec.violation(*spec.default_value)) {
+      fail("default violates the key's constraints: " + *why);
+    }
+  }
+  keys_.push_back(std::move(spec));
+  return *this;
+}
+
+const KeySpec* Schema::find(std::string_view path) const noexcept {
+  const auto i = index_of(path);
+  return i < keys_.size() ? &keys_[i] : nullptr;
+}
+
+std::size_t Schema::index_of(std::string_view path) const noexcept {
+  const auto it = std::find_if(keys_.begin(), keys_.end(), [&](const KeySpec& k) { return k.path == path; });
+  return static_cast<std::size_t>(it - keys_.begin());
+}
+
+const SectionSpec* Schema::find_section(std::string_view name) const noexcept {
+  const auto it =
+      std::find_if(sections_.begin(), sections_.end(), [&](const SectionSpec& s) { return s.name == name; });
+  return it == sections_.end() ? nullptr : &*it;
+}
+
+// ------------------------------------------------------------------------------------------- spelling
+
+std::size_t edit_distance(std::string_view a_in, std::string_view b_in) {
+  const std::string a = lower(a_in);
+  const std::string b = lower(b_in);
+  // Optimal string alignment: Levenshtein plus adjacent transposition ("tiem" -> "time" costs 1).
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_d = limit + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------------------------------ formatting
+
+std::string type_name(Type type) {
+  switch (type) {
+  case Type::integer:
+    return "an integer";
+  case Type::real:
+    return "a real number";
+  case Type::boolean:
+    return "a boolean";
+  case Type::string:
+    return "a string";
+  }
+  return "a value";
+}
+
+std::string toml_literal(const Value& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    return fmt::format("{}", *i);
+  }
+  if (const auto* b = std::get_if<bool>(&value)) {
+    return *b ? "true" : "false";
+  }
+  if (const auto* d = std::get_if<double>(&value)) {
+    if (std::isnan(*d))
+      return "nan";
+    if (std::isinf(*d))
+      return *d > 0 ? "inf" : "-inf";
+    // fmt's "{}" is the shortest string that reads back to the same double; make sure it still reads
+    // back as a TOML *float* ("1" would be an integer).
+    std::string s = fmt::format("{}", *d);
+    if (s.find_first_of(".e") == std::string::npos)
+      s += ".0";
+    return s;
+  }
+  // A TOML basic string: escape backslash, quote and control characters.
+  const auto& s = std::get<std::string>(value);
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      if (c < 0x20 || c == 0x7f) {
+        out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
+      } else {
+        out += ch;
+      }
+    }
+  }
+  return out + "\"";
+}
+
+// ----------------------------------------------------------------------------------- the inflanet deck
+
+Schema inflanet_schema() {
+  // Program units: the user fixes H (typically 1) and M_p = 1, so times are in 1/H, energies
+  // densities in H^2 M_p^2, field values in M_p. Units appear in square brackets in every doc line.
+  const std::vector<std::string> integrators{"euler", "leapfrog", "yoshida4", "yoshida6"};
+  Schema s;
+
+  s.section("lattice", Presence::required, "the comoving box and its grid");
+  s.key(KeySpec::integer("lattice.N", "grid points per side; the lattice has N^3 sites")
+            .required()
+            .at_least(2));
+  s.key(KeySpec::real("lattice.L", "comoving side of the periodic box [1/H]").required().greater_than(0));
+
+  s.section("background", Presence::required, "the fixed spacetime the inflaton lives in");
+  s.key(KeySpec::string("background.kind", "de Sitter a = a0 exp(H t), or Minkowski a = a0")
+            .one_of({"desitter", "minkowski"})
+            .defaults_to("desitter"));
+  s.key(KeySpec::real("background.H", "Hubble rate; sets the program unit of time [H]")
+            .at_least(0)
+            .defaults_to(1.0));
+  s.key(KeySpec::real("background.a0", "scale factor at t = 0 [dimensionless]")
+            .greater_than(0)
+            .defaults_to(1.0));
+
+  s.section("inflaton", Presence::optional, "the scalar field, its potential and initial conditions");
+  s.key(KeySpec::string("inflaton.potential", "family of V(phi)")
+            .one_of({"quadratic", "quartic", "quadratic_quartic", "axion", "starobinsky", "expression"})
+            .defaults_to("quadratic"));
+  s.key(KeySpec::real("inflaton.m", "mass in V = m^2 phi^2 / 2 [H]").at_least(0).defaults_to(0.0));
+  s.key(KeySpec::real("inflaton.lambda", "quartic coupling in V = lambda phi^4 / 4 [dimensionless]")
+            .at_least(0)
+            .defaults_to(0.0));
+  s.key(KeySpec::real("inflaton.Lambda4", "axion scale in V = Lambda4 (1 - cos(phi / f)) [H^2 M_p^2]")
+            .at_least(0)
+            .defaults_to(1.0));
+  s.key(KeySpec::real("inflaton.f", "axion decay constant [M_p]").greater_than(0).defaults_to(1.0));
+  s.key(KeySpec::real("inflaton.V0",
+                      "Starobinsky plateau in V = V0 (1 - exp(-sqrt(2/3) phi / Mp))^2 [H^2 M_p^2]")
+            .at_least(0)
+            .defaults_to(1.0));
+  s.key(KeySpec::real("inflaton.Mp", "reduced Planck mass [M_p]; 1 in program units")
+            .greater_than(0)
+            .defaults_to(1.0));
+  s.key(KeySpec::string("inflaton.expression",
+                        "V(phi) in muparser syntax for potential = \"expression\" [H^2 M_p^2]")
+            .defaults_to(""));
+  s.key(KeySpec::real("inflaton.phi0", "homogeneous initial field value [M_p]").defaults_to(0.0));
+  s.key(KeySpec::real("inflaton.phidot0", "homogeneous initial velocity dphi/dt [H M_p]").defaults_to(0.0));
+  s.key(KeySpec::string("inflaton.fluctuations", "initial fluctuations: Bunch-Davies vacuum modes, or none")
+            .one_of({"bunch-davies", "none"})
+            .defaults_to("bunch-davies"));
+  s.key(KeySpec::integer("inflaton.seed", "random seed of the initial fluctuations")
+            .at_least(0)
+            .defaults_to(1));
+  s.key(KeySpec::real("inflaton.kcut", "comoving cutoff of the initial fluctuations, 0 = none [H]")
+            .at_least(0)
+            .defaults_to(0.0));
+
+  s.section("time", Presence::required, "time stepping");
+  s.key(KeySpec::real("time.dt", "time step in cosmic time t [1/H]").required().greater_than(0));
+  s.key(KeySpec::real("time.t_end", "final cosmic time, the run starts at t = 0 [1/H]")
+            .required()
+            .greater_than(0));
+  s.key(KeySpec::string("time.integrator", "time integrator of the field equations")
+            .one_of(integrators)
+            .defaults_to("leapfrog"));
+
+  s.section("output", Presence::defaulted, "where and how often to write");
+  s.key(KeySpec::string("output.dir", "output directory, created if absent").defaults_to("output"));
+  s.key(KeySpec::integer("output.timeseries_every", "steps between time-series rows [steps]")
+            .at_least(1)
+            .defaults_to(10));
+  s.key(KeySpec::integer("output.spectra_every", "steps between power spectra [steps]")
+            .at_least(1)
+            .defaults_to(100));
+  s.key(KeySpec::integer("output.snapshot_every", "steps between field snapshots, 0 = never [steps]")
+            .at_least(0)
+            .defaults_to(0));
+  s.key(KeySpec::integer("output.checkpoint_every", "steps between restart checkpoints, 0 = never [steps]")
+            .at_least(0)
+            .defaults_to(0));
+  s.key(KeySpec::integer("output.progress_every", "steps between progress lines on the log [steps]")
+            .at_least(1)
+            .defaults_to(100));
+
+  s.section("network", Presence::optional, "the neural network trained on the lattice (its dual)");
+  s.key(KeySpec::string("network.dataset", "training data: lattice sublattices, a file, or synthetic")
+            .one_of({"lattice", "file", "synthetic"})
+            .defaults_to("lattice"));
+  s.key(KeySpec::integer("network.sublattice", "side of one training sample cut from the lattice [sites]")
+            .at_least(1)
+            .defaults_to(16));
+  s.key(KeySpec::string("network.targets", "quantity the network learns to predict").defaults_to("inflaton"));
+  s.key(KeySpec::string("network.file", "dataset file for dataset = \"file\"").defaults_to(""));
+  s.key(KeySpec::integer("network.depth", "number of hidden layers").at_least(1).defaults_to(2));
+  s.key(KeySpec::integer("network.width", "neurons per hidden layer").at_least(1).defaults_to(512));
+  s.key(KeySpec::string("network.activation", "activation function of the hidden layers")
+            .one_of({"tanh", "relu", "erf", "softplus", "linear"})
+            .defaults_to("erf"));
+  s.key(KeySpec::real("network.sigma_w", "weight std at initialisation, times 1/sqrt(fan_in) [dimensionless]")
+            .greater_than(0)
+            .defaults_to(1.0));
+  s.key(KeySpec::real("network.sigma_b", "bias std at initialisation [dimensionless]")
+            .at_least(0)
+            .defaults_to(0.1));
+  s.key(KeySpec::integer("network.seed", "random seed of the initial weights").at_least(0).defaults_to(1));
+  s.key(KeySpec::real("network.eta", "learning rate [dimensionless]").greater_than(0).defaults_to(0.01));
+  s.key(KeySpec::real("network.beta", "momentum coefficient [dimensionless]")
+            .greater_than(0)
+            .at_most(1)
+            .defaults_to(0.9));
+  s.key(KeySpec::real("network.loss_scale", "loss normalisation; unset = 1/N_samples [dimensionless]")
+            .greater_than(0));
+  s.key(KeySpec::string("network.integrator", "integrator of the training dynamics")
+            .one_of(integrators)
+            .defaults_to("euler"));
+  s.key(KeySpec::integer("network.steps", "training steps").at_least(0).defaults_to(1000));
+  s.key(KeySpec::integer("network.ntk_every", "steps between neural-tangent-kernel measurements [steps]")
+            .at_least(1)
+            .defaults_to(100));
+  s.key(KeySpec::integer("network.output_every", "steps between training diagnostics [steps]")
+            .at_least(1)
+            .defaults_to(10));
+
+  s.section("duality", Presence::optional, "the cosmology <-> network dictionary");
+  s.key(KeySpec::string("duality.match", "which side fixes the matched parameters")
+            .one_of({"cosmology", "network"})
+            .defaults_to("cosmology"));
+
+  s.key(KeySpec::string("restart", "checkpoint file to restart from; unset = fresh start"));
+  return s;
+}
+
+} // namespace inflanet::config
