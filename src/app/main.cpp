@@ -1,4 +1,71 @@
-// placeholder until the driver lands
-int main() {
-  return 0;
+// inflanet: the driver. Each stage is one call; the physics lives in the library.
+#include <cstdio>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/command_line.hpp"
+#include "inflanet/app/error.hpp"
+#include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/run_parameters.hpp"
+#include "inflanet/config/deck.hpp"
+#include "inflanet/config/schema.hpp"
+#include "inflanet/decomposition/session.hpp"
+
+using namespace inflanet;
+
+int main(int argc, char** argv) {
+  Session session(argc, argv); // MPI, FFTW threads, FFTW-MPI
+  const bool root = session.rank() == 0;
+  try {
+    // 1. What to do.
+    const auto command_line = CommandLine::parse(argc, argv);
+    if (command_line.command == CommandLine::Command::help) {
+      if (root) {
+        fmt::print("{}", CommandLine::help());
+      }
+      return 0;
+    }
+    if (command_line.command == CommandLine::Command::version) {
+      if (root) {
+        fmt::print("{}\n", CommandLine::version_line());
+      }
+      return 0;
+    }
+    // 2. The deck, resolved and validated; 3. the typed parameters.
+    const auto deck = config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
+    const auto parameters = RunParameters::from_deck(deck);
+    if (command_line.command == CommandLine::Command::check) {
+      if (root) {
+        fmt::print("{}", check_report(parameters, session.size()));
+      }
+      return 0;
+    }
+    // 4. The run.
+    run_inflaton(parameters, session);
+    return 0;
+  } catch (const RuntimeError& error) {
+    if (error.collective() || session.size() == 1) {
+      if (root) {
+        std::fflush(stdout);
+        fmt::print(stderr, "inflanet: error: {}\n", error.what());
+      }
+      return static_cast<int>(error.status());
+    }
+    fmt::print(stderr, "inflanet: error: rank {}: {}\n", session.rank(), error.what());
+    std::fflush(stderr);
+    Session::abort(static_cast<int>(ExitStatus::runtime_failure));
+  } catch (const Error& error) {
+    // Input errors are seen by every rank alike (each reads the same deck): rank 0 reports.
+    if (root) {
+      std::fflush(stdout);
+      fmt::print(stderr, "inflanet: error: {}\n", error.what());
+    }
+    return static_cast<int>(error.status());
+  } catch (const std::exception& error) {
+    // Anything else may have hit one rank only: report with the rank and bring every rank down.
+    fmt::print(stderr, "inflanet: error: rank {}: {}\n", session.rank(), error.what());
+    std::fflush(stderr);
+    Session::abort(static_cast<int>(ExitStatus::runtime_failure));
+  }
 }

@@ -26,9 +26,15 @@ public:
 };
 
 /// \brief A failure while running: a non-finite field, an I/O failure, a library error (exit 1).
+/// `collective()` errors are raised identically on every rank (after a reduction), so the run can end
+/// cleanly; any other may have hit one rank only, and main then aborts every rank.
 class RuntimeError : public Error {
 public:
-  using Error::Error;
+  explicit RuntimeError(const std::string& what, bool collective = false) : Error(what), collective_(collective) {}
+  [[nodiscard]] bool collective() const noexcept { return collective_; }
+
+private:
+  bool collective_;
 };
 
 } // namespace inflanet

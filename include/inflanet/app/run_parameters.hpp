@@ -1,0 +1,49 @@
+#pragma once
+/// \file
+/// \brief The typed, validated parameters of a run, read once from the resolved deck.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "inflanet/config/deck.hpp"
+#include "inflanet/decomposition/box.hpp"
+#include "inflanet/field/initial_conditions.hpp"
+#include "inflanet/potential/potential.hpp"
+
+namespace inflanet {
+
+/// \brief Everything the inflaton run needs, in program units (the user fixes H, typically 1; M_p = 1).
+struct RunParameters {
+  Box box;
+  std::string background_kind; ///< "desitter" or "minkowski"
+  double hubble = 1.0;         ///< H (0 for minkowski)
+  double a0 = 1.0;
+  PotentialParams potential;
+  InitialConditions initial;
+  double dt = 0.0;
+  double t_end = 0.0;
+  std::int64_t steps = 0; ///< round(t_end / dt)
+  std::string integrator;
+  std::filesystem::path output_dir;
+  std::int64_t timeseries_every = 10, spectra_every = 100, snapshot_every = 0, checkpoint_every = 0;
+  std::int64_t progress_every = 100;
+  std::string deck_text; ///< the resolved deck, as written into every output file
+
+  /// \brief Reads and cross-checks the deck (stability limit on dt among them); errors name the key.
+  static RunParameters from_deck(const config::Deck& deck);
+};
+
+/// \brief Quantities derived from the parameters that `inflanet check` prints and `run` enforces.
+struct DerivedQuantities {
+  double dx = 0.0;
+  double k_min = 0.0, k_max = 0.0; ///< comoving: 2 pi / L and sqrt(3) pi / dx
+  double mass2 = 0.0;              ///< V''(phi0), the fluctuations' mass^2
+  double omega_max = 0.0;          ///< sqrt(3 (pi/dx)^2 / a0^2 + max(V'', 0))
+  double dt_max = 0.0;             ///< integrator stability limit / omega_max
+  double efolds = 0.0;             ///< H t_end
+  double memory_per_rank = 0.0;    ///< bytes, largest rank, three padded fields + FFTW buffers
+  static DerivedQuantities of(const RunParameters& parameters, int ranks);
+};
+
+} // namespace inflanet

@@ -1,0 +1,91 @@
+#include "inflanet/app/run_parameters.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include <fmt/format.h>
+
+#include "inflanet/integrator/integrator.hpp"
+
+namespace inflanet {
+
+RunParameters RunParameters::from_deck(const config::Deck& deck) {
+  RunParameters p;
+  p.box = Box{static_cast<std::ptrdiff_t>(deck.integer("lattice.N")), deck.real("lattice.L")};
+  p.background_kind = deck.string("background.kind");
+  p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");
+  p.a0 = deck.real("background.a0");
+  if (p.background_kind == "minkowski" && deck.user_given("background.H") && deck.real("background.H") != 0.0) {
+    deck.fail("background.H", "H = 0 for kind = \"minkowski\" (or kind = \"desitter\" for H > 0)");
+  }
+  if (p.background_kind == "desitter" && !(p.hubble > 0.0)) {
+    deck.fail("background.H", "H > 0 for kind = \"desitter\" (use kind = \"minkowski\" for H = 0)");
+  }
+
+  if (!deck.has_section("inflaton")) {
+    deck.fail("inflaton", "an [inflaton] section (the network-only run is not available yet)");
+  }
+  p.potential.kind = deck.string("inflaton.potential");
+  p.potential.m = deck.real("inflaton.m");
+  p.potential.lambda = deck.real("inflaton.lambda");
+  p.potential.Lambda4 = deck.real("inflaton.Lambda4");
+  p.potential.f = deck.real("inflaton.f");
+  p.potential.V0 = deck.real("inflaton.V0");
+  p.potential.Mp = deck.real("inflaton.Mp");
+  p.potential.expression = deck.string("inflaton.expression");
+  if (p.potential.kind == "expression" && p.potential.expression.empty()) {
+    deck.fail("inflaton.expression", "a formula in phi, e.g. \"0.5*m^2*phi^2\", for potential = \"expression\"");
+  }
+  p.initial.phi0 = deck.real("inflaton.phi0");
+  p.initial.phidot0 = deck.real("inflaton.phidot0");
+  p.initial.vacuum_fluctuations = deck.string("inflaton.fluctuations") == "bunch-davies";
+  p.initial.seed = static_cast<std::uint64_t>(deck.integer("inflaton.seed"));
+  p.initial.kcut = deck.real("inflaton.kcut");
+
+  p.dt = deck.real("time.dt");
+  p.t_end = deck.real("time.t_end");
+  p.integrator = deck.string("time.integrator");
+  const double steps = std::round(p.t_end / p.dt);
+  if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
+    deck.fail("time.t_end", fmt::format("a whole number of steps dt = {:g} (t_end / dt = {:.6g})", p.dt, p.t_end / p.dt));
+  }
+  p.steps = static_cast<std::int64_t>(steps);
+
+  p.output_dir = deck.string("output.dir");
+  p.timeseries_every = deck.integer("output.timeseries_every");
+  p.spectra_every = deck.integer("output.spectra_every");
+  p.snapshot_every = deck.integer("output.snapshot_every");
+  p.checkpoint_every = deck.integer("output.checkpoint_every");
+  p.progress_every = deck.integer("output.progress_every");
+  p.deck_text = deck.resolved_toml();
+
+  // Refuse a time step the integrator cannot survive, with the number it needs.
+  const auto derived = DerivedQuantities::of(p, 1);
+  if (!(p.dt < derived.dt_max)) {
+    deck.fail("time.dt", fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}); "
+                                     "got {:g}",
+                                     derived.dt_max, p.integrator, derived.omega_max,
+                                     Integrator::from_name(p.integrator).stability_limit(), p.dt));
+  }
+  return p;
+}
+
+DerivedQuantities DerivedQuantities::of(const RunParameters& p, int ranks) {
+  DerivedQuantities d;
+  d.dx = p.box.dx();
+  d.k_min = p.box.dk();
+  d.k_max = p.box.k_max();
+  d.mass2 = potential_d2V(make_potential(p.potential), p.initial.phi0);
+  const double kn = p.box.k_nyquist();
+  d.omega_max = std::sqrt(3.0 * kn * kn / (p.a0 * p.a0) + std::max(d.mass2, 0.0));
+  d.dt_max = Integrator::from_name(p.integrator).stability_limit() / d.omega_max;
+  d.efolds = p.hubble * p.t_end;
+  const double n = static_cast<double>(p.box.n);
+  const double planes = std::ceil(n / ranks);
+  const double field_bytes = 8.0 * planes * n * 2.0 * (std::floor(n / 2) + 1);
+  // phi, phidot, work; FFTW-MPI's transposes need about one more slab when there are several ranks.
+  d.memory_per_rank = field_bytes * (3.0 + (ranks > 1 ? 1.0 : 0.0));
+  return d;
+}
+
+} // namespace inflanet
