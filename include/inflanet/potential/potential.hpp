@@ -105,8 +105,9 @@ private:
 /// polynomials up to degree 6 up to round-off ~ 1e-14 |V| / (h |V'|); truncation ~ h^6 V^(7) / 140).
 /// Choose fd_step well below the scale on which V varies (e.g. below f for an axion-like formula).
 ///
-/// Cost: one evaluation of V is roughly 35 ns (muparser bytecode), V' by finite differences is six
-/// evaluations; use a built-in potential in production runs where one exists.
+/// Cost (measured, one core, -O2): V about 16 ns per call (muparser bytecode; budget ~35 ns/site for
+/// longer formulas), V' by finite differences about 90 ns (six evaluations), against ~3 ns for a
+/// built-in; give exact derivative formulas, or use a built-in potential where one exists.
 ///
 /// Thread safety: evaluation is const and safe from several OpenMP threads at once. muparser parsers
 /// are not re-entrant, so each thread lazily builds its own parser set (held in a thread_local cache keyed
