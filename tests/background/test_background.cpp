@@ -1,0 +1,55 @@
+// Backgrounds: scale factor, Hubble rate, friction factor and the de Sitter conformal-time relation.
+#include "inflanet/background/background.hpp"
+
+#include "inflanet/app/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace inflanet;
+
+TEST(Background, de_sitter_scale_factor_and_hubble) {
+  const DeSitter ds(0.7, 2.0);
+  EXPECT_DOUBLE_EQ(ds.a(0.0), 2.0);
+  EXPECT_NEAR(ds.a(3.0), 2.0 * std::exp(2.1), 1e-14 * ds.a(3.0));
+  EXPECT_DOUBLE_EQ(ds.hubble(5.0), 0.7);
+  // H = (da/dt)/a numerically
+  const double t = 1.3, h = 1e-5;
+  EXPECT_NEAR((ds.a(t + h) - ds.a(t - h)) / (2 * h) / ds.a(t), 0.7, 1e-9);
+}
+
+TEST(Background, friction_factor_is_exp_minus_3Hs) {
+  const DeSitter ds(0.4, 1.0);
+  for (double s : {0.0, 0.01, 0.5, 3.0})
+    EXPECT_NEAR(ds.friction_factor(2.0, s), std::exp(-3.0 * 0.4 * s), 1e-15);
+  // composition: friction over s1 then s2 equals friction over s1 + s2
+  EXPECT_NEAR(ds.friction_factor(0.0, 0.3) * ds.friction_factor(0.3, 0.2), ds.friction_factor(0.0, 0.5),
+              1e-15);
+  const Minkowski mk;
+  EXPECT_EQ(mk.friction_factor(1.0, 2.0), 1.0);
+  EXPECT_EQ(mk.a(7.0), 1.0);
+  EXPECT_EQ(mk.hubble(7.0), 0.0);
+}
+
+TEST(Background, conformal_time_derivative_is_one_over_a) {
+  const DeSitter ds(1.7, 0.3);
+  for (double t : {-1.0, 0.0, 0.8, 2.5}) {
+    const double h = 1e-5 / 1.7;
+    const double dtau_dt = (ds.conformal_time(t + h) - ds.conformal_time(t - h)) / (2 * h);
+    EXPECT_NEAR(dtau_dt * ds.a(t), 1.0, 1e-8) << "t=" << t;
+    EXPECT_LT(ds.conformal_time(t), 0.0);
+    EXPECT_NEAR(ds.cosmic_time(ds.conformal_time(t)), t, 1e-13);
+  }
+}
+
+TEST(Background, factory_and_clone) {
+  auto ds = make_background("de_sitter", 0.5, 1.5);
+  EXPECT_EQ(ds->name(), "de_sitter");
+  auto copy = ds->clone();
+  EXPECT_DOUBLE_EQ(copy->a(1.0), ds->a(1.0));
+  EXPECT_EQ(make_background("minkowski", 0.0, 1.0)->name(), "minkowski");
+  EXPECT_THROW((void)make_background("radiation", 1.0, 1.0), InputError);
+  EXPECT_THROW((void)make_background("de_sitter", 0.0, 1.0), InputError);
+  EXPECT_THROW((void)make_background("de_sitter", 1.0, -1.0), InputError);
+}
