@@ -111,35 +111,19 @@ def read_deck(path) -> dict:
     raise FileNotFoundError(f"no deck found at '{path}' (looked for {', '.join(map(str, candidates))})")
 
 
-def _first(table: dict, *keys, default=None):
-    for key in keys:
-        if isinstance(table, dict) and key in table:
-            return table[key]
-    return default
-
-
 def massless_desitter_parameters(deck: dict):
-    """(H, a0) if the deck describes a massless field in exact de Sitter, else None.
+    """(H, a0) if the deck describes a massless test field in exact de Sitter, else None.
 
-    Accepted deck shape (key spellings tolerated in brackets):
-        [background] kind ("type") = "de_sitter" ("desitter", "de-sitter"), H ("hubble"), a0 (default 1)
-        [potential]  kind ("type") = "quadratic", m ("mass") = 0 (or m2 / m_squared = 0)
+    That is the schema of docs/input_deck.md: [background] kind = "desitter", H, a0 and
+    [inflaton] potential = "quadratic" with m = 0.
     """
-    background = _first(deck, "background", "cosmology", default={}) or {}
-    potential = _first(deck, "potential", "model", default={}) or {}
-    kind = str(_first(background, "kind", "type", "name", default="")).lower().replace("-", "_")
-    if kind not in ("de_sitter", "desitter"):
+    background = deck.get("background", {}) or {}
+    inflaton = deck.get("inflaton", {}) or {}
+    if background.get("kind", "desitter") != "desitter":
         return None
-    pot_kind = str(_first(potential, "kind", "type", "name", default="")).lower()
-    if pot_kind not in ("quadratic", "free", "massless"):
+    if inflaton.get("potential", "quadratic") != "quadratic" or float(inflaton.get("m", 0.0)) != 0.0:
         return None
-    mass = _first(potential, "m", "mass", "m2", "m_squared", default=0.0 if pot_kind == "massless" else None)
-    if mass is None or float(mass) != 0.0:
-        return None
-    hubble = _first(background, "H", "hubble", "h")
-    if hubble is None:
-        return None
-    return float(hubble), float(_first(background, "a0", "a_initial", default=1.0))
+    return float(background.get("H", 1.0)), float(background.get("a0", 1.0))
 
 
 def delta2(k, P):

@@ -77,9 +77,9 @@ def test_expected_box_variance_matches_a_plain_loop_and_vectorises():
 
 
 def test_massless_desitter_parameters_from_deck_shapes():
-    deck = {"background": {"kind": "de_sitter", "H": 2.0}, "potential": {"kind": "quadratic", "m": 0.0}}
+    deck = {"background": {"kind": "desitter", "H": 2.0}, "inflaton": {"potential": "quadratic", "m": 0.0}}
     assert inflanet_io.massless_desitter_parameters(deck) == (2.0, 1.0)
-    assert inflanet_io.massless_desitter_parameters({**deck, "potential": {"kind": "quadratic", "m": 0.5}}) is None
+    assert inflanet_io.massless_desitter_parameters({**deck, "inflaton": {"potential": "quadratic", "m": 0.5}}) is None
     assert inflanet_io.massless_desitter_parameters({**deck, "background": {"kind": "minkowski"}}) is None
 
 

@@ -10,7 +10,8 @@ namespace inflanet {
 CommandLine CommandLine::parse(int argc, const char* const* argv) {
   CommandLine cl;
   if (argc < 2) {
-    throw InputError("no command given: expected 'inflanet run DECK', 'inflanet check DECK', --help or --version");
+    throw InputError(
+        "no command given: expected 'inflanet run DECK', 'inflanet check DECK', --help or --version");
   }
   const std::string_view first = argv[1];
   if (first == "--help" || first == "-h" || first == "help") {
@@ -22,7 +23,8 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
     return cl;
   }
   if (first != "run" && first != "check") {
-    throw InputError("unknown command '" + std::string(first) + "': expected run, check, --help or --version");
+    throw InputError("unknown command '" + std::string(first) +
+                     "': expected run, check, --help or --version");
   }
   cl.command = first == "run" ? Command::run : Command::check;
   for (int i = 2; i < argc; ++i) {

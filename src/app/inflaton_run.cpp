@@ -24,7 +24,7 @@ namespace inflanet {
 namespace {
 
 const std::vector<std::string> timeseries_columns = {
-    "step",   "time",     "a",       "phi_mean", "phi_var", "phidot_mean",         "phidot_var",
+    "step",    "time",     "a",       "phi_mean", "phi_var", "phidot_mean",         "phidot_var",
     "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error"};
 
 /// Writes text to path atomically (temporary file, rename): a reader never sees half a file.
@@ -54,11 +54,13 @@ std::string check_report(const RunParameters& p, int ranks) {
   std::string out = "# inflanet check: the resolved deck (every default filled in)\n" + p.deck_text;
   out += "\n# derived quantities (program units)\n";
   out += fmt::format("#   dx                  = {:.6g}\n", d.dx);
-  out += fmt::format("#   k range (comoving)  = [{:.6g}, {:.6g}]  (2 pi / L, sqrt(3) pi / dx)\n", d.k_min, d.k_max);
+  out += fmt::format("#   k range (comoving)  = [{:.6g}, {:.6g}]  (2 pi / L, sqrt(3) pi / dx)\n", d.k_min,
+                     d.k_max);
   out += fmt::format("#   V''(phi0)           = {:.6g}\n", d.mass2);
   out += fmt::format("#   omega_max at a0     = {:.6g}\n", d.omega_max);
-  out += fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
-                     d.dt_max, integrator.name(), integrator.stability_limit(), p.dt, 100.0 * p.dt / d.dt_max);
+  out +=
+      fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
+                  d.dt_max, integrator.name(), integrator.stability_limit(), p.dt, 100.0 * p.dt / d.dt_max);
   out += fmt::format("#   steps               = {}  (order {}, {} force evaluations per step)\n", p.steps,
                      integrator.order(), integrator.drifts_per_step());
   if (p.hubble > 0.0) {
@@ -69,9 +71,9 @@ std::string check_report(const RunParameters& p, int ranks) {
                        d.k_min / (p.a0 * std::exp(d.efolds) * p.hubble),
                        d.k_max / (p.a0 * std::exp(d.efolds) * p.hubble));
   }
-  out += fmt::format("#   memory per rank     = {:.4g} MiB on {} rank(s) ({:.1f} bytes per site)\n",
-                     d.memory_per_rank / (1024.0 * 1024.0), ranks,
-                     d.memory_per_rank * ranks / (p.box.sites()));
+  out +=
+      fmt::format("#   memory per rank     = {:.4g} MiB on {} rank(s) ({:.1f} bytes per site)\n",
+                  d.memory_per_rank / (1024.0 * 1024.0), ranks, d.memory_per_rank * ranks / (p.box.sites()));
   return out;
 }
 
@@ -81,8 +83,8 @@ void run_inflaton(const RunParameters& p, const Session& session) {
   if (decomposition.is_root()) {
     std::filesystem::create_directories(p.output_dir);
     write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
-    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", p.deck_text, version, git_commit,
-               session.size(), session.threads());
+    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", p.deck_text, version,
+               git_commit, session.size(), session.threads());
   }
   decomposition.barrier();
   const auto wisdom = p.output_dir / "fftw_wisdom.dat";
@@ -113,11 +115,20 @@ void run_inflaton(const RunParameters& p, const Session& session) {
 
   auto record = [&](std::int64_t step, const InflatonEnergies& e) {
     const double energy_error = p.hubble == 0.0 && rho0 != 0.0 ? (e.rho() - rho0) / rho0 : 0.0;
-    const std::vector<double> row = {static_cast<double>(step), e.time, e.a,
-                                     operators.mean(inflaton.phi()), operators.variance(inflaton.phi()),
-                                     operators.mean(inflaton.phidot()), operators.variance(inflaton.phidot()),
-                                     e.kinetic, e.gradient, e.potential, e.rho(), e.pressure(),
-                                     continuity.residual(), energy_error};
+    const std::vector<double> row = {static_cast<double>(step),
+                                     e.time,
+                                     e.a,
+                                     operators.mean(inflaton.phi()),
+                                     operators.variance(inflaton.phi()),
+                                     operators.mean(inflaton.phidot()),
+                                     operators.variance(inflaton.phidot()),
+                                     e.kinetic,
+                                     e.gradient,
+                                     e.potential,
+                                     e.rho(),
+                                     e.pressure(),
+                                     continuity.residual(),
+                                     energy_error};
     if (files.timeseries) {
       files.timeseries->append(row);
     }
@@ -166,8 +177,9 @@ void run_inflaton(const RunParameters& p, const Session& session) {
   // 5. Summary.
   if (decomposition.is_root()) {
     const double wall = progress.elapsed();
-    fmt::print("# summary: {} steps of {} on {}^3 in {:.2f} s ({:.1f} steps/s, {:.1f} ns per site per step)\n",
-               p.steps, integrator.name(), p.box.n, wall, p.steps / wall, 1e9 * wall / (p.steps * p.box.sites()));
+    fmt::print(
+        "# summary: {} steps of {} on {}^3 in {:.2f} s ({:.1f} steps/s, {:.1f} ns per site per step)\n",
+        p.steps, integrator.name(), p.box.n, wall, p.steps / wall, 1e9 * wall / (p.steps * p.box.sites()));
     fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}\n", energies.time, energies.a,
                p.hubble * energies.time);
     fmt::print("#   <phi> = {:.6e}, var(phi) = {:.6e}, var(phidot) = {:.6e}\n", last_row[3], last_row[4],

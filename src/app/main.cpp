@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     // 2. The deck, resolved and validated; 3. the typed parameters.
-    const auto deck = config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
+    const auto deck =
+        config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
     const auto parameters = RunParameters::from_deck(deck);
     if (command_line.command == CommandLine::Command::check) {
       if (root) {

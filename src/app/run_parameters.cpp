@@ -15,7 +15,8 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   p.background_kind = deck.string("background.kind");
   p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");
   p.a0 = deck.real("background.a0");
-  if (p.background_kind == "minkowski" && deck.user_given("background.H") && deck.real("background.H") != 0.0) {
+  if (p.background_kind == "minkowski" && deck.user_given("background.H") &&
+      deck.real("background.H") != 0.0) {
     deck.fail("background.H", "H = 0 for kind = \"minkowski\" (or kind = \"desitter\" for H > 0)");
   }
   if (p.background_kind == "desitter" && !(p.hubble > 0.0)) {
@@ -34,7 +35,8 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   p.potential.Mp = deck.real("inflaton.Mp");
   p.potential.expression = deck.string("inflaton.expression");
   if (p.potential.kind == "expression" && p.potential.expression.empty()) {
-    deck.fail("inflaton.expression", "a formula in phi, e.g. \"0.5*m^2*phi^2\", for potential = \"expression\"");
+    deck.fail("inflaton.expression",
+              "a formula in phi, e.g. \"0.5*m^2*phi^2\", for potential = \"expression\"");
   }
   p.initial.phi0 = deck.real("inflaton.phi0");
   p.initial.phidot0 = deck.real("inflaton.phidot0");
@@ -47,7 +49,8 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   p.integrator = deck.string("time.integrator");
   const double steps = std::round(p.t_end / p.dt);
   if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
-    deck.fail("time.t_end", fmt::format("a whole number of steps dt = {:g} (t_end / dt = {:.6g})", p.dt, p.t_end / p.dt));
+    deck.fail("time.t_end",
+              fmt::format("a whole number of steps dt = {:g} (t_end / dt = {:.6g})", p.dt, p.t_end / p.dt));
   }
   p.steps = static_cast<std::int64_t>(steps);
 
@@ -62,10 +65,11 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   // Refuse a time step the integrator cannot survive, with the number it needs.
   const auto derived = DerivedQuantities::of(p, 1);
   if (!(p.dt < derived.dt_max)) {
-    deck.fail("time.dt", fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}); "
-                                     "got {:g}",
-                                     derived.dt_max, p.integrator, derived.omega_max,
-                                     Integrator::from_name(p.integrator).stability_limit(), p.dt));
+    deck.fail("time.dt",
+              fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}); "
+                          "got {:g}",
+                          derived.dt_max, p.integrator, derived.omega_max,
+                          Integrator::from_name(p.integrator).stability_limit(), p.dt));
   }
   return p;
 }

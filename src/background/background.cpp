@@ -26,7 +26,7 @@ double DeSitter::friction_factor(double /*t*/, double s) const {
 }
 
 std::string DeSitter::describe() const {
-  return fmt::format("de_sitter(H={:.17g}, a0={:.17g})", H_, a0_);
+  return fmt::format("desitter(H={:.17g}, a0={:.17g})", H_, a0_);
 }
 
 std::unique_ptr<Background> DeSitter::clone() const {
@@ -48,11 +48,11 @@ std::unique_ptr<Background> Minkowski::clone() const {
 }
 
 std::unique_ptr<Background> make_background(const std::string& kind, double H, double a0) {
-  if (kind == "de_sitter")
+  if (kind == "desitter")
     return std::make_unique<DeSitter>(H, a0);
   if (kind == "minkowski")
     return std::make_unique<Minkowski>();
-  throw InputError(fmt::format("unknown background kind \"{}\" (known: de_sitter, minkowski)", kind));
+  throw InputError(fmt::format("unknown background kind \"{}\" (known: desitter, minkowski)", kind));
 }
 
 } // namespace inflanet

@@ -110,7 +110,8 @@ SeriesResult vacuum_series(double mu, double x, double tol) {
 /// with complex y (real and imaginary parts are two independent real solutions). `coef(z)` returns
 /// {p, q}. Gauss methods conserve quadratic invariants, so for q = 0 (a Hamiltonian system) the Wronskian
 /// y0 y1* - y0* y1 is kept to round-off whatever the step sizes. Deterministic: fixed operation order.
-template <class Coef> void gauss_legendre6_step(const Coef& coef, double z, double h, cplx& y0, cplx& y1) {
+template <class Coef>
+void gauss_legendre6_step(const Coef& coef, double z, double h, cplx& y0, cplx& y1) {
   constexpr double r15 = 3.872983346207416885; // sqrt(15)
   constexpr double c[3] = {0.5 - r15 / 10.0, 0.5, 0.5 + r15 / 10.0};
   constexpr double b[3] = {5.0 / 18.0, 4.0 / 9.0, 5.0 / 18.0};

@@ -86,8 +86,10 @@ double ContinuityTracker::integral() const {
 }
 
 double ContinuityTracker::residual() const {
+  // Exactly, rho(t) + int 3H (rho + p) = rho(t0): the balance's own scale is rho(t0). Dividing by rho(t)
+  // instead would blow the residual up by the dilution of rho in de Sitter (a factor 1e5 in 4 e-folds).
   const double numerator = std::abs(rho_ - rho0_ + integral());
-  return rho_ != 0.0 ? numerator / std::abs(rho_) : numerator;
+  return rho0_ != 0.0 ? numerator / std::abs(rho0_) : numerator;
 }
 
 } // namespace inflanet

@@ -44,12 +44,12 @@ TEST(Background, conformal_time_derivative_is_one_over_a) {
 }
 
 TEST(Background, factory_and_clone) {
-  auto ds = make_background("de_sitter", 0.5, 1.5);
-  EXPECT_EQ(ds->name(), "de_sitter");
+  auto ds = make_background("desitter", 0.5, 1.5);
+  EXPECT_EQ(ds->name(), "desitter");
   auto copy = ds->clone();
   EXPECT_DOUBLE_EQ(copy->a(1.0), ds->a(1.0));
   EXPECT_EQ(make_background("minkowski", 0.0, 1.0)->name(), "minkowski");
   EXPECT_THROW((void)make_background("radiation", 1.0, 1.0), InputError);
-  EXPECT_THROW((void)make_background("de_sitter", 0.0, 1.0), InputError);
-  EXPECT_THROW((void)make_background("de_sitter", 1.0, -1.0), InputError);
+  EXPECT_THROW((void)make_background("desitter", 0.0, 1.0), InputError);
+  EXPECT_THROW((void)make_background("desitter", 1.0, -1.0), InputError);
 }

@@ -10,10 +10,14 @@ using inflanet::ContinuityTracker;
 namespace {
 // A smooth "dissipation" g(t) = 2 + sin(3t) e^{-t/2}; rho(t) = rho0 - int g, so the residual is pure
 // quadrature error.
-double g(double t) { return 2.0 + std::sin(3 * t) * std::exp(-t / 2); }
+double g(double t) {
+  return 2.0 + std::sin(3 * t) * std::exp(-t / 2);
+}
 double big_g(double t) {
   // int_0^t sin(3s) e^{-s/2} ds = [e^{-s/2}(-0.5 sin 3s - 3 cos 3s)/(9.25)]_0^t
-  auto prim = [](double s) { return std::exp(-s / 2) * (-0.5 * std::sin(3 * s) - 3 * std::cos(3 * s)) / 9.25; };
+  auto prim = [](double s) {
+    return std::exp(-s / 2) * (-0.5 * std::sin(3 * s) - 3 * std::cos(3 * s)) / 9.25;
+  };
   return 2.0 * t + prim(t) - prim(0.0);
 }
 double quadrature_error(double h, double t_end) {

@@ -354,17 +354,17 @@ N = 16
 L = 10.0
 
 [background]
-kind = "de_sitter"
+kind = "desitter"
 H = 1.0
 a0 = 1.0
 
-[potential]
-kind = "quadratic"
+[inflaton]
+potential = "quadratic"
 m = 0.0
 
 [time]
 dt = 0.05
-steps = 80
+t_end = 4.0
 
 [output]
 timeseries_every = 1

@@ -30,7 +30,8 @@ public:
 /// cleanly; any other may have hit one rank only, and main then aborts every rank.
 class RuntimeError : public Error {
 public:
-  explicit RuntimeError(const std::string& what, bool collective = false) : Error(what), collective_(collective) {}
+  explicit RuntimeError(const std::string& what, bool collective = false)
+      : Error(what), collective_(collective) {}
   [[nodiscard]] bool collective() const noexcept { return collective_; }
 
 private:

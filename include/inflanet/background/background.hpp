@@ -21,7 +21,7 @@ public:
   /// \brief Momentum damping over the step [t, t+s]: exp(-3 \int_t^{t+s} H dt'). This is the exact flow
   /// of p' = -3H p, the friction flow Phi_F(s) of the splitting integrators (physics.md section 3).
   [[nodiscard]] virtual double friction_factor(double t, double s) const = 0;
-  /// \brief Kind name, as accepted by make_background ("de_sitter", "minkowski").
+  /// \brief Kind name, as accepted by make_background ("desitter", "minkowski").
   [[nodiscard]] virtual std::string name() const = 0;
   /// \brief Kind and parameters, for logs and output attributes.
   [[nodiscard]] virtual std::string describe() const = 0;
@@ -38,7 +38,7 @@ public:
   [[nodiscard]] double a(double t) const override;
   [[nodiscard]] double hubble(double /*t*/) const override { return H_; }
   [[nodiscard]] double friction_factor(double t, double s) const override;
-  [[nodiscard]] std::string name() const override { return "de_sitter"; }
+  [[nodiscard]] std::string name() const override { return "desitter"; }
   [[nodiscard]] std::string describe() const override;
   [[nodiscard]] std::unique_ptr<Background> clone() const override;
 
@@ -65,7 +65,7 @@ public:
   [[nodiscard]] std::unique_ptr<Background> clone() const override;
 };
 
-/// \brief Builds a background by kind: "de_sitter" (uses H and a0) or "minkowski" (ignores both).
+/// \brief Builds a background by kind: "desitter" (uses H and a0) or "minkowski" (ignores both).
 /// \throws InputError for an unknown kind or invalid parameters.
 [[nodiscard]] std::unique_ptr<Background> make_background(const std::string& kind, double H, double a0);
 

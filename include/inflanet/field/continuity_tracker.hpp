@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// \brief The integrated continuity residual |rho(t) - rho(t0) + int_t0^t 3H (rho + p) dt| / rho.
+/// \brief The integrated continuity residual |rho(t) - rho(t0) + int_t0^t 3H (rho + p) dt| / rho(t0).
 
 #include <array>
 #include <vector>
@@ -21,7 +21,8 @@ public:
   void push(double rho, double dissipation);
   /// \brief int_t0^t_n 3H (rho + p) dt up to the newest value.
   [[nodiscard]] double integral() const;
-  /// \brief |rho_n - rho_0 + integral| / |rho_n| (0 when rho_n = 0 and the numerator vanishes).
+  /// \brief |rho_n - rho_0 + integral| / |rho_0|: the relative defect of rho(t) + int 3H(rho+p) = rho(t0)
+  /// (the bare numerator when rho_0 = 0).
   [[nodiscard]] double residual() const;
   [[nodiscard]] std::size_t steps() const noexcept { return values_.size() - 1; }
 
@@ -32,7 +33,7 @@ private:
   double h_;
   std::vector<double> values_; ///< dissipation at every step
   double rho0_ = 0.0, rho_ = 0.0;
-  double committed_ = 0.0;      ///< sum of intervals whose centred stencil is complete
+  double committed_ = 0.0;         ///< sum of intervals whose centred stencil is complete
   std::size_t committed_upto_ = 0; ///< intervals [0, committed_upto_) are in committed_
   /// weights_[s][m]: integral over [s, s+1] of the Lagrange basis polynomial of node m (nodes 0..7).
   static const std::array<std::array<double, 8>, 7>& weights();

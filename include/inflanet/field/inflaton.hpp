@@ -1,0 +1,83 @@
+#pragma once
+/// \file
+/// \brief The inflaton on the lattice as a SplitSystem: phi'' + 3H phi' - lap(phi)/a^2 + V'(phi) = 0.
+
+#include <cmath>
+#include <variant>
+
+#include "inflanet/background/background.hpp"
+#include "inflanet/fft/spectral_operators.hpp"
+#include "inflanet/field/field.hpp"
+#include "inflanet/potential/potential.hpp"
+
+namespace inflanet {
+
+/// \brief Box-averaged energy components of the inflaton at one time (program units).
+struct InflatonEnergies {
+  double time = 0.0; ///< cosmic time t
+  double a = 1.0;    ///< scale factor
+  double hubble = 0.0;
+  double kinetic = 0.0;   ///< rho_kin = <phi'^2> / 2
+  double gradient = 0.0;  ///< rho_grad = <|grad phi|^2> / (2 a^2), spectral
+  double potential = 0.0; ///< rho_pot = <V(phi)>
+  [[nodiscard]] double rho() const noexcept { return kinetic + gradient + potential; }
+  /// \brief p = <phi'^2/2 - |grad phi|^2/(6 a^2) - V>.
+  [[nodiscard]] double pressure() const noexcept { return kinetic - gradient / 3.0 - potential; }
+  /// \brief d rho / dt = -3H (rho + p): the continuity equation's right-hand side, sign flipped.
+  [[nodiscard]] double dissipation() const noexcept { return 3.0 * hubble * (rho() + pressure()); }
+  [[nodiscard]] bool finite() const noexcept { return std::isfinite(rho()) && std::isfinite(pressure()); }
+};
+
+/// \brief The inflaton phi and its velocity phidot = dphi/dt on the lattice, in a fixed Background.
+///
+/// Memory: three padded fields (phi, phidot and one work buffer that holds, in turn, the copy of phi
+/// being transformed and the force F = -lap(phi)/a^2 + V'(phi)), about 24.4 bytes per site.
+/// One Laplacian (one r2c + c2r pair) per force evaluation; the force is cached until the next drift.
+/// The box sums needed for the energies are collected inside the passes that already run, so the
+/// energies at a step boundary usually cost nothing extra.
+class Inflaton {
+public:
+  Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0);
+
+  [[nodiscard]] Field& phi() noexcept { return phi_; }
+  [[nodiscard]] Field& phidot() noexcept { return phidot_; }
+  [[nodiscard]] const Field& phi() const noexcept { return phi_; }
+  [[nodiscard]] const Field& phidot() const noexcept { return phidot_; }
+  [[nodiscard]] double time() const noexcept { return time_; }
+  [[nodiscard]] double a() const { return background_->a(time_); }
+  [[nodiscard]] const Potential& potential() const noexcept { return potential_; }
+  [[nodiscard]] const Background& background() const noexcept { return *background_; }
+  /// \brief Declares that phi and/or phidot were overwritten from outside (initial conditions, restart).
+  void fields_changed(double time);
+
+  // --- SplitSystem -------------------------------------------------------------------------------
+  /// \brief exp(-3 int_t^{t+s} H dt').
+  [[nodiscard]] double damping(double s) const { return background_->friction_factor(time_, s); }
+  /// \brief phidot <- A phidot - B F(phi, t).
+  void momentum_update(double a, double b);
+  /// \brief phi <- phi + s phidot, t <- t + s.
+  void drift(double s);
+
+  /// \brief Energies at the current (synchronised) state; evaluates the force if needed (it is then
+  /// reused by the next kick).
+  [[nodiscard]] InflatonEnergies energies();
+  /// \brief Force evaluations (Laplacians) done so far.
+  [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
+
+private:
+  void evaluate_force();
+  void sum_kinetic();
+
+  SpectralOperators* operators_;
+  const Background* background_;
+  Potential potential_;
+  Field phi_, phidot_, work_;
+  double time_;
+  bool work_holds_phi_ = false; ///< work is a fresh real-space copy of phi (made during the drift)
+  bool force_valid_ = false;    ///< work holds F(phi, t) for the current phi and t
+  bool kinetic_valid_ = false;  ///< kinetic_sum_ is sum phidot^2 of the current phidot
+  double grad_sum_ = 0.0, pot_sum_ = 0.0, kinetic_sum_ = 0.0; ///< global sums over sites
+  long force_evaluations_ = 0;
+};
+
+} // namespace inflanet

@@ -1,0 +1,131 @@
+#include "inflanet/field/initial_conditions.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "inflanet/background/mode_function.hpp"
+#include "inflanet/field/counter_rng.hpp"
+
+namespace inflanet {
+namespace {
+
+/// Vacuum mode function and its time derivative at t0 for every integer |n|^2 on the lattice, indexed by
+/// |n|^2. Each rank integrates its share (round robin) and a sum assembles the table; every entry is
+/// computed by one rank with the same code, so the table does not depend on the rank count.
+std::vector<ModeValue> mode_table(const Decomposition& decomposition, const Background& background, double m2,
+                                  double t0, const std::vector<char>& needed) {
+  const double dk = decomposition.box().dk();
+  const auto count = needed.size();
+  std::vector<double> packed(4 * count, 0.0);
+  std::size_t share = 0;
+  for (std::size_t n2 = 1; n2 < count; ++n2) {
+    if (needed[n2] == 0) {
+      continue;
+    }
+    if (static_cast<int>(share++ % static_cast<std::size_t>(decomposition.size())) != decomposition.rank()) {
+      continue;
+    }
+    const double k = dk * std::sqrt(static_cast<double>(n2));
+    ModeValue mode;
+    const double hubble = background.hubble(t0);
+    if (hubble == 0.0) {
+      // Minkowski vacuum: u = e^{-i w t} / sqrt(2 w).
+      const double omega = std::sqrt(k * k + m2);
+      const auto phase = std::polar(1.0, -omega * t0);
+      mode.u = phase / std::sqrt(2.0 * omega);
+      mode.du_dt = std::complex<double>(0.0, -omega) * mode.u;
+    } else {
+      const double a0 = background.a(t0) * std::exp(-hubble * t0); // a(t) = a0 e^{H t}
+      mode = integrate_mode_from_vacuum(k, m2, hubble, a0, t0);
+    }
+    packed[4 * n2 + 0] = mode.u.real();
+    packed[4 * n2 + 1] = mode.u.imag();
+    packed[4 * n2 + 2] = mode.du_dt.real();
+    packed[4 * n2 + 3] = mode.du_dt.imag();
+  }
+  decomposition.sum_in_place(packed);
+  std::vector<ModeValue> table(count);
+  for (std::size_t n2 = 0; n2 < count; ++n2) {
+    table[n2].u = {packed[4 * n2], packed[4 * n2 + 1]};
+    table[n2].du_dt = {packed[4 * n2 + 2], packed[4 * n2 + 3]};
+  }
+  return table;
+}
+
+void add_constant(Field& field, double value) {
+  const auto& d = field.decomposition();
+  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
+  double* data = field.real_data();
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t r = 0; r < rows; ++r) {
+    for (std::ptrdiff_t z = 0; z < n; ++z) {
+      data[r * stride + z] += value;
+    }
+  }
+}
+
+} // namespace
+
+void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, const InitialConditions& ic) {
+  Field& phi = inflaton.phi();
+  Field& phidot = inflaton.phidot();
+  const auto& d = operators.decomposition();
+  const Box& box = d.box();
+  const double t0 = inflaton.time();
+  phi.fill(0.0);
+  phidot.fill(0.0);
+
+  if (ic.vacuum_fluctuations) {
+    const std::ptrdiff_t n = box.n, nky = d.local_nky(), nz = d.nz_complex();
+    const auto n2_max = static_cast<std::size_t>(3 * (n / 2) * (n / 2) + 1);
+    const double kcut2 = ic.kcut > 0.0 ? (ic.kcut / box.dk()) * (ic.kcut / box.dk()) : 0.0;
+    std::vector<char> needed(n2_max + 1, 0);
+    for (std::ptrdiff_t jy = 0; jy < n; ++jy) { // every rank marks the whole lattice: same table everywhere
+      for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
+        for (std::ptrdiff_t l = 0; l < nz; ++l) {
+          const auto my = box.signed_mode(jy), mx = box.signed_mode(ix);
+          needed[static_cast<std::size_t>(mx * mx + my * my + l * l)] = 1;
+        }
+      }
+    }
+    const double m2 = potential_d2V(inflaton.potential(), ic.phi0);
+    const auto table = mode_table(d, inflaton.background(), m2, t0, needed);
+
+    // phi~_n = (N^3 / L^{3/2}) (u alpha_n + u^* alpha_{-n}^*), alpha = z / sqrt(2) with <|z|^2> = 1.
+    const CounterRng rng(ic.seed);
+    const double amplitude = box.sites() / std::pow(box.length, 1.5) / std::sqrt(2.0);
+    auto global_index = [n](std::ptrdiff_t ix, std::ptrdiff_t iy, std::ptrdiff_t iz) {
+      return static_cast<std::uint64_t>((ix * n + iy) * n + iz);
+    };
+    auto wrap = [n](std::ptrdiff_t i) { return (n - i) % n; };
+    std::complex<double>* f = phi.fourier_data();
+    std::complex<double>* g = phidot.fourier_data();
+    for (std::ptrdiff_t j = 0; j < nky; ++j) {
+      const std::ptrdiff_t iy = d.ky_start() + j;
+      for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
+        for (std::ptrdiff_t iz = 0; iz < nz; ++iz) {
+          const std::ptrdiff_t offset = (j * n + ix) * nz + iz;
+          const auto n2 = static_cast<std::size_t>(operators.n_squared(j, ix, iz));
+          if (n2 == 0 || (kcut2 > 0.0 && static_cast<double>(n2) > kcut2)) {
+            f[offset] = g[offset] = 0.0;
+            continue;
+          }
+          const auto z_plus = rng.complex_gaussian(global_index(ix, iy, iz));
+          const auto z_minus = std::conj(rng.complex_gaussian(global_index(wrap(ix), wrap(iy), wrap(iz))));
+          const ModeValue& mode = table[n2];
+          f[offset] = amplitude * (mode.u * z_plus + std::conj(mode.u) * z_minus);
+          g[offset] = amplitude * (mode.du_dt * z_plus + std::conj(mode.du_dt) * z_minus);
+        }
+      }
+    }
+    phi.set_space(Space::fourier);
+    phidot.set_space(Space::fourier);
+    operators.plan().to_real(phi, Scale::full);
+    operators.plan().to_real(phidot, Scale::full);
+  }
+  add_constant(phi, ic.phi0);
+  add_constant(phidot, ic.phidot0);
+  inflaton.fields_changed(t0);
+}
+
+} // namespace inflanet
