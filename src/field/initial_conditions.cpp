@@ -66,60 +66,64 @@ void add_constant(Field& field, double value) {
 
 } // namespace
 
+void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& operators,
+                       const Background& background, double m2, double t0, std::uint64_t seed, double kcut) {
+  const auto& d = operators.decomposition();
+  const Box& box = d.box();
+  const std::ptrdiff_t n = box.n, nky = d.local_nky(), nz = d.nz_complex();
+  const auto n2_max = static_cast<std::size_t>(3 * (n / 2) * (n / 2) + 1);
+  const double kcut2 = kcut > 0.0 ? (kcut / box.dk()) * (kcut / box.dk()) : 0.0;
+  std::vector<char> needed(n2_max + 1, 0);
+  for (std::ptrdiff_t jy = 0; jy < n; ++jy) { // every rank marks the whole lattice: same table everywhere
+    for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
+      for (std::ptrdiff_t l = 0; l < nz; ++l) {
+        const auto my = box.signed_mode(jy), mx = box.signed_mode(ix);
+        needed[static_cast<std::size_t>(mx * mx + my * my + l * l)] = 1;
+      }
+    }
+  }
+  const auto table = mode_table(d, background, m2, t0, needed);
+
+  // phi~_n = (N^3 / L^{3/2}) (u alpha_n + u^* alpha_{-n}^*), alpha = z / sqrt(2) with <|z|^2> = 1.
+  const CounterRng rng(seed);
+  const double amplitude = box.sites() / std::pow(box.length, 1.5) / std::sqrt(2.0);
+  auto global_index = [n](std::ptrdiff_t ix, std::ptrdiff_t iy, std::ptrdiff_t iz) {
+    return static_cast<std::uint64_t>((ix * n + iy) * n + iz);
+  };
+  auto wrap = [n](std::ptrdiff_t i) { return (n - i) % n; };
+  std::complex<double>* f = phi.fourier_data();
+  std::complex<double>* g = phidot.fourier_data();
+  for (std::ptrdiff_t j = 0; j < nky; ++j) {
+    const std::ptrdiff_t iy = d.ky_start() + j;
+    for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
+      for (std::ptrdiff_t iz = 0; iz < nz; ++iz) {
+        const std::ptrdiff_t offset = (j * n + ix) * nz + iz;
+        const auto n2 = static_cast<std::size_t>(operators.n_squared(j, ix, iz));
+        if (n2 == 0 || (kcut2 > 0.0 && static_cast<double>(n2) > kcut2)) {
+          f[offset] = g[offset] = 0.0;
+          continue;
+        }
+        const auto z_plus = rng.complex_gaussian(global_index(ix, iy, iz));
+        const auto z_minus = std::conj(rng.complex_gaussian(global_index(wrap(ix), wrap(iy), wrap(iz))));
+        const ModeValue& mode = table[n2];
+        f[offset] = amplitude * (mode.u * z_plus + std::conj(mode.u) * z_minus);
+        g[offset] = amplitude * (mode.du_dt * z_plus + std::conj(mode.du_dt) * z_minus);
+      }
+    }
+  }
+  phi.set_space(Space::fourier);
+  phidot.set_space(Space::fourier);
+}
+
 void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, const InitialConditions& ic) {
   Field& phi = inflaton.phi();
   Field& phidot = inflaton.phidot();
-  const auto& d = operators.decomposition();
-  const Box& box = d.box();
   const double t0 = inflaton.time();
   phi.fill(0.0);
   phidot.fill(0.0);
-
   if (ic.vacuum_fluctuations) {
-    const std::ptrdiff_t n = box.n, nky = d.local_nky(), nz = d.nz_complex();
-    const auto n2_max = static_cast<std::size_t>(3 * (n / 2) * (n / 2) + 1);
-    const double kcut2 = ic.kcut > 0.0 ? (ic.kcut / box.dk()) * (ic.kcut / box.dk()) : 0.0;
-    std::vector<char> needed(n2_max + 1, 0);
-    for (std::ptrdiff_t jy = 0; jy < n; ++jy) { // every rank marks the whole lattice: same table everywhere
-      for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
-        for (std::ptrdiff_t l = 0; l < nz; ++l) {
-          const auto my = box.signed_mode(jy), mx = box.signed_mode(ix);
-          needed[static_cast<std::size_t>(mx * mx + my * my + l * l)] = 1;
-        }
-      }
-    }
     const double m2 = potential_d2V(inflaton.potential(), ic.phi0);
-    const auto table = mode_table(d, inflaton.background(), m2, t0, needed);
-
-    // phi~_n = (N^3 / L^{3/2}) (u alpha_n + u^* alpha_{-n}^*), alpha = z / sqrt(2) with <|z|^2> = 1.
-    const CounterRng rng(ic.seed);
-    const double amplitude = box.sites() / std::pow(box.length, 1.5) / std::sqrt(2.0);
-    auto global_index = [n](std::ptrdiff_t ix, std::ptrdiff_t iy, std::ptrdiff_t iz) {
-      return static_cast<std::uint64_t>((ix * n + iy) * n + iz);
-    };
-    auto wrap = [n](std::ptrdiff_t i) { return (n - i) % n; };
-    std::complex<double>* f = phi.fourier_data();
-    std::complex<double>* g = phidot.fourier_data();
-    for (std::ptrdiff_t j = 0; j < nky; ++j) {
-      const std::ptrdiff_t iy = d.ky_start() + j;
-      for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
-        for (std::ptrdiff_t iz = 0; iz < nz; ++iz) {
-          const std::ptrdiff_t offset = (j * n + ix) * nz + iz;
-          const auto n2 = static_cast<std::size_t>(operators.n_squared(j, ix, iz));
-          if (n2 == 0 || (kcut2 > 0.0 && static_cast<double>(n2) > kcut2)) {
-            f[offset] = g[offset] = 0.0;
-            continue;
-          }
-          const auto z_plus = rng.complex_gaussian(global_index(ix, iy, iz));
-          const auto z_minus = std::conj(rng.complex_gaussian(global_index(wrap(ix), wrap(iy), wrap(iz))));
-          const ModeValue& mode = table[n2];
-          f[offset] = amplitude * (mode.u * z_plus + std::conj(mode.u) * z_minus);
-          g[offset] = amplitude * (mode.du_dt * z_plus + std::conj(mode.du_dt) * z_minus);
-        }
-      }
-    }
-    phi.set_space(Space::fourier);
-    phidot.set_space(Space::fourier);
+    draw_vacuum_modes(phi, phidot, operators, inflaton.background(), m2, t0, ic.seed, ic.kcut);
     operators.plan().to_real(phi, Scale::full);
     operators.plan().to_real(phidot, Scale::full);
   }

@@ -28,4 +28,10 @@ struct InitialConditions {
 /// integrated from deep inside the horizon for each distinct |k|, for any mass.
 void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, const InitialConditions& ic);
 
+/// \brief The Fourier-space half of set_initial_conditions: writes the vacuum fluctuations' coefficients
+/// (mass^2 m2, background at t0, no homogeneous mode) into phi and phidot and marks them Fourier. These
+/// coefficients are bit-identical for any rank count.
+void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& operators,
+                       const Background& background, double m2, double t0, std::uint64_t seed, double kcut);
+
 } // namespace inflanet
