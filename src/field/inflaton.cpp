@@ -9,26 +9,49 @@ Inflaton::Inflaton(SpectralOperators& operators, const Background& background, P
 
 void Inflaton::fields_changed(double time) {
   time_ = time;
+  has_pending_ = false;
   work_holds_phi_ = false;
   force_valid_ = false;
   kinetic_valid_ = false;
 }
 
 void Inflaton::drift(double s) {
-  // Fused: advance phi and leave a copy in the work buffer, ready for the next force's r2c.
+  // Fused: apply the pending momentum map (its force is cached), advance phi, and leave a copy of phi in
+  // the work buffer for the next force's r2c: one pass instead of three.
   const auto& d = operators_->decomposition();
   const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* q = phi_.real_data();
-  const double* p = phidot_.real_data();
+  double* p = phidot_.real_data();
   double* w = work_.real_data();
+  const double pa = pending_a_, pb = pending_b_;
+  double kin_local = 0.0;
+  if (has_pending_) {
+#pragma omp parallel for reduction(+ : kin_local) schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const std::ptrdiff_t o = r * stride;
+#pragma omp simd reduction(+ : kin_local)
+      for (std::ptrdiff_t z = 0; z < n; ++z) {
+        const double pz = pb != 0.0 ? pa * p[o + z] - pb * w[o + z] : pa * p[o + z];
+        p[o + z] = pz;
+        kin_local += pz * pz;
+        const double value = q[o + z] + s * pz;
+        q[o + z] = value;
+        w[o + z] = value;
+      }
+    }
+    kinetic_sum_ = d.sum(kin_local);
+    kinetic_valid_ = true;
+    has_pending_ = false;
+  } else {
 #pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    const std::ptrdiff_t o = r * stride;
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const std::ptrdiff_t o = r * stride;
 #pragma omp simd
-    for (std::ptrdiff_t z = 0; z < n; ++z) {
-      const double value = q[o + z] + s * p[o + z];
-      q[o + z] = value;
-      w[o + z] = value;
+      for (std::ptrdiff_t z = 0; z < n; ++z) {
+        const double value = q[o + z] + s * p[o + z];
+        q[o + z] = value;
+        w[o + z] = value;
+      }
     }
   }
   work_.set_space(Space::real);
@@ -37,7 +60,7 @@ void Inflaton::drift(double s) {
   force_valid_ = false;
 }
 
-void Inflaton::evaluate_force() {
+void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
   const auto& d = operators_->decomposition();
   if (!work_holds_phi_) {
     work_.copy_from(phi_);
@@ -61,50 +84,102 @@ void Inflaton::evaluate_force() {
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       const std::ptrdiff_t base = (j * n + i) * nz;
       const double k2xy = static_cast<double>(nx[i] * nx[i] + ny[j] * ny[j]);
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
+      // Interior kz planes count twice (their Hermitian partners are not stored); kz = 0 and N/2 once
+      // (nz >= 2 since N >= 2; for odd N the last plane is interior and hermitian_weight says so).
+      double interior = 0.0, edges = 0.0;
+#pragma omp simd reduction(+ : interior)
+      for (std::ptrdiff_t l = 1; l < nz - 1; ++l) {
         const double n2 = k2xy + static_cast<double>(l * l);
-        grad_local += operators_->hermitian_weight(l) * n2 * std::norm(f[base + l]);
+        interior += n2 * std::norm(f[base + l]);
         f[base + l] *= factor * n2;
       }
+      for (std::ptrdiff_t l : {std::ptrdiff_t{0}, nz - 1}) {
+        const double n2 = k2xy + static_cast<double>(l * l);
+        edges += operators_->hermitian_weight(l) * n2 * std::norm(f[base + l]);
+        f[base + l] *= factor * n2;
+      }
+      grad_local += 2.0 * interior + edges;
     }
   }
   plan.to_real(work_, Scale::none);
 
-  // Real space: F = -lap(phi)/a^2 + V'(phi), and sum V on the way. Built-in potentials inline here.
+  // Real space: F = -lap(phi)/a^2 + V'(phi), and sum V on the way; with update_momentum the kick
+  // phidot <- A phidot - B F rides along in the same pass. Built-in potentials inline here.
   const std::ptrdiff_t rows = d.local_nx() * n, stride = d.nz_padded();
   const double* q = phi_.real_data();
   double* w = work_.real_data();
-  double pot_local = 0.0;
+  double* p = phidot_.real_data();
+  double pot_local = 0.0, kin_local = 0.0;
   std::visit(
       [&](const auto& V) {
+        if (update_momentum) {
+#pragma omp parallel for reduction(+ : pot_local, kin_local) schedule(static)
+          for (std::ptrdiff_t r = 0; r < rows; ++r) {
+            const std::ptrdiff_t o = r * stride;
+            for (std::ptrdiff_t z = 0; z < n; ++z) {
+              const double x = q[o + z];
+              const double force = w[o + z] + V.dV(x);
+              w[o + z] = force;
+              pot_local += V.V(x);
+              const double pz = ma * p[o + z] - mb * force;
+              p[o + z] = pz;
+              kin_local += pz * pz;
+            }
+          }
+        } else {
 #pragma omp parallel for reduction(+ : pot_local) schedule(static)
-        for (std::ptrdiff_t r = 0; r < rows; ++r) {
-          const std::ptrdiff_t o = r * stride;
-          for (std::ptrdiff_t z = 0; z < n; ++z) {
-            const double x = q[o + z];
-            w[o + z] += V.dV(x);
-            pot_local += V.V(x);
+          for (std::ptrdiff_t r = 0; r < rows; ++r) {
+            const std::ptrdiff_t o = r * stride;
+            for (std::ptrdiff_t z = 0; z < n; ++z) {
+              const double x = q[o + z];
+              w[o + z] += V.dV(x);
+              pot_local += V.V(x);
+            }
           }
         }
       },
       potential_);
-  double sums[2] = {grad_local * dk * dk / sites, pot_local};
+  double sums[3] = {grad_local * dk * dk / sites, pot_local, kin_local};
   d.sum_in_place(sums);
   grad_sum_ = sums[0];
   pot_sum_ = sums[1];
+  if (update_momentum) {
+    kinetic_sum_ = sums[2];
+    kinetic_valid_ = true;
+  }
   work_holds_phi_ = false;
   force_valid_ = true;
   ++force_evaluations_;
 }
 
 void Inflaton::momentum_update(double a, double b) {
-  const auto& d = operators_->decomposition();
-  if (b != 0.0 && !force_valid_) {
-    evaluate_force();
+  // Compose with any pending map at the same phi: p <- a (a1 p - b1 F) - b F.
+  if (has_pending_) {
+    pending_b_ = a * pending_b_ + b;
+    pending_a_ *= a;
+  } else {
+    pending_a_ = a;
+    pending_b_ = b;
+    has_pending_ = true;
   }
+  kinetic_valid_ = false;
+  if (pending_b_ != 0.0 && !force_valid_) {
+    // The force must be computed now: apply the momentum map inside its last pass.
+    evaluate_force(true, pending_a_, pending_b_);
+    has_pending_ = false;
+  }
+  // Otherwise the map stays pending and rides along with the next drift (or flush_pending).
+}
+
+void Inflaton::flush_pending() {
+  if (!has_pending_) {
+    return;
+  }
+  const auto& d = operators_->decomposition();
   const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* p = phidot_.real_data();
   const double* force = work_.real_data();
+  const double a = pending_a_, b = pending_b_;
   double kin_local = 0.0;
 #pragma omp parallel for reduction(+ : kin_local) schedule(static)
   for (std::ptrdiff_t r = 0; r < rows; ++r) {
@@ -118,6 +193,7 @@ void Inflaton::momentum_update(double a, double b) {
   }
   kinetic_sum_ = d.sum(kin_local);
   kinetic_valid_ = true;
+  has_pending_ = false;
 }
 
 void Inflaton::sum_kinetic() {
@@ -126,6 +202,7 @@ void Inflaton::sum_kinetic() {
 }
 
 InflatonEnergies Inflaton::energies() {
+  flush_pending();
   if (!force_valid_) {
     evaluate_force();
   }

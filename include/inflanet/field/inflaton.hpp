@@ -40,8 +40,13 @@ public:
   Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0);
 
   [[nodiscard]] Field& phi() noexcept { return phi_; }
-  [[nodiscard]] Field& phidot() noexcept { return phidot_; }
+  /// \brief The velocity field; applies any momentum update still pending (see momentum_update).
+  [[nodiscard]] Field& phidot() {
+    flush_pending();
+    return phidot_;
+  }
   [[nodiscard]] const Field& phi() const noexcept { return phi_; }
+  /// \brief Read-only velocity; valid between steps (every integrator ends a step with no update pending).
   [[nodiscard]] const Field& phidot() const noexcept { return phidot_; }
   [[nodiscard]] double time() const noexcept { return time_; }
   [[nodiscard]] double a() const { return background_->a(time_); }
@@ -53,8 +58,11 @@ public:
   // --- SplitSystem -------------------------------------------------------------------------------
   /// \brief exp(-3 int_t^{t+s} H dt').
   [[nodiscard]] double damping(double s) const { return background_->friction_factor(time_, s); }
-  /// \brief phidot <- A phidot - B F(phi, t).
+  /// \brief phidot <- A phidot - B F(phi, t). With the force cached the update is kept pending and
+  /// applied inside the next drift's pass; otherwise it is applied inside the force's last pass.
   void momentum_update(double a, double b);
+  /// \brief Applies a pending momentum update now.
+  void flush_pending();
   /// \brief phi <- phi + s phidot, t <- t + s.
   void drift(double s);
 
@@ -65,7 +73,7 @@ public:
   [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
 
 private:
-  void evaluate_force();
+  void evaluate_force(bool update_momentum = false, double a = 1.0, double b = 0.0);
   void sum_kinetic();
 
   SpectralOperators* operators_;
@@ -78,6 +86,8 @@ private:
   bool kinetic_valid_ = false;  ///< kinetic_sum_ is sum phidot^2 of the current phidot
   double grad_sum_ = 0.0, pot_sum_ = 0.0, kinetic_sum_ = 0.0; ///< global sums over sites
   long force_evaluations_ = 0;
+  bool has_pending_ = false; ///< a momentum map p <- A p - B F waits for the next pass
+  double pending_a_ = 1.0, pending_b_ = 0.0;
 };
 
 } // namespace inflanet

@@ -1,0 +1,88 @@
+// Cost of one inflaton time step against the FFT-pair floor measured in the same process and layout.
+// A leapfrog step needs exactly one Laplacian (r2c + c2r) plus fused elementwise passes, so
+// step / pair -> 1 is the ideal; target <= 1.25. Also reports ns per site per step and the peak memory
+// per site of phi, phidot and every work buffer (target <= 40 bytes).
+// Usage: mpirun -np P bench_step_cost [N ...] (default 128 256); OMP_NUM_THREADS sets threads per rank.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bench_timer.hpp"
+#include "inflanet/background/background.hpp"
+#include "inflanet/decomposition/session.hpp"
+#include "inflanet/field/inflaton.hpp"
+#include "inflanet/field/initial_conditions.hpp"
+#include "inflanet/integrator/integrator.hpp"
+
+using namespace inflanet;
+
+namespace {
+/// Resident-set figures of this process in bytes: "VmRSS" or "VmHWM" (peak) from /proc/self/status.
+double proc_status_bytes(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + ":", 0) == 0) {
+      return 1024.0 * std::atof(line.c_str() + key.size() + 1);
+    }
+  }
+  return 0.0;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+  Session session(argc, argv);
+  std::vector<std::ptrdiff_t> sizes;
+  for (int i = 1; i < argc; ++i) {
+    sizes.push_back(std::atol(argv[i]));
+  }
+  if (sizes.empty()) {
+    sizes = {128, 256};
+  }
+  if (session.rank() == 0) {
+    std::printf(
+        "# inflaton step (leapfrog, quadratic V, de Sitter) vs FFT pair floor, same process and layout\n");
+    std::printf("# %5s %6s %8s %12s %12s %8s %14s %14s\n", "N", "ranks", "threads", "pair [ms]", "step [ms]",
+                "ratio", "ns/site/step", "bytes/site");
+  }
+  for (std::ptrdiff_t n : sizes) {
+    // Memory: peak growth from before the lattice exists to after steps have run (plans, FFTW-MPI
+    // transpose buffers, phi, phidot, work). Measured on each rank and summed.
+    const double baseline = proc_status_bytes("VmHWM");
+    auto decomposition = std::make_unique<Decomposition>(Box{n, 20.0});
+    auto plan = std::make_unique<FftPlan>(*decomposition, PlanRigor::measure);
+    SpectralOperators operators(*decomposition, *plan);
+    DeSitter background(1.0, 1.0);
+    Inflaton inflaton(operators, background, Quadratic{0.5}, 0.0);
+    set_initial_conditions(inflaton, operators, InitialConditions{1.0, 0.0, true, 42, 0.0});
+    const auto integrator = Integrator::from_name("leapfrog");
+    const double dt = 0.2 * 2.0 / (std::sqrt(3.0) * decomposition->box().k_nyquist());
+    for (int i = 0; i < 3; ++i) {
+      integrator.step(inflaton, dt);
+      (void)inflaton.energies();
+    }
+    const double grown = decomposition->sum(proc_status_bytes("VmHWM") - baseline);
+
+    Field floor_field(*decomposition); // for the floor only: not counted above
+    floor_field.fill(0.25);
+    const int repeats = n >= 256 ? 9 : 25;
+    const auto [pair, step] = bench::paired_median_seconds(
+        [&] {
+          plan->to_fourier(floor_field);
+          plan->to_real(floor_field, Scale::none);
+        },
+        [&] {
+          integrator.step(inflaton, dt);
+          (void)inflaton.energies(); // the per-step diagnostics the driver takes (free after a kick)
+        },
+        repeats);
+    if (session.rank() == 0) {
+      const double sites = decomposition->box().sites();
+      std::printf("  %5td %6d %8d %12.2f %12.2f %8.3f %14.2f %14.1f\n", n, session.size(), session.threads(),
+                  1e3 * pair, 1e3 * step, step / pair, 1e9 * step / sites, grown / sites);
+    }
+  }
+  return 0;
+}
