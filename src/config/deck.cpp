@@ -156,7 +156,7 @@ std::string read_deck(const std::string& path) {
 
 Deck::Deck(std::string file, Schema schema)
     : file_(std::move(file)), schema_(std::move(schema)), entries_(schema_.keys().size()),
-      section_exists_(schema_.sections().size(), false) {}
+      section_exists_(schema_.sections().size(), false), section_lines_(schema_.sections().size(), 0) {}
 
 Deck Deck::load(const std::string& path, const std::vector<std::string>& overrides, const Schema& schema) {
   Deck deck(path, schema);
@@ -241,6 +241,7 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
     const std::size_t si = section_index(name);
     deck.section_exists_[si] = true;
     header[si] = node.source();
+    deck.section_lines_[si] = node.source().begin.line;
     for (auto&& [child_key, child] : *table) {
       take(name + "." + std::string(child_key.str()), child_key, child);
     }
@@ -423,6 +424,17 @@ void Deck::fail(const std::string& path, const std::string& expected) const {
     got = std::holds_alternative<double>(*e.value) ? fmt::format("{}", std::get<double>(*e.value))
                                                    : toml_literal(*e.value);
   throw InputError(fmt::format("{}: key '{}': expected {}, got {}", where(e), path, expected, got));
+}
+
+void Deck::fail_section(const std::string& name, const std::string& expected) const {
+  const SectionSpec* spec = schema_.find_section(name);
+  if (spec == nullptr) {
+    throw std::logic_error(fmt::format("Deck::fail_section('{}'): no such section in the schema", name));
+  }
+  const auto si = static_cast<std::size_t>(spec - schema_.sections().data());
+  const std::string where =
+      section_lines_[si] > 0 ? fmt::format("{}:{}", file_, section_lines_[si]) : fmt::format("{}", file_);
+  throw InputError(fmt::format("{}: section [{}]: expected {}", where, name, expected));
 }
 
 std::string Deck::resolved_toml() const {

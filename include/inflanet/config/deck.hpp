@@ -63,6 +63,9 @@ public:
   /// `deck.fail("network.sublattice", "an integer <= lattice.N = 32")`. Throws inflanet::InputError
   /// "<where>: key 'network.sublattice': expected an integer <= lattice.N = 32, got 64", where <where> is
   /// the key's file:line:col, the override argument, or "<file> (default)".
+  /// \brief Like fail, for a whole section: located at its header line (or the file when the section
+  /// came from overrides or is absent). Throws InputError "file:line: section [name]: expected ...".
+  [[noreturn]] void fail_section(const std::string& name, const std::string& expected) const;
   [[noreturn]] void fail(const std::string& path, const std::string& expected) const;
 
   /// \brief The deck file name, as given to load().
@@ -87,8 +90,9 @@ private:
 
   std::string file_;
   Schema schema_;
-  std::vector<Entry> entries_;       ///< parallel to schema_.keys()
-  std::vector<bool> section_exists_; ///< parallel to schema_.sections()
+  std::vector<Entry> entries_;               ///< parallel to schema_.keys()
+  std::vector<bool> section_exists_;         ///< parallel to schema_.sections()
+  std::vector<std::uint32_t> section_lines_; ///< header line of each section in the file (0: not in it)
   std::vector<std::string> overrides_;
 };
 
