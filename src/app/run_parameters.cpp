@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "inflanet/app/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {
@@ -24,7 +25,13 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   }
 
   if (!deck.has_section("inflaton")) {
-    deck.fail("inflaton", "an [inflaton] section (the network-only run is not available yet)");
+    // A section is not a key, so Deck::fail cannot locate it: report it like the deck's own missing
+    // required sections (file, then the section and what it needs).
+    throw InputError(
+        fmt::format("{}: missing section [inflaton] (the inflaton run needs it; the network-only "
+                    "run is not available yet): it takes 'inflaton.potential' and its parameters, "
+                    "e.g. potential = \"quadratic\", m = 0.5, phi0 = 1.0",
+                    deck.file()));
   }
   p.potential.kind = deck.string("inflaton.potential");
   p.potential.m = deck.real("inflaton.m");
