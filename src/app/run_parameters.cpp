@@ -72,11 +72,11 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   // Refuse a time step the integrator cannot survive, with the number it needs.
   const auto derived = DerivedQuantities::of(p, 1);
   if (!(p.dt < derived.dt_max)) {
+    // Deck::fail appends "got <dt>" itself.
     deck.fail("time.dt",
-              fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}); "
-                          "got {:g}",
+              fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f})",
                           derived.dt_max, p.integrator, derived.omega_max,
-                          Integrator::from_name(p.integrator).stability_limit(), p.dt));
+                          Integrator::from_name(p.integrator).stability_limit()));
   }
   return p;
 }
