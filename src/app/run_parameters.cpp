@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "inflanet/app/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {
@@ -15,8 +16,12 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   p.background_kind = deck.string("background.kind");
   p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");
   p.a0 = deck.real("background.a0");
-  if (p.background_kind == "minkowski" && deck.user_given("background.H") &&
-      deck.real("background.H") != 0.0) {
+  // Minkowski ignores H. A user-given H other than 0 is refused as a likely mistake, except 1.0: the
+  // schema default, which every resolved deck (resolved.toml, the output of check) writes back as a
+  // plain assignment, and which must reload (input_deck.md: the resolved deck reproduces the run).
+  const double h_given = deck.real("background.H");
+  if (p.background_kind == "minkowski" && deck.user_given("background.H") && h_given != 0.0 &&
+      h_given != 1.0) {
     deck.fail("background.H", "H = 0 for kind = \"minkowski\" (or kind = \"desitter\" for H > 0)");
   }
   if (p.background_kind == "desitter" && !(p.hubble > 0.0)) {
@@ -24,7 +29,9 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   }
 
   if (!deck.has_section("inflaton")) {
-    deck.fail_section("inflaton", "to be present: the network-only run is not available in this version yet");
+    deck.fail_section("inflaton", "to be present (the network-only run is not available yet): it takes "
+                                  "'inflaton.potential' and its parameters, e.g. potential = \"quadratic\", "
+                                  "m = 0.5, phi0 = 1.0");
   }
   p.potential.kind = deck.string("inflaton.potential");
   p.potential.m = deck.real("inflaton.m");
@@ -81,11 +88,11 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   // Refuse a time step the integrator cannot survive, with the number it needs.
   const auto derived = DerivedQuantities::of(p, 1);
   if (!(p.dt < derived.dt_max)) {
+    // Deck::fail appends "got <dt>" itself.
     deck.fail("time.dt",
-              fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}); "
-                          "got {:g}",
+              fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f})",
                           derived.dt_max, p.integrator, derived.omega_max,
-                          Integrator::from_name(p.integrator).stability_limit(), p.dt));
+                          Integrator::from_name(p.integrator).stability_limit()));
   }
   return p;
 }

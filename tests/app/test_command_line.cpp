@@ -1,0 +1,694 @@
+// The command-line and deck contract of the `inflanet` executable, tested through the real binary
+// (INFLANET_BINARY) run as a child process: exit statuses 0 / 1 / 2, and the text of every message. Input
+// errors exit 2 with one `inflanet: error:` report naming the file, line and key (or the override argument);
+// a run that blows up exits 1 naming the step and time and leaves a readable time series; `check` prints the
+// resolved deck (itself a valid deck) and the derived quantities; a short real run writes its outputs, also
+// under mpiexec at 2 ranks. Each test works in a fresh temporary directory.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+extern char** environ; // NOLINT: POSIX
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+namespace {
+
+// The environment as it was before main, i.e. before the test's own Session called MPI_Init: a singleton
+// MPI process adds OMPI_*/PMIX_* variables that would make a child inflanet believe it belongs to this
+// process's MPI job. Children get this copy.
+const std::vector<std::string> environment_before_mpi = [] {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    env.emplace_back(*e);
+  }
+  return env;
+}();
+
+struct Result {
+  int status = -1; // exit status, or 128 + signal
+  std::string out;
+  std::string err;
+};
+
+std::ostream& operator<<(std::ostream& os, const Result& r) {
+  return os << "status " << r.status << "\n--- stdout ---\n" << r.out << "\n--- stderr ---\n" << r.err;
+}
+
+/// Runs argv[0] with argv in `cwd`, capturing stdout and stderr separately; kills its process group
+/// after `timeout`.
+Result spawn(const std::vector<std::string>& args, const fs::path& cwd,
+             std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  std::vector<char*> argv;
+  for (const auto& a : args) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const auto& e : environment_before_mpi) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+  const std::string dir = cwd.string();
+
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+    return {};
+  }
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until execve.
+    setpgid(0, 0);
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    if (chdir(dir.c_str()) != 0) {
+      _exit(126);
+    }
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  Result r;
+  if (pid < 0) {
+    ADD_FAILURE() << "fork: " << std::strerror(errno);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    return r;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  int open_fds = 2;
+  bool timed_out = false;
+  while (open_fds > 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) {
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        char buffer[4096];
+        const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+        if (n > 0) {
+          sinks[i]->append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+          close(fds[i].fd);
+          fds[i].fd = -1;
+          --open_fds;
+        }
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) {
+      close(f.fd);
+    }
+  }
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  EXPECT_FALSE(timed_out) << "killed after " << timeout.count() << " s: " << args[0];
+  return r;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A small valid deck: 16^3, 5 steps of leapfrog, quadratic inflaton. Line numbers matter to the tests.
+const char* const small_deck = R"([lattice]
+N = 16
+L = 10.0
+[background]
+[inflaton]
+m = 0.5
+phi0 = 1.0
+[time]
+dt = 0.01
+t_end = 0.05
+[output]
+dir = "out"
+)";
+
+/// Reads a 1-D numeric dataset of an HDF5 file as doubles (empty and a test failure when it cannot).
+std::vector<double> read_column(const fs::path& file, const std::string& name) {
+  std::vector<double> values;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    ADD_FAILURE() << "H5Fopen(" << file << ") failed";
+    return values;
+  }
+  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  if (d >= 0) {
+    const hid_t space = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    const int rank = H5Sget_simple_extent_dims(space, dims, nullptr);
+    values.resize(rank >= 1 ? static_cast<std::size_t>(dims[0]) * (rank == 2 ? dims[1] : 1) : 0);
+    if (!values.empty() && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
+      ADD_FAILURE() << "H5Dread(" << name << ") failed in " << file;
+    }
+    H5Sclose(space);
+    H5Dclose(d);
+  } else {
+    ADD_FAILURE() << "no dataset " << name << " in " << file;
+  }
+  H5Fclose(f);
+  return values;
+}
+
+/// The number after `prefix` in `text` (NaN when absent).
+double number_after(const std::string& text, const std::string& prefix) {
+  const auto at = text.find(prefix);
+  if (at == std::string::npos) {
+    return std::nan("");
+  }
+  return std::strtod(text.c_str() + at + prefix.size(), nullptr);
+}
+
+/// The text after `prefix` up to the next space, comma or parenthesis (the number as printed).
+std::string token_after(const std::string& text, const std::string& prefix) {
+  const auto at = text.find(prefix);
+  if (at == std::string::npos) {
+    return {};
+  }
+  const auto begin = at + prefix.size();
+  return text.substr(begin, text.find_first_of(" ,)\n", begin) - begin);
+}
+
+/// The `key = value` lines of a resolved deck, without their comments (the resolved deck aligns the
+/// comments two spaces after the longest assignment of a section).
+std::vector<std::string> assignments(const std::string& toml) {
+  std::vector<std::string> out;
+  std::istringstream in(toml);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line[0] == '[') {
+      continue;
+    }
+    const auto comment = line.find("  #");
+    line = line.substr(0, comment);
+    line.erase(line.find_last_not_of(' ') + 1);
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::string derived_block(const std::string& check_output) {
+  const auto at = check_output.find("# derived quantities");
+  return at == std::string::npos ? std::string{} : check_output.substr(at);
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+class CommandLine : public ::testing::Test {
+protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("inflanet-cli-" + std::to_string(::getpid()) + "-" + std::string(info->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!HasFailure()) {
+      fs::remove_all(dir_);
+    } else {
+      std::cerr << "kept " << dir_ << " for inspection\n";
+    }
+  }
+
+  /// `inflanet ARGS...` in the test's directory.
+  Result inflanet(std::vector<std::string> args) const {
+    args.insert(args.begin(), INFLANET_BINARY);
+    return spawn(args, dir_);
+  }
+
+  /// `mpiexec -n RANKS inflanet ARGS...`.
+  Result inflanet_mpi(int ranks, std::vector<std::string> args) const {
+    std::vector<std::string> command = {mpiexec(),
+                                        "-n",
+                                        std::to_string(ranks),
+                                        "--oversubscribe",
+                                        "--allow-run-as-root",
+                                        "-x",
+                                        "OMP_NUM_THREADS=1",
+                                        INFLANET_BINARY};
+    command.insert(command.end(), args.begin(), args.end());
+    return spawn(command, dir_);
+  }
+
+  static std::string mpiexec() {
+#ifdef INFLANET_MPIEXEC
+    return INFLANET_MPIEXEC;
+#else
+    return {};
+#endif
+  }
+
+  /// Writes `text` as `name` in the test's directory; returns the name (relative to it, as users type).
+  std::string deck(const std::string& text, const std::string& name = "deck.toml") const {
+    write_file(dir_ / name, text);
+    return name;
+  }
+
+  fs::path dir_;
+};
+
+/// Exit 2 and one report starting `inflanet: error:` that contains every one of `needles`.
+void expect_input_error(const Result& r, const std::vector<std::string>& needles) {
+  EXPECT_EQ(r.status, 2) << r;
+  EXPECT_THAT(r.err, StartsWith("inflanet: error: ")) << r;
+  EXPECT_EQ(count(r.err, "inflanet: error:"), 1) << r;
+  for (const auto& n : needles) {
+    EXPECT_THAT(r.err, HasSubstr(n)) << r;
+  }
+}
+
+// ------------------------------------------------------------------------------------ --help, --version
+
+TEST_F(CommandLine, HelpExitsZeroAndPrintsUsageAndExitStatuses) {
+  for (const std::vector<std::string> args :
+       {std::vector<std::string>{"--help"}, {"-h"}, {"run", "--help"}}) {
+    const auto r = inflanet(args);
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_THAT(r.out, HasSubstr("Usage:")) << r;
+    EXPECT_THAT(r.out, HasSubstr("inflanet run   DECK [key.path=value ...]")) << r;
+    EXPECT_THAT(r.out, HasSubstr("inflanet check DECK")) << r;
+    EXPECT_THAT(r.out, HasSubstr("Exit status: 0 success, 2 invalid deck or arguments, 1 runtime failure"))
+        << r;
+    EXPECT_EQ(r.err, "") << r;
+  }
+}
+
+TEST_F(CommandLine, VersionExitsZeroAndNamesTheCommit) {
+  for (const char* flag : {"--version", "-V"}) {
+    const auto r = inflanet({flag});
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^inflanet \d+\.\d+\.\d+\S* \(commit \S+\)\n$)"))) << r;
+    EXPECT_EQ(r.err, "") << r;
+  }
+}
+
+// ---------------------------------------------------------------------------- command-line errors (2)
+
+TEST_F(CommandLine, NoCommandIsAnInputError) {
+  expect_input_error(inflanet({}), {"no command given", "inflanet run DECK", "--help"});
+}
+
+TEST_F(CommandLine, UnknownCommandIsNamed) {
+  expect_input_error(inflanet({"simulate", "deck.toml"}), {"unknown command 'simulate'", "run, check"});
+}
+
+TEST_F(CommandLine, UnknownOptionIsNamed) {
+  expect_input_error(inflanet({"run", deck(small_deck), "--fast"}),
+                     {"unknown option '--fast'", "key.path=value"});
+}
+
+TEST_F(CommandLine, MissingDeckArgumentIsNamedForBothCommands) {
+  expect_input_error(inflanet({"run"}), {"'inflanet run' needs a deck"});
+  expect_input_error(inflanet({"check", "lattice.N=32"}), {"'inflanet check' needs a deck"});
+}
+
+TEST_F(CommandLine, SecondDeckArgumentIsRefused) {
+  expect_input_error(inflanet({"check", deck(small_deck), "other.toml"}),
+                     {"unexpected argument 'other.toml'", "one deck"});
+}
+
+// ----------------------------------------------------------------------------- bad decks (2), by class
+
+TEST_F(CommandLine, MissingDeckFileIsNamed) {
+  expect_input_error(inflanet({"check", "no_such_deck.toml"}),
+                     {"no_such_deck.toml: cannot open the input deck", "No such file or directory"});
+}
+
+TEST_F(CommandLine, DirectoryGivenAsDeckIsUnreadable) {
+  fs::create_directories(dir_ / "decks");
+  expect_input_error(inflanet({"run", "decks"}), {"decks: cannot read the input deck"});
+}
+
+TEST_F(CommandLine, UnreadableDeckFileIsNamed) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "root reads files whatever their mode";
+  }
+  const auto name = deck(small_deck);
+  fs::permissions(dir_ / name, fs::perms::none);
+  expect_input_error(inflanet({"check", name}), {"deck.toml: cannot open the input deck"});
+}
+
+TEST_F(CommandLine, TomlSyntaxErrorIsLocatedByLine) {
+  expect_input_error(inflanet({"check", deck("[lattice]\nN = 16\nL = = 10.0\n")}),
+                     {"deck.toml:3:", "TOML syntax error"});
+  expect_input_error(inflanet({"check", deck("[lattice\nN = 16\n")}), {"deck.toml:1:", "TOML syntax error"});
+}
+
+TEST_F(CommandLine, UnknownKeyIsLocatedAndSuggestsTheNearestKey) {
+  std::string text = small_deck;
+  text.replace(text.find("t_end"), 5, "tend");
+  expect_input_error(inflanet({"check", deck(text)}),
+                     {"deck.toml:10:1: unknown key 'time.tend' (did you mean 'time.t_end'?)"});
+}
+
+TEST_F(CommandLine, UnknownSectionIsLocatedAndSuggestsTheNearestSection) {
+  std::string text = small_deck;
+  text.replace(text.find("[output]"), 8, "[outptu]");
+  expect_input_error(inflanet({"run", deck(text)}),
+                     {"deck.toml:11:1: unknown section [outptu] (did you mean [output]?)"});
+}
+
+TEST_F(CommandLine, WrongTypeNamesKeyExpectationAndWhatWasFound) {
+  std::string text = small_deck;
+  text.replace(text.find("N = 16"), 6, "N = \"sixteen\"");
+  expect_input_error(inflanet({"check", deck(text)}),
+                     {"deck.toml:2:", "key 'lattice.N'", "expected an integer", "got", "sixteen"});
+  text = small_deck;
+  text.replace(text.find("N = 16"), 6, "N = 16.0");
+  expect_input_error(inflanet({"check", deck(text)}),
+                     {"deck.toml:2:", "key 'lattice.N'", "expected an integer", "16.0"});
+}
+
+TEST_F(CommandLine, OutOfRangeValuesNameKeyAndRange) {
+  std::string text = small_deck;
+  text.replace(text.find("N = 16"), 6, "N = 1");
+  expect_input_error(inflanet({"check", deck(text)}),
+                     {"deck.toml:2:5: key 'lattice.N': expected an integer >= 2, got 1"});
+  // Numbers are echoed as the user's value (-1.0 prints as -1).
+  for (const auto& [bad, echoed] : {std::pair{"0.0", "got 0"}, std::pair{"-1.0", "got -1"}}) {
+    text = small_deck;
+    text.replace(text.find("L = 10.0"), 8, std::string("L = ") + bad);
+    expect_input_error(inflanet({"run", deck(text)}),
+                       {"deck.toml:3:5: key 'lattice.L': expected a real number > 0", echoed});
+  }
+}
+
+TEST_F(CommandLine, NonFiniteNumbersAreRefused) {
+  for (const char* bad : {"nan", "inf", "-inf"}) {
+    std::string text = small_deck;
+    text.replace(text.find("phi0 = 1.0"), 10, std::string("phi0 = ") + bad);
+    expect_input_error(inflanet({"check", deck(text)}),
+                       {"deck.toml:7:", "key 'inflaton.phi0': expected a finite real number", bad});
+  }
+}
+
+TEST_F(CommandLine, BadChoiceListsTheChoices) {
+  std::string text = small_deck;
+  text.insert(text.find("[output]"), "integrator = \"rk4\"\n");
+  expect_input_error(inflanet({"check", deck(text)}),
+                     {"deck.toml:11:", "key 'time.integrator': expected one of", "\"leapfrog\"",
+                      "\"yoshida4\"", "got \"rk4\""});
+}
+
+TEST_F(CommandLine, EveryProblemOfADeckIsReportedAtOnceInFileOrder) {
+  const auto r = inflanet({"check", deck("[lattice]\nN = 1\nL = nan\n[background]\n[inflaton]\nphi0 = inf\n"
+                                         "[time]\ndt = 0.01\nt_end = 1.0\nintegrator = \"rk4\"\n")});
+  expect_input_error(r, {});
+  const auto n = r.err.find("deck.toml:2:");
+  const auto l = r.err.find("deck.toml:3:");
+  const auto phi = r.err.find("deck.toml:6:");
+  const auto integrator = r.err.find("deck.toml:10:");
+  EXPECT_TRUE(n < l && l < phi && phi < integrator && integrator != std::string::npos) << r;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 4) << r;
+}
+
+TEST_F(CommandLine, MissingRequiredKeyIsLocatedAtItsSection) {
+  std::string text = small_deck;
+  text.erase(text.find("t_end = 0.05\n"), 13);
+  expect_input_error(inflanet({"run", deck(text)}), {"deck.toml:8:1: missing required key 'time.t_end'"});
+}
+
+TEST_F(CommandLine, MissingRequiredSectionIsNamedWithTheKeysItNeeds) {
+  std::string text = small_deck;
+  text.erase(text.find("[time]"), text.find("[output]") - text.find("[time]"));
+  expect_input_error(inflanet({"check", deck(text)}),
+                     {"deck.toml: missing required section [time]", "'time.dt'", "'time.t_end'"});
+}
+
+TEST_F(CommandLine, MissingInflatonSectionIsAnInputErrorNotACrash) {
+  std::string text = small_deck;
+  text.erase(text.find("[inflaton]"), text.find("[time]") - text.find("[inflaton]"));
+  const auto r = inflanet({"check", deck(text)});
+  expect_input_error(r, {"deck.toml: section [inflaton]: expected to be present"});
+  EXPECT_THAT(r.err, Not(HasSubstr("MPI_ABORT"))) << r;
+}
+
+TEST_F(CommandLine, TEndThatIsNotAWholeNumberOfStepsIsRefused) {
+  expect_input_error(inflanet({"check", deck(small_deck), "time.t_end=0.055"}),
+                     {"key 'time.t_end': expected a whole number of steps"});
+}
+
+TEST_F(CommandLine, BadOverrideValueNamesTheArgument) {
+  expect_input_error(inflanet({"check", deck(small_deck), "lattice.N=abc"}),
+                     {"command line override 'lattice.N=abc': key 'lattice.N': expected an integer", "abc"});
+  expect_input_error(
+      inflanet({"run", deck(small_deck), "lattice.N=1"}),
+      {"command line override 'lattice.N=1': key 'lattice.N': expected an integer >= 2, got 1"});
+  expect_input_error(inflanet({"check", deck(small_deck), "time.integrator=rk4"}),
+                     {"command line override 'time.integrator=rk4'", "got \"rk4\""});
+}
+
+TEST_F(CommandLine, UnknownOverrideKeyNamesTheArgumentAndSuggests) {
+  expect_input_error(
+      inflanet({"check", deck(small_deck), "lattice.M=32"}),
+      {"command line override 'lattice.M=32': unknown key 'lattice.M' (did you mean 'lattice.N'?)"});
+}
+
+TEST_F(CommandLine, OverridesWinOverTheFileAndAreMarkedInTheResolvedDeck) {
+  const auto r = inflanet({"check", deck(small_deck), "lattice.N=8", "lattice.N=12"});
+  ASSERT_EQ(r.status, 0) << r;
+  EXPECT_THAT(r.out, HasSubstr("# override: lattice.N=12")) << r;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nN = 12 +# \(override\))"))) << r;
+}
+
+TEST_F(CommandLine, MinkowskiRefusesAHubbleRateButAcceptsTheDefaultItsResolvedDeckWrites) {
+  std::string text = small_deck;
+  text.replace(text.find("[background]"), 12, "[background]\nkind = \"minkowski\"\nH = 0.5");
+  expect_input_error(
+      inflanet({"check", deck(text)}),
+      {"deck.toml:6:5: key 'background.H': expected H = 0 for kind = \"minkowski\"", "got 0.5"});
+  text = small_deck;
+  text.replace(text.find("[background]"), 12, "[background]\nkind = \"minkowski\"\nH = 1.0");
+  const auto r = inflanet({"check", deck(text)});
+  EXPECT_EQ(r.status, 0) << r;
+}
+
+// -------------------------------------------------------------------------------------- stability of dt
+
+TEST_F(CommandLine, UnstableDtIsRefusedByCheckAndRunWithTheLimitCheckPrints) {
+  const auto name = deck(small_deck);
+  for (const char* integrator : {"leapfrog", "yoshida4", "euler"}) {
+    const std::string choice = std::string("time.integrator=") + integrator;
+    const auto stable = inflanet({"check", name, choice});
+    ASSERT_EQ(stable.status, 0) << stable;
+    const auto limit = token_after(stable.out, "stability: dt < ");
+    ASSERT_FALSE(limit.empty()) << stable;
+    EXPECT_THAT(stable.out, HasSubstr("stability: dt < " + limit + " for " + integrator)) << stable;
+
+    // One step of a dt 10% above the limit (t_end = dt, a whole number of steps).
+    char dt[64];
+    std::snprintf(dt, sizeof dt, "%.17g", 1.1 * std::stod(limit));
+    for (const char* command : {"check", "run"}) {
+      const auto r =
+          inflanet({command, name, choice, std::string("time.dt=") + dt, std::string("time.t_end=") + dt});
+      expect_input_error(r, {"command line override 'time.dt=", "key 'time.dt'",
+                             "expected dt < " + limit + " for stability of " + integrator});
+      EXPECT_EQ(r.out, "") << r;
+    }
+  }
+  // From the file, it is located by line; the refused run wrote nothing.
+  std::string text = small_deck;
+  text.replace(text.find("dt = 0.01"), 9, "dt = 0.25");
+  text.replace(text.find("t_end = 0.05"), 12, "t_end = 0.5");
+  const auto r = inflanet({"run", deck(text)});
+  expect_input_error(r, {"deck.toml:9:6: key 'time.dt': expected dt < ", ", got 0.25"});
+  EXPECT_FALSE(fs::exists(dir_ / "out")) << "a refused run created its output directory";
+}
+
+// ------------------------------------------------------------------------------------------ check
+
+TEST_F(CommandLine, CheckAcceptsEveryShippedDeckAndItsResolvedDeckReloads) {
+  int decks = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(INFLANET_SOURCE_DIR) / "inputs")) {
+    if (entry.path().extension() != ".toml") {
+      continue;
+    }
+    ++decks;
+    SCOPED_TRACE(entry.path().string());
+    const auto r = inflanet({"check", entry.path().string()});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.err, "") << r;
+    EXPECT_THAT(r.out, StartsWith("# inflanet check: the resolved deck")) << r;
+    for (const char* derived :
+         {"# derived quantities", "#   dx                  = ", "#   k range (comoving)  = [",
+          "#   stability: dt < ", "#   steps ", "#   memory per rank     = "}) {
+      EXPECT_THAT(r.out, HasSubstr(derived)) << r;
+    }
+    EXPECT_GT(number_after(r.out, "#   dx                  = "), 0.0) << r;
+    // The whole output of check is a deck (the derived quantities are comments): it reloads, with the
+    // same values and the same derived quantities.
+    write_file(dir_ / "resolved.toml", r.out);
+    const auto again = inflanet({"check", "resolved.toml"});
+    ASSERT_EQ(again.status, 0) << again;
+    EXPECT_EQ(assignments(again.out), assignments(r.out));
+    EXPECT_EQ(derived_block(again.out), derived_block(r.out));
+  }
+  EXPECT_GE(decks, 4);
+}
+
+// -------------------------------------------------------------------------------------------- runs
+
+TEST_F(CommandLine, RunThatBlowsUpExitsOneNamingStepAndTimeAndKeepsTheTimeSeries) {
+  // V = -exp(phi^2) from phi0 = 3: the force grows like exp(phi^2), the field overflows within steps.
+  const auto r = inflanet({"run", deck(R"toml([lattice]
+N = 8
+L = 10.0
+[background]
+kind = "minkowski"
+[inflaton]
+potential = "expression"
+expression = "-exp(phi^2)"
+phi0 = 3.0
+fluctuations = "none"
+[time]
+dt = 0.01
+t_end = 10.0
+[output]
+dir = "blowup"
+timeseries_every = 1
+)toml")});
+  EXPECT_EQ(r.status, 1) << r;
+  EXPECT_THAT(r.err, StartsWith("inflanet: error: ")) << r;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.err, m, std::regex(R"(non-finite at step (\d+) \(t = ([0-9.eE+-]+)\))")))
+      << r;
+  const int step = std::stoi(m[1]);
+  EXPECT_NEAR(std::stod(m[2]), 0.01 * step, 1e-9) << r;
+  EXPECT_THAT(r.err, HasSubstr("time.dt")) << r;
+  EXPECT_THAT(r.out, Not(HasSubstr("# summary"))) << r;
+
+  // The time series holds every row up to the failing step, readable by HDF5.
+  const auto timeseries = dir_ / "blowup" / "timeseries.h5";
+  ASSERT_TRUE(fs::exists(timeseries));
+  EXPECT_GT(fs::file_size(timeseries), 0u);
+  const auto steps = read_column(timeseries, "step");
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.front(), 0.0);
+  EXPECT_EQ(steps.back(), step);
+  EXPECT_EQ(read_column(timeseries, "rho").size(), steps.size());
+}
+
+/// Checks a finished 5-step run of small_deck into `cwd / out`: progress lines, the summary, the files.
+void expect_complete_small_run(const Result& r, const fs::path& cwd, const std::string& out_dir, int ranks) {
+  const auto out = cwd / out_dir;
+  EXPECT_EQ(r.status, 0) << r;
+  EXPECT_EQ(count(r.err, "inflanet: error"), 0) << r;
+  EXPECT_THAT(r.out, HasSubstr("on " + std::to_string(ranks) + " rank(s)")) << r;
+  for (int step = 1; step <= 5; ++step) {
+    EXPECT_TRUE(
+        std::regex_search(r.out, std::regex("\nstep " + std::to_string(step) +
+                                            R"(/5 t=[0-9.]+ a=\S+ N=\S+ .*steps/s ETA \d\d:\d\d:\d\d\n)")))
+        << "no progress line for step " << step << "\n"
+        << r;
+  }
+  EXPECT_THAT(r.out, HasSubstr("# summary: 5 steps of leapfrog on 16^3")) << r;
+  EXPECT_THAT(r.out, HasSubstr("#   t = 0.05,")) << r;
+  EXPECT_THAT(r.out, HasSubstr("#   output: " + out_dir + "/{timeseries.h5, spectra.h5, resolved.toml}"))
+      << r;
+  for (const char* file : {"timeseries.h5", "spectra.h5", "resolved.toml", "fftw_wisdom.dat"}) {
+    ASSERT_TRUE(fs::exists(out / file)) << file;
+    EXPECT_GT(fs::file_size(out / file), 0u) << file;
+  }
+  const auto steps = read_column(out / "timeseries.h5", "step");
+  EXPECT_EQ(steps, (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  const auto k = read_column(out / "spectra.h5", "k");
+  EXPECT_FALSE(k.empty());
+  EXPECT_EQ(read_column(out / "spectra.h5", "P_phi").size(), 2 * k.size()); // steps 0 and 5
+}
+
+TEST_F(CommandLine, ShortRunPrintsProgressAndSummaryAndWritesItsOutputs) {
+  const auto r = inflanet({"run", deck(small_deck), "output.timeseries_every=1", "output.progress_every=1"});
+  expect_complete_small_run(r, dir_, "out", 1);
+  // resolved.toml records the overrides and reproduces the run: it loads with check.
+  const auto resolved = read_file(dir_ / "out" / "resolved.toml");
+  EXPECT_THAT(resolved, HasSubstr("# override: output.progress_every=1"));
+  const auto again = inflanet({"check", "out/resolved.toml"});
+  EXPECT_EQ(again.status, 0) << again;
+  EXPECT_THAT(again.out, HasSubstr("progress_every = 1")) << again;
+}
+
+TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
+  if (mpiexec().empty() || !fs::exists(mpiexec())) {
+    GTEST_SKIP() << "no mpiexec (INFLANET_MPIEXEC) known to this build";
+  }
+  const auto name = deck(small_deck);
+  const std::vector<std::string> args = {"run", name, "output.timeseries_every=1", "output.progress_every=1"};
+  const auto one = inflanet(args);
+  ASSERT_EQ(one.status, 0) << one;
+  auto two_args = args;
+  two_args.push_back("output.dir=out2");
+  const auto two = inflanet_mpi(2, two_args);
+  expect_complete_small_run(two, dir_, "out2", 2);
+  // Only rank 0 prints: one summary.
+  EXPECT_EQ(count(two.out, "# summary"), 1) << two;
+  // The same initial field for any rank count, so the same physics to rounding.
+  for (const char* quantity : {"var(phi) = ", "var(phidot) = ", "<phi> = "}) {
+    const double a = number_after(one.out, quantity);
+    const double b = number_after(two.out, quantity);
+    EXPECT_NEAR(a, b, 1e-6 * std::abs(a)) << quantity;
+  }
+}
+
+TEST_F(CommandLine, InputErrorsOnTwoRanksAreReportedOnceWithStatusTwo) {
+  if (mpiexec().empty() || !fs::exists(mpiexec())) {
+    GTEST_SKIP() << "no mpiexec (INFLANET_MPIEXEC) known to this build";
+  }
+  const auto r = inflanet_mpi(2, {"run", deck(small_deck), "lattice.N=1"});
+  EXPECT_EQ(r.status, 2) << r;
+  EXPECT_THAT(r.err, StartsWith("inflanet: error: command line override 'lattice.N=1'")) << r;
+  EXPECT_EQ(count(r.err, "inflanet: error:"), 1) << r;
+  EXPECT_THAT(r.err, Not(HasSubstr("MPI_ABORT"))) << r;
+}
+
+} // namespace
