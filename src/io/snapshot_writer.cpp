@@ -114,17 +114,19 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
     write_string_attribute(root, "softwareVersion", metadata.code_version, tmp);
     write_string_attribute(root, "date", now.openpmd, tmp);
 
-    const Hdf5Handle iteration = create_groups(root, "data/" + std::to_string(step), tmp);
-    write_double_attribute(iteration.get(), "time", time, tmp);
-    write_double_attribute(iteration.get(), "dt", dt, tmp);
-    write_double_attribute(iteration.get(), "timeUnitSI", 1.0, tmp);
-    write_double_attribute(iteration.get(), "a", a, tmp);
-    write_double_attribute(iteration.get(), "H", hubble, tmp);
-    write_int64_attribute(iteration.get(), "step", step, tmp);
-    const Hdf5Handle meshes = create_groups(iteration.get(), "meshes", tmp);
-    for (const auto& [name, field] : fields) {
-      const Hdf5Handle mesh = write_field(meshes.get(), name, field.get(), tmp);
-      write_mesh_attributes(mesh.get(), box.dx(), tmp);
+    { // groups close before the file (a parallel close is SEMI: open objects make it fail)
+      const Hdf5Handle iteration = create_groups(root, "data/" + std::to_string(step), tmp);
+      write_double_attribute(iteration.get(), "time", time, tmp);
+      write_double_attribute(iteration.get(), "dt", dt, tmp);
+      write_double_attribute(iteration.get(), "timeUnitSI", 1.0, tmp);
+      write_double_attribute(iteration.get(), "a", a, tmp);
+      write_double_attribute(iteration.get(), "H", hubble, tmp);
+      write_int64_attribute(iteration.get(), "step", step, tmp);
+      const Hdf5Handle meshes = create_groups(iteration.get(), "meshes", tmp);
+      for (const auto& [name, field] : fields) {
+        const Hdf5Handle mesh = write_field(meshes.get(), name, field.get(), tmp);
+        write_mesh_attributes(mesh.get(), box.dx(), tmp);
+      }
     }
     file.close(); // collective: every rank's data is on disk before the rename
   }
@@ -165,7 +167,6 @@ void read_snapshot_field(const std::filesystem::path& file, const std::string& n
                                                   iteration.data(), iteration.size(), H5P_DEFAULT)),
            "H5Lget_name_by_idx(/data)", file);
   read_field(data.get(), std::string(iteration.data()) + "/meshes/" + name, field, file);
-  snapshot.close();
 }
 
 } // namespace inflanet::io
