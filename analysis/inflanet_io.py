@@ -5,6 +5,8 @@ Run directory layout (files written by rank 0 of the C++ code, see include/infla
     RUN_DIR/timeseries.h5   one 1-D dataset per column (step int64, time, a, phi_var, rho, ...)
     RUN_DIR/spectra.h5      k[nk], counts[nk], step/time/a[nt], <name>[nt, nk] (P_phi, P_phidot, ...)
     RUN_DIR/resolved.toml   the fully resolved deck (also stored as each file's `deck` attribute)
+    RUN_DIR/data_<step>.h5  field snapshots, openPMD 1.1.0 fileBased: /data/<step>/meshes/{phi,phidot},
+                            float64 [N][N][N] in C order [x][y][z], value at [i][j][k] = field(i dx, j dx, k dx)
 
 Spectrum normalisation (stored in spectra.h5 as the `normalisation` attribute, physics.md §1):
     P(k_n) = L^3 <|f~_n|^2> / N^6 with f~_n = sum_x f(x) exp(-i k.x),
@@ -86,6 +88,46 @@ def load_spectra(path_or_dir) -> dict:
         out = {name: f[name][()] for name in fixed}
         out["spectra"] = {name: f[name][()] for name in names}
     out["attrs"] = attrs
+    return out
+
+
+def load_snapshot(path) -> dict:
+    """Reads one snapshot file data_<step>.h5 (openPMD 1.1.0, fileBased, one iteration).
+
+    Returns {'phi': [N, N, N], 'phidot': [N, N, N] (every mesh of the iteration, by record name, float64,
+    axes [x][y][z]), 'time', 'a', 'H' (float), 'step' (int), 'dx' (comoving grid spacing, float),
+    'attrs': root attributes (openPMD, software, deck, code_version, git_commit, date, ...),
+    'iteration_attrs': the iteration's attributes, 'mesh_attrs': {name: attributes}}.
+    Raises FileNotFoundError if the file is absent and ValueError if it is not an openPMD fileBased snapshot.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no inflanet output file at '{path}'")
+    with h5py.File(path, "r") as f:
+        attrs = _attrs(f)
+        if "openPMD" not in attrs or "data" not in f:
+            raise ValueError(f"'{path}' is not an openPMD snapshot (no openPMD attribute or /data group)")
+        iterations = list(f["data"].keys())
+        if len(iterations) != 1:
+            raise ValueError(f"'{path}' holds {len(iterations)} iterations; expected 1 (fileBased)")
+        group = f["data"][iterations[0]]
+        meshes_path = attrs.get("meshesPath", "meshes/").strip("/")
+        meshes = group[meshes_path]
+        out = {name: meshes[name][()] for name in meshes}
+        mesh_attrs = {name: _attrs(meshes[name]) for name in meshes}
+        iteration_attrs = _attrs(group)
+    first = next(iter(mesh_attrs.values()), {})
+    spacing = np.atleast_1d(first.get("gridSpacing", [np.nan]))
+    out.update(
+        time=float(iteration_attrs["time"]) * float(iteration_attrs.get("timeUnitSI", 1.0)),
+        a=float(iteration_attrs.get("a", np.nan)),
+        H=float(iteration_attrs.get("H", np.nan)),
+        step=int(iteration_attrs.get("step", iterations[0])),
+        dx=float(spacing[0]) * float(first.get("gridUnitSI", 1.0)),
+        attrs=attrs,
+        iteration_attrs=iteration_attrs,
+        mesh_attrs=mesh_attrs,
+    )
     return out
 
 

@@ -1,0 +1,89 @@
+#pragma once
+/// \file
+/// \brief Checkpoints: the complete state of a run in one HDF5 file, written atomically, readable on any
+/// rank count, refused with a reason (InputError, exit 2) when it cannot be restarted from.
+///
+/// Files in the run directory:
+///   checkpoint_<step>.h5      (unpadded step) the newest two complete checkpoints; older ones are deleted
+///   checkpoint_latest         one line: the file name of the newest complete checkpoint
+///   checkpoint_<step>.h5.tmp  only while a write is in progress (or left by a killed run: ignored)
+///
+/// Layout of checkpoint_<step>.h5:
+///   /                      format="inflanet-checkpoint", format_version=1 (int64), step, n (int64),
+///                          time, a, dt, rho0, length (float64), integrator, deck, code_version,
+///                          git_commit, software, created (fixed-length strings), complete (int64, written
+///                          LAST: 1 when the file is whole)
+///   /fields/phi, /fields/phidot    float64 [N][N][N], global C order [x][y][z], contiguous, uncompressed
+///   /series/continuity_values      float64 [m]
+///   /extra_series/<name>           float64 [m_name], one per CheckpointState::extra_series entry
+///   /scalars                       group; one float64 attribute per CheckpointState::scalars entry
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "inflanet/decomposition/decomposition.hpp"
+#include "inflanet/field/field.hpp"
+
+namespace inflanet::io {
+
+/// \brief Everything besides the two fields that a bit-identical continuation needs (program units).
+///
+/// Must be identical on every rank when written. `n`, `length` are ignored by write_checkpoint (the
+/// decomposition's Box is stored) and filled by read_checkpoint. `extra_series` names and `scalars` names
+/// are free-form but must not contain '/' or be empty.
+struct CheckpointState {
+  std::int64_t step = 0;
+  double time = 0.0;
+  double a = 1.0;
+  double dt = 0.0;
+  std::string integrator;
+  std::vector<double> continuity_values; ///< ContinuityTracker history (dissipation at every step)
+  double rho0 = 0.0;                     ///< rho(t0) of the ContinuityTracker
+  std::map<std::string, std::vector<double>> extra_series; ///< anything else the driver needs
+  std::map<std::string, double> scalars;
+  std::string deck_text, code_version, git_commit;
+  std::int64_t n = 0;
+  double length = 0.0;
+
+  friend bool operator==(const CheckpointState&, const CheckpointState&) = default;
+};
+
+/// \brief `checkpoint_<step>.h5`.
+[[nodiscard]] std::string checkpoint_file_name(std::int64_t step);
+/// \brief Name of the pointer file, `checkpoint_latest`.
+inline constexpr const char* checkpoint_pointer_name = "checkpoint_latest";
+
+/// \brief Writes `dir/checkpoint_<state.step>.h5` collectively over `decomposition` (every rank, same
+/// arguments; `dir` must exist). Returns the final path.
+///
+/// Sequence: create `checkpoint_<step>.h5.tmp`; write fields (global index order, so any rank count can
+/// read them), series and scalars; write `complete = 1` last; collective close; barrier; rank 0 renames
+/// to `checkpoint_<step>.h5`, rewrites `checkpoint_latest` (tmp + rename), then deletes all but the newest
+/// two `checkpoint_<step>.h5` and any older `.tmp` leftovers; a final barrier. A run killed at any point
+/// leaves the previous complete checkpoint and a pointer to a complete file. Throws RuntimeError (exit 1)
+/// on I/O failure.
+std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const CheckpointState& state,
+                                       const Field& phi, const Field& phidot,
+                                       const Decomposition& decomposition);
+
+/// \brief Resolves "latest" in `dir` (collective; same answer on every rank): the file named by
+/// `checkpoint_latest` if it exists and is complete, else the highest-step `checkpoint_<step>.h5` with
+/// complete = 1. Anything else is returned unchanged. Throws InputError when "latest" finds nothing.
+[[nodiscard]] std::filesystem::path resolve_checkpoint(const std::string& path_or_latest,
+                                                       const std::filesystem::path& dir,
+                                                       const Decomposition& decomposition);
+
+/// \brief Restores a checkpoint into `phi`, `phidot` (on `decomposition`, any rank count) and returns the
+/// rest of the state (collective).
+///
+/// `path_or_latest` is a file path or "latest" (see resolve_checkpoint). Rank 0 inspects the file first
+/// and every rank throws the same InputError (exit 2), naming the file, when it is: missing; not HDF5 or
+/// truncated; not an inflanet checkpoint (no `complete` attribute or no /fields/phi); incomplete
+/// (complete != 1); or of another lattice (N or L differ from decomposition.box(); both are quoted).
+CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
+                                Field& phi, Field& phidot, const Decomposition& decomposition);
+
+} // namespace inflanet::io
