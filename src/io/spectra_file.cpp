@@ -1,5 +1,6 @@
 #include "inflanet/io/spectra_file.hpp"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -70,6 +71,43 @@ SpectraFile::SpectraFile(std::filesystem::path path, std::span<const double> k,
         detail::ExtendibleDataset::create(file, name, H5T_IEEE_F64LE, shells_, chunk_times, path_));
   }
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+SpectraFile::SpectraFile(std::filesystem::path path, std::vector<std::string> spectrum_names)
+    : path_(std::move(path)), names_(std::move(spectrum_names)), state_(std::make_unique<State>()) {}
+
+SpectraFile SpectraFile::open_existing(std::filesystem::path path, std::vector<std::string> spectrum_names,
+                                       std::int64_t last_step) {
+  SpectraFile spectra(std::move(path), std::move(spectrum_names));
+  const auto& file_path = spectra.path_;
+  spectra.state_->file = Hdf5Handle(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), HandleKind::file,
+                                    "H5Fopen", file_path);
+  const hid_t file = spectra.state_->file.get();
+  auto& datasets = spectra.state_->datasets;
+  for (const char* name : {"step", "time", "a"}) {
+    datasets.push_back(detail::ExtendibleDataset::open(file, name, file_path));
+  }
+  for (const auto& name : spectra.names_) {
+    datasets.push_back(detail::ExtendibleDataset::open(file, name, file_path));
+  }
+  spectra.shells_ = datasets.back().width();
+  for (std::size_t i = 0; i < datasets.size(); ++i) {
+    const bool shape_ok = i < 3 ? datasets[i].width() == 0 : datasets[i].width() == spectra.shells_;
+    if (!shape_ok || datasets[i].rows() != datasets[0].rows()) {
+      throw RuntimeError("cannot restart spectra '" + file_path.string() + "': dataset '" + datasets[i].name() +
+                         "' does not match the others in shape");
+    }
+  }
+  const auto steps = datasets[0].read_int64();
+  const auto keep = static_cast<hsize_t>(
+      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) - steps.begin());
+  for (auto& dataset : datasets) {
+    dataset.resize(keep);
+  }
+  spectra.times_ = keep;
+  write_int64_attribute(file, "restarted_from_step", last_step, file_path);
+  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  return spectra;
 }
 
 SpectraFile::~SpectraFile() = default;

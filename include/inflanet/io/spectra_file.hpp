@@ -37,6 +37,11 @@ public:
   SpectraFile(std::filesystem::path path, std::span<const double> k, std::span<const double> counts,
               std::vector<std::string> spectrum_names, double box_length, std::int64_t lattice_sites_per_side,
               const FileMetadata& metadata);
+  /// \brief Reopens an existing spectra file to continue a restarted run: checks that it holds the given
+  /// spectra, drops the rows after the first step greater than `last_step`, and records
+  /// `restarted_from_step`. Throws RuntimeError naming the file when it does not fit.
+  static SpectraFile open_existing(std::filesystem::path path, std::vector<std::string> spectrum_names,
+                                   std::int64_t last_step);
   ~SpectraFile();
   SpectraFile(SpectraFile&&) noexcept;
   SpectraFile& operator=(SpectraFile&&) noexcept;
@@ -53,6 +58,7 @@ public:
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
 private:
+  SpectraFile(std::filesystem::path path, std::vector<std::string> spectrum_names);
   struct State;
   std::filesystem::path path_;
   std::vector<std::string> names_;
