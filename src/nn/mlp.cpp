@@ -206,8 +206,15 @@ void Mlp::backward(std::span<const double> seed) {
     const auto& h = h_[static_cast<std::size_t>(k - 1)];
     auto& g = g_[static_cast<std::size_t>(k - 1)];
     g.resize(work_.size());
-    for (std::size_t i = 0; i < g.size(); ++i) {
-      g[i] = work_[i] * activate_derivative(params_.activation, h[i]);
+    if (params_.activation == Activation::tanh) { // tanh' = 1 - tanh^2 from the stored A_k: no second tanh
+      const auto& a = a_[static_cast<std::size_t>(k)];
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        g[i] = work_[i] * (1.0 - a[i] * a[i]);
+      }
+    } else {
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        g[i] = work_[i] * activate_derivative(params_.activation, h[i]);
+      }
     }
   }
 }

@@ -31,11 +31,16 @@ void layerwise_ntk(const NtkFactors& factors, std::span<double> theta, std::vect
   }
   const int ni = static_cast<int>(n);
   work.resize(n * n);
-  std::fill(theta.begin(), theta.end(), 0.0);
+  if (factors.layers.empty()) {
+    std::fill(theta.begin(), theta.end(), 0.0);
+    return;
+  }
   std::vector<double> g_diag(n);
   const double sb2 = factors.sigma_b * factors.sigma_b;
   constexpr std::size_t tile = 64;
-  for (const NtkLayer& layer : factors.layers) {
+  const std::size_t last = factors.layers.size() - 1;
+  for (std::size_t l = 0; l < factors.layers.size(); ++l) {
+    const NtkLayer& layer = factors.layers[l];
     // diag(G G^T) first: the second dsyrk overwrites the shared diagonal.
     for (std::size_t i = 0; i < n; ++i) {
       const double* g = layer.g.data() + i * static_cast<std::size_t>(layer.n_out);
@@ -50,8 +55,9 @@ void layerwise_ntk(const NtkFactors& factors, std::span<double> theta, std::vect
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, ni, layer.n_in,
                 factors.sigma_w * factors.sigma_w / layer.n_in, layer.a.data(), layer.n_in, 0.0, work.data(),
                 ni);
-    // Theta[i, j] += work[i, j] * (work[j, i] + sigma_b^2), i < j, tile by tile so the transposed reads
-    // stay in cache.
+    // Theta[i, j] (+)= work[i, j] * (work[j, i] + sigma_b^2), i < j, tile by tile so the transposed reads
+    // stay in cache. The first layer assigns (no zero fill), the last one also writes the mirror image.
+    const bool first = l == 0, mirror = l == last;
     for (std::size_t i0 = 0; i0 < n; i0 += tile) {
       const std::size_t i1 = std::min(n, i0 + tile);
       for (std::size_t j0 = i0; j0 < n; j0 += tile) {
@@ -60,24 +66,17 @@ void layerwise_ntk(const NtkFactors& factors, std::span<double> theta, std::vect
           double* out = theta.data() + i * n;
           const double* gg = work.data() + i * n;
           for (std::size_t j = std::max(j0, i + 1); j < j1; ++j) {
-            out[j] += gg[j] * (work[j * n + i] + sb2);
+            const double v = (first ? 0.0 : out[j]) + gg[j] * (work[j * n + i] + sb2);
+            out[j] = v;
+            if (mirror) {
+              theta[j * n + i] = v;
+            }
           }
         }
       }
     }
     for (std::size_t i = 0; i < n; ++i) {
-      theta[i * n + i] += g_diag[i] * (work[i * n + i] + sb2);
-    }
-  }
-  for (std::size_t i0 = 0; i0 < n; i0 += tile) { // mirror the upper triangle
-    const std::size_t i1 = std::min(n, i0 + tile);
-    for (std::size_t j0 = i0; j0 < n; j0 += tile) {
-      const std::size_t j1 = std::min(n, j0 + tile);
-      for (std::size_t i = i0; i < i1; ++i) {
-        for (std::size_t j = std::max(j0, i + 1); j < j1; ++j) {
-          theta[j * n + i] = theta[i * n + j];
-        }
-      }
+      theta[i * n + i] = (first ? 0.0 : theta[i * n + i]) + g_diag[i] * (work[i * n + i] + sb2);
     }
   }
 }

@@ -41,7 +41,7 @@ struct NtkFactors {
 /// \brief The full N x N kernel (row-major, both triangles filled) from the factors. `work` is resized to
 /// N x N: per layer, G G^T goes to its upper triangle and sigma_w^2 A A^T / n to its lower one (two
 /// dsyrk calls into one buffer; the diagonal of G G^T is kept aside), and a tiled pass adds their
-/// elementwise product to Theta's upper triangle, which is mirrored at the end.
+/// elementwise product to Theta's upper triangle (mirrored during the last layer's pass).
 void layerwise_ntk(const NtkFactors& factors, std::span<double> theta, std::vector<double>& work);
 
 /// \brief Convenience: the N x N kernel of `network` on x (ntk_factors + layerwise_ntk).
