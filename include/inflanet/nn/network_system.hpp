@@ -1,0 +1,81 @@
+#pragma once
+/// \file
+/// \brief Training of an Mlp as a damped second-order system for the shared Integrator (physics.md §4).
+///
+/// q = theta, p = v / sqrt(eta), F = grad L, friction gamma = -ln(beta) / sqrt(eta), step h = sqrt(eta).
+/// Integrator "euler" is then exactly heavy-ball momentum v <- beta v - eta grad L, theta <- theta + v;
+/// "leapfrog", "yoshida4", ... give the corresponding higher-order optimizers.
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "inflanet/nn/mlp.hpp"
+
+namespace inflanet {
+
+/// \brief An Mlp, its training data and heavy-ball hyper-parameters, as a SplitSystem.
+/// The loss is L = (c/2) sum_i |f(x_i) - y_i|^2. grad L is evaluated by one forward and one backward pass
+/// and cached until the next drift (so every force evaluation follows a drift, as for the inflaton).
+class NetworkSystem {
+public:
+  /// \brief x [N x d] and y [N x O] row-major; eta > 0, 0 < beta <= 1, c > 0 (InputError otherwise).
+  /// p starts at 0.
+  NetworkSystem(Mlp network, std::vector<double> x, std::vector<double> y, std::size_t points, double eta,
+                double beta, double loss_scale);
+
+  [[nodiscard]] const Mlp& network() const noexcept { return network_; }
+  [[nodiscard]] std::size_t points() const noexcept { return points_; }
+  [[nodiscard]] std::span<const double> inputs() const noexcept { return x_; }
+  [[nodiscard]] std::span<const double> targets() const noexcept { return y_; }
+  [[nodiscard]] double eta() const noexcept { return eta_; }
+  [[nodiscard]] double beta() const noexcept { return beta_; }
+  [[nodiscard]] double loss_scale() const noexcept { return c_; }
+  /// \brief gamma = -ln(beta) / sqrt(eta).
+  [[nodiscard]] double gamma() const noexcept { return gamma_; }
+  /// \brief The integrator's step h = sqrt(eta).
+  [[nodiscard]] double step_size() const noexcept;
+  /// \brief t = (steps taken) sqrt(eta) for a unit-weight integrator.
+  [[nodiscard]] double time() const noexcept { return time_; }
+
+  /// \brief theta (q).
+  [[nodiscard]] std::span<const double> theta() const noexcept { return network_.theta(); }
+  /// \brief p = v / sqrt(eta).
+  [[nodiscard]] std::span<const double> momentum() const noexcept { return p_; }
+  /// \brief The framework's velocity v = sqrt(eta) p.
+  [[nodiscard]] std::vector<double> velocity() const;
+  /// \brief Overwrites theta and p (restart, tests); sizes must be P.
+  void set_state(std::span<const double> theta, std::span<const double> momentum);
+
+  /// \brief L at the current theta (a forward pass unless one is stored).
+  [[nodiscard]] double loss();
+  /// \brief f [N x O] on the training points at the current theta.
+  [[nodiscard]] std::span<const double> outputs();
+  /// \brief grad L at the current theta (cached).
+  [[nodiscard]] std::span<const double> gradient();
+  /// \brief Backward passes (gradient evaluations) done so far.
+  [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
+
+  // --- SplitSystem -------------------------------------------------------------------------------
+  /// \brief exp(-gamma s); exactly beta^(s / sqrt(eta)).
+  [[nodiscard]] double damping(double s) const noexcept;
+  /// \brief p <- A p - B grad L(theta); B == 0 evaluates nothing.
+  void momentum_update(double a, double b);
+  /// \brief theta <- theta + s p, t <- t + s.
+  void drift(double s);
+
+private:
+  void ensure_forward();
+
+  Mlp network_;
+  std::vector<double> x_, y_;
+  std::size_t points_;
+  double eta_, beta_, c_, gamma_;
+  std::vector<double> p_, grad_, seed_;
+  double time_ = 0.0;
+  double loss_ = 0.0;
+  bool forward_valid_ = false, gradient_valid_ = false;
+  long force_evaluations_ = 0;
+};
+
+} // namespace inflanet

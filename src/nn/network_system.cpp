@@ -1,0 +1,121 @@
+#include "inflanet/nn/network_system.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "inflanet/app/error.hpp"
+
+namespace inflanet {
+
+NetworkSystem::NetworkSystem(Mlp network, std::vector<double> x, std::vector<double> y, std::size_t points,
+                             double eta, double beta, double loss_scale)
+    : network_(std::move(network)), x_(std::move(x)), y_(std::move(y)), points_(points), eta_(eta),
+      beta_(beta), c_(loss_scale), gamma_(0.0) {
+  const auto d = static_cast<std::size_t>(network_.params().input_dim);
+  const auto o = static_cast<std::size_t>(network_.params().output_dim);
+  if (x_.size() != points * d || y_.size() != points * o) {
+    throw InputError("[network] data shapes: x has " + std::to_string(x_.size()) + " values, y " +
+                     std::to_string(y_.size()) + ", expected N x d = " + std::to_string(points * d) +
+                     " and N x O = " + std::to_string(points * o));
+  }
+  if (!(eta > 0.0) || !std::isfinite(eta)) {
+    throw InputError("[network] eta must be finite and > 0");
+  }
+  if (!(beta > 0.0 && beta <= 1.0)) {
+    throw InputError("[network] beta must lie in (0, 1]");
+  }
+  if (!(loss_scale > 0.0) || !std::isfinite(loss_scale)) {
+    throw InputError("[network] loss_scale must be finite and > 0");
+  }
+  gamma_ = -std::log(beta) / std::sqrt(eta);
+  p_.assign(network_.parameter_count(), 0.0);
+  grad_.assign(network_.parameter_count(), 0.0);
+}
+
+double NetworkSystem::step_size() const noexcept {
+  return std::sqrt(eta_);
+}
+
+std::vector<double> NetworkSystem::velocity() const {
+  std::vector<double> v(p_);
+  const double h = step_size();
+  for (double& x : v) {
+    x *= h;
+  }
+  return v;
+}
+
+void NetworkSystem::set_state(std::span<const double> theta, std::span<const double> momentum) {
+  if (theta.size() != p_.size() || momentum.size() != p_.size()) {
+    throw InputError("NetworkSystem::set_state: theta and p must have P values");
+  }
+  std::copy(theta.begin(), theta.end(), network_.theta().begin());
+  std::copy(momentum.begin(), momentum.end(), p_.begin());
+  forward_valid_ = gradient_valid_ = false;
+}
+
+void NetworkSystem::ensure_forward() {
+  if (forward_valid_) {
+    return;
+  }
+  network_.forward(x_, points_);
+  const auto f = network_.outputs();
+  seed_.resize(f.size());
+  double sum = 0.0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const double r = f[i] - y_[i];
+    sum += r * r;
+    seed_[i] = c_ * r; // dL/df
+  }
+  loss_ = 0.5 * c_ * sum;
+  forward_valid_ = true;
+}
+
+double NetworkSystem::loss() {
+  ensure_forward();
+  return loss_;
+}
+
+std::span<const double> NetworkSystem::outputs() {
+  ensure_forward();
+  return network_.outputs();
+}
+
+std::span<const double> NetworkSystem::gradient() {
+  if (!gradient_valid_) {
+    ensure_forward();
+    network_.backward(seed_);
+    network_.parameter_gradient(grad_);
+    gradient_valid_ = true;
+    ++force_evaluations_;
+  }
+  return grad_;
+}
+
+double NetworkSystem::damping(double s) const noexcept {
+  return std::exp(-gamma_ * s);
+}
+
+void NetworkSystem::momentum_update(double a, double b) {
+  if (b == 0.0) {
+    for (double& p : p_) {
+      p *= a;
+    }
+    return;
+  }
+  const auto g = gradient();
+  for (std::size_t i = 0; i < p_.size(); ++i) {
+    p_[i] = a * p_[i] - b * g[i];
+  }
+}
+
+void NetworkSystem::drift(double s) {
+  auto& theta = network_.theta();
+  for (std::size_t i = 0; i < theta.size(); ++i) {
+    theta[i] += s * p_[i];
+  }
+  time_ += s;
+  forward_valid_ = gradient_valid_ = false;
+}
+
+} // namespace inflanet
