@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -14,7 +13,9 @@
 #include "inflanet/field/continuity_tracker.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/integrator/integrator.hpp"
+#include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/file_metadata.hpp"
+#include "inflanet/io/snapshot_writer.hpp"
 #include "inflanet/io/spectra_file.hpp"
 #include "inflanet/io/timeseries_file.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
@@ -26,6 +27,7 @@ namespace {
 const std::vector<std::string> timeseries_columns = {
     "step",    "time",     "a",       "phi_mean", "phi_var", "phidot_mean",         "phidot_var",
     "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error"};
+const std::vector<std::string> spectrum_names = {"P_phi", "P_phidot"};
 
 /// Writes text to path atomically (temporary file, rename): a reader never sees half a file.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
@@ -39,12 +41,6 @@ void write_text_atomically(const std::filesystem::path& path, const std::string&
   }
   std::filesystem::rename(tmp, path);
 }
-
-/// The output files rank 0 keeps open during a run.
-struct RunFiles {
-  std::optional<io::TimeseriesFile> timeseries;
-  std::optional<io::SpectraFile> spectra;
-};
 
 } // namespace
 
@@ -77,119 +73,230 @@ std::string check_report(const RunParameters& p, int ranks) {
   return out;
 }
 
-void run_inflaton(const RunParameters& p, const Session& session) {
-  // 1. Lattice, transforms (wisdom kept next to the outputs), spectral calculus.
-  const Decomposition decomposition(p.box);
-  if (decomposition.is_root()) {
-    std::filesystem::create_directories(p.output_dir);
-    write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
-    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", p.deck_text, version,
-               git_commit, session.size(), session.threads());
+/// Everything a run holds, in construction order (members are destroyed in reverse).
+struct InflatonRun::State {
+  const RunParameters& p;
+  const Session& session;
+  Decomposition decomposition;
+  std::filesystem::path wisdom;
+  FftPlan plan;
+  SpectralOperators operators;
+  PowerSpectrum spectrum;
+  std::unique_ptr<Background> background;
+  Inflaton inflaton;
+  Integrator integrator;
+  Field scratch;
+  io::FileMetadata metadata;
+  std::optional<io::TimeseriesFile> timeseries; // rank 0
+  std::optional<io::SpectraFile> spectra;       // rank 0
+  std::optional<ContinuityTracker> continuity;
+  InflatonEnergies energies;
+  double rho0 = 0.0;
+  std::int64_t step = 0, first_step = 0;
+  std::vector<double> last_row;
+  double wall = 0.0;
+
+  State(const RunParameters& parameters, const Session& s)
+      : p(parameters), session(s), decomposition(parameters.box),
+        wisdom(prepare_output(parameters, decomposition)), plan(decomposition, PlanRigor::measure),
+        operators(decomposition, plan), spectrum(operators),
+        background(make_background(parameters.background_kind, parameters.hubble, parameters.a0)),
+        inflaton(operators, *background, make_potential(parameters.potential), 0.0),
+        integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
+        metadata(io::FileMetadata::for_this_build(parameters.deck_text)) {
+    export_fft_wisdom(wisdom, decomposition);
   }
-  decomposition.barrier();
-  const auto wisdom = p.output_dir / "fftw_wisdom.dat";
-  import_fft_wisdom(wisdom, decomposition);
-  FftPlan plan(decomposition, PlanRigor::measure);
-  export_fft_wisdom(wisdom, decomposition);
-  SpectralOperators operators(decomposition, plan);
-  const PowerSpectrum spectrum(operators);
 
-  // 2. Model: background, potential, the inflaton system and its initial conditions.
-  const auto background = make_background(p.background_kind, p.hubble, p.a0);
-  Inflaton inflaton(operators, *background, make_potential(p.potential), 0.0);
-  set_initial_conditions(inflaton, operators, p.initial);
-  const auto integrator = Integrator::from_name(p.integrator);
-
-  // 3. Output files (rank 0) and diagnostics state.
-  RunFiles files;
-  const auto metadata = io::FileMetadata::for_this_build(p.deck_text);
-  if (decomposition.is_root()) {
-    files.timeseries.emplace(p.output_dir / "timeseries.h5", timeseries_columns, metadata);
-    files.spectra.emplace(p.output_dir / "spectra.h5", spectrum.k(), spectrum.counts(),
-                          std::vector<std::string>{"P_phi", "P_phidot"}, p.box.length, p.box.n, metadata);
+  /// Output directory, resolved deck, deck echo, and FFTW wisdom imported before planning.
+  static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d) {
+    if (d.is_root()) {
+      std::filesystem::create_directories(p.output_dir);
+      write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
+    }
+    d.barrier();
+    const auto wisdom = p.output_dir / "fftw_wisdom.dat";
+    import_fft_wisdom(wisdom, d);
+    return wisdom;
   }
-  Field scratch(decomposition);
-  auto energies = inflaton.energies();
-  const double rho0 = energies.rho();
-  ContinuityTracker continuity(p.dt, rho0, energies.dissipation());
 
-  auto record = [&](std::int64_t step, const InflatonEnergies& e) {
+  /// One row of timeseries.h5 (collective: means and variances are global).
+  std::vector<double> record(std::int64_t at_step, const InflatonEnergies& e, bool write = true) {
     const double energy_error = p.hubble == 0.0 && rho0 != 0.0 ? (e.rho() - rho0) / rho0 : 0.0;
-    const std::vector<double> row = {static_cast<double>(step),
-                                     e.time,
-                                     e.a,
-                                     operators.mean(inflaton.phi()),
-                                     operators.variance(inflaton.phi()),
-                                     operators.mean(inflaton.phidot()),
-                                     operators.variance(inflaton.phidot()),
-                                     e.kinetic,
-                                     e.gradient,
-                                     e.potential,
-                                     e.rho(),
-                                     e.pressure(),
-                                     continuity.residual(),
-                                     energy_error};
-    if (files.timeseries) {
-      files.timeseries->append(row);
+    std::vector<double> row = {static_cast<double>(at_step),
+                               e.time,
+                               e.a,
+                               operators.mean(inflaton.phi()),
+                               operators.variance(inflaton.phi()),
+                               operators.mean(inflaton.phidot()),
+                               operators.variance(inflaton.phidot()),
+                               e.kinetic,
+                               e.gradient,
+                               e.potential,
+                               e.rho(),
+                               e.pressure(),
+                               continuity->residual(),
+                               energy_error};
+    if (timeseries && write) {
+      timeseries->append(row);
     }
     return row;
-  };
-  auto record_spectra = [&](std::int64_t step, const InflatonEnergies& e) {
+  }
+
+  void record_spectra(std::int64_t at_step, const InflatonEnergies& e) {
     const auto p_phi = spectrum.compute(inflaton.phi(), scratch, plan);
     const auto p_phidot = spectrum.compute(inflaton.phidot(), scratch, plan);
-    if (files.spectra) {
-      files.spectra->append(step, e.time, e.a, {p_phi, p_phidot});
+    if (spectra) {
+      spectra->append(at_step, e.time, e.a, {p_phi, p_phidot});
     }
-  };
-  record(0, energies);
-  record_spectra(0, energies);
+  }
 
-  // 4. The time loop: step, measure, report.
-  ProgressReporter progress(p.steps, p.progress_every, decomposition.is_root());
-  std::vector<double> last_row;
-  for (std::int64_t step = 1; step <= p.steps; ++step) {
-    integrator.step(inflaton, p.dt);
-    energies = inflaton.energies(); // free after a step that ends with a kick: the force is cached
-    continuity.push(energies.rho(), energies.dissipation());
-    if (!energies.finite()) {
-      record(step, energies);
+  void snapshot(std::int64_t at_step) {
+    io::write_snapshot(p.output_dir, at_step, inflaton.time(), p.dt, inflaton.a(), p.hubble,
+                       {{"phi", inflaton.phi()}, {"phidot", inflaton.phidot()}}, metadata, p.box);
+  }
+
+  void checkpoint(std::int64_t at_step) {
+    io::CheckpointState c;
+    c.step = at_step;
+    c.time = inflaton.time();
+    c.a = inflaton.a();
+    c.dt = p.dt;
+    c.integrator = p.integrator;
+    c.continuity_values = continuity->values();
+    c.rho0 = rho0;
+    c.deck_text = p.deck_text;
+    c.code_version = version;
+    c.git_commit = git_commit;
+    io::write_checkpoint(p.output_dir, c, inflaton.phi(), inflaton.phidot(), decomposition);
+  }
+
+  void open_files(bool continuing) {
+    if (!decomposition.is_root()) {
+      return;
+    }
+    const auto ts = p.output_dir / "timeseries.h5", sp = p.output_dir / "spectra.h5";
+    if (continuing && std::filesystem::exists(ts) && std::filesystem::exists(sp)) {
+      timeseries.emplace(io::TimeseriesFile::open_existing(ts, timeseries_columns, step));
+      spectra.emplace(io::SpectraFile::open_existing(sp, spectrum_names, step));
+      return;
+    }
+    timeseries.emplace(ts, timeseries_columns, metadata);
+    spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, p.box.length, p.box.n, metadata);
+  }
+};
+
+InflatonRun::InflatonRun(const RunParameters& parameters, const Session& session)
+    : state_(std::make_unique<State>(parameters, session)) {
+  if (state_->decomposition.is_root()) {
+    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", parameters.deck_text, version,
+               git_commit, session.size(), session.threads());
+  }
+}
+
+InflatonRun::~InflatonRun() = default;
+
+void InflatonRun::start() {
+  State& s = *state_;
+  const RunParameters& p = s.p;
+  if (!p.restart) {
+    set_initial_conditions(s.inflaton, s.operators, p.initial);
+    s.energies = s.inflaton.energies();
+    s.rho0 = s.energies.rho();
+    s.continuity.emplace(p.dt, s.rho0, s.energies.dissipation());
+    s.open_files(false);
+    s.last_row = s.record(0, s.energies);
+    s.record_spectra(0, s.energies);
+    if (p.snapshot_every > 0) {
+      s.snapshot(0);
+    }
+    return;
+  }
+  // Continue from a checkpoint: fields, time and step exactly as they were, diagnostics' history too.
+  const auto checkpoint =
+      io::read_checkpoint(*p.restart, p.output_dir, s.inflaton.phi(), s.inflaton.phidot(), s.decomposition);
+  if (checkpoint.dt != p.dt) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with time.dt = {:.17g}, the deck "
+                    "has {:.17g}; a run continues with its own step",
+                    *p.restart, checkpoint.dt, p.dt));
+  }
+  if (checkpoint.step > p.steps) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint is at step {}, past the deck's last step {} "
+                    "(raise time.t_end to continue)",
+                    *p.restart, checkpoint.step, p.steps));
+  }
+  s.step = s.first_step = checkpoint.step;
+  s.inflaton.fields_changed(checkpoint.time);
+  s.energies = s.inflaton.energies();
+  s.rho0 = checkpoint.rho0;
+  s.continuity.emplace(
+      ContinuityTracker::restore(p.dt, checkpoint.rho0, checkpoint.continuity_values, s.energies.rho()));
+  s.open_files(true);
+  s.last_row = s.record(s.step, s.energies, /*write=*/false); // that row is already in the file
+  if (s.decomposition.is_root()) {
+    fmt::print("# restarted from step {} (t = {:.6g}) of {}\n", checkpoint.step, checkpoint.time, *p.restart);
+  }
+}
+
+void InflatonRun::evolve() {
+  State& s = *state_;
+  const RunParameters& p = s.p;
+  ProgressReporter progress(p.steps, p.progress_every, s.decomposition.is_root());
+  for (s.step = s.first_step + 1; s.step <= p.steps; ++s.step) {
+    const std::int64_t step = s.step;
+    s.integrator.step(s.inflaton, p.dt);
+    s.energies = s.inflaton.energies(); // free after a step that ends with a kick: the force is cached
+    s.continuity->push(s.energies.rho(), s.energies.dissipation());
+    if (!s.energies.finite()) {
+      s.record(step, s.energies);
       throw RuntimeError(fmt::format("the fields became non-finite at step {} (t = {:.6g}); the time series "
                                      "holds the diagnostics up to that step. Reduce time.dt or check the "
                                      "potential.",
-                                     step, energies.time),
+                                     step, s.energies.time),
                          /*collective=*/true);
     }
     const bool last = step == p.steps;
     if (step % p.timeseries_every == 0 || last) {
-      last_row = record(step, energies);
+      s.last_row = s.record(step, s.energies);
     }
     if (step % p.spectra_every == 0 || last) {
-      record_spectra(step, energies);
+      s.record_spectra(step, s.energies);
     }
-    if (step % p.progress_every == 0 || last) {
-      const double phi_mean = last_row.empty() ? operators.mean(inflaton.phi()) : last_row[3];
-      progress.maybe_report(step, energies.time, energies.a, p.hubble * energies.time,
-                            fmt::format("<phi>={:.4e} rho={:.4e} cont={:.2e}", phi_mean, energies.rho(),
-                                        continuity.residual()));
+    if (p.snapshot_every > 0 && (step % p.snapshot_every == 0 || last)) {
+      s.snapshot(step);
     }
+    if ((p.checkpoint_every > 0 && step % p.checkpoint_every == 0) || last) {
+      s.checkpoint(step);
+    }
+    progress.maybe_report(step, s.energies.time, s.energies.a, p.hubble * s.energies.time,
+                          fmt::format("<phi>={:.4e} rho={:.4e} cont={:.2e}", s.last_row[3], s.energies.rho(),
+                                      s.continuity->residual()));
   }
+  s.step = p.steps;
+  s.wall = progress.elapsed();
+}
 
-  // 5. Summary.
-  if (decomposition.is_root()) {
-    const double wall = progress.elapsed();
-    fmt::print(
-        "# summary: {} steps of {} on {}^3 in {:.2f} s ({:.1f} steps/s, {:.1f} ns per site per step)\n",
-        p.steps, integrator.name(), p.box.n, wall, p.steps / wall, 1e9 * wall / (p.steps * p.box.sites()));
-    fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}\n", energies.time, energies.a,
-               p.hubble * energies.time);
-    fmt::print("#   <phi> = {:.6e}, var(phi) = {:.6e}, var(phidot) = {:.6e}\n", last_row[3], last_row[4],
-               last_row[6]);
-    fmt::print("#   rho = {:.6e} (kin {:.3e}, grad {:.3e}, pot {:.3e}), p/rho = {:.4f}\n", energies.rho(),
-               energies.kinetic, energies.gradient, energies.potential, energies.pressure() / energies.rho());
-    fmt::print("#   continuity residual = {:.3e}{}\n", continuity.residual(),
-               p.hubble == 0.0 ? fmt::format(", relative energy error = {:.3e}", last_row[13]) : "");
-    fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml}}\n", p.output_dir.string());
+void InflatonRun::summarise() const {
+  const State& s = *state_;
+  const RunParameters& p = s.p;
+  if (!s.decomposition.is_root()) {
+    return;
   }
+  const auto steps = std::max<std::int64_t>(p.steps - s.first_step, 1);
+  const auto& e = s.energies;
+  fmt::print("# summary: {} steps of {} on {}^3 in {:.2f} s ({:.1f} steps/s, {:.1f} ns per site per step)\n",
+             steps, s.integrator.name(), p.box.n, s.wall, steps / s.wall,
+             1e9 * s.wall / (steps * p.box.sites()));
+  fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}\n", e.time, e.a, p.hubble * e.time);
+  fmt::print("#   <phi> = {:.6e}, var(phi) = {:.6e}, var(phidot) = {:.6e}\n", s.last_row[3], s.last_row[4],
+             s.last_row[6]);
+  fmt::print("#   rho = {:.6e} (kin {:.3e}, grad {:.3e}, pot {:.3e}), p/rho = {:.4f}\n", e.rho(), e.kinetic,
+             e.gradient, e.potential, e.pressure() / e.rho());
+  fmt::print("#   continuity residual = {:.3e}{}\n", s.continuity->residual(),
+             p.hubble == 0.0 ? fmt::format(", relative energy error = {:.3e}", s.last_row[13]) : "");
+  fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml, checkpoint_{}.h5{}}}\n",
+             p.output_dir.string(), p.steps, p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");
 }
 
 } // namespace inflanet

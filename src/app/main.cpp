@@ -42,8 +42,11 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
-    // 4. The run.
-    run_inflaton(parameters, session);
+    // 4. The run: lattice and model; initial conditions or restart; time loop; summary.
+    InflatonRun run(parameters, session);
+    run.start();
+    run.evolve();
+    run.summarise();
     return 0;
   } catch (const RuntimeError& error) {
     if (error.collective() || session.size() == 1) {

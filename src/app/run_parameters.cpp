@@ -69,16 +69,11 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   p.progress_every = deck.integer("output.progress_every");
   p.deck_text = deck.resolved_toml();
 
-  // Keys of features that are specified but not built yet are refused rather than silently ignored.
-  if (p.snapshot_every != 0) {
-    deck.fail("output.snapshot_every", "0: HDF5 field snapshots are not available in this version yet");
-  }
-  if (p.checkpoint_every != 0) {
-    deck.fail("output.checkpoint_every", "0: checkpoints are not available in this version yet");
-  }
   if (deck.has("restart")) {
-    deck.fail("restart", "no restart: checkpoint/restart is not available in this version yet");
+    p.restart = deck.string("restart");
   }
+
+  // Keys of features that are specified but not built yet are refused rather than silently ignored.
   for (const char* section : {"network", "duality"}) {
     if (deck.has_section(section)) {
       deck.fail_section(section, "to be absent: the network side is not available in this version yet");

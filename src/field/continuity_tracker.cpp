@@ -45,6 +45,16 @@ const std::array<std::array<double, 8>, 7>& ContinuityTracker::weights() {
 ContinuityTracker::ContinuityTracker(double h, double rho0, double dissipation0)
     : h_(h), values_{dissipation0}, rho0_(rho0), rho_(rho0) {}
 
+ContinuityTracker ContinuityTracker::restore(double h, double rho0, const std::vector<double>& values,
+                                             double rho_now) {
+  ContinuityTracker tracker(h, rho0, values.empty() ? 0.0 : values.front());
+  for (std::size_t i = 1; i < values.size(); ++i) {
+    tracker.push(rho_now, values[i]); // rho only matters for the newest value
+  }
+  tracker.rho_ = rho_now;
+  return tracker;
+}
+
 void ContinuityTracker::push(double rho, double dissipation) {
   values_.push_back(dissipation);
   rho_ = rho;

@@ -1,4 +1,5 @@
 #include "inflanet/io/checkpoint.hpp"
+#include "inflanet/io/fault_injection.hpp"
 
 #include <algorithm>
 #include <array>
@@ -245,6 +246,8 @@ fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, con
     }
     // Everything above is on disk before the marker that vouches for it.
     check_h5(H5Fflush(root, H5F_SCOPE_GLOBAL), "H5Fflush", tmp);
+    fault_point("checkpoint-write", state.step); // crash-safety tests kill the run here
+
     write_int64_attribute(root, "complete", 1, tmp);
     file.close();
   }

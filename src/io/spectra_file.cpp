@@ -94,13 +94,14 @@ SpectraFile SpectraFile::open_existing(std::filesystem::path path, std::vector<s
   for (std::size_t i = 0; i < datasets.size(); ++i) {
     const bool shape_ok = i < 3 ? datasets[i].width() == 0 : datasets[i].width() == spectra.shells_;
     if (!shape_ok || datasets[i].rows() != datasets[0].rows()) {
-      throw RuntimeError("cannot restart spectra '" + file_path.string() + "': dataset '" + datasets[i].name() +
-                         "' does not match the others in shape");
+      throw RuntimeError("cannot restart spectra '" + file_path.string() + "': dataset '" +
+                         datasets[i].name() + "' does not match the others in shape");
     }
   }
   const auto steps = datasets[0].read_int64();
   const auto keep = static_cast<hsize_t>(
-      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) - steps.begin());
+      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
+      steps.begin());
   for (auto& dataset : datasets) {
     dataset.resize(keep);
   }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "inflanet/config/deck.hpp"
@@ -28,6 +29,8 @@ struct RunParameters {
   std::filesystem::path output_dir;
   std::int64_t timeseries_every = 10, spectra_every = 100, snapshot_every = 0, checkpoint_every = 0;
   std::int64_t progress_every = 100;
+  /// \brief Checkpoint to continue from: a path, or "latest" (the newest complete one in output.dir).
+  std::optional<std::string> restart;
   std::string deck_text; ///< the resolved deck, as written into every output file
 
   /// \brief Reads and cross-checks the deck (stability limit on dt among them); errors name the key.

@@ -17,6 +17,12 @@ class ContinuityTracker {
 public:
   /// \brief Starts at t0 with rho(t0) and the dissipation 3H (rho + p) at t0; h is the fixed step.
   ContinuityTracker(double h, double rho0, double dissipation0);
+  /// \brief Rebuilds a tracker from its checkpointed history (the dissipation at every step from t0)
+  /// and the current rho: continues exactly as the uninterrupted one would.
+  static ContinuityTracker restore(double h, double rho0, const std::vector<double>& values, double rho_now);
+  /// \brief The dissipation 3H (rho + p) at every step so far (what a checkpoint stores).
+  [[nodiscard]] const std::vector<double>& values() const noexcept { return values_; }
+  [[nodiscard]] double rho0() const noexcept { return rho0_; }
   /// \brief Appends the values one step later.
   void push(double rho, double dissipation);
   /// \brief int_t0^t_n 3H (rho + p) dt up to the newest value.

@@ -1,0 +1,219 @@
+// Checkpoint, restart and snapshots through the real executable: a restarted run is bit-identical to the
+// uninterrupted one at the same rank count and agrees to rounding across rank counts; a run killed in the
+// middle of a checkpoint write leaves the previous checkpoint intact and restartable; bad restart files
+// are refused with exit 2 and the reason; snapshots appear at their cadence with openPMD layout.
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include "child_process.hpp"
+
+using namespace inflanet::testing;
+using ::testing::HasSubstr;
+
+namespace {
+
+/// 16^3 de Sitter run of a self-interacting inflaton with fluctuations: 50 steps, checkpoints every 10.
+const char* const deck_text = R"([lattice]
+N = 16
+L = 10.0
+[background]
+kind = "desitter"
+H = 1.0
+[inflaton]
+potential = "quadratic_quartic"
+m = 1.0
+lambda = 0.5
+phi0 = 0.5
+seed = 5
+[time]
+dt = 0.02
+t_end = 1.0
+integrator = "leapfrog"
+[output]
+timeseries_every = 5
+spectra_every = 10
+checkpoint_every = 10
+progress_every = 10
+)";
+
+std::vector<double> read_dataset(const fs::path& file, const std::string& name) {
+  std::vector<double> values;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    ADD_FAILURE() << "cannot open " << file;
+    return values;
+  }
+  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  if (d >= 0) {
+    const hid_t space = H5Dget_space(d);
+    values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    H5Sclose(space);
+    H5Dclose(d);
+  } else {
+    ADD_FAILURE() << "no dataset " << name << " in " << file;
+  }
+  H5Fclose(f);
+  return values;
+}
+
+bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && !a.empty() &&
+         std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+double max_relative_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  double scale = 0.0, worst = 0.0;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    scale = std::max(scale, std::abs(b[i]));
+    worst = std::max(worst, std::abs(a[i] - b[i]));
+  }
+  return a.size() == b.size() && scale > 0 ? worst / scale : 1.0;
+}
+
+class Restart : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("inflanet_restart_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    write_file(dir_ / "deck.toml", deck_text);
+  }
+  void TearDown() override {
+    if (!HasFailure()) {
+      fs::remove_all(dir_);
+    }
+  }
+
+  /// `inflanet run deck.toml ARGS...` at `ranks` ranks (1: the binary alone, as a singleton MPI process).
+  Result run(int ranks, std::vector<std::string> args, const std::vector<std::string>& env = {}) const {
+    std::vector<std::string> command;
+    if (ranks > 1) {
+      command = {INFLANET_MPIEXEC,      "-n", std::to_string(ranks), "--oversubscribe",
+                 "--allow-run-as-root", "-x", "OMP_NUM_THREADS=1"};
+      for (const auto& e : env) {
+        command.insert(command.end(), {"-x", e});
+      }
+    }
+    command.insert(command.end(), {INFLANET_BINARY, "run", "deck.toml"});
+    command.insert(command.end(), args.begin(), args.end());
+    return spawn(command, dir_, std::chrono::seconds(120), env);
+  }
+
+  /// Uninterrupted run into `out`, and a run stopped at step 30 then restarted from "latest" into `cut`.
+  void run_both(int first_ranks, int restart_ranks) {
+    const auto a = run(first_ranks, {"output.dir=full"});
+    ASSERT_EQ(a.status, 0) << a;
+    const auto b = run(first_ranks, {"output.dir=cut", "time.t_end=0.6"});
+    ASSERT_EQ(b.status, 0) << b;
+    const auto c = run(restart_ranks, {"output.dir=cut", "restart=latest"});
+    ASSERT_EQ(c.status, 0) << c;
+    EXPECT_THAT(c.out, HasSubstr("# restarted from step 30"));
+  }
+
+  fs::path dir_;
+};
+
+} // namespace
+
+TEST_F(Restart, ContinuedRunIsBitIdenticalAtOneRank) {
+  run_both(1, 1);
+  for (const char* field : {"fields/phi", "fields/phidot"}) {
+    EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/checkpoint_50.h5", field),
+                              read_dataset(dir_ / "cut/checkpoint_50.h5", field)))
+        << field;
+  }
+  for (const char* column : {"step", "time", "rho", "phi_var", "continuity_residual"}) {
+    EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/timeseries.h5", column),
+                              read_dataset(dir_ / "cut/timeseries.h5", column)))
+        << column;
+  }
+  EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/spectra.h5", "P_phi"),
+                            read_dataset(dir_ / "cut/spectra.h5", "P_phi")));
+}
+
+TEST_F(Restart, ContinuedRunIsBitIdenticalAtTwoRanks) {
+  run_both(2, 2);
+  for (const char* field : {"fields/phi", "fields/phidot"}) {
+    EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/checkpoint_50.h5", field),
+                              read_dataset(dir_ / "cut/checkpoint_50.h5", field)))
+        << field;
+  }
+  EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/timeseries.h5", "rho"),
+                            read_dataset(dir_ / "cut/timeseries.h5", "rho")));
+}
+
+TEST_F(Restart, RestartOnAnotherRankCountAgreesToRounding) {
+  run_both(2, 3);
+  for (const char* field : {"fields/phi", "fields/phidot"}) {
+    EXPECT_LT(max_relative_difference(read_dataset(dir_ / "cut/checkpoint_50.h5", field),
+                                      read_dataset(dir_ / "full/checkpoint_50.h5", field)),
+              1e-12)
+        << field;
+  }
+}
+
+TEST_F(Restart, KillDuringCheckpointWriteLeavesThePreviousOneRestartable) {
+  const auto full = run(1, {"output.dir=full"});
+  ASSERT_EQ(full.status, 0) << full;
+  const auto killed = run(1, {"output.dir=cut"}, {"INFLANET_FAULT_INJECTION=checkpoint-write:30"});
+  ASSERT_EQ(killed.status, 128 + SIGKILL) << killed;
+  EXPECT_TRUE(fs::exists(dir_ / "cut/checkpoint_30.h5.tmp")) << "the kill came in the middle of the write";
+  EXPECT_FALSE(fs::exists(dir_ / "cut/checkpoint_30.h5"));
+  EXPECT_EQ(read_file(dir_ / "cut/checkpoint_latest"), "checkpoint_20.h5\n");
+  const auto resumed = run(1, {"output.dir=cut", "restart=latest"});
+  ASSERT_EQ(resumed.status, 0) << resumed;
+  EXPECT_THAT(resumed.out, HasSubstr("# restarted from step 20"));
+  EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/checkpoint_50.h5", "fields/phi"),
+                            read_dataset(dir_ / "cut/checkpoint_50.h5", "fields/phi")));
+  EXPECT_FALSE(fs::exists(dir_ / "cut/checkpoint_30.h5.tmp")) << "the leftover is cleaned up";
+}
+
+TEST_F(Restart, BadRestartFilesAreRefusedWithTheReason) {
+  const auto made = run(1, {"output.dir=good", "time.t_end=0.2", "output.snapshot_every=10"});
+  ASSERT_EQ(made.status, 0) << made;
+
+  const auto missing = run(1, {"output.dir=x", "restart=nowhere.h5"});
+  EXPECT_EQ(missing.status, 2) << missing;
+  EXPECT_THAT(missing.err, HasSubstr("nowhere.h5"));
+
+  fs::copy_file(dir_ / "good/checkpoint_10.h5", dir_ / "truncated.h5");
+  fs::resize_file(dir_ / "truncated.h5", fs::file_size(dir_ / "truncated.h5") / 2);
+  const auto truncated = run(1, {"output.dir=x", "restart=truncated.h5"});
+  EXPECT_EQ(truncated.status, 2) << truncated;
+  EXPECT_THAT(truncated.err, HasSubstr("truncated.h5"));
+
+  const auto snapshot = run(1, {"output.dir=x", "restart=good/data_10.h5"});
+  EXPECT_EQ(snapshot.status, 2) << snapshot;
+  EXPECT_THAT(snapshot.err, HasSubstr("not an inflanet checkpoint"));
+
+  const auto other_size = run(1, {"output.dir=x", "restart=good/checkpoint_10.h5", "lattice.N=8"});
+  EXPECT_EQ(other_size.status, 2) << other_size;
+  EXPECT_THAT(other_size.err, HasSubstr("N = 16"));
+  EXPECT_THAT(other_size.err, HasSubstr("N = 8"));
+
+  const auto other_dt = run(1, {"output.dir=x", "restart=good/checkpoint_10.h5", "time.dt=0.01"});
+  EXPECT_EQ(other_dt.status, 2) << other_dt;
+  EXPECT_THAT(other_dt.err, HasSubstr("time.dt"));
+  for (const auto* r : {&missing, &truncated, &snapshot, &other_size, &other_dt}) {
+    EXPECT_THAT(r->err, ::testing::StartsWith("inflanet: error:"));
+  }
+}
+
+TEST_F(Restart, SnapshotsAppearAtTheirCadenceWithXdmfSidecars) {
+  const auto r = run(2, {"output.dir=snap", "time.t_end=0.4", "output.snapshot_every=10"});
+  ASSERT_EQ(r.status, 0) << r;
+  for (int step : {0, 10, 20}) {
+    const auto h5 = dir_ / "snap" / ("data_" + std::to_string(step) + ".h5");
+    EXPECT_TRUE(fs::exists(h5)) << h5;
+    EXPECT_TRUE(fs::exists(dir_ / "snap" / ("data_" + std::to_string(step) + ".xmf")));
+    EXPECT_EQ(read_dataset(h5, "/data/" + std::to_string(step) + "/meshes/phi").size(), 16u * 16u * 16u);
+  }
+}
