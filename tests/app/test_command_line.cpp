@@ -519,9 +519,11 @@ void expect_complete_small_run(const Result& r, const fs::path& cwd, const std::
   }
   EXPECT_THAT(r.out, HasSubstr("# summary: 5 steps of leapfrog on 16^3")) << r;
   EXPECT_THAT(r.out, HasSubstr("#   t = 0.05,")) << r;
-  EXPECT_THAT(r.out, HasSubstr("#   output: " + out_dir + "/{timeseries.h5, spectra.h5, resolved.toml}"))
+  EXPECT_THAT(r.out, HasSubstr("#   output: " + out_dir +
+                               "/{timeseries.h5, spectra.h5, resolved.toml, checkpoint_5.h5}"))
       << r;
-  for (const char* file : {"timeseries.h5", "spectra.h5", "resolved.toml", "fftw_wisdom.dat"}) {
+  for (const char* file :
+       {"timeseries.h5", "spectra.h5", "resolved.toml", "fftw_wisdom.dat", "checkpoint_5.h5"}) {
     ASSERT_TRUE(fs::exists(out / file)) << file;
     EXPECT_GT(fs::file_size(out / file), 0u) << file;
   }
