@@ -405,7 +405,8 @@ Schema inflanet_schema() {
   s.key(KeySpec::integer("output.snapshot_every", "steps between field snapshots, 0 = never [steps]")
             .at_least(0)
             .defaults_to(0));
-  s.key(KeySpec::integer("output.checkpoint_every", "steps between restart checkpoints, 0 = only the final one [steps]")
+  s.key(KeySpec::integer("output.checkpoint_every",
+                         "steps between restart checkpoints, 0 = only the final one [steps]")
             .at_least(0)
             .defaults_to(0));
   s.key(KeySpec::integer("output.progress_every", "steps between progress lines on the log [steps]")
