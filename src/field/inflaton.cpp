@@ -9,6 +9,7 @@ Inflaton::Inflaton(SpectralOperators& operators, const Background& background, P
 
 void Inflaton::fields_changed(double time) {
   time_ = time;
+  boundary_valid_ = false;
   has_pending_ = false;
   work_holds_phi_ = false;
   force_valid_ = false;
@@ -55,12 +56,13 @@ void Inflaton::drift(double s) {
     }
   }
   work_.set_space(Space::real);
+  boundary_valid_ = false;
   time_ += s;
   work_holds_phi_ = true;
   force_valid_ = false;
 }
 
-void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
+void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   const auto& d = operators_->decomposition();
   if (!work_holds_phi_) {
     work_.copy_from(phi_);
@@ -103,8 +105,8 @@ void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
   }
   plan.to_real(work_, Scale::none);
 
-  // Real space: F = -lap(phi)/a^2 + V'(phi), and sum V on the way; with update_momentum the kick
-  // phidot <- A phidot - B F rides along in the same pass. Built-in potentials inline here.
+  // Real space: F = -lap(phi)/a^2 + V'(phi), and sum V on the way; the momentum maps ride along in the same
+  // pass. Built-in potentials inline here.
   const std::ptrdiff_t rows = d.local_nx() * n, stride = d.nz_padded();
   const double* q = phi_.real_data();
   double* w = work_.real_data();
@@ -112,21 +114,8 @@ void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
   double pot_local = 0.0, kin_local = 0.0;
   std::visit(
       [&](const auto& V) {
-        if (update_momentum) {
-#pragma omp parallel for reduction(+ : pot_local, kin_local) schedule(static)
-          for (std::ptrdiff_t r = 0; r < rows; ++r) {
-            const std::ptrdiff_t o = r * stride;
-            for (std::ptrdiff_t z = 0; z < n; ++z) {
-              const double x = q[o + z];
-              const double force = w[o + z] + V.dV(x);
-              w[o + z] = force;
-              pot_local += V.V(x);
-              const double pz = ma * p[o + z] - mb * force;
-              p[o + z] = pz;
-              kin_local += pz * pz;
-            }
-          }
-        } else {
+        switch (use) {
+        case ForceUse::cache:
 #pragma omp parallel for reduction(+ : pot_local) schedule(static)
           for (std::ptrdiff_t r = 0; r < rows; ++r) {
             const std::ptrdiff_t o = r * stride;
@@ -136,6 +125,36 @@ void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
               pot_local += V.V(x);
             }
           }
+          break;
+        case ForceUse::kick: // p <- A p - B F, F cached for the kicks that follow at the same phi
+#pragma omp parallel for reduction(+ : pot_local, kin_local) schedule(static)
+          for (std::ptrdiff_t r = 0; r < rows; ++r) {
+            const std::ptrdiff_t o = r * stride;
+            for (std::ptrdiff_t z = 0; z < n; ++z) {
+              const double x = q[o + z];
+              const double force = w[o + z] + V.dV(x);
+              w[o + z] = force;
+              pot_local += V.V(x);
+              const double pz = maps.a * p[o + z] - maps.b * force;
+              p[o + z] = pz;
+              kin_local += pz * pz;
+            }
+          }
+          break;
+        case ForceUse::across: // step boundary: p_sync = A1 p - B1 F (measured), p <- A2 p_sync - B2 F
+#pragma omp parallel for reduction(+ : pot_local, kin_local) schedule(static)
+          for (std::ptrdiff_t r = 0; r < rows; ++r) {
+            const std::ptrdiff_t o = r * stride;
+            for (std::ptrdiff_t z = 0; z < n; ++z) {
+              const double x = q[o + z];
+              const double force = w[o + z] + V.dV(x);
+              pot_local += V.V(x);
+              const double synchronised = maps.a * p[o + z] - maps.b * force;
+              kin_local += synchronised * synchronised;
+              p[o + z] = maps.a_next * synchronised - maps.b_next * force;
+            }
+          }
+          break;
         }
       },
       potential_);
@@ -143,9 +162,18 @@ void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
   d.sum_in_place(sums);
   grad_sum_ = sums[0];
   pot_sum_ = sums[1];
-  if (update_momentum) {
+  if (use == ForceUse::kick) {
     kinetic_sum_ = sums[2];
     kinetic_valid_ = true;
+  }
+  if (use == ForceUse::across) {
+    boundary_kinetic_sum_ = sums[2];
+    boundary_valid_ = true;
+    kinetic_valid_ = false;
+    work_holds_phi_ = false;
+    force_valid_ = false; // the force was used in flight and not stored: nothing reads it before the drift
+    ++force_evaluations_;
+    return;
   }
   work_holds_phi_ = false;
   force_valid_ = true;
@@ -153,6 +181,7 @@ void Inflaton::evaluate_force(bool update_momentum, double ma, double mb) {
 }
 
 void Inflaton::momentum_update(double a, double b) {
+  boundary_valid_ = false;
   // Compose with any pending map at the same phi: p <- a (a1 p - b1 F) - b F.
   if (has_pending_) {
     pending_b_ = a * pending_b_ + b;
@@ -165,7 +194,7 @@ void Inflaton::momentum_update(double a, double b) {
   kinetic_valid_ = false;
   if (pending_b_ != 0.0 && !force_valid_) {
     // The force must be computed now: apply the momentum map inside its last pass.
-    evaluate_force(true, pending_a_, pending_b_);
+    evaluate_force(ForceUse::kick, {pending_a_, pending_b_, 1.0, 0.0});
     has_pending_ = false;
   }
   // Otherwise the map stays pending and rides along with the next drift (or flush_pending).
@@ -201,20 +230,53 @@ void Inflaton::sum_kinetic() {
   kinetic_valid_ = true;
 }
 
-InflatonEnergies Inflaton::energies() {
+void Inflaton::momentum_update_across(double a, double b, double a_next, double b_next) {
   flush_pending();
-  if (!force_valid_) {
-    evaluate_force();
+  boundary_valid_ = false;
+  if (force_valid_) {
+    // The force is cached (energies were asked for after the drift): apply both maps in one pass.
+    const auto& d = operators_->decomposition();
+    const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
+    double* p = phidot_.real_data();
+    const double* force = work_.real_data();
+    double kin_local = 0.0;
+#pragma omp parallel for reduction(+ : kin_local) schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const std::ptrdiff_t o = r * stride;
+      for (std::ptrdiff_t z = 0; z < n; ++z) {
+        const double synchronised = a * p[o + z] - b * force[o + z];
+        kin_local += synchronised * synchronised;
+        p[o + z] = a_next * synchronised - b_next * force[o + z];
+      }
+    }
+    boundary_kinetic_sum_ = d.sum(kin_local);
+    boundary_valid_ = true;
+    kinetic_valid_ = false;
+    return;
   }
-  if (!kinetic_valid_) {
-    sum_kinetic();
+  evaluate_force(ForceUse::across, {a, b, a_next, b_next});
+}
+
+InflatonEnergies Inflaton::energies() {
+  double kinetic_sum = 0.0;
+  if (boundary_valid_) {
+    kinetic_sum = boundary_kinetic_sum_; // measured at the step boundary inside momentum_update_across
+  } else {
+    flush_pending();
+    if (!force_valid_) {
+      evaluate_force(ForceUse::cache, {});
+    }
+    if (!kinetic_valid_) {
+      sum_kinetic();
+    }
+    kinetic_sum = kinetic_sum_;
   }
   const double sites = operators_->decomposition().box().sites();
   InflatonEnergies e;
   e.time = time_;
   e.a = background_->a(time_);
   e.hubble = background_->hubble(time_);
-  e.kinetic = 0.5 * kinetic_sum_ / sites;
+  e.kinetic = 0.5 * kinetic_sum / sites;
   e.gradient = 0.5 * grad_sum_ / (sites * e.a * e.a);
   e.potential = pot_sum_ / sites;
   return e;

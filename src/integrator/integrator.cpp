@@ -67,6 +67,9 @@ double find_stability_limit(const std::vector<Stage>& stages) {
 Integrator::Integrator(std::string name, int order, std::vector<Stage> stages)
     : name_(std::move(name)), order_(order), stages_(std::move(stages)) {
   stability_limit_ = find_stability_limit(stages_);
+  while (first_drift_ < stages_.size() && stages_[first_drift_].flow != Flow::drift) {
+    ++first_drift_;
+  }
 }
 
 Integrator Integrator::from_name(std::string_view name) {

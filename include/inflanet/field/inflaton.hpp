@@ -61,6 +61,11 @@ public:
   /// \brief phidot <- A phidot - B F(phi, t). With the force cached the update is kept pending and
   /// applied inside the next drift's pass; otherwise it is applied inside the force's last pass.
   void momentum_update(double a, double b);
+  /// \brief At a step boundary inside Integrator::advance: p_sync = A p - B F is the synchronised velocity
+  /// (its kinetic energy is measured for energies()), then p <- A_next p_sync - B_next F starts the next
+  /// step, in the same pass as the force and without storing it. Until the next drift, phidot() is *not*
+  /// synchronised; energies() still reports the boundary values.
+  void momentum_update_across(double a, double b, double a_next, double b_next);
   /// \brief Applies a pending momentum update now.
   void flush_pending();
   /// \brief phi <- phi + s phidot, t <- t + s.
@@ -73,7 +78,13 @@ public:
   [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
 
 private:
-  void evaluate_force(bool update_momentum = false, double a = 1.0, double b = 0.0);
+  /// What the force pass does with the force: keep it (cache), kick with it (and keep it), or apply the two
+  /// momentum maps of a step boundary in flight (across).
+  enum class ForceUse { cache, kick, across };
+  struct MomentumMaps {
+    double a = 1.0, b = 0.0, a_next = 1.0, b_next = 0.0;
+  };
+  void evaluate_force(ForceUse use, const MomentumMaps& maps);
   void sum_kinetic();
 
   SpectralOperators* operators_;
@@ -86,7 +97,10 @@ private:
   bool kinetic_valid_ = false;  ///< kinetic_sum_ is sum phidot^2 of the current phidot
   double grad_sum_ = 0.0, pot_sum_ = 0.0, kinetic_sum_ = 0.0; ///< global sums over sites
   long force_evaluations_ = 0;
-  bool has_pending_ = false; ///< a momentum map p <- A p - B F waits for the next pass
+  bool has_pending_ = false;
+  bool boundary_valid_ =
+      false; ///< energies of the last step boundary are held (after momentum_update_across)
+  double boundary_kinetic_sum_ = 0.0; ///< a momentum map p <- A p - B F waits for the next pass
   double pending_a_ = 1.0, pending_b_ = 0.0;
 };
 
