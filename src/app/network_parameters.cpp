@@ -69,7 +69,9 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
       deck.fail("network.targets", "\"plane_wave\" or \"gaussian_random_field\" for dataset = \"lattice\"");
     }
   } else {
-    if (deck.user_given("network.targets")) {
+    // The schema defaults are accepted as given: every resolved deck (resolved.toml, the output of check)
+    // writes them back as plain assignments, and it must reload.
+    if (deck.user_given("network.targets") && p.targets != "inflaton") {
       deck.fail(
           "network.targets",
           fmt::format("no value: targets apply to dataset = \"lattice\" only (dataset = \"{}\")", p.dataset));
@@ -79,10 +81,10 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
     if (p.file.empty()) {
       deck.fail("network.file", "the path of an HDF5 (x[N,d], y[N]) or CSV file for dataset = \"file\"");
     }
-    if (deck.user_given("network.sublattice")) {
+    if (deck.user_given("network.sublattice") && p.sublattice != 16) {
       deck.fail("network.sublattice", "no value: the file sets the points for dataset = \"file\"");
     }
-  } else if (deck.user_given("network.file")) {
+  } else if (!p.file.empty()) {
     deck.fail("network.file", fmt::format("no value: a file is read for dataset = \"file\" only (dataset = "
                                           "\"{}\")",
                                           p.dataset));
