@@ -29,6 +29,7 @@ import numpy as np
 TIMESERIES_NAME = "timeseries.h5"
 SPECTRA_NAME = "spectra.h5"
 DECK_NAME = "resolved.toml"
+NETWORK_NAME = "nn.h5"
 
 
 def _decode(value):
@@ -89,6 +90,43 @@ def load_spectra(path_or_dir) -> dict:
         out["spectra"] = {name: f[name][()] for name in names}
     out["attrs"] = attrs
     return out
+
+
+def load_network(path_or_dir) -> dict:
+    """Reads nn.h5 of a network run (or the given file), issue 5's contract.
+
+    Returns {'x': [N, d], 'y': [N], 'ntk': [N, N] (Theta at t0), 'ntk_eigenvalues': [N] (ascending),
+    'step': [nt] int64, 'time': [nt] (t = n sqrt(eta)), 'loss', 'ntk_drift', 'lin_gap': [nt],
+    'f', 'f_lin', 'mode_amplitudes': [nt, N] (a_k = u_k . (f - y), eigenbasis of Theta(0)),
+    'weights' / 'weights_final': {'W0': [n_out, n_in], 'b0': [n_out], ..., 'attrs': {...}},
+    'attrs': {eta, beta, c, gamma, integrator, dataset, deck, ...}}.
+    """
+    path = _resolve(path_or_dir, NETWORK_NAME)
+    out = {}
+    with h5py.File(path, "r") as f:
+        for name, item in f.items():
+            if isinstance(item, h5py.Group):
+                group = {key: item[key][()] for key in item}
+                group["attrs"] = _attrs(item)
+                out[name] = group
+            else:
+                out[name] = item[()]
+        out["attrs"] = _attrs(f)
+    return out
+
+
+def damped_mode(gamma: float, omega2, a0, t):
+    """a(t) of a'' + gamma a' + omega2 a = 0 with a(0) = a0, a'(0) = 0 (vectorised over modes and times):
+    the per-mode prediction of the NTK-linearised network (physics.md §4), omega2 = c lambda_k."""
+    omega2 = np.asarray(omega2, dtype=float)
+    t = np.asarray(t, dtype=float)[:, None]
+    q = (0.25 * gamma**2 - omega2).astype(complex)
+    mu = np.sqrt(q)
+    b = 0.5 * gamma * np.asarray(a0, dtype=float)
+    small = np.abs(mu) < 1e-12
+    mu_safe = np.where(small, 1.0, mu)
+    u = np.where(small, a0 + b * t, a0 * np.cosh(mu * t) + b * np.sinh(mu_safe * t) / mu_safe)
+    return np.real(np.exp(-0.5 * gamma * t) * u)
 
 
 def load_snapshot(path) -> dict:

@@ -7,6 +7,8 @@
 #include "inflanet/app/command_line.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/network_parameters.hpp"
+#include "inflanet/app/network_run.hpp"
 #include "inflanet/app/run_parameters.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/config/schema.hpp"
@@ -35,6 +37,19 @@ int main(int argc, char** argv) {
     // 2. The deck, resolved and validated; 3. the typed parameters.
     const auto deck =
         config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
+    if (deck.has_section("network") && !deck.has_section("inflaton")) {
+      // The network-only run: the deck trains the network alone (its time step is sqrt(eta)).
+      const auto network = NetworkParameters::from_deck(deck);
+      if (command_line.command == CommandLine::Command::check) {
+        const auto report = network_check_report(network, session.size());
+        if (root) {
+          fmt::print("{}", report);
+        }
+        return 0;
+      }
+      run_network(network, session);
+      return 0;
+    }
     const auto parameters = RunParameters::from_deck(deck);
     if (command_line.command == CommandLine::Command::check) {
       if (root) {

@@ -1,5 +1,6 @@
 #include "inflanet/nn/network_system.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -54,20 +55,30 @@ void NetworkSystem::set_state(std::span<const double> theta, std::span<const dou
   forward_valid_ = gradient_valid_ = false;
 }
 
+void NetworkSystem::set_reduction(std::function<void(std::span<double>)> sum_in_place) {
+  reduce_ = std::move(sum_in_place);
+  forward_valid_ = gradient_valid_ = false;
+}
+
 void NetworkSystem::ensure_forward() {
   if (forward_valid_) {
     return;
   }
-  network_.forward(x_, points_);
-  const auto f = network_.outputs();
-  seed_.resize(f.size());
   double sum = 0.0;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    const double r = f[i] - y_[i];
-    sum += r * r;
-    seed_[i] = c_ * r; // dL/df
+  if (points_ > 0) { // a rank of a distributed data set may own no points
+    network_.forward(x_, points_);
+    const auto f = network_.outputs();
+    seed_.resize(f.size());
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const double r = f[i] - y_[i];
+      sum += r * r;
+      seed_[i] = c_ * r; // dL/df
+    }
   }
   loss_ = 0.5 * c_ * sum;
+  if (reduce_) {
+    reduce_(std::span<double>(&loss_, 1));
+  }
   forward_valid_ = true;
 }
 
@@ -78,14 +89,24 @@ double NetworkSystem::loss() {
 
 std::span<const double> NetworkSystem::outputs() {
   ensure_forward();
+  if (points_ == 0) {
+    return {};
+  }
   return network_.outputs();
 }
 
 std::span<const double> NetworkSystem::gradient() {
   if (!gradient_valid_) {
     ensure_forward();
-    network_.backward(seed_);
-    network_.parameter_gradient(grad_);
+    if (points_ > 0) {
+      network_.backward(seed_);
+      network_.parameter_gradient(grad_);
+    } else {
+      std::fill(grad_.begin(), grad_.end(), 0.0);
+    }
+    if (reduce_) {
+      reduce_(grad_); // grad L is a sum over points: the sum over ranks' blocks
+    }
     gradient_valid_ = true;
     ++force_evaluations_;
   }

@@ -63,14 +63,27 @@ LinearisedNetwork::LinearisedNetwork(std::vector<double> theta, std::size_t poin
   }
 }
 
+LinearisedNetwork::LinearisedNetwork(KernelProduct product, std::size_t points, double c, double gamma,
+                                     std::vector<double> r0, std::vector<double> rdot0)
+    : product_(std::move(product)), points_(points), c_(c), gamma_(gamma), r_(std::move(r0)),
+      p_(std::move(rdot0)), force_(points) {
+  if (!product_ || r_.size() != points || p_.size() != points) {
+    throw InputError("LinearisedNetwork: need a kernel product and N-vectors r(0), r'(0)");
+  }
+}
+
 double LinearisedNetwork::damping(double s) const noexcept {
   return std::exp(-gamma_ * s);
 }
 
 void LinearisedNetwork::momentum_update(double a, double b) {
   if (b != 0.0 && !force_valid_) {
-    const int n = static_cast<int>(points_);
-    cblas_dsymv(CblasRowMajor, CblasUpper, n, c_, theta_.data(), n, r_.data(), 1, 0.0, force_.data(), 1);
+    if (product_) {
+      product_(r_, c_, force_);
+    } else {
+      const int n = static_cast<int>(points_);
+      cblas_dsymv(CblasRowMajor, CblasUpper, n, c_, theta_.data(), n, r_.data(), 1, 0.0, force_.data(), 1);
+    }
     force_valid_ = true;
     ++force_evaluations_;
   }

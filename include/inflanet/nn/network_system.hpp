@@ -7,6 +7,7 @@
 /// "leapfrog", "yoshida4", ... give the corresponding higher-order optimizers.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -53,6 +54,12 @@ public:
   [[nodiscard]] std::span<const double> outputs();
   /// \brief grad L at the current theta (cached).
   [[nodiscard]] std::span<const double> gradient();
+  /// \brief Makes the system one block of a distributed data set: `sum_in_place` (a collective, e.g.
+  /// PointDistribution::sum_in_place) is applied to the local loss and the local gradient, so both become
+  /// sums over every rank's points. Every rank must then call loss(), gradient() and the SplitSystem
+  /// verbs in the same order. The system may hold zero points (its contributions are then 0).
+  void set_reduction(std::function<void(std::span<double>)> sum_in_place);
+
   /// \brief Backward passes (gradient evaluations) done so far.
   [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
 
@@ -68,6 +75,7 @@ private:
   void ensure_forward();
 
   Mlp network_;
+  std::function<void(std::span<double>)> reduce_;
   std::vector<double> x_, y_;
   std::size_t points_;
   double eta_, beta_, c_, gamma_;

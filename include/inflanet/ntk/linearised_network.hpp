@@ -6,6 +6,7 @@
 /// shared Integrator (sites = training points, coupling operator = c Theta).
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -40,6 +41,13 @@ public:
   LinearisedNetwork(std::vector<double> theta, std::size_t points, double c, double gamma,
                     std::vector<double> r0, std::vector<double> rdot0);
 
+  /// \brief out = c Theta r for full N-vectors (e.g. DistributedNtk::apply on row blocks: then every rank
+  /// holds the full r and p, and the kernel itself is never gathered).
+  using KernelProduct = std::function<void(std::span<const double> r, double c, std::span<double> out)>;
+  /// \brief The same system with the kernel given as a product.
+  LinearisedNetwork(KernelProduct product, std::size_t points, double c, double gamma, std::vector<double> r0,
+                    std::vector<double> rdot0);
+
   [[nodiscard]] std::size_t points() const noexcept { return points_; }
   [[nodiscard]] std::span<const double> residual() const noexcept { return r_; }
   [[nodiscard]] std::span<const double> velocity() const noexcept { return p_; }
@@ -62,6 +70,7 @@ public:
 
 private:
   std::vector<double> theta_;
+  KernelProduct product_;
   std::size_t points_;
   double c_, gamma_;
   std::vector<double> r_, p_, force_;

@@ -1,0 +1,52 @@
+#pragma once
+/// \file
+/// \brief The typed, validated parameters of a network-only run (a deck with [network] and no [inflaton]).
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "inflanet/config/deck.hpp"
+#include "inflanet/nn/dataset.hpp"
+#include "inflanet/nn/mlp.hpp"
+
+namespace inflanet {
+
+/// \brief Everything the network run needs, read once from the resolved deck (physics.md §4-5).
+struct NetworkParameters {
+  std::string dataset;          ///< "lattice", "file" or "synthetic"
+  std::int64_t lattice_n = 0;   ///< lattice.N (box sites per side)
+  double lattice_length = 0.0;  ///< lattice.L
+  std::int64_t sublattice = 0;  ///< M: the lattice data set has M^3 points; synthetic too
+  std::string targets;          ///< lattice target function
+  std::filesystem::path file;   ///< dataset = "file"
+  MlpParams mlp;                ///< input_dim is set from the data set by load_dataset's caller
+  double eta = 0.0, beta = 0.0; ///< learning rate and momentum
+  double loss_scale = 0.0;      ///< c; 0 = unset, i.e. 1/N once N is known
+  std::string integrator;
+  std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
+  std::filesystem::path output_dir;
+  std::string deck_text;           ///< the resolved deck, written into nn.h5 and resolved.toml
+  bool time_section_given = false; ///< [time] is required by the schema but unused by this run
+
+  /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
+  static NetworkParameters from_deck(const config::Deck& deck);
+
+  /// \brief Builds the training data (every rank alike); InputError for bad files or N > 10^4.
+  [[nodiscard]] Dataset load_dataset() const;
+
+  /// \brief h = sqrt(eta), gamma = -ln(beta)/sqrt(eta), c (1/N when loss_scale is unset).
+  [[nodiscard]] double step_size() const;
+  [[nodiscard]] double gamma() const;
+  [[nodiscard]] double c(std::size_t points) const;
+};
+
+/// \brief What `inflanet check` prints for a network deck: resolved deck, then the derived quantities
+/// (N, P, h, gamma, the dictionary's H = gamma/3 and rho_Lambda = 3 H^2, memory for Theta).
+[[nodiscard]] std::string network_check_report(const NetworkParameters& parameters, int ranks);
+
+/// \brief The largest eta c lambda_max that the integrator survives at momentum beta: 2 (1 + beta) for euler
+/// (heavy ball, exact), stability_limit^2 for the others (their undamped bound, conservative).
+[[nodiscard]] double network_stability_bound(const std::string& integrator, double beta);
+
+} // namespace inflanet

@@ -1,0 +1,64 @@
+#pragma once
+/// \file
+/// \brief `nn.h5`: the network run's output file (issue 5's contract), written by rank 0 with serial HDF5.
+///
+/// Layout: x[N,d], y[N]; weights/W<l>[n_out,n_in], weights/b<l>[n_out] (initial network) and weights_final/
+/// (final), each group with attributes activation, sigma_w, sigma_b, parameterization = "ntk", depth, width;
+/// ntk[N,N] at t0 and ntk_eigenvalues[N] (ascending, round-off negatives clamped); extendible step[nt],
+/// time[nt], loss[nt], f[nt,N], f_lin[nt,N], ntk_drift[nt], lin_gap[nt], mode_amplitudes[nt,N] (a_k = u_k .
+/// (f - y) in the eigenbasis of Theta(0), same order as ntk_eigenvalues); root attributes eta, beta, c,
+/// gamma, integrator, dataset, plus the FileMetadata (deck, code_version, git_commit, created, software).
+/// The file is flushed after every append, so a reader sees whole rows of a run still in progress.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "inflanet/io/file_metadata.hpp"
+#include "inflanet/nn/mlp.hpp"
+
+namespace inflanet::io {
+
+/// \brief Root attributes of nn.h5 that describe the training.
+struct NetworkRunAttributes {
+  double eta = 0.0, beta = 0.0, c = 0.0, gamma = 0.0;
+  std::string integrator;
+  std::string dataset; ///< one-line description of the training data
+};
+
+/// \brief One row of the extendible datasets.
+struct NetworkRow {
+  std::int64_t step = 0;
+  double time = 0.0, loss = 0.0, ntk_drift = 0.0, lin_gap = 0.0;
+  std::span<const double> f, f_lin, mode_amplitudes; ///< N values each
+};
+
+/// \brief Creates (truncates) nn.h5 with the data set, the attributes and empty extendible datasets.
+class NetworkFile {
+public:
+  NetworkFile(std::filesystem::path path, std::span<const double> x, std::span<const double> y,
+              std::size_t points, int dim, const NetworkRunAttributes& attributes,
+              const FileMetadata& metadata);
+  ~NetworkFile();
+  NetworkFile(NetworkFile&&) noexcept;
+  NetworkFile& operator=(NetworkFile&&) noexcept;
+
+  /// \brief Writes group `name` ("weights" or "weights_final") with every W<l>, b<l> of the network.
+  void write_weights(const std::string& name, const Mlp& network);
+  /// \brief Writes ntk[N,N] and ntk_eigenvalues[N].
+  void write_ntk(std::span<const double> theta, std::span<const double> eigenvalues);
+  /// \brief Appends one row to every extendible dataset and flushes.
+  void append(const NetworkRow& row);
+
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+
+private:
+  struct State;
+  std::filesystem::path path_;
+  std::size_t points_;
+  std::unique_ptr<State> state_;
+};
+
+} // namespace inflanet::io

@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// \brief The empirical NTK of points split over MPI ranks (physics.md §4): every rank holds the rows of
+/// Theta of its own points, built from all ranks' gathered layer factors; products Theta r use the row
+/// blocks and never gather Theta.
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "inflanet/decomposition/point_distribution.hpp"
+#include "inflanet/nn/mlp.hpp"
+
+namespace inflanet {
+
+/// \brief Largest N for which Theta is gathered onto one rank and diagonalised there (LAPACKE_dsyevr):
+/// O(N^3) time and about 3 N^2 doubles on rank 0 (Theta, its copy, the eigenvectors): 2.4 GB at 10^4.
+inline constexpr std::size_t ntk_eigen_max_points = 10000;
+
+/// \brief Rows [local_begin, local_begin + local_count) of the N x N kernel, row-major.
+///
+/// build() runs the network's forward and backward(1) passes on this rank's points, gathers every layer's
+/// A_k [N x n_k] and G_k [N x n_{k+1}] from all ranks (about N (2 width + d) doubles per layer) and calls
+/// ntk_rows for the local block. The rows are identical, to rounding of the per-row dgemm, for any rank
+/// count (they depend on the gathered factors only).
+class DistributedNtk {
+public:
+  explicit DistributedNtk(const PointDistribution& distribution) : distribution_(&distribution) {}
+
+  /// \brief Builds this rank's rows for `network` (O = 1) on the local inputs x_local [local_count x d].
+  /// Collective.
+  void build(Mlp& network, std::span<const double> x_local);
+  /// \brief local_count x N, row-major.
+  [[nodiscard]] std::span<const double> rows() const noexcept { return rows_; }
+  [[nodiscard]] const PointDistribution& distribution() const noexcept { return *distribution_; }
+  /// \brief out = scale Theta r for a full N-vector r held by every rank; the result is the full N-vector on
+  /// every rank (local rows times r, then one all-gather of N doubles). Collective.
+  void apply(std::span<const double> r, double scale, std::span<double> out) const;
+  /// \brief ||Theta - other||_F^2 over all rows (other: rows of the same distribution). Collective.
+  [[nodiscard]] double distance_squared(const DistributedNtk& other) const;
+  /// \brief ||Theta||_F^2. Collective.
+  [[nodiscard]] double norm_squared() const;
+  /// \brief The full N x N kernel on rank 0 (empty elsewhere). Collective.
+  [[nodiscard]] std::vector<double> gather_to_root() const;
+
+private:
+  const PointDistribution* distribution_;
+  std::vector<double> rows_;
+  std::vector<double> work_;
+  mutable std::vector<double> local_out_;
+};
+
+} // namespace inflanet

@@ -1,0 +1,185 @@
+#include "inflanet/app/network_parameters.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/integrator/integrator.hpp"
+#include "inflanet/ntk/distributed_ntk.hpp"
+
+namespace inflanet {
+
+NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
+  NetworkParameters p;
+  if (!deck.has_section("network")) {
+    deck.fail_section("network", "to be present for a network run");
+  }
+  p.dataset = deck.string("network.dataset");
+  p.lattice_n = deck.integer("lattice.N");
+  p.lattice_length = deck.real("lattice.L");
+  p.sublattice = deck.integer("network.sublattice");
+  p.targets = deck.string("network.targets");
+  p.file = deck.string("network.file");
+  p.mlp.depth = static_cast<int>(deck.integer("network.depth"));
+  p.mlp.width = static_cast<int>(deck.integer("network.width"));
+  p.mlp.activation = activation_from_name(deck.string("network.activation"));
+  p.mlp.sigma_w = deck.real("network.sigma_w");
+  p.mlp.sigma_b = deck.real("network.sigma_b");
+  p.mlp.seed = static_cast<std::uint64_t>(deck.integer("network.seed"));
+  p.eta = deck.real("network.eta");
+  p.beta = deck.real("network.beta");
+  p.loss_scale = deck.has("network.loss_scale") ? deck.real("network.loss_scale") : 0.0;
+  p.integrator = deck.string("network.integrator");
+  p.steps = deck.integer("network.steps");
+  p.ntk_every = deck.integer("network.ntk_every");
+  p.output_every = deck.integer("network.output_every");
+  p.progress_every = deck.integer("output.progress_every");
+  p.output_dir = deck.string("output.dir");
+  p.deck_text = deck.resolved_toml();
+  p.time_section_given = deck.has_section("time");
+
+  const auto points_of_sublattice = [&] {
+    const double m = static_cast<double>(p.sublattice);
+    if (m * m * m > static_cast<double>(ntk_eigen_max_points)) {
+      deck.fail(
+          "network.sublattice",
+          fmt::format("M^3 <= {} training points (the NTK is diagonalised on one rank), i.e. M <= {}",
+                      ntk_eigen_max_points,
+                      static_cast<int>(std::floor(std::cbrt(static_cast<double>(ntk_eigen_max_points))))));
+    }
+  };
+  if (p.dataset == "lattice") {
+    if (p.sublattice > p.lattice_n || p.lattice_n % p.sublattice != 0) {
+      deck.fail("network.sublattice",
+                fmt::format("a divisor of lattice.N = {} (the training points are every "
+                            "(N/M)-th site)",
+                            p.lattice_n));
+    }
+    points_of_sublattice();
+    if (p.targets == "inflaton") {
+      deck.fail(
+          "network.targets",
+          "\"plane_wave\" or \"gaussian_random_field\" for a network-only deck: targets = \"inflaton\" "
+          "(the default) needs an [inflaton] section, which makes it the coupled run (not available yet)");
+    }
+    const auto names = lattice_target_names();
+    if (std::find(names.begin(), names.end(), p.targets) == names.end()) {
+      deck.fail("network.targets", "\"plane_wave\" or \"gaussian_random_field\" for dataset = \"lattice\"");
+    }
+  } else {
+    // The schema defaults are accepted as given: every resolved deck (resolved.toml, the output of check)
+    // writes them back as plain assignments, and it must reload.
+    if (deck.user_given("network.targets") && p.targets != "inflaton") {
+      deck.fail(
+          "network.targets",
+          fmt::format("no value: targets apply to dataset = \"lattice\" only (dataset = \"{}\")", p.dataset));
+    }
+  }
+  if (p.dataset == "file") {
+    if (p.file.empty()) {
+      deck.fail("network.file", "the path of an HDF5 (x[N,d], y[N]) or CSV file for dataset = \"file\"");
+    }
+    if (deck.user_given("network.sublattice") && p.sublattice != 16) {
+      deck.fail("network.sublattice", "no value: the file sets the points for dataset = \"file\"");
+    }
+  } else if (!p.file.empty()) {
+    deck.fail("network.file", fmt::format("no value: a file is read for dataset = \"file\" only (dataset = "
+                                          "\"{}\")",
+                                          p.dataset));
+  }
+  if (p.dataset == "synthetic") {
+    points_of_sublattice();
+  }
+  if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.user_given("network.ntk_every")) {
+    deck.fail("network.ntk_every", fmt::format("at most network.steps = {}", p.steps));
+  }
+  return p;
+}
+
+Dataset NetworkParameters::load_dataset() const {
+  Dataset data;
+  if (dataset == "lattice") {
+    data = lattice_dataset(lattice_n, lattice_length, sublattice, targets, mlp.seed);
+  } else if (dataset == "file") {
+    data = file_dataset(file);
+  } else {
+    // A teacher of the student's architecture, drawn from another seed, on N = M^3 Gaussian points in 3-d.
+    MlpParams teacher = mlp;
+    teacher.seed = mlp.seed + 0x7EAC4E5ull;
+    const auto m = static_cast<std::size_t>(sublattice);
+    data = synthetic_dataset(m * m * m, 3, teacher, mlp.seed);
+  }
+  if (data.points > ntk_eigen_max_points) {
+    throw InputError(fmt::format("network.file '{}': {} points, more than the {} the NTK eigendecomposition "
+                                 "supports (it runs on one rank)",
+                                 file.string(), data.points, ntk_eigen_max_points));
+  }
+  return data;
+}
+
+double NetworkParameters::step_size() const {
+  return std::sqrt(eta);
+}
+
+double NetworkParameters::gamma() const {
+  return -std::log(beta) / std::sqrt(eta);
+}
+
+double NetworkParameters::c(std::size_t points) const {
+  return loss_scale > 0.0 ? loss_scale : 1.0 / static_cast<double>(points);
+}
+
+double network_stability_bound(const std::string& integrator, double beta) {
+  if (integrator == "euler") {
+    return 2.0 * (1.0 + beta);
+  }
+  const double limit = Integrator::from_name(integrator).stability_limit();
+  return limit * limit;
+}
+
+std::string network_check_report(const NetworkParameters& p, int ranks) {
+  const Dataset data = p.load_dataset();
+  MlpParams mp = p.mlp;
+  mp.input_dim = data.dim;
+  const Mlp net(mp);
+  const std::size_t n = data.points;
+  const double h = p.step_size(), gamma = p.gamma(), hubble = gamma / 3.0;
+  const auto integrator = Integrator::from_name(p.integrator);
+  const double rows = std::ceil(static_cast<double>(n) / ranks);
+  const double nd = static_cast<double>(n);
+  // Per rank: Theta(0) and Theta(t) rows, the dgemm work (2 row blocks), gathered factors of every layer.
+  const double per_rank = 8.0 * (4.0 * rows * nd + nd * (2.0 * p.mlp.width + data.dim) * (p.mlp.depth + 1));
+  // Rank 0 also gathers Theta(0) and diagonalises it: the matrix, LAPACK's copy and the eigenvectors.
+  const double root = 8.0 * 3.0 * nd * nd;
+  std::string out = "# inflanet check: the resolved deck (every default filled in)\n" + p.deck_text;
+  out += "\n# derived quantities (network-only run)\n";
+  out += fmt::format("#   data                = {}\n", data.description);
+  out += fmt::format("#   N training points   = {} (d_in = {}), {:.4g} per rank on {} rank(s)\n", n, data.dim,
+                     nd / ranks, ranks);
+  out += fmt::format("#   P parameters        = {} ({} hidden layer(s) of {} {}, NTK parameterisation)\n",
+                     net.parameter_count(), p.mlp.depth, p.mlp.width, activation_name(p.mlp.activation));
+  out += fmt::format("#   loss scale c        = {:.6g}{}\n", p.c(n), p.loss_scale > 0.0 ? "" : " (1/N)");
+  out += fmt::format("#   time step h         = sqrt(eta) = {:.6g}; {} steps to t = {:.6g}\n", h, p.steps,
+                     h * static_cast<double>(p.steps));
+  out += fmt::format("#   friction gamma      = -ln(beta)/sqrt(eta) = {:.6g}\n", gamma);
+  out += fmt::format("#   dictionary          : H = gamma/3 = {:.6g}, rho_Lambda = 3 H^2 = {:.6g} (M_p = 1), "
+                     "beta = e^(-3 H h)\n",
+                     hubble, 3.0 * hubble * hubble);
+  out += fmt::format("#   integrator          = {} (order {}, {} gradient(s) per step); stability needs "
+                     "eta c lambda_max < {:.4g} (checked after the NTK is built)\n",
+                     integrator.name(), integrator.order(), integrator.drifts_per_step(),
+                     network_stability_bound(p.integrator, p.beta));
+  out += fmt::format(
+      "#   memory for Theta    = {:.4g} MiB per rank + {:.4g} MiB on rank 0 (eigendecomposition)\n",
+      per_rank / (1024.0 * 1024.0), root / (1024.0 * 1024.0));
+  if (p.time_section_given) {
+    out +=
+        "#   note                : [time] (required by the schema) is not used: the network's time step is "
+        "sqrt(eta)\n";
+  }
+  return out;
+}
+
+} // namespace inflanet

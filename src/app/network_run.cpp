@@ -1,0 +1,197 @@
+#include "inflanet/app/network_run.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/app/progress.hpp"
+#include "inflanet/decomposition/point_distribution.hpp"
+#include "inflanet/integrator/integrator.hpp"
+#include "inflanet/io/file_metadata.hpp"
+#include "inflanet/io/network_file.hpp"
+#include "inflanet/nn/network_system.hpp"
+#include "inflanet/ntk/distributed_ntk.hpp"
+#include "inflanet/ntk/empirical_ntk.hpp"
+#include "inflanet/ntk/linearised_network.hpp"
+#include "inflanet/version.hpp"
+
+namespace inflanet {
+namespace {
+
+void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
+  const auto tmp = std::filesystem::path(path).concat(".tmp");
+  {
+    std::ofstream out(tmp);
+    out << text;
+    if (!out) {
+      throw RuntimeError("cannot write " + tmp.string());
+    }
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+double norm(std::span<const double> v) {
+  double s = 0.0;
+  for (const double x : v) {
+    s += x * x;
+  }
+  return std::sqrt(s);
+}
+
+} // namespace
+
+NetworkRunSummary run_network(const NetworkParameters& p, const Session& session) {
+  // 1. The data (every rank builds the same set) and its split over the ranks, like lattice planes.
+  const Dataset data = p.load_dataset();
+  const PointDistribution distribution(data.points);
+  const bool root = distribution.is_root();
+  const std::size_t n = data.points, m = distribution.local_count(), b0 = distribution.local_begin();
+  const auto d = static_cast<std::size_t>(data.dim);
+  if (root) {
+    std::filesystem::create_directories(p.output_dir);
+    write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
+    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s): network-only run, {}\n", p.deck_text, version,
+               git_commit, session.size(), data.description);
+    if (p.time_section_given) {
+      fmt::print("# note: [time] is not used by a network-only run; its time step is sqrt(eta) = {:.6g}\n",
+                 p.step_size());
+    }
+  }
+  std::vector<double> x_local(data.x.begin() + static_cast<std::ptrdiff_t>(b0 * d),
+                              data.x.begin() + static_cast<std::ptrdiff_t>((b0 + m) * d));
+  std::vector<double> y_local(data.y.begin() + static_cast<std::ptrdiff_t>(b0),
+                              data.y.begin() + static_cast<std::ptrdiff_t>(b0 + m));
+
+  // 2. The network and its training system: full batch, the gradient summed over the ranks' blocks.
+  MlpParams mp = p.mlp;
+  mp.input_dim = data.dim;
+  const double c = p.c(n), h = p.step_size();
+  NetworkSystem system(Mlp(mp), x_local, y_local, m, p.eta, p.beta, c);
+  system.set_reduction([&distribution](std::span<double> v) { distribution.sum_in_place(v); });
+  const auto integrator = Integrator::from_name(p.integrator);
+  const double gamma = system.gamma();
+
+  // 3. Theta(0) by rows; its spectrum on rank 0 (N <= 1e4), eigenvalues broadcast for the stability check.
+  Mlp probe = system.network(); // NTK passes run on a copy: the system's cached passes stay valid
+  DistributedNtk ntk0(distribution), ntk_t(distribution);
+  ntk0.build(probe, x_local);
+  const double ntk0_norm = std::sqrt(ntk0.norm_squared());
+  const std::vector<double> theta0 = ntk0.gather_to_root();
+  NtkSpectrum spectrum;
+  std::vector<double> eigenvalues(n);
+  if (root) {
+    spectrum = ntk_eigen(theta0, n);
+    eigenvalues = spectrum.values;
+  }
+  distribution.broadcast(eigenvalues);
+  const double lambda_max = eigenvalues.empty() ? 0.0 : eigenvalues.back();
+  const double bound = network_stability_bound(p.integrator, p.beta);
+  if (!(p.eta * c * lambda_max < bound)) {
+    throw InputError(fmt::format("key 'network.eta': expected eta < {:.6g} for stability of {} (eta c "
+                                 "lambda_max < {:.4g}, c = {:.6g}, "
+                                 "lambda_max = {:.6g} of the NTK at initialisation), got {:g}",
+                                 bound / (c * lambda_max), p.integrator, bound, c, lambda_max, p.eta));
+  }
+
+  // 4. The NTK-linearised model: residual r = f_lin - y on the lattice of training points, r'' + gamma r' +
+  // c Theta0 r = 0, advanced by the same integrator and h (exact heavy ball on the linear model for euler).
+  const std::vector<double> f0 = distribution.all_gather(system.outputs(), 1);
+  std::vector<double> r0(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    r0[i] = f0[i] - data.y[i];
+  }
+  LinearisedNetwork linear(
+      [&ntk0](std::span<const double> r, double scale, std::span<double> out) { ntk0.apply(r, scale, out); },
+      n, c, gamma, r0, std::vector<double>(n, 0.0));
+
+  // 5. nn.h5 (rank 0): data, initial weights, Theta(0) and its spectrum, then one row per output step.
+  std::optional<io::NetworkFile> file;
+  if (root) {
+    file.emplace(p.output_dir / "nn.h5", data.x, data.y, n, data.dim,
+                 io::NetworkRunAttributes{p.eta, p.beta, c, gamma, integrator.name(), data.description},
+                 io::FileMetadata::for_this_build(p.deck_text));
+    file->write_weights("weights", system.network());
+    file->write_ntk(theta0, spectrum.values);
+    if (spectrum.clamped > 0) {
+      fmt::print("# note: {} round-off negative NTK eigenvalue(s) clamped to 0 (most negative {:.3e})\n",
+                 spectrum.clamped, spectrum.most_negative);
+    }
+  }
+  double ntk_drift = 0.0, lin_gap = 0.0, loss = system.loss();
+  const double loss0 = loss;
+  std::vector<double> f_lin(n), modes(n), residual(n);
+  auto record = [&](std::int64_t step) {
+    loss = system.loss();
+    const std::vector<double> f = distribution.all_gather(system.outputs(), 1);
+    const auto r_lin = linear.residual();
+    std::vector<double> gap(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      f_lin[i] = data.y[i] + r_lin[i];
+      residual[i] = f[i] - data.y[i];
+      gap[i] = f[i] - f_lin[i];
+    }
+    const double rn = norm(residual);
+    lin_gap = rn > 0.0 ? norm(gap) / rn : 0.0;
+    if (!std::isfinite(loss)) {
+      throw RuntimeError(fmt::format("the loss became non-finite at step {}; reduce network.eta", step),
+                         /*collective=*/true);
+    }
+    if (file) {
+      // a_k = u_k . (f - y), column k of the eigenvector matrix
+      std::fill(modes.begin(), modes.end(), 0.0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double* row = spectrum.vectors.data() + i * n;
+        for (std::size_t k = 0; k < n; ++k) {
+          modes[k] += row[k] * residual[i];
+        }
+      }
+      file->append(io::NetworkRow{step, linear.time(), loss, ntk_drift, lin_gap, f, f_lin, modes});
+    }
+  };
+  record(0);
+
+  // 6. Training: one integrator step of the network and of its linearisation per optimizer step.
+  const double hubble = gamma / 3.0; // the dictionary: beta = e^{-3 H h}
+  ProgressReporter progress(p.steps, p.progress_every, root);
+  for (std::int64_t step = 1; step <= p.steps; ++step) {
+    integrator.step(system, h);
+    integrator.step(linear, h);
+    const bool last = step == p.steps;
+    if (step % p.ntk_every == 0 || last) {
+      probe.theta() = system.network().theta();
+      ntk_t.build(probe, x_local);
+      ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk_t.distance_squared(ntk0)) / ntk0_norm : 0.0;
+    }
+    if (step % p.output_every == 0 || last) {
+      record(step);
+    }
+    if (step % p.progress_every == 0 || last) {
+      const double t = linear.time();
+      progress.maybe_report(
+          step, t, std::exp(hubble * t), hubble * t,
+          fmt::format("loss={:.4e} lin_gap={:.3e} ntk_drift={:.3e}", system.loss(), lin_gap, ntk_drift));
+    }
+  }
+
+  // 7. Final weights and summary.
+  NetworkRunSummary summary{loss0, system.loss(), lin_gap, ntk_drift, lambda_max, progress.elapsed()};
+  if (file) {
+    file->write_weights("weights_final", system.network());
+    fmt::print("# summary: {} steps of {} (h = sqrt(eta) = {:.4g}, gamma = {:.4g}) on N = {} points, P = {} "
+               "parameters, {} rank(s), in {:.2f} s ({:.1f} steps/s)\n",
+               p.steps, integrator.name(), h, gamma, n, system.network().parameter_count(), session.size(),
+               summary.wall, p.steps / std::max(summary.wall, 1e-9));
+    fmt::print("#   loss {:.6e} -> {:.6e}; lin_gap = {:.4e}, ntk_drift = {:.4e}\n", loss0, summary.loss,
+               lin_gap, ntk_drift);
+    fmt::print(
+        "#   NTK(0): lambda_max = {:.6g}, eta c lambda_max = {:.4g} (bound {:.4g}), lambda_min = {:.4g}\n",
+        lambda_max, p.eta * c * lambda_max, bound, eigenvalues.front());
+    fmt::print("#   output: {}/{{nn.h5, resolved.toml}}\n", p.output_dir.string());
+  }
+  return summary;
+}
+
+} // namespace inflanet

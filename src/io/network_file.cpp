@@ -1,0 +1,116 @@
+#include "inflanet/io/network_file.hpp"
+
+#include <utility>
+#include <vector>
+
+#include "extendible_dataset.hpp"
+#include "inflanet/app/error.hpp"
+#include "inflanet/io/hdf5_handle.hpp"
+
+namespace inflanet::io {
+namespace {
+
+// f[nt, N] rows are N doubles; a few rows per chunk keep appends cheap without bloating short runs.
+constexpr hsize_t chunk_rows = 16;
+
+void write_matrix(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,
+                  hsize_t cols, bool two_d, const std::filesystem::path& file) {
+  const hsize_t dims[2] = {rows, cols};
+  Hdf5Handle space(H5Screate_simple(two_d ? 2 : 1, dims, nullptr), HandleKind::dataspace, "H5Screate_simple",
+                   file);
+  Hdf5Handle set(
+      H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      HandleKind::dataset, "H5Dcreate2 " + name, file);
+  if (!values.empty()) {
+    check_h5(H5Dwrite(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+             "H5Dwrite " + name, file);
+  }
+}
+
+} // namespace
+
+// Declaration order matters: datasets close before the file they live in.
+struct NetworkFile::State {
+  Hdf5Handle file;
+  std::vector<detail::ExtendibleDataset> series; // step, time, loss, ntk_drift, lin_gap, f, f_lin, modes
+};
+
+NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, std::span<const double> y,
+                         std::size_t points, int dim, const NetworkRunAttributes& attributes,
+                         const FileMetadata& metadata)
+    : path_(std::move(path)), points_(points), state_(std::make_unique<State>()) {
+  state_->file = Hdf5Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                            HandleKind::file, "H5Fcreate", path_);
+  const hid_t root = state_->file.get();
+  write_metadata_attributes(root, metadata, path_);
+  write_double_attribute(root, "eta", attributes.eta, path_);
+  write_double_attribute(root, "beta", attributes.beta, path_);
+  write_double_attribute(root, "c", attributes.c, path_);
+  write_double_attribute(root, "gamma", attributes.gamma, path_);
+  write_string_attribute(root, "integrator", attributes.integrator, path_);
+  write_string_attribute(root, "dataset", attributes.dataset, path_);
+  write_int64_attribute(root, "points", static_cast<std::int64_t>(points), path_);
+  write_matrix(root, "x", x, points, static_cast<hsize_t>(dim), true, path_);
+  write_matrix(root, "y", y, points, 1, false, path_);
+  const auto n = static_cast<hsize_t>(points);
+  state_->series.push_back(detail::ExtendibleDataset::create(root, "step", H5T_STD_I64LE, 0, 512, path_));
+  for (const char* name : {"time", "loss", "ntk_drift", "lin_gap"}) {
+    state_->series.push_back(detail::ExtendibleDataset::create(root, name, H5T_IEEE_F64LE, 0, 512, path_));
+  }
+  for (const char* name : {"f", "f_lin", "mode_amplitudes"}) {
+    state_->series.push_back(
+        detail::ExtendibleDataset::create(root, name, H5T_IEEE_F64LE, n, chunk_rows, path_));
+  }
+  check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+NetworkFile::~NetworkFile() = default;
+NetworkFile::NetworkFile(NetworkFile&&) noexcept = default;
+NetworkFile& NetworkFile::operator=(NetworkFile&&) noexcept = default;
+
+void NetworkFile::write_weights(const std::string& name, const Mlp& network) {
+  Hdf5Handle group(H5Gcreate2(state_->file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   HandleKind::group, "H5Gcreate2 " + name, path_);
+  const auto& p = network.params();
+  write_string_attribute(group.get(), "activation", std::string(activation_name(p.activation)), path_);
+  write_double_attribute(group.get(), "sigma_w", p.sigma_w, path_);
+  write_double_attribute(group.get(), "sigma_b", p.sigma_b, path_);
+  write_string_attribute(group.get(), "parameterization", "ntk", path_);
+  write_int64_attribute(group.get(), "depth", p.depth, path_);
+  write_int64_attribute(group.get(), "width", p.width, path_);
+  for (int k = 0; k < network.layers(); ++k) {
+    const auto n_out = static_cast<hsize_t>(network.units(k + 1)),
+               n_in = static_cast<hsize_t>(network.units(k));
+    write_matrix(group.get(), "W" + std::to_string(k), network.weights(k), n_out, n_in, true, path_);
+    write_matrix(group.get(), "b" + std::to_string(k), network.biases(k), n_out, 1, false, path_);
+  }
+  check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+void NetworkFile::write_ntk(std::span<const double> theta, std::span<const double> eigenvalues) {
+  if (theta.size() != points_ * points_ || eigenvalues.size() != points_) {
+    throw RuntimeError("NetworkFile::write_ntk: need N x N kernel values and N eigenvalues");
+  }
+  const auto n = static_cast<hsize_t>(points_);
+  write_matrix(state_->file.get(), "ntk", theta, n, n, true, path_);
+  write_matrix(state_->file.get(), "ntk_eigenvalues", eigenvalues, n, 1, false, path_);
+  check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+void NetworkFile::append(const NetworkRow& row) {
+  if (row.f.size() != points_ || row.f_lin.size() != points_ || row.mode_amplitudes.size() != points_) {
+    throw RuntimeError("NetworkFile::append: f, f_lin and mode_amplitudes need N values each");
+  }
+  auto& s = state_->series;
+  s[0].append_row(&row.step, H5T_NATIVE_INT64);
+  const double scalars[4] = {row.time, row.loss, row.ntk_drift, row.lin_gap};
+  for (std::size_t i = 0; i < 4; ++i) {
+    s[1 + i].append_row(&scalars[i], H5T_NATIVE_DOUBLE);
+  }
+  s[5].append_row(row.f.data(), H5T_NATIVE_DOUBLE);
+  s[6].append_row(row.f_lin.data(), H5T_NATIVE_DOUBLE);
+  s[7].append_row(row.mode_amplitudes.data(), H5T_NATIVE_DOUBLE);
+  check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
+}
+
+} // namespace inflanet::io

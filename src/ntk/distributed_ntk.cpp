@@ -1,0 +1,80 @@
+#include "inflanet/ntk/distributed_ntk.hpp"
+
+#include <cblas.h>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/ntk/empirical_ntk.hpp"
+
+namespace inflanet {
+
+void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
+  const PointDistribution& dist = *distribution_;
+  const std::size_t n = dist.points(), m = dist.local_count();
+  const int layers = network.layers();
+  // Local factors (a rank with no points contributes empty blocks and runs no pass).
+  NtkFactors local;
+  if (m > 0) {
+    local = ntk_factors(network, x_local, m);
+  } else if (network.params().output_dim != 1) {
+    throw InputError("the empirical NTK is implemented for scalar output (O = 1) only");
+  }
+  // Gather every layer's A_k and G_k in point order: the same factors on every rank for any rank count.
+  std::vector<std::vector<double>> gathered(2 * static_cast<std::size_t>(layers));
+  NtkFactors all{n, network.params().sigma_w, network.params().sigma_b, {}};
+  for (int k = 0; k < layers; ++k) {
+    const auto n_in = static_cast<std::size_t>(network.units(k));
+    const auto n_out = static_cast<std::size_t>(network.units(k + 1));
+    const std::span<const double> a =
+        m > 0 ? local.layers[static_cast<std::size_t>(k)].a : std::span<const double>{};
+    const std::span<const double> g =
+        m > 0 ? local.layers[static_cast<std::size_t>(k)].g : std::span<const double>{};
+    auto& ga = gathered[2 * static_cast<std::size_t>(k)];
+    auto& gg = gathered[2 * static_cast<std::size_t>(k) + 1];
+    ga = dist.all_gather(a, n_in);
+    gg = dist.all_gather(g, n_out);
+    all.layers.push_back(NtkLayer{ga, gg, network.units(k), network.units(k + 1)});
+  }
+  rows_.resize(m * n);
+  ntk_rows(all, dist.local_begin(), dist.local_begin() + m, rows_, work_);
+}
+
+void DistributedNtk::apply(std::span<const double> r, double scale, std::span<double> out) const {
+  const PointDistribution& dist = *distribution_;
+  const std::size_t n = dist.points(), m = dist.local_count();
+  if (r.size() != n || out.size() != n || rows_.size() != m * n) {
+    throw RuntimeError("DistributedNtk::apply: need a built kernel and N-vectors");
+  }
+  local_out_.resize(m);
+  if (m > 0) {
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(m), static_cast<int>(n), scale, rows_.data(),
+                static_cast<int>(n), r.data(), 1, 0.0, local_out_.data(), 1);
+  }
+  const auto full = dist.all_gather(local_out_, 1);
+  std::copy(full.begin(), full.end(), out.begin());
+}
+
+double DistributedNtk::distance_squared(const DistributedNtk& other) const {
+  if (other.rows_.size() != rows_.size()) {
+    throw RuntimeError("DistributedNtk::distance_squared: kernels of different shapes");
+  }
+  double s = 0.0;
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const double d = rows_[i] - other.rows_[i];
+    s += d * d;
+  }
+  return distribution_->sum(s);
+}
+
+double DistributedNtk::norm_squared() const {
+  double s = 0.0;
+  for (const double v : rows_) {
+    s += v * v;
+  }
+  return distribution_->sum(s);
+}
+
+std::vector<double> DistributedNtk::gather_to_root() const {
+  return distribution_->gather_to_root(rows_, distribution_->points());
+}
+
+} // namespace inflanet
