@@ -38,7 +38,29 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
   p.progress_every = deck.integer("output.progress_every");
   p.output_dir = deck.string("output.dir");
   p.deck_text = deck.resolved_toml();
-  p.time_section_given = deck.has_section("time");
+  // A network-only run steps with h = sqrt(eta) and takes H from beta: keys of the cosmology would be
+  // silently ignored, so they are refused.
+  if (deck.has_section("time")) {
+    deck.fail_section("time", "to be absent in a network-only deck: the network's time step is "
+                              "h = sqrt(network.eta) (the coupled run takes it from [time])");
+  }
+  // (A key written with its default value changes nothing, so a resolved deck, which spells every default
+  // out, loads again.)
+  const auto differs_from_default = [&](const char* key) {
+    const auto* spec = deck.schema().find(key);
+    if (!deck.user_given(key) || spec == nullptr || !spec->default_value) {
+      return deck.user_given(key);
+    }
+    return spec->type == config::Type::string
+               ? deck.string(key) != std::get<std::string>(*spec->default_value)
+               : deck.real(key) != std::get<double>(*spec->default_value);
+  };
+  for (const char* key : {"background.kind", "background.H", "background.a0"}) {
+    if (differs_from_default(key)) {
+      deck.fail(key, "no [background] keys in a network-only deck: its friction -ln(beta)/sqrt(eta) plays "
+                     "3H (printed by check)");
+    }
+  }
 
   const auto points_of_sublattice = [&] {
     const double m = static_cast<double>(p.sublattice);
@@ -174,11 +196,6 @@ std::string network_check_report(const NetworkParameters& p, int ranks) {
   out += fmt::format(
       "#   memory for Theta    = {:.4g} MiB per rank + {:.4g} MiB on rank 0 (eigendecomposition)\n",
       per_rank / (1024.0 * 1024.0), root / (1024.0 * 1024.0));
-  if (p.time_section_given) {
-    out +=
-        "#   note                : [time] (required by the schema) is not used: the network's time step is "
-        "sqrt(eta)\n";
-  }
   return out;
 }
 

@@ -55,10 +55,6 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s): network-only run, {}\n", p.deck_text, version,
                git_commit, session.size(), data.description);
-    if (p.time_section_given) {
-      fmt::print("# note: [time] is not used by a network-only run; its time step is sqrt(eta) = {:.6g}\n",
-                 p.step_size());
-    }
   }
   std::vector<double> x_local(data.x.begin() + static_cast<std::ptrdiff_t>(b0 * d),
                               data.x.begin() + static_cast<std::ptrdiff_t>((b0 + m) * d));

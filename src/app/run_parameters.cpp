@@ -51,6 +51,11 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   p.initial.seed = static_cast<std::uint64_t>(deck.integer("inflaton.seed"));
   p.initial.kcut = deck.real("inflaton.kcut");
 
+  if (!deck.has_section("time")) {
+    deck.fail_section("time",
+                      "to be present for the inflaton: it needs 'time.dt' (time step in cosmic time t "
+                      "[1/H]) and 'time.t_end' (final cosmic time [1/H])");
+  }
   p.dt = deck.real("time.dt");
   p.t_end = deck.real("time.t_end");
   p.integrator = deck.string("time.integrator");

@@ -340,7 +340,7 @@ Schema inflanet_schema() {
             .at_least(2));
   s.key(KeySpec::real("lattice.L", "comoving side of the periodic box [1/H]").required().greater_than(0));
 
-  s.section("background", Presence::required, "the fixed spacetime the inflaton lives in");
+  s.section("background", Presence::defaulted, "the fixed spacetime the inflaton lives in");
   s.key(KeySpec::string("background.kind", "de Sitter a = a0 exp(H t), or Minkowski a = a0")
             .one_of({"desitter", "minkowski"})
             .defaults_to("desitter"));
@@ -385,7 +385,7 @@ Schema inflanet_schema() {
             .at_least(0)
             .defaults_to(0.0));
 
-  s.section("time", Presence::required, "time stepping");
+  s.section("time", Presence::optional, "time stepping of the inflaton (and of the coupled run)");
   s.key(KeySpec::real("time.dt", "time step in cosmic time t [1/H]").required().greater_than(0));
   s.key(KeySpec::real("time.t_end", "final cosmic time, the run starts at t = 0 [1/H]")
             .required()

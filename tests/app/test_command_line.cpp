@@ -348,7 +348,7 @@ TEST_F(CommandLine, MissingRequiredSectionIsNamedWithTheKeysItNeeds) {
   std::string text = small_deck;
   text.erase(text.find("[time]"), text.find("[output]") - text.find("[time]"));
   expect_input_error(inflanet({"check", deck(text)}),
-                     {"deck.toml: missing required section [time]", "'time.dt'", "'time.t_end'"});
+                     {"deck.toml: section [time]: expected to be present", "'time.dt'", "'time.t_end'"});
 }
 
 TEST_F(CommandLine, MissingInflatonSectionIsAnInputErrorNotACrash) {

@@ -33,10 +33,6 @@ std::string mpiexec() {
 const char* small_deck = R"([lattice]
 N = 8
 L = 10.0
-[background]
-[time]
-dt = 0.1
-t_end = 1.0
 [network]
 sublattice = 4
 targets = "plane_wave"

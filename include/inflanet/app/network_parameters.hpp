@@ -26,8 +26,7 @@ struct NetworkParameters {
   std::string integrator;
   std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
   std::filesystem::path output_dir;
-  std::string deck_text;           ///< the resolved deck, written into nn.h5 and resolved.toml
-  bool time_section_given = false; ///< [time] is required by the schema but unused by this run
+  std::string deck_text; ///< the resolved deck, written into nn.h5 and resolved.toml
 
   /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
   static NetworkParameters from_deck(const config::Deck& deck);
