@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <optional>
 
 #include <fmt/format.h>
@@ -95,6 +96,9 @@ struct InflatonRun::State {
   std::int64_t step = 0, first_step = 0;
   std::vector<double> last_row;
   double wall = 0.0;
+  std::function<void(std::int64_t)> on_step;
+  std::function<void(std::int64_t, bool)> on_output;
+  std::function<std::string()> progress_extra;
 
   State(const RunParameters& parameters, const Session& s)
       : p(parameters), session(s), decomposition(parameters.box),
@@ -195,6 +199,37 @@ InflatonRun::InflatonRun(const RunParameters& parameters, const Session& session
 
 InflatonRun::~InflatonRun() = default;
 
+void InflatonRun::on_step(std::function<void(std::int64_t)> hook) {
+  state_->on_step = std::move(hook);
+}
+void InflatonRun::on_output(std::function<void(std::int64_t, bool)> hook) {
+  state_->on_output = std::move(hook);
+}
+void InflatonRun::progress_extra(std::function<std::string()> hook) {
+  state_->progress_extra = std::move(hook);
+}
+Inflaton& InflatonRun::inflaton() noexcept {
+  return state_->inflaton;
+}
+SpectralOperators& InflatonRun::operators() noexcept {
+  return state_->operators;
+}
+const PowerSpectrum& InflatonRun::spectrum() const noexcept {
+  return state_->spectrum;
+}
+Field& InflatonRun::scratch() noexcept {
+  return state_->scratch;
+}
+const Decomposition& InflatonRun::decomposition() const noexcept {
+  return state_->decomposition;
+}
+const Integrator& InflatonRun::integrator() const noexcept {
+  return state_->integrator;
+}
+const InflatonEnergies& InflatonRun::energies() const noexcept {
+  return state_->energies;
+}
+
 void InflatonRun::start() {
   State& s = *state_;
   const RunParameters& p = s.p;
@@ -270,9 +305,13 @@ void InflatonRun::evolve() {
                         step, s.energies.time),
             /*collective=*/true);
       }
+      if (s.on_step) {
+        s.on_step(step);
+      }
       progress.maybe_report(step, s.energies.time, s.energies.a, p.hubble * s.energies.time,
-                            fmt::format("<phi>={:.4e} rho={:.4e} cont={:.2e}", s.last_row[3],
-                                        s.energies.rho(), s.continuity->residual()));
+                            fmt::format("<phi>={:.4e} rho={:.4e} cont={:.2e}{}", s.last_row[3],
+                                        s.energies.rho(), s.continuity->residual(),
+                                        s.progress_extra ? s.progress_extra() : std::string()));
     });
     s.step = chunk_end;
     const std::int64_t step = s.step;
@@ -286,8 +325,11 @@ void InflatonRun::evolve() {
     if (due(step, p.snapshot_every) || (p.snapshot_every > 0 && last)) {
       s.snapshot(step);
     }
-    if (due(step, p.checkpoint_every) || last) {
+    if (p.write_checkpoints && (due(step, p.checkpoint_every) || last)) {
       s.checkpoint(step);
+    }
+    if (s.on_output) {
+      s.on_output(step, last);
     }
   }
   s.wall = progress.elapsed();
@@ -311,8 +353,9 @@ void InflatonRun::summarise() const {
              e.gradient, e.potential, e.pressure() / e.rho());
   fmt::print("#   continuity residual = {:.3e}{}\n", s.continuity->residual(),
              p.hubble == 0.0 ? fmt::format(", relative energy error = {:.3e}", s.last_row[13]) : "");
-  fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml, checkpoint_{}.h5{}}}\n",
-             p.output_dir.string(), p.steps, p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");
+  fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml{}{}}}\n", p.output_dir.string(),
+             p.write_checkpoints ? fmt::format(", checkpoint_{}.h5", p.steps) : std::string(),
+             p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");
 }
 
 } // namespace inflanet

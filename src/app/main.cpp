@@ -50,6 +50,13 @@ int main(int argc, char** argv) {
       run_network(network, session);
       return 0;
     }
+    if (deck.has_section("network")) {
+      deck.fail_section("network", "to be absent beside [inflaton]: the coupled run is not available yet");
+    }
+    if (deck.has_section("duality")) {
+      deck.fail_section("duality", "a [network] section beside it (the dictionary ties the network to the "
+                                   "inflaton)");
+    }
     const auto parameters = RunParameters::from_deck(deck);
     if (command_line.command == CommandLine::Command::check) {
       if (root) {

@@ -11,7 +11,7 @@
 
 namespace inflanet {
 
-NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
+NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool coupled) {
   NetworkParameters p;
   if (!deck.has_section("network")) {
     deck.fail_section("network", "to be present for a network run");
@@ -40,7 +40,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
   p.deck_text = deck.resolved_toml();
   // A network-only run steps with h = sqrt(eta) and takes H from beta: keys of the cosmology would be
   // silently ignored, so they are refused.
-  if (deck.has_section("time")) {
+  if (!coupled && deck.has_section("time")) {
     deck.fail_section("time", "to be absent in a network-only deck: the network's time step is "
                               "h = sqrt(network.eta) (the coupled run takes it from [time])");
   }
@@ -56,7 +56,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
                : deck.real(key) != std::get<double>(*spec->default_value);
   };
   for (const char* key : {"background.kind", "background.H", "background.a0"}) {
-    if (differs_from_default(key)) {
+    if (!coupled && differs_from_default(key)) {
       deck.fail(key, "no [background] keys in a network-only deck: its friction -ln(beta)/sqrt(eta) plays "
                      "3H (printed by check)");
     }
@@ -80,14 +80,18 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
                             p.lattice_n));
     }
     points_of_sublattice();
-    if (p.targets == "inflaton") {
+    if (p.targets == "inflaton" && !coupled) {
       deck.fail(
           "network.targets",
           "\"plane_wave\" or \"gaussian_random_field\" for a network-only deck: targets = \"inflaton\" "
           "(the default) needs an [inflaton] section, which makes it the coupled run (not available yet)");
     }
     const auto names = lattice_target_names();
-    if (std::find(names.begin(), names.end(), p.targets) == names.end()) {
+    if (coupled && p.targets != "inflaton") {
+      deck.fail("network.targets", "\"inflaton\" in a coupled run: the network's initial residual is the "
+                                   "inflaton's initial perturbation on the training sites");
+    }
+    if (!coupled && std::find(names.begin(), names.end(), p.targets) == names.end()) {
       deck.fail("network.targets", "\"plane_wave\" or \"gaussian_random_field\" for dataset = \"lattice\"");
     }
   } else {
@@ -98,6 +102,9 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck) {
           "network.targets",
           fmt::format("no value: targets apply to dataset = \"lattice\" only (dataset = \"{}\")", p.dataset));
     }
+  }
+  if (coupled && p.dataset != "lattice") {
+    deck.fail("network.dataset", "\"lattice\" in a coupled run: the training points are lattice sites");
   }
   if (p.dataset == "file") {
     if (p.file.empty()) {

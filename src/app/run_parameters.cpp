@@ -10,11 +10,14 @@
 
 namespace inflanet {
 
-RunParameters RunParameters::from_deck(const config::Deck& deck) {
+RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledStep* coupled) {
   RunParameters p;
   p.box = Box{static_cast<std::ptrdiff_t>(deck.integer("lattice.N")), deck.real("lattice.L")};
   p.background_kind = deck.string("background.kind");
   p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");
+  if (coupled != nullptr && coupled->hubble) {
+    p.hubble = *coupled->hubble; // duality.match = "network": H from the optimizer's friction
+  }
   p.a0 = deck.real("background.a0");
   // Minkowski ignores H. A user-given H other than 0 is refused as a likely mistake, except 1.0: the
   // schema default, which every resolved deck (resolved.toml, the output of check) writes back as a
@@ -29,7 +32,7 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
   }
 
   if (!deck.has_section("inflaton")) {
-    deck.fail_section("inflaton", "to be present (the network-only run is not available yet): it takes "
+    deck.fail_section("inflaton", "to be present (or [network] alone, for a network-only run): it takes "
                                   "'inflaton.potential' and its parameters, e.g. potential = \"quadratic\", "
                                   "m = 0.5, phi0 = 1.0");
   }
@@ -56,15 +59,18 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
                       "to be present for the inflaton: it needs 'time.dt' (time step in cosmic time t "
                       "[1/H]) and 'time.t_end' (final cosmic time [1/H])");
   }
-  p.dt = deck.real("time.dt");
+  p.dt = coupled != nullptr && coupled->dt ? *coupled->dt : deck.real("time.dt");
   p.t_end = deck.real("time.t_end");
   p.integrator = deck.string("time.integrator");
   const double steps = std::round(p.t_end / p.dt);
-  if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
+  if (coupled != nullptr && coupled->dt) {
+    // The step is derived (sqrt(eta)): run the whole steps that fit, and say so in check.
+    p.t_end = std::max(1.0, std::floor(p.t_end / p.dt + 1e-9)) * p.dt;
+  } else if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
     deck.fail("time.t_end",
               fmt::format("a whole number of steps dt = {:g} (t_end / dt = {:.6g})", p.dt, p.t_end / p.dt));
   }
-  p.steps = static_cast<std::int64_t>(steps);
+  p.steps = static_cast<std::int64_t>(std::round(p.t_end / p.dt));
 
   p.output_dir = deck.string("output.dir");
   p.timeseries_every = deck.integer("output.timeseries_every");
@@ -78,15 +84,26 @@ RunParameters RunParameters::from_deck(const config::Deck& deck) {
     p.restart = deck.string("restart");
   }
 
-  // Keys of features that are specified but not built yet are refused rather than silently ignored.
-  for (const char* section : {"network", "duality"}) {
-    if (deck.has_section(section)) {
-      deck.fail_section(section, "to be absent: the network side is not available in this version yet");
+  if (coupled != nullptr) {
+    // The network's state is not in the checkpoint yet: a coupled run neither writes nor reads one.
+    if (p.checkpoint_every != 0) {
+      deck.fail("output.checkpoint_every", "0 in a coupled run (checkpoints hold the inflaton only)");
     }
+    if (p.restart) {
+      deck.fail("restart", "no restart of a coupled run (checkpoints hold the inflaton only)");
+    }
+    p.write_checkpoints = false;
   }
 
-  // Refuse a time step the integrator cannot survive, with the number it needs.
+  // Refuse a time step the integrator cannot survive, with the number it needs. (A step derived from
+  // the network is sub-cycled by the coupled run instead.)
   const auto derived = DerivedQuantities::of(p, 1);
+  if (coupled != nullptr && coupled->dt) {
+    p.lattice_substeps = static_cast<std::int64_t>(std::ceil(p.dt / (0.9 * derived.dt_max)));
+    p.dt /= static_cast<double>(p.lattice_substeps);
+    p.steps *= p.lattice_substeps;
+  }
+
   if (!(p.dt < derived.dt_max)) {
     // Deck::fail appends "got <dt>" itself.
     deck.fail("time.dt",

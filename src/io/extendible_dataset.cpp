@@ -81,4 +81,18 @@ std::vector<std::int64_t> ExtendibleDataset::read_int64() const {
   return values;
 }
 
+void write_fixed_dataset(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,
+                         hsize_t cols, bool two_d, const std::filesystem::path& file) {
+  const hsize_t dims[2] = {rows, cols};
+  const Hdf5Handle space(H5Screate_simple(two_d ? 2 : 1, dims, nullptr), HandleKind::dataspace,
+                         "H5Screate_simple", file);
+  const Hdf5Handle set(
+      H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      HandleKind::dataset, "H5Dcreate2(" + name + ")", file);
+  if (!values.empty()) {
+    check_h5(H5Dwrite(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+             "H5Dwrite(" + name + ")", file);
+  }
+}
+
 } // namespace inflanet::io::detail

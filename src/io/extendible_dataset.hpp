@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,9 @@ private:
   hsize_t width_ = 0; // 0: 1-D
   std::filesystem::path file_;
 };
+
+/// A fixed-size float64 dataset written at once: 1-D [rows] or 2-D [rows, cols] (row-major values).
+void write_fixed_dataset(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,
+                         hsize_t cols, bool two_d, const std::filesystem::path& file);
 
 } // namespace inflanet::io::detail

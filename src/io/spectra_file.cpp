@@ -16,14 +16,7 @@ constexpr hsize_t chunk_times = 16;
 
 void write_fixed_array(hid_t file, const std::string& name, std::span<const double> values,
                        const std::filesystem::path& path) {
-  const hsize_t size = values.size();
-  const Hdf5Handle space(H5Screate_simple(1, &size, nullptr), HandleKind::dataspace, "H5Screate_simple",
-                         path);
-  const Hdf5Handle dataset(
-      H5Dcreate2(file, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      HandleKind::dataset, "H5Dcreate2(" + name + ")", path);
-  check_h5(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-           "H5Dwrite(" + name + ")", path);
+  detail::write_fixed_dataset(file, name, values, values.size(), 1, false, path);
 }
 
 } // namespace

@@ -2,11 +2,16 @@
 /// \file
 /// \brief The inflaton run: the stages of `inflanet run` and the report of `inflanet check`.
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "inflanet/app/run_parameters.hpp"
 #include "inflanet/decomposition/session.hpp"
+#include "inflanet/field/inflaton.hpp"
+#include "inflanet/integrator/integrator.hpp"
+#include "inflanet/spectra/power_spectrum.hpp"
 
 namespace inflanet {
 
@@ -31,6 +36,22 @@ public:
   void evolve();
   /// \brief The rank-0 summary block.
   void summarise() const;
+
+  // --- A companion system (the coupled run) rides along in the same loop ----------------------------
+  /// \brief Called after every inflaton step with its number (inside the loop: the inflaton's velocity may
+  /// be a partial step ahead; its energies are those of the step).
+  void on_step(std::function<void(std::int64_t step)> hook);
+  /// \brief Called at every output step, with the fields synchronised, after the inflaton's own outputs.
+  void on_output(std::function<void(std::int64_t step, bool last)> hook);
+  /// \brief Extra text for the progress line.
+  void progress_extra(std::function<std::string()> hook);
+  [[nodiscard]] Inflaton& inflaton() noexcept;
+  [[nodiscard]] SpectralOperators& operators() noexcept;
+  [[nodiscard]] const PowerSpectrum& spectrum() const noexcept;
+  [[nodiscard]] Field& scratch() noexcept;
+  [[nodiscard]] const Decomposition& decomposition() const noexcept;
+  [[nodiscard]] const Integrator& integrator() const noexcept;
+  [[nodiscard]] const InflatonEnergies& energies() const noexcept;
 
 private:
   struct State;

@@ -29,7 +29,7 @@ struct NetworkParameters {
   std::string deck_text; ///< the resolved deck, written into nn.h5 and resolved.toml
 
   /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
-  static NetworkParameters from_deck(const config::Deck& deck);
+  static NetworkParameters from_deck(const config::Deck& deck, bool coupled = false);
 
   /// \brief Builds the training data (every rank alike); InputError for bad files or N > 10^4.
   [[nodiscard]] Dataset load_dataset() const;

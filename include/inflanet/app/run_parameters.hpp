@@ -14,6 +14,12 @@
 
 namespace inflanet {
 
+/// \brief What a coupled run derives for the inflaton from the network (duality.match = "network"):
+/// the time step h = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)). Unset members come from the deck.
+struct CoupledStep {
+  std::optional<double> dt, hubble;
+};
+
 /// \brief Everything the inflaton run needs, in program units (the user fixes H, typically 1; M_p = 1).
 struct RunParameters {
   Box box;
@@ -33,8 +39,16 @@ struct RunParameters {
   std::optional<std::string> restart;
   std::string deck_text; ///< the resolved deck, as written into every output file
 
+  /// \brief Inflaton steps per step of a coupled run (> 1 when a step derived from the network exceeds the
+  /// lattice's stability limit: the lattice is then sub-cycled); 1 otherwise.
+  std::int64_t lattice_substeps = 1;
+  /// \brief False in a coupled run, whose network state a checkpoint would not hold.
+  bool write_checkpoints = true;
+
   /// \brief Reads and cross-checks the deck (stability limit on dt among them); errors name the key.
-  static RunParameters from_deck(const config::Deck& deck);
+  /// `coupled` (non-null in a coupled run) supplies derived quantities and relaxes the rule that an
+  /// inflaton deck has no [network] or [duality] section.
+  static RunParameters from_deck(const config::Deck& deck, const CoupledStep* coupled = nullptr);
 };
 
 /// \brief Quantities derived from the parameters that `inflanet check` prints and `run` enforces.
