@@ -71,6 +71,11 @@ def hubble_units(attrs):
     return 1.0, " (code units: H = 0)"
 
 
+def axis_label(hubble: str, code: str, suffix: str) -> str:
+    """An axis label: the Hubble-unit form, or the code-unit form with the note when H is not usable."""
+    return hubble if not suffix else code + suffix
+
+
 def panel_spectra(ax, data, unit, suffix, cmap, norm, tH):
     names = [n for n in ("P_lattice", "P_network") if n in data]
     if not names:
@@ -85,8 +90,8 @@ def panel_spectra(ax, data, unit, suffix, cmap, norm, tH):
             ax.loglog(k / unit, positive(d2[i]), style, color=cmap(norm(tH[i])), lw=1.0, marker="o", ms=2)
     ax.plot([], [], "k-", label="lattice $\\phi$")
     ax.plot([], [], "k--", label="network $f - y$")
-    ax.set_xlabel("comoving $k/H$" + suffix)
-    ax.set_ylabel("$\\Delta^2 / H^2$")
+    ax.set_xlabel(axis_label("comoving $k/H$", "comoving $k$", suffix))
+    ax.set_ylabel(axis_label("$\\Delta^2 / H^2$", "$\\Delta^2$", suffix))
     ax.set_title("(a) power spectra")
     ax.legend(fontsize=8)
 
@@ -122,8 +127,8 @@ def panel_dispersion(ax, data, attrs, unit, suffix):
     if not have:
         missing(ax, ["omega2_lattice", "omega2_network", "m_eff2", "c_eff2"])
         return
-    ax.set_xlabel("comoving $k/H$" + suffix)
-    ax.set_ylabel("$\\omega^2 / H^2$")
+    ax.set_xlabel(axis_label("comoving $k/H$", "comoving $k$", suffix))
+    ax.set_ylabel(axis_label("$\\omega^2 / H^2$", "$\\omega^2$", suffix))
     ax.set_yscale("symlog", linthresh=max(1e-3, float(np.nanmin(np.abs(data.get("omega2_network", [1.0])))) / u2))
     ax.set_title("(b) dispersion relations")
     ax.legend(fontsize=7)
@@ -152,7 +157,7 @@ def panel_transfer(ax, data, attrs, unit, suffix, bins):
     ax.plot([], [], "k--o", ms=3, label="network")
     if prediction is not None:
         ax.plot([], [], "k:", label="damped oscillator\n$a(0)=1$, $\\dot a(0)=0$")
-    ax.set_xlabel("$t H$" + suffix)
+    ax.set_xlabel(axis_label("$t H$", "$t$", suffix))
     ax.set_ylabel("$T = P(t)/P(t_0)$")
     ax.set_title("(c) transfer functions")
     ax.legend(fontsize=7)
@@ -178,7 +183,7 @@ def panel_modes(ax, data, attrs, unit, suffix, count):
     ax.plot([], [], "ko", ms=3, label="measured")
     if prediction is not None:
         ax.plot([], [], "k-", label="mode_power_prediction")
-    ax.set_xlabel("$t H$" + suffix)
+    ax.set_xlabel(axis_label("$t H$", "$t$", suffix))
     ax.set_ylabel("$|a_k|^2$ (eigenbasis of $\\Theta(0)$)")
     ax.set_title("(d) NTK mode power")
     ax.legend(fontsize=7)
@@ -189,7 +194,7 @@ def panel_leakage(ax, data, unit, suffix):
         missing(ax, ["leakage"])
         return
     ax.semilogy(data["k"] / unit, positive(data["leakage"]), "o-")
-    ax.set_xlabel("comoving $k/H$" + suffix)
+    ax.set_xlabel(axis_label("comoving $k/H$", "comoving $k$", suffix))
     ax.set_ylabel("leakage $\\|\\Theta u_k - \\lambda u_k\\| / \\|\\Theta\\|$")
     ax.set_title("(e) translation-invariance defect")
 
@@ -226,7 +231,7 @@ def plot(run: Path, output: Path, bins: int = 4, modes: int = 4) -> None:
     norm = matplotlib.colors.Normalize(vmin=tH.min(), vmax=max(tH.max(), tH.min() + 1e-12))
     fig, axes = plt.subplots(2, 3, figsize=(17, 10), layout="constrained")
     panel_spectra(axes[0, 0], data, unit, suffix, cmap, norm, tH)
-    fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes[0, 0], label="$t H$")
+    fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes[0, 0], label=axis_label("$t H$", "$t$", suffix))
     panel_dispersion(axes[0, 1], data, attrs, unit, suffix)
     panel_transfer(axes[0, 2], data, attrs, unit, suffix, pick(len(data["k"]), bins))
     panel_modes(axes[1, 0], data, attrs, unit, suffix, modes)
