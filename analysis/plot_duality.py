@@ -98,13 +98,14 @@ def panel_spectra(ax, data, unit, suffix, cmap, norm, tH):
 
 def panel_dispersion(ax, data, attrs, unit, suffix):
     k = data["k"]
+    tname, per_h2, times_h2 = ("$t$", "", "") if suffix else ("$tH$", "/H^2", " H^2")
     u2 = unit**2
     have = False
     if "omega2_lattice" in data:
         w = data["omega2_lattice"]
-        ax.plot(k / unit, w[0] / u2, "-", color="C0", label=f"lattice $k^2/a^2 + V''$, $tH$ = {data['time'][0] * unit:.3g}")
+        ax.plot(k / unit, w[0] / u2, "-", color="C0", label=f"lattice $k^2/a^2 + V''$, {tname} = {data['time'][0] * unit:.3g}")
         ax.plot(k / unit, w[-1] / u2, "-", color="C9",
-                label=f"lattice, $tH$ = {data['time'][min(len(data['time']), w.shape[0]) - 1] * unit:.3g}")
+                label=f"lattice, {tname} = {data['time'][min(len(data['time']), w.shape[0]) - 1] * unit:.3g}")
         have = True
     if "omega2_network" in data:
         err = data.get("omega2_network_err")
@@ -116,10 +117,10 @@ def panel_dispersion(ax, data, attrs, unit, suffix):
         terms = int(attrs.get("eft_terms", 2))
         k4 = float(attrs.get("k4", 0.0)) if terms >= 3 else 0.0
         fit = attrs["m_eff2"] + attrs["c_eff2"] * kk**2 + k4 * kk**4
-        label = (f"EFT: $m_{{eff}}^2/H^2$ = {attrs['m_eff2'] / u2:.4g} ± {attrs.get('m_eff2_err', np.nan) / u2:.2g}\n"
+        label = (f"EFT: $m_{{eff}}^2{per_h2}$ = {attrs['m_eff2'] / u2:.4g} ± {attrs.get('m_eff2_err', np.nan) / u2:.2g}\n"
                  f"$c_{{eff}}^2$ = {attrs['c_eff2']:.4g} ± {attrs.get('c_eff2_err', np.nan):.2g}")
         if terms >= 3:
-            label += f"\n$k_4 H^2$ = {k4 * u2:.3g} ± {attrs.get('k4_err', np.nan) * u2:.2g}"
+            label += f"\n$k_4{times_h2}$ = {k4 * u2:.3g} ± {attrs.get('k4_err', np.nan) * u2:.2g}"
         if "eft_chi2_per_dof" in attrs:
             label += f"\n$\\chi^2$/dof = {attrs['eft_chi2_per_dof']:.3g}"
         ax.plot(kk / unit, fit / u2, ":", color="k", label=label)
@@ -148,7 +149,7 @@ def panel_transfer(ax, data, attrs, unit, suffix, bins):
     for j, b in enumerate(bins):
         colour = f"C{j}"
         if tl is not None:
-            ax.semilogy(t[: tl.shape[0]] * unit, positive(tl[:, b]), "-", color=colour, label=f"$k/H$ = {k[b] / unit:.3g}")
+            ax.semilogy(t[: tl.shape[0]] * unit, positive(tl[:, b]), "-", color=colour, label=f"{'$k$' if suffix else '$k/H$'} = {k[b] / unit:.3g}")
         if tn is not None:
             ax.semilogy(t[: tn.shape[0]] * unit, positive(tn[:, b]), "--", marker="o", ms=3, color=colour)
         if prediction is not None:
@@ -172,11 +173,12 @@ def panel_modes(ax, data, attrs, unit, suffix, count):
     prediction = data.get("mode_power_prediction")
     eig = data.get("ntk_eigenvalues")
     n = power.shape[1]
+    lname = "$c\\lambda$" if suffix else "$c\\lambda/H^2$"
     for j, m in enumerate(reversed(pick(n, count))):  # from the top (largest eigenvalue, nearly uniform) down
         colour = f"C{j}"
         label = f"mode {n - m} of {n}"
         if eig is not None and "c" in attrs:
-            label += f", $c\\lambda/H^2$ = {attrs['c'] * eig[m] / unit**2:.3g}"
+            label += f", {lname} = {attrs['c'] * eig[m] / unit**2:.3g}"
         ax.semilogy(t * unit, positive(power[:, m]), "o", ms=3, color=colour, label=label)
         if prediction is not None:
             ax.semilogy(t * unit, positive(prediction[: power.shape[0], m]), "-", color=colour, lw=1.0)
