@@ -4,6 +4,8 @@ Run directory layout (files written by rank 0 of the C++ code, see include/infla
 
     RUN_DIR/timeseries.h5   one 1-D dataset per column (step int64, time, a, phi_var, rho, ...)
     RUN_DIR/spectra.h5      k[nk], counts[nk], step/time/a[nt], <name>[nt, nk] (P_phi, P_phidot, ...)
+    RUN_DIR/duality.h5      coupled run (issue 6): k, counts, step/time/a, P_/T_{lattice,network}[nt, nk],
+                            omega2_*, leakage, ntk_eigenvalues, mode_power[_prediction], EFT fit attributes
     RUN_DIR/resolved.toml   the fully resolved deck (also stored as each file's `deck` attribute)
     RUN_DIR/data_<step>.h5  field snapshots, openPMD 1.1.0 fileBased: /data/<step>/meshes/{phi,phidot},
                             float64 [N][N][N] in C order [x][y][z], value at [i][j][k] = field(i dx, j dx, k dx)
@@ -30,6 +32,16 @@ TIMESERIES_NAME = "timeseries.h5"
 SPECTRA_NAME = "spectra.h5"
 DECK_NAME = "resolved.toml"
 NETWORK_NAME = "nn.h5"
+DUALITY_NAME = "duality.h5"
+
+# duality.h5 (issue 6's contract): datasets every file has, and the rest, which load_duality leaves out when absent.
+DUALITY_REQUIRED = ("k", "counts", "step", "time", "a")
+DUALITY_OPTIONAL = ("P_lattice", "P_network", "T_lattice", "T_network", "omega2_lattice", "omega2_network",
+                    "omega2_network_err", "leakage", "ntk_eigenvalues", "mode_power", "mode_power_prediction")
+DUALITY_ATTRIBUTES = ("deck", "code_version", "git_commit", "created", "software", "match", "H", "step", "eta",
+                      "beta", "gamma", "rho_lambda", "c", "N", "M", "L", "subcycles", "normalisation", "m_eff2",
+                      "m_eff2_err", "c_eff2", "c_eff2_err", "k4", "k4_err", "eft_chi2_per_dof", "eft_terms",
+                      "H_eff", "H_eff_err", "H_dictionary", "mean_mode_gamma", "mean_mode_gamma_err")
 
 
 def _decode(value):
@@ -115,6 +127,31 @@ def load_network(path_or_dir) -> dict:
     return out
 
 
+def load_duality(path_or_dir) -> dict:
+    """Reads duality.h5 of a coupled run (or the given file), issue 6's contract.
+
+    Returns {'k': [nk] (comoving shell centres on the M^3 sub-lattice), 'counts': [nk], 'step': [nt] int64,
+    'time': [nt], 'a': [nt], and, where the file has them, 'P_lattice', 'P_network', 'T_lattice', 'T_network',
+    'omega2_lattice': [nt, nk], 'omega2_network', 'omega2_network_err', 'leakage': [nk],
+    'ntk_eigenvalues': [N_points] (ascending), 'mode_power', 'mode_power_prediction': [nt, N_points],
+    plus any other dataset of the file, and 'attrs': the root attributes with strings decoded (match, H,
+    step (h), eta, beta, gamma, c, N, M, L, subcycles, EFT and damping fits, deck, ...; the root attribute
+    `step` is the time step h, unrelated to the dataset `step`). Optional datasets that are absent are simply
+    not in the dict; a missing required one (DUALITY_REQUIRED) raises KeyError.
+    """
+    path = _resolve(path_or_dir, DUALITY_NAME)
+    out = {}
+    with h5py.File(path, "r") as f:
+        missing = [name for name in DUALITY_REQUIRED if name not in f]
+        if missing:
+            raise KeyError(f"'{path}' lacks the dataset(s) {', '.join(missing)} of the duality.h5 contract")
+        for name, item in f.items():
+            if isinstance(item, h5py.Dataset):
+                out[name] = item[()]
+        out["attrs"] = _attrs(f)
+    return out
+
+
 def damped_mode(gamma: float, omega2, a0, t):
     """a(t) of a'' + gamma a' + omega2 a = 0 with a(0) = a0, a'(0) = 0 (vectorised over modes and times):
     the per-mode prediction of the NTK-linearised network (physics.md §4), omega2 = c lambda_k."""
@@ -127,6 +164,16 @@ def damped_mode(gamma: float, omega2, a0, t):
     mu_safe = np.where(small, 1.0, mu)
     u = np.where(small, a0 + b * t, a0 * np.cosh(mu * t) + b * np.sinh(mu_safe * t) / mu_safe)
     return np.real(np.exp(-0.5 * gamma * t) * u)
+
+
+def damped_power(gamma: float, omega2, t):
+    """|a(t)|^2 / |a(0)|^2 for a'' + gamma a' + omega2 a = 0 started at rest (a(0) = 1, a'(0) = 0).
+
+    The transfer function P(t)/P(t0) of a shell whose modes all share omega2 (a translation-invariant kernel)
+    and start with zero velocity (heavy ball starts with v = 0). `t` is the time since t0; returns [nt, n].
+    """
+    omega2 = np.atleast_1d(np.asarray(omega2, dtype=float))
+    return damped_mode(gamma, omega2, np.ones_like(omega2), t) ** 2
 
 
 def load_snapshot(path) -> dict:

@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""EFT parameters versus hyperparameters (issue 6, the paper's scan): reruns the coupled run with
+duality.match = "network" over eta, beta, width, depth and activation, and tabulates the fitted m_eff^2,
+c_eff^2 (and k4) and the damping H_eff next to the dictionary's -ln(beta)/(3 sqrt(eta)).
+
+    /usr/bin/python3 analysis/duality_scan.py --binary build/inflanet --deck inputs/default.toml --ranks 2 \\
+        --eta 0.1 0.2 0.5 --beta 0.9 0.8 --width 256 64 --depth 2 1 --activation erf relu \\
+        --out output/duality_scan -- network.steps=100
+
+Each point runs `[mpirun -np R] BINARY run DECK duality.match=network network.eta=... ... output.dir=OUT/<point>
+[overrides]` and reads OUT/<point>/duality.h5's attributes. Modes:
+  --mode oat  (default) one at a time around the base point, which is the FIRST value of every list given:
+              the base, then each hyperparameter over its other values with the rest at the base;
+  --mode grid the full Cartesian product.
+Hyperparameters not given keep the deck's value. Writes OUT/duality_scan.csv (one row per point, failed runs
+included with status 'failed rc=N' and their log in OUT/<point>/run.log) and OUT/duality_scan.png (m_eff^2,
+c_eff^2, H_eff against each scanned hyperparameter; the line is the one-at-a-time slice through the base point,
+grey dots are the other grid points). Values are in the run's code units (k comoving, 1/L units): with
+match = "network" H itself changes with eta and beta, so no common Hubble unit exists. Exits 1 if any run failed
+(the CSV and PNG are still written from the others).
+"""
+
+import argparse
+import csv
+import itertools
+import math
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import inflanet_io  # noqa: E402
+
+# (name, deck key, type) of every hyperparameter the scan can vary.
+HYPERPARAMETERS = (("eta", "network.eta", float), ("beta", "network.beta", float), ("width", "network.width", int),
+                   ("depth", "network.depth", int), ("activation", "network.activation", str))
+# Root attributes of duality.h5 copied into the CSV.
+RESULTS = ("H", "gamma", "m_eff2", "m_eff2_err", "c_eff2", "c_eff2_err", "k4", "k4_err", "eft_terms",
+           "eft_chi2_per_dof", "H_eff", "H_eff_err", "H_dictionary", "mean_mode_gamma", "mean_mode_gamma_err")
+COLUMNS = ("point", "status", "varied", *(name for name, _, _ in HYPERPARAMETERS), *RESULTS, "dir")
+
+
+def design(values: dict, mode: str) -> list:
+    """The scan's points as [(varied, {name: value})], values = {name: [v0, v1, ...]} (only scanned names).
+
+    oat: the base point {name: first value} (varied 'base'), then for each name its other values with the rest
+    at the base (varied = name); duplicates dropped. grid: every combination (varied 'grid').
+    """
+    names = list(values)
+    if mode == "grid":
+        return [("grid", dict(zip(names, combo))) for combo in itertools.product(*(values[n] for n in names))]
+    if mode != "oat":
+        raise ValueError(f"unknown mode '{mode}' (oat or grid)")
+    base = {n: values[n][0] for n in names}
+    points, seen = [("base", base)], {tuple(base.items())}
+    for n in names:
+        for v in values[n][1:]:
+            point = dict(base, **{n: v})
+            if tuple(point.items()) not in seen:
+                seen.add(tuple(point.items()))
+                points.append((n, point))
+    return points
+
+
+def point_name(point: dict) -> str:
+    if not point:
+        return "base"
+    name = "_".join(f"{n}{v:g}" if isinstance(v, float) else f"{n}{v}" for n, v in point.items())
+    return re.sub(r"[^A-Za-z0-9_.+-]", "-", name)
+
+
+def command(args, point: dict, run_dir: Path) -> list:
+    keys = {name: key for name, key, _ in HYPERPARAMETERS}
+    cmd = [args.binary, "run", args.deck, "duality.match=network",
+           *(f"{keys[n]}={v!r}" if isinstance(v, float) else f"{keys[n]}={v}" for n, v in point.items()),
+           f"output.dir={run_dir}", *args.overrides]
+    if args.ranks > 1:
+        cmd = [*args.mpirun.split(), "-np", str(args.ranks), *cmd]
+    return cmd
+
+
+def deck_hyperparameters(attrs: dict) -> dict:
+    """The hyperparameters the run actually used, from its resolved deck (attribute `deck`) and eta/beta attributes."""
+    out = {}
+    try:
+        network = tomllib.loads(attrs.get("deck", "")).get("network", {})
+    except tomllib.TOMLDecodeError:
+        network = {}
+    for name, key, kind in HYPERPARAMETERS:
+        value = attrs.get(name, network.get(key.split(".", 1)[1]))
+        if value is not None:
+            out[name] = kind(value)
+    return out
+
+
+def run_point(args, out: Path, varied: str, point: dict, env: dict) -> dict:
+    name = point_name(point)
+    run_dir = out / name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    row = {"point": name, "varied": varied, "dir": str(run_dir), **point}
+    cmd = command(args, point, run_dir)
+    with open(run_dir / "run.log", "w") as log:
+        log.write(" ".join(cmd) + "\n")
+        log.flush()
+        rc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+    if rc != 0:
+        tail = (run_dir / "run.log").read_text().splitlines()[-5:]
+        print(f"duality_scan.py: point {name} failed (rc {rc}):\n  " + "\n  ".join(tail), file=sys.stderr)
+        row["status"] = f"failed rc={rc}"
+        return row
+    try:
+        data = inflanet_io.load_duality(run_dir)
+    except (FileNotFoundError, OSError, KeyError) as error:
+        print(f"duality_scan.py: point {name}: {error}", file=sys.stderr)
+        row["status"] = "failed: no duality.h5"
+        return row
+    attrs = data["attrs"]
+    used = deck_hyperparameters(attrs)
+    for n, v in point.items():
+        if n in used and (used[n] != v if not isinstance(v, float) else not math.isclose(used[n], v, rel_tol=1e-12)):
+            print(f"duality_scan.py: warning: point {name} asked {n} = {v}, the run reports {used[n]}", file=sys.stderr)
+    for n, v in used.items():
+        row.setdefault(n, v)
+    row.update({key: attrs.get(key, math.nan) for key in RESULTS})
+    row["status"] = "ok"
+    print(f"{name}: m_eff2 = {row['m_eff2']:.4g} ± {row['m_eff2_err']:.2g}, c_eff2 = {row['c_eff2']:.4g} ± "
+          f"{row['c_eff2_err']:.2g}, H_eff = {row['H_eff']:.4g} ± {row['H_eff_err']:.2g} "
+          f"(dictionary {row['H_dictionary']:.4g})", flush=True)
+    return row
+
+
+def write_csv(path: Path, rows: list) -> None:
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
+    """EFT parameters against each scanned hyperparameter with more than one value; failed points as red lines."""
+    scanned = [n for n in values if len(values[n]) > 1] or list(values) or ["eta"]
+    base = {n: values[n][0] for n in values}
+    ok = [r for r in rows if r.get("status") == "ok"]
+    quantities = (("m_eff2", "$m_{eff}^2$"), ("c_eff2", "$c_{eff}^2$"), ("H_eff", "$H_{eff}$"))
+    fig, axes = plt.subplots(len(quantities), len(scanned), figsize=(4.2 * len(scanned), 9), squeeze=False,
+                             layout="constrained")
+    for col, name in enumerate(scanned):
+        categorical = any(isinstance(r.get(name), str) for r in ok)
+        order = list(dict.fromkeys([*values.get(name, []), *(r.get(name) for r in ok)]))
+        order = [v for v in order if v is not None]
+
+        def x_of(v):
+            return order.index(v) if categorical else float(v)
+
+        through_base = sorted((r for r in ok if all(r.get(m) == base[m] for m in base if m != name) and name in r),
+                              key=lambda r: x_of(r[name]))
+        others = [r for r in ok if r not in through_base and name in r] if mode == "grid" else []
+        failed = [r for r in rows if r.get("status") != "ok" and name in r
+                  and all(r.get(m) == base[m] for m in base if m != name)]
+        for row_index, (key, label) in enumerate(quantities):
+            ax = axes[row_index, col]
+            if others:
+                ax.plot([x_of(r[name]) for r in others], [r[key] for r in others], ".", color="0.6",
+                        label="other grid points")
+            if through_base:
+                x = [x_of(r[name]) for r in through_base]
+                ax.errorbar(x, [r[key] for r in through_base], yerr=[r.get(f"{key}_err", 0.0) for r in through_base],
+                            fmt="o-", capsize=3, label="through the base point")
+                if key == "H_eff":
+                    ax.plot(x, [r["H_dictionary"] for r in through_base], "s--", mfc="none", color="k",
+                            label="$-\\ln\\beta / (3\\sqrt{\\eta})$")
+            for j, r in enumerate(failed):
+                ax.axvline(x_of(r[name]), color="r", ls=":", label="run failed" if j == 0 else None)
+            if categorical:
+                ax.set_xticks(range(len(order)), [str(v) for v in order])
+            elif order and min(order) > 0 and max(order) / min(order) >= 4:
+                ax.set_xscale("log")
+            ax.set_xlabel(name)
+            ax.set_ylabel(label + " (code units)")
+            if row_index == len(quantities) - 1 or key == "H_eff":
+                ax.legend(fontsize=7)
+    fig.suptitle("EFT parameters versus hyperparameters (base: "
+                 + ", ".join(f"{n}={v}" for n, v in base.items()) + ")")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
+    p.add_argument("--binary", default=os.environ.get("INFLANET_BINARY", "build/inflanet"))
+    p.add_argument("--deck", default="inputs/default.toml")
+    p.add_argument("--ranks", type=int, default=1, help="MPI ranks per run (mpirun when > 1)")
+    p.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe", help="launcher and its options")
+    p.add_argument("--out", type=Path, default=Path("output/duality_scan"))
+    p.add_argument("--mode", choices=("oat", "grid"), default="oat")
+    for name, _, kind in HYPERPARAMETERS:
+        p.add_argument(f"--{name}", type=kind, nargs="+", help=f"values of {name} (first: the base point)")
+    p.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    p.add_argument("overrides", nargs="*", help="extra deck overrides key=value for every run")
+    args = p.parse_args(argv)
+    values = {name: getattr(args, name) for name, _, _ in HYPERPARAMETERS if getattr(args, name)}
+    points = design(values, args.mode)
+    if args.dry_run:
+        for _, point in points:
+            print(" ".join(command(args, point, args.out / point_name(point))))
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    rows = [run_point(args, args.out, varied, point, env) for varied, point in points]
+    write_csv(args.out / "duality_scan.csv", rows)
+    plot(args.out / "duality_scan.png", rows, values, args.mode)
+    failed = [r["point"] for r in rows if r["status"] != "ok"]
+    print(f"wrote {args.out / 'duality_scan.csv'} and {args.out / 'duality_scan.png'}: {len(rows) - len(failed)} of "
+          f"{len(rows)} points ok" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
