@@ -2,6 +2,10 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+
 namespace inflanet {
 
 PowerSpectrum::PowerSpectrum(const SpectralOperators& operators, double width) : operators_(&operators) {
@@ -38,24 +42,55 @@ const char* PowerSpectrum::normalisation() {
          "bins are shells of |n| (k = mean comoving |k| of the shell's modes, counts = modes per shell)";
 }
 
-std::vector<double> PowerSpectrum::compute(const Field& fourier) const {
+template <class Value>
+std::vector<double> PowerSpectrum::weighted_shell_sums(Value&& value) const {
   const auto& d = operators_->decomposition();
-  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
+  const std::ptrdiff_t nz = d.nz_complex();
   const auto total = static_cast<std::ptrdiff_t>(bin_of_local_.size());
-  std::vector<double> power(counts_.size(), 0.0);
-  const std::complex<double>* f = fourier.fourier_data();
+  std::vector<double> sums(counts_.size(), 0.0);
   for (std::ptrdiff_t idx = 0; idx < total; ++idx) {
     const std::ptrdiff_t l = idx % nz;
-    power[bin_of_local_[idx]] += operators_->hermitian_weight(l) * std::norm(f[idx]);
+    sums[bin_of_local_[idx]] += operators_->hermitian_weight(l) * value(idx);
   }
-  (void)n;
-  d.sum_in_place(power);
+  d.sum_in_place(sums);
+  return sums;
+}
+
+std::vector<double> PowerSpectrum::compute(const Field& fourier) const {
+  const auto& d = operators_->decomposition();
+  const std::complex<double>* f = fourier.fourier_data();
+  std::vector<double> power = weighted_shell_sums([f](std::ptrdiff_t idx) { return std::norm(f[idx]); });
   const double n6 = d.box().sites() * d.box().sites();
   const double norm = d.box().volume() / n6;
   for (std::size_t b = 0; b < power.size(); ++b) {
     power[b] = counts_[b] > 0 ? norm * power[b] / counts_[b] : 0.0;
   }
   return power;
+}
+
+std::vector<double> PowerSpectrum::shell_mean(std::span<const double> per_mode) const {
+  if (per_mode.size() != bin_of_local_.size()) {
+    throw InputError(fmt::format("PowerSpectrum::shell_mean: expected {} per-mode values (the local Fourier "
+                                 "slab), got {}",
+                                 bin_of_local_.size(), per_mode.size()));
+  }
+  std::vector<double> mean = weighted_shell_sums([per_mode](std::ptrdiff_t idx) { return per_mode[idx]; });
+  for (std::size_t b = 0; b < mean.size(); ++b) {
+    mean[b] = counts_[b] > 0 ? mean[b] / counts_[b] : 0.0;
+  }
+  return mean;
+}
+
+std::vector<double> PowerSpectrum::shell_variance(std::span<const double> per_mode) const {
+  const std::vector<double> mean = shell_mean(per_mode);
+  std::vector<double> var = weighted_shell_sums([&](std::ptrdiff_t idx) {
+    const double dev = per_mode[idx] - mean[bin_of_local_[idx]];
+    return dev * dev;
+  });
+  for (std::size_t b = 0; b < var.size(); ++b) {
+    var[b] = counts_[b] > 0 ? var[b] / counts_[b] : 0.0;
+  }
+  return var;
 }
 
 std::vector<double> PowerSpectrum::compute(const Field& field, Field& scratch, FftPlan& plan) const {
