@@ -3,9 +3,9 @@
 duality.match = "network" over eta, beta, width, depth and activation, and tabulates the fitted m_eff^2,
 c_eff^2 (and k4) and the damping H_eff next to the dictionary's -ln(beta)/(3 sqrt(eta)).
 
-    /usr/bin/python3 analysis/duality_scan.py --binary build/inflanet --deck inputs/default.toml --ranks 2 \\
+    /usr/bin/python3 analysis/duality_scan.py --binary build/inflanet --deck inputs/duality_scan.toml --ranks 2 \\
         --eta 0.1 0.2 0.5 --beta 0.9 0.8 --width 256 64 --depth 2 1 --activation erf relu \\
-        --out output/duality_scan -- network.steps=100
+        --out output/duality_scan -- time.t_end=1.0
 
 Each point runs `[mpirun -np R] BINARY run DECK duality.match=network network.eta=... ... output.dir=OUT/<point>
 [overrides]` and reads OUT/<point>/duality.h5's attributes. Modes:
@@ -197,7 +197,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n", 2)[2])
     p.add_argument("--binary", default=os.environ.get("INFLANET_BINARY", "build/inflanet"))
-    p.add_argument("--deck", default="inputs/default.toml")
+    p.add_argument("--deck", default="inputs/duality_scan.toml")
     p.add_argument("--ranks", type=int, default=1, help="MPI ranks per run (mpirun when > 1)")
     p.add_argument("--mpirun", default="mpirun --allow-run-as-root --oversubscribe", help="launcher and its options")
     p.add_argument("--out", type=Path, default=Path("output/duality_scan"))

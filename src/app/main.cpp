@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/command_line.hpp"
+#include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
 #include "inflanet/app/network_parameters.hpp"
@@ -51,7 +52,20 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (deck.has_section("network")) {
-      deck.fail_section("network", "to be absent beside [inflaton]: the coupled run is not available yet");
+      // The coupled run: inflaton and network in one loop, tied by the dictionary.
+      const auto coupled = CoupledParameters::from_deck(deck);
+      if (command_line.command == CommandLine::Command::check) {
+        const auto report = coupled_check_report(coupled, session.size());
+        if (root) {
+          fmt::print("{}", report);
+        }
+        return 0;
+      }
+      CoupledRun run(coupled, session);
+      run.start();
+      run.evolve();
+      run.summarise();
+      return 0;
     }
     if (deck.has_section("duality")) {
       deck.fail_section("duality", "a [network] section beside it (the dictionary ties the network to the "

@@ -59,6 +59,9 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
                       "to be present for the inflaton: it needs 'time.dt' (time step in cosmic time t "
                       "[1/H]) and 'time.t_end' (final cosmic time [1/H])");
   }
+  if (!(coupled != nullptr && coupled->dt) && !deck.has("time.dt")) {
+    deck.fail_section("time", "to give 'time.dt' (time step in cosmic time t [1/H])");
+  }
   p.dt = coupled != nullptr && coupled->dt ? *coupled->dt : deck.real("time.dt");
   p.t_end = deck.real("time.t_end");
   p.integrator = deck.string("time.integrator");

@@ -437,12 +437,13 @@ void Deck::fail_section(const std::string& name, const std::string& expected) co
   throw InputError(fmt::format("{}: section [{}]: expected {}", where, name, expected));
 }
 
-std::string Deck::resolved_toml() const {
+std::string Deck::resolved_toml(const std::map<std::string, std::string>& derived) const {
   std::string out = "# inflanet input deck, fully resolved: the values this run uses.\n";
   out += fmt::format("# source: {}\n", file_);
   for (const auto& o : overrides_)
     out += fmt::format("# override: {}\n", o);
-  out += "# '(default)' marks values not given by the user, '(override)' values from the command line.\n";
+  out += "# '(default)' marks values not given by the user, '(override)' values from the command line,\n"
+         "# '(derived)' values the program computed from other keys (commented out: they cannot be given).\n";
 
   // The top-level section "" comes first in the schema, as TOML needs: root keys precede any [table].
   const auto& sections = schema_.sections();
@@ -458,6 +459,11 @@ std::string Deck::resolved_toml() const {
       if (spec.section() != sec.name)
         continue;
       const Entry& e = entries_[k];
+      if (const auto d = derived.find(spec.path); d != derived.end()) {
+        // Derived by the program from other keys: shown commented out, so the deck reloads as written.
+        lines.emplace_back(fmt::format("# {} = {}", spec.name(), d->second), "# (derived) " + spec.doc);
+        continue;
+      }
       if (!e.value) {
         lines.emplace_back(fmt::format("# {} = (not set)", spec.name()), "# " + spec.doc);
         continue;

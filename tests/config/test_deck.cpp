@@ -257,8 +257,10 @@ TEST_F(DeckTest, ChoiceKeyRefusesNonString) {
 }
 
 TEST_F(DeckTest, MissingRequiredKeyIsLocatedAtSectionHeaderWithItsDoc) {
-  const auto msg = error_of("[lattice]\nN = 4\nL = 1.0\n[background]\n\n[time]\nt_end = 1.0\n");
-  EXPECT_EQ(msg, path_ + ":6:1: missing required key 'time.dt' (time step in cosmic time t [1/H])");
+  const auto msg = error_of("[lattice]\nN = 4\nL = 1.0\n[background]\n\n[time]\ndt = 0.1\n");
+  EXPECT_EQ(msg, path_ +
+                     ":6:1: missing required key 'time.t_end' (final cosmic time, the run starts at t = 0 "
+                     "[1/H])");
 }
 
 TEST_F(DeckTest, MissingRequiredSectionIsRefused) {
@@ -269,8 +271,8 @@ TEST_F(DeckTest, MissingRequiredSectionIsRefused) {
 }
 
 TEST_F(DeckTest, DefaultedSectionMayBeOmittedAndGetsItsDefaults) {
-  const auto deck =
-      Deck::load(write("[lattice]\nN = 4\nL = 1.0\n[time]\ndt = 0.1\nt_end = 1.0\n"), {}, inflanet::config::inflanet_schema());
+  const auto deck = Deck::load(write("[lattice]\nN = 4\nL = 1.0\n[time]\ndt = 0.1\nt_end = 1.0\n"), {},
+                               inflanet::config::inflanet_schema());
   EXPECT_TRUE(deck.has_section("background"));
   EXPECT_EQ(deck.string("background.kind"), "desitter");
   EXPECT_FALSE(deck.user_given("background.H"));
@@ -438,7 +440,8 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   EXPECT_EQ(s.keys().size(), 2u + 3u + 13u + 3u + 6u + 17u + 1u + 1u);
   for (const auto& k : s.keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.path;
-    EXPECT_TRUE(k.is_required || k.default_value || k.path == "network.loss_scale" || k.path == "restart")
+    EXPECT_TRUE(k.is_required || k.default_value || k.path == "network.loss_scale" || k.path == "restart" ||
+                k.path == "time.dt")
         << k.path;
   }
   EXPECT_EQ(s.find_section("output")->presence, Presence::defaulted);

@@ -5,6 +5,7 @@
 /// for located error messages.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,7 +58,7 @@ public:
   /// \brief The deck that will run, as TOML: sections in schema order, every key with its value (defaults
   /// filled in and marked `(default)`, overrides marked `(override)`) followed by a `# doc` comment.
   /// Keys without a value appear commented out. Parsing it back gives the same values.
-  [[nodiscard]] std::string resolved_toml() const;
+  [[nodiscard]] std::string resolved_toml(const std::map<std::string, std::string>& derived = {}) const;
 
   /// \brief Refuse a value for a reason only the caller can see (a cross-key check), e.g.
   /// `deck.fail("network.sublattice", "an integer <= lattice.N = 32")`. Throws inflanet::InputError

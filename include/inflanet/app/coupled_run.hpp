@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// \brief The coupled run (issue 6): the inflaton lattice and the network trained on its sites, advanced in
+/// one loop with one integrator family, the dictionary applied, and their spectra compared (duality.h5).
+
+#include <memory>
+#include <string>
+
+#include "inflanet/app/network_parameters.hpp"
+#include "inflanet/app/run_parameters.hpp"
+#include "inflanet/config/deck.hpp"
+#include "inflanet/decomposition/session.hpp"
+#include "inflanet/ntk/duality_dictionary.hpp"
+
+namespace inflanet {
+
+/// \brief Both sides' parameters, tied by the dictionary. `match = "cosmology"`: the deck's H and dt fix
+/// eta = dt^2 and beta = e^{-3 H dt} (giving network.eta or network.beta too is refused as a conflict);
+/// `"network"`: network.eta and network.beta fix dt = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)) (giving
+/// time.dt or background.H is refused). The network uses [time] integrator; its training points are the
+/// M^3 sub-lattice sites and its targets make its initial residual the inflaton's initial perturbation there.
+struct CoupledParameters {
+  std::string match;
+  Dictionary dictionary;
+  RunParameters inflaton;
+  NetworkParameters network;
+  static CoupledParameters from_deck(const config::Deck& deck);
+};
+
+/// \brief `inflanet check` for a coupled deck: the inflaton's report, then the dictionary and the network's
+/// stability condition.
+[[nodiscard]] std::string coupled_check_report(const CoupledParameters& parameters, int ranks);
+
+/// \brief The coupled run as stages, like InflatonRun (which it drives, with the network as its companion).
+class CoupledRun {
+public:
+  CoupledRun(const CoupledParameters& parameters, const Session& session);
+  ~CoupledRun();
+  CoupledRun(const CoupledRun&) = delete;
+  CoupledRun& operator=(const CoupledRun&) = delete;
+
+  /// \brief Inflaton initial conditions; then the network, its targets, Theta(0), its dispersion relation,
+  /// the sub-cycling factor and duality.h5.
+  void start();
+  /// \brief One loop to the end: the inflaton each step, the network after it (sub-cycled if stiffer).
+  void evolve();
+  /// \brief The fits (EFT, effective H of the mean mode) and the summary.
+  void summarise();
+
+private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+} // namespace inflanet
