@@ -370,8 +370,15 @@ void CoupledRun::summarise() {
   s.run.summarise();
   // The effective field theory of the network's dispersion relation, and the friction of its mean mode.
   io::DualityFits fits;
-  std::vector<double> k(s.sub_spectrum.k().begin(), s.sub_spectrum.k().end());
-  const EftFit eft = fit_eft(k, s.omega2_network, s.omega2_network_err, /*with_k4=*/true);
+  // An effective field theory is a long-wavelength expansion: fit the shells |n| <= M/4 only (bin 0, the
+  // single k = 0 mode, has no error and drops out), with the k^4 term once enough shells remain.
+  const auto window = static_cast<std::size_t>(std::max<std::int64_t>(p.network.sublattice / 4, 2)) + 1;
+  const auto shells = std::min(window, s.sub_spectrum.bins());
+  const std::span<const double> k(s.sub_spectrum.k().data(), shells);
+  const std::span<const double> omega2(s.omega2_network.data(), shells),
+      err(s.omega2_network_err.data(), shells);
+  const EftFit eft = fit_eft(k, omega2, err, /*with_k4=*/shells >= 6);
+  fits.eft_k_max = k.back();
   fits.m_eff2 = eft.m_eff2;
   fits.m_eff2_err = eft.m_eff2_err;
   fits.c_eff2 = eft.c_eff2;
@@ -396,10 +403,12 @@ void CoupledRun::summarise() {
     fmt::print("#   dictionary: H = {:.6g}, h = {:.6g}, eta = {:.6g}, beta = {:.6g}, gamma = {:.6g}\n",
                p.dictionary.hubble, p.dictionary.step, p.dictionary.eta, p.dictionary.beta,
                p.dictionary.gamma);
-    fmt::print("#   EFT of the network: c lambda(k) = m_eff^2 + c_eff^2 k^2 + d k^4 with m_eff^2 = {:.4g} +- "
-               "{:.2g}, "
-               "c_eff^2 = {:.4g} +- {:.2g}, d = {:.3g} +- {:.2g} (chi2/dof {:.3g})\n",
-               eft.m_eff2, eft.m_eff2_err, eft.c_eff2, eft.c_eff2_err, eft.k4, eft.k4_err, eft.chi2_per_dof);
+    fmt::print(
+        "#   EFT of the network (shells k <= {:.4g}): c lambda(k) = m_eff^2 + c_eff^2 k^2{} with m_eff^2 = "
+        "{:.4g} +- {:.2g}, c_eff^2 = {:.4g} +- {:.2g}{} (chi2/dof {:.3g})\n",
+        fits.eft_k_max, eft.terms == 3 ? " + d k^4" : "", eft.m_eff2, eft.m_eff2_err, eft.c_eff2,
+        eft.c_eff2_err, eft.terms == 3 ? fmt::format(", d = {:.3g} +- {:.2g}", eft.k4, eft.k4_err) : "",
+        eft.chi2_per_dof);
     fmt::print("#   mean mode (the Theta(0) eigenmode closest to uniform): fitted H_eff = {:.6g} +- {:.2g} "
                "against the dictionary's -ln(beta)/(3 sqrt(eta)) = "
                "{:.6g}\n",

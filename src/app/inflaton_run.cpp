@@ -14,6 +14,7 @@
 #include "inflanet/field/continuity_tracker.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/integrator/integrator.hpp"
+#include "inflanet/io/atomic_file.hpp"
 #include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/snapshot_writer.hpp"
@@ -29,19 +30,6 @@ const std::vector<std::string> timeseries_columns = {
     "step",    "time",     "a",       "phi_mean", "phi_var", "phidot_mean",         "phidot_var",
     "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error"};
 const std::vector<std::string> spectrum_names = {"P_phi", "P_phidot"};
-
-/// Writes text to path atomically (temporary file, rename): a reader never sees half a file.
-void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
-  const auto tmp = std::filesystem::path(path).concat(".tmp");
-  {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out) {
-      throw RuntimeError("cannot write " + tmp.string());
-    }
-  }
-  std::filesystem::rename(tmp, path);
-}
 
 } // namespace
 
@@ -115,7 +103,7 @@ struct InflatonRun::State {
   static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d) {
     if (d.is_root()) {
       std::filesystem::create_directories(p.output_dir);
-      write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
+      io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     }
     d.barrier();
     const auto wisdom = p.output_dir / "fftw_wisdom.dat";

@@ -10,6 +10,7 @@
 #include "inflanet/app/progress.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/integrator/integrator.hpp"
+#include "inflanet/io/atomic_file.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/network_file.hpp"
 #include "inflanet/nn/network_system.hpp"
@@ -20,19 +21,6 @@
 
 namespace inflanet {
 namespace {
-
-void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
-  const auto tmp = std::filesystem::path(path).concat(".tmp");
-  {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out) {
-      throw RuntimeError("cannot write " + tmp.string());
-    }
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 double norm(std::span<const double> v) {
   double s = 0.0;
   for (const double x : v) {
@@ -52,7 +40,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   const auto d = static_cast<std::size_t>(data.dim);
   if (root) {
     std::filesystem::create_directories(p.output_dir);
-    write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
+    io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s): network-only run, {}\n", p.deck_text, version,
                git_commit, session.size(), data.description);
   }

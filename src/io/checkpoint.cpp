@@ -261,7 +261,7 @@ fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, con
         throw RuntimeError("cannot rename " + quoted(tmp) + " to " + quoted(final_path) + ": " +
                            error.message());
       }
-      detail::write_text_atomically(dir / checkpoint_pointer_name, checkpoint_file_name(state.step) + "\n");
+      write_text_atomically(dir / checkpoint_pointer_name, checkpoint_file_name(state.step) + "\n");
       // Keep the newest two complete checkpoints (by step); drop leftovers of interrupted writes.
       auto finals = list_checkpoints(dir, false);
       const std::size_t keep = 2;

@@ -81,24 +81,6 @@ void write_provenance(hid_t object, const FileMetadata& metadata, const std::str
   write_string_attribute(object, "deck", metadata.deck_text, file);
 }
 
-void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      throw RuntimeError("cannot write '" + tmp.string() + "'");
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(tmp, path, error);
-  if (error) {
-    throw RuntimeError("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + error.message());
-  }
-}
-
 std::string broadcast_string(const std::string& what, MPI_Comm comm) {
   unsigned long long size = what.size();
   MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);

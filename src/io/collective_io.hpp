@@ -1,7 +1,8 @@
 #pragma once
 // Internal helpers of the parallel writers (snapshot_writer.cpp, checkpoint.cpp): attribute types the
-// shared writers in hdf5_handle.hpp do not cover, provenance written identically on every rank, and the
-// atomic text-file write used for sidecars and pointers.
+// shared writers in hdf5_handle.hpp do not cover, and provenance written identically on every rank. (The
+// atomic text-file write they use is inflanet/io/atomic_file.hpp.)
+#include "inflanet/io/atomic_file.hpp"
 #include <hdf5.h>
 #include <mpi.h>
 
@@ -35,9 +36,6 @@ struct AgreedTime {
 /// `created` supplied so that all ranks agree.
 void write_provenance(hid_t object, const FileMetadata& metadata, const std::string& created,
                       const std::filesystem::path& file);
-
-/// Writes `text` to `path` through `path.tmp` + rename (one process; throws RuntimeError on failure).
-void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 
 /// `what` from rank 0 on every rank (collective).
 [[nodiscard]] std::string broadcast_string(const std::string& what, MPI_Comm comm);

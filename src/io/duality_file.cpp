@@ -107,6 +107,7 @@ void DualityFile::write_fits(const DualityFits& f) {
                                                     {"k4", f.k4},
                                                     {"k4_err", f.k4_err},
                                                     {"eft_chi2_per_dof", f.eft_chi2_per_dof},
+                                                    {"eft_k_max", f.eft_k_max},
                                                     {"H_eff", f.H_eff},
                                                     {"H_eff_err", f.H_eff_err},
                                                     {"H_dictionary", f.H_dictionary},

@@ -140,7 +140,7 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
         throw RuntimeError("cannot rename '" + tmp.string() + "' to '" + paths.data.string() +
                            "': " + error.message());
       }
-      detail::write_text_atomically(paths.xdmf, xdmf_text(step, time, box, fields));
+      write_text_atomically(paths.xdmf, xdmf_text(step, time, box, fields));
     } catch (const RuntimeError& e) {
       failure = e.what();
     }

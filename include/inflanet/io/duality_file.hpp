@@ -31,6 +31,7 @@ struct DualityAttributes {
 struct DualityFits {
   double m_eff2 = 0, m_eff2_err = 0, c_eff2 = 0, c_eff2_err = 0, k4 = 0, k4_err = 0, eft_chi2_per_dof = 0;
   std::int64_t eft_terms = 0;
+  double eft_k_max = 0; ///< the fit uses the shells with k <= eft_k_max
   double H_eff = 0, H_eff_err = 0, H_dictionary = 0, mean_mode_gamma = 0, mean_mode_gamma_err = 0;
 };
 

@@ -1,0 +1,28 @@
+#include "inflanet/io/atomic_file.hpp"
+
+#include <fstream>
+#include <system_error>
+
+#include "inflanet/app/error.hpp"
+
+namespace inflanet::io {
+
+void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      throw RuntimeError("cannot write '" + tmp.string() + "'");
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(tmp, path, error);
+  if (error) {
+    throw RuntimeError("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + error.message());
+  }
+}
+
+} // namespace inflanet::io
