@@ -28,6 +28,7 @@
 #include <hdf5.h>
 
 #include "child_process.hpp"
+#include "hdf5_read.hpp"
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -52,32 +53,6 @@ t_end = 0.05
 [output]
 dir = "out"
 )";
-
-/// Reads a 1-D numeric dataset of an HDF5 file as doubles (empty and a test failure when it cannot).
-std::vector<double> read_column(const fs::path& file, const std::string& name) {
-  std::vector<double> values;
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    ADD_FAILURE() << "H5Fopen(" << file << ") failed";
-    return values;
-  }
-  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
-  if (d >= 0) {
-    const hid_t space = H5Dget_space(d);
-    hsize_t dims[2] = {0, 0};
-    const int rank = H5Sget_simple_extent_dims(space, dims, nullptr);
-    values.resize(rank >= 1 ? static_cast<std::size_t>(dims[0]) * (rank == 2 ? dims[1] : 1) : 0);
-    if (!values.empty() && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
-      ADD_FAILURE() << "H5Dread(" << name << ") failed in " << file;
-    }
-    H5Sclose(space);
-    H5Dclose(d);
-  } else {
-    ADD_FAILURE() << "no dataset " << name << " in " << file;
-  }
-  H5Fclose(f);
-  return values;
-}
 
 /// The number after `prefix` in `text` (NaN when absent).
 double number_after(const std::string& text, const std::string& prefix) {
@@ -505,11 +480,11 @@ timeseries_every = 1
   const auto timeseries = dir_ / "blowup" / "timeseries.h5";
   ASSERT_TRUE(fs::exists(timeseries));
   EXPECT_GT(fs::file_size(timeseries), 0u);
-  const auto steps = read_column(timeseries, "step");
+  const auto steps = read_doubles(timeseries, "step");
   ASSERT_FALSE(steps.empty());
   EXPECT_EQ(steps.front(), 0.0);
   EXPECT_EQ(steps.back(), step);
-  EXPECT_EQ(read_column(timeseries, "rho").size(), steps.size());
+  EXPECT_EQ(read_doubles(timeseries, "rho").size(), steps.size());
 }
 
 /// Checks a finished 5-step run of small_deck into `cwd / out`: progress lines, the summary, the files.
@@ -535,11 +510,11 @@ void expect_complete_small_run(const Result& r, const fs::path& cwd, const std::
     ASSERT_TRUE(fs::exists(out / file)) << file;
     EXPECT_GT(fs::file_size(out / file), 0u) << file;
   }
-  const auto steps = read_column(out / "timeseries.h5", "step");
+  const auto steps = read_doubles(out / "timeseries.h5", "step");
   EXPECT_EQ(steps, (std::vector<double>{0, 1, 2, 3, 4, 5}));
-  const auto k = read_column(out / "spectra.h5", "k");
+  const auto k = read_doubles(out / "spectra.h5", "k");
   EXPECT_FALSE(k.empty());
-  EXPECT_EQ(read_column(out / "spectra.h5", "P_phi").size(), 2 * k.size()); // steps 0 and 5
+  EXPECT_EQ(read_doubles(out / "spectra.h5", "P_phi").size(), 2 * k.size()); // steps 0 and 5
 }
 
 TEST_F(CommandLine, ShortRunPrintsProgressAndSummaryAndWritesItsOutputs) {

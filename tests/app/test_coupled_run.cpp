@@ -12,6 +12,7 @@
 #include <hdf5.h>
 
 #include "child_process.hpp"
+#include "hdf5_read.hpp"
 
 using namespace inflanet::testing;
 using ::testing::HasSubstr;
@@ -79,19 +80,6 @@ bool has_link(hid_t file, const char* name) {
 }
 bool has_attribute(hid_t file, const char* name) {
   return H5Aexists(file, name) > 0;
-}
-
-std::vector<double> read_all(const fs::path& file, const char* name) {
-  std::vector<double> v;
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-  const hid_t s = H5Dget_space(d);
-  v.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  H5Sclose(s);
-  H5Dclose(d);
-  H5Fclose(f);
-  return v;
 }
 
 } // namespace
@@ -171,9 +159,9 @@ TEST_F(CoupledRun, WritesEveryDatasetOfDualityH5AndAgreesAcrossRankCounts) {
     EXPECT_TRUE(has_attribute(f, name)) << name;
   }
   H5Fclose(f);
-  EXPECT_EQ(read_all(file, "step").size(), 5u) << "rows at steps 0, 5, 10, 15, 20";
+  EXPECT_EQ(read_doubles(file, "step").size(), 5u) << "rows at steps 0, 5, 10, 15, 20";
   for (const char* name : {"P_lattice", "P_network", "mode_power"}) {
-    const auto a = read_all(file, name), b = read_all(dir_ / "three/duality.h5", name);
+    const auto a = read_doubles(file, name), b = read_doubles(dir_ / "three/duality.h5", name);
     ASSERT_EQ(a.size(), b.size()) << name;
     double worst = 0.0, scale = 0.0;
     for (std::size_t i = 0; i < a.size(); ++i) {

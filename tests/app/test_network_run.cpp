@@ -14,11 +14,14 @@
 #include <hdf5.h>
 
 #include "child_process.hpp"
+#include "hdf5_read.hpp"
 
 namespace fs = std::filesystem;
 using inflanet::testing::Result;
 using inflanet::testing::spawn;
 using ::testing::HasSubstr;
+
+using inflanet::testing::read_doubles;
 
 namespace {
 
@@ -82,21 +85,6 @@ protected:
   }
   fs::path dir_;
 };
-
-std::vector<double> read_doubles(const fs::path& file, const std::string& name) {
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  EXPECT_GE(f, 0);
-  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
-  EXPECT_GE(d, 0) << name;
-  const hid_t s = H5Dget_space(d);
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(s));
-  std::vector<double> v(n);
-  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  H5Sclose(s);
-  H5Dclose(d);
-  H5Fclose(f);
-  return v;
-}
 
 std::vector<hsize_t> shape(hid_t file, const std::string& name) {
   const hid_t d = H5Dopen2(file, name.c_str(), H5P_DEFAULT);

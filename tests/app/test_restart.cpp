@@ -12,6 +12,7 @@
 #include <hdf5.h>
 
 #include "child_process.hpp"
+#include "hdf5_read.hpp"
 
 using namespace inflanet::testing;
 using ::testing::HasSubstr;
@@ -41,27 +42,6 @@ spectra_every = 10
 checkpoint_every = 10
 progress_every = 10
 )";
-
-std::vector<double> read_dataset(const fs::path& file, const std::string& name) {
-  std::vector<double> values;
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) {
-    ADD_FAILURE() << "cannot open " << file;
-    return values;
-  }
-  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
-  if (d >= 0) {
-    const hid_t space = H5Dget_space(d);
-    values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
-    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
-    H5Sclose(space);
-    H5Dclose(d);
-  } else {
-    ADD_FAILURE() << "no dataset " << name << " in " << file;
-  }
-  H5Fclose(f);
-  return values;
-}
 
 bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && !a.empty() &&
@@ -126,35 +106,35 @@ protected:
 TEST_F(Restart, ContinuedRunIsBitIdenticalAtOneRank) {
   run_both(1, 1);
   for (const char* field : {"fields/phi", "fields/phidot"}) {
-    EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/checkpoint_50.h5", field),
-                              read_dataset(dir_ / "cut/checkpoint_50.h5", field)))
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/checkpoint_50.h5", field),
+                              read_doubles(dir_ / "cut/checkpoint_50.h5", field)))
         << field;
   }
   for (const char* column : {"step", "time", "rho", "phi_var", "continuity_residual"}) {
-    EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/timeseries.h5", column),
-                              read_dataset(dir_ / "cut/timeseries.h5", column)))
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/timeseries.h5", column),
+                              read_doubles(dir_ / "cut/timeseries.h5", column)))
         << column;
   }
-  EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/spectra.h5", "P_phi"),
-                            read_dataset(dir_ / "cut/spectra.h5", "P_phi")));
+  EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/spectra.h5", "P_phi"),
+                            read_doubles(dir_ / "cut/spectra.h5", "P_phi")));
 }
 
 TEST_F(Restart, ContinuedRunIsBitIdenticalAtTwoRanks) {
   run_both(2, 2);
   for (const char* field : {"fields/phi", "fields/phidot"}) {
-    EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/checkpoint_50.h5", field),
-                              read_dataset(dir_ / "cut/checkpoint_50.h5", field)))
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/checkpoint_50.h5", field),
+                              read_doubles(dir_ / "cut/checkpoint_50.h5", field)))
         << field;
   }
-  EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/timeseries.h5", "rho"),
-                            read_dataset(dir_ / "cut/timeseries.h5", "rho")));
+  EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/timeseries.h5", "rho"),
+                            read_doubles(dir_ / "cut/timeseries.h5", "rho")));
 }
 
 TEST_F(Restart, RestartOnAnotherRankCountAgreesToRounding) {
   run_both(2, 3);
   for (const char* field : {"fields/phi", "fields/phidot"}) {
-    EXPECT_LT(max_relative_difference(read_dataset(dir_ / "cut/checkpoint_50.h5", field),
-                                      read_dataset(dir_ / "full/checkpoint_50.h5", field)),
+    EXPECT_LT(max_relative_difference(read_doubles(dir_ / "cut/checkpoint_50.h5", field),
+                                      read_doubles(dir_ / "full/checkpoint_50.h5", field)),
               1e-12)
         << field;
   }
@@ -171,8 +151,8 @@ TEST_F(Restart, KillDuringCheckpointWriteLeavesThePreviousOneRestartable) {
   const auto resumed = run(1, {"output.dir=cut", "restart=latest"});
   ASSERT_EQ(resumed.status, 0) << resumed;
   EXPECT_THAT(resumed.out, HasSubstr("# restarted from step 20"));
-  EXPECT_TRUE(bitwise_equal(read_dataset(dir_ / "full/checkpoint_50.h5", "fields/phi"),
-                            read_dataset(dir_ / "cut/checkpoint_50.h5", "fields/phi")));
+  EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/checkpoint_50.h5", "fields/phi"),
+                            read_doubles(dir_ / "cut/checkpoint_50.h5", "fields/phi")));
   EXPECT_FALSE(fs::exists(dir_ / "cut/checkpoint_30.h5.tmp")) << "the leftover is cleaned up";
 }
 
@@ -214,6 +194,6 @@ TEST_F(Restart, SnapshotsAppearAtTheirCadenceWithXdmfSidecars) {
     const auto h5 = dir_ / "snap" / ("data_" + std::to_string(step) + ".h5");
     EXPECT_TRUE(fs::exists(h5)) << h5;
     EXPECT_TRUE(fs::exists(dir_ / "snap" / ("data_" + std::to_string(step) + ".xmf")));
-    EXPECT_EQ(read_dataset(h5, "/data/" + std::to_string(step) + "/meshes/phi").size(), 16u * 16u * 16u);
+    EXPECT_EQ(read_doubles(h5, "/data/" + std::to_string(step) + "/meshes/phi").size(), 16u * 16u * 16u);
   }
 }

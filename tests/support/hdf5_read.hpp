@@ -1,0 +1,36 @@
+#pragma once
+// Reading a whole dataset of an HDF5 file as doubles, for tests that check what the executable wrote.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+namespace inflanet::testing {
+
+/// Every element of dataset `name` (any shape, converted to double); a test failure if it is missing.
+inline std::vector<double> read_doubles(const std::filesystem::path& file, const std::string& name) {
+  std::vector<double> values;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    ADD_FAILURE() << "cannot open " << file;
+    return values;
+  }
+  const hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
+  if (d >= 0) {
+    const hid_t space = H5Dget_space(d);
+    values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+    if (!values.empty()) {
+      H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    }
+    H5Sclose(space);
+    H5Dclose(d);
+  } else {
+    ADD_FAILURE() << "no dataset " << name << " in " << file;
+  }
+  H5Fclose(f);
+  return values;
+}
+
+} // namespace inflanet::testing
