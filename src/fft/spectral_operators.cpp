@@ -97,32 +97,29 @@ double SpectralOperators::gradient_squared_sum_fourier(const Field& fourier) con
   return d.sum(local) * dk * dk / d.box().sites();
 }
 
-double SpectralOperators::sum(const Field& field) const {
-  const auto& d = *decomposition_;
+namespace {
+/// Global sum over the real-space sites (padding skipped) of g(value).
+template <class G>
+double sum_over_sites(const Decomposition& d, const Field& field, G&& g) {
   const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   const double* data = field.real_data();
   double local = 0.0;
 #pragma omp parallel for reduction(+ : local) schedule(static)
   for (std::ptrdiff_t r = 0; r < rows; ++r) {
     for (std::ptrdiff_t z = 0; z < n; ++z) {
-      local += data[r * stride + z];
+      local += g(data[r * stride + z]);
     }
   }
   return d.sum(local);
 }
+} // namespace
+
+double SpectralOperators::sum(const Field& field) const {
+  return sum_over_sites(*decomposition_, field, [](double v) { return v; });
+}
 
 double SpectralOperators::sum_of_squares(const Field& field) const {
-  const auto& d = *decomposition_;
-  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
-  const double* data = field.real_data();
-  double local = 0.0;
-#pragma omp parallel for reduction(+ : local) schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    for (std::ptrdiff_t z = 0; z < n; ++z) {
-      local += data[r * stride + z] * data[r * stride + z];
-    }
-  }
-  return d.sum(local);
+  return sum_over_sites(*decomposition_, field, [](double v) { return v * v; });
 }
 
 double SpectralOperators::mean(const Field& field) const {
@@ -132,18 +129,8 @@ double SpectralOperators::mean(const Field& field) const {
 double SpectralOperators::variance(const Field& field) const {
   // Two-pass (mean first) keeps the variance accurate when the mean dominates the fluctuation.
   const double mu = mean(field);
-  const auto& d = *decomposition_;
-  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
-  const double* data = field.real_data();
-  double local = 0.0;
-#pragma omp parallel for reduction(+ : local) schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    for (std::ptrdiff_t z = 0; z < n; ++z) {
-      const double dv = data[r * stride + z] - mu;
-      local += dv * dv;
-    }
-  }
-  return d.sum(local) / d.box().sites();
+  return sum_over_sites(*decomposition_, field, [mu](double v) { return (v - mu) * (v - mu); }) /
+         decomposition_->box().sites();
 }
 
 } // namespace inflanet
