@@ -44,19 +44,8 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
     deck.fail_section("time", "to be absent in a network-only deck: the network's time step is "
                               "h = sqrt(network.eta) (the coupled run takes it from [time])");
   }
-  // (A key written with its default value changes nothing, so a resolved deck, which spells every default
-  // out, loads again.)
-  const auto differs_from_default = [&](const char* key) {
-    const auto* spec = deck.schema().find(key);
-    if (!deck.user_given(key) || spec == nullptr || !spec->default_value) {
-      return deck.user_given(key);
-    }
-    return spec->type == config::Type::string
-               ? deck.string(key) != std::get<std::string>(*spec->default_value)
-               : deck.real(key) != std::get<double>(*spec->default_value);
-  };
   for (const char* key : {"background.kind", "background.H", "background.a0"}) {
-    if (!coupled && differs_from_default(key)) {
+    if (!coupled && deck.given_non_default(key)) {
       deck.fail(key, "no [background] keys in a network-only deck: its friction -ln(beta)/sqrt(eta) plays "
                      "3H (printed by check)");
     }
@@ -97,7 +86,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   } else {
     // The schema defaults are accepted as given: every resolved deck (resolved.toml, the output of check)
     // writes them back as plain assignments, and it must reload.
-    if (deck.user_given("network.targets") && p.targets != "inflaton") {
+    if (deck.given_non_default("network.targets")) {
       deck.fail(
           "network.targets",
           fmt::format("no value: targets apply to dataset = \"lattice\" only (dataset = \"{}\")", p.dataset));
@@ -110,7 +99,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
     if (p.file.empty()) {
       deck.fail("network.file", "the path of an HDF5 (x[N,d], y[N]) or CSV file for dataset = \"file\"");
     }
-    if (deck.user_given("network.sublattice") && p.sublattice != 16) {
+    if (deck.given_non_default("network.sublattice")) {
       deck.fail("network.sublattice", "no value: the file sets the points for dataset = \"file\"");
     }
   } else if (!p.file.empty()) {

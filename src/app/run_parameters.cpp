@@ -19,12 +19,9 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
     p.hubble = *coupled->hubble; // duality.match = "network": H from the optimizer's friction
   }
   p.a0 = deck.real("background.a0");
-  // Minkowski ignores H. A user-given H other than 0 is refused as a likely mistake, except 1.0: the
-  // schema default, which every resolved deck (resolved.toml, the output of check) writes back as a
-  // plain assignment, and which must reload (input_deck.md: the resolved deck reproduces the run).
-  const double h_given = deck.real("background.H");
-  if (p.background_kind == "minkowski" && deck.user_given("background.H") && h_given != 0.0 &&
-      h_given != 1.0) {
+  // Minkowski ignores H: an H other than 0 (or the default, which resolved decks spell out) is a mistake.
+  if (p.background_kind == "minkowski" && deck.given_non_default("background.H") &&
+      deck.real("background.H") != 0.0) {
     deck.fail("background.H", "H = 0 for kind = \"minkowski\" (or kind = \"desitter\" for H > 0)");
   }
   if (p.background_kind == "desitter" && !(p.hubble > 0.0)) {

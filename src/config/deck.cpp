@@ -396,6 +396,15 @@ bool Deck::user_given(std::string_view path) const {
          (entries_[i].origin == Origin::file || entries_[i].origin == Origin::override_argument);
 }
 
+bool Deck::given_non_default(std::string_view path) const {
+  if (!user_given(path)) {
+    return false;
+  }
+  const std::size_t i = schema_.index_of(path);
+  const auto& fallback = schema_.keys()[i].default_value;
+  return !fallback || entries_[i].value != fallback;
+}
+
 // ----------------------------------------------------------------------------------------- reporting
 
 std::string Deck::where(const Entry& e) const {

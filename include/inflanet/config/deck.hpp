@@ -54,6 +54,10 @@ public:
   [[nodiscard]] bool has_section(std::string_view name) const;
   /// \brief True when the value came from the file or an override rather than a default.
   [[nodiscard]] bool user_given(std::string_view path) const;
+  /// \brief True when the user gave a value other than the schema default. A key written with its default
+  /// changes nothing, and every resolved deck spells its defaults out, so rules of the form "this key
+  /// must not be set here" use this verb to keep resolved decks reloadable.
+  [[nodiscard]] bool given_non_default(std::string_view path) const;
 
   /// \brief The deck that will run, as TOML: sections in schema order, every key with its value (defaults
   /// filled in and marked `(default)`, overrides marked `(override)`) followed by a `# doc` comment.
