@@ -8,6 +8,7 @@
 #include "inflanet/app/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
+#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 
@@ -38,6 +39,11 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   p.progress_every = deck.integer("output.progress_every");
   p.output_dir = deck.string("output.dir");
   p.deck_text = deck.resolved_toml();
+  if (!coupled && deck.has("network.initial_velocity")) {
+    deck.fail("network.initial_velocity",
+              "no value in a network-only deck: the initial velocity is matched to "
+              "the inflaton's in a coupled run (a deck with [inflaton]) only");
+  }
   // A network-only run steps with h = sqrt(eta) and takes H from beta: keys of the cosmology would be
   // silently ignored, so they are refused.
   if (!coupled && deck.has_section("time")) {
@@ -138,23 +144,15 @@ Dataset NetworkParameters::load_dataset() const {
 }
 
 double NetworkParameters::step_size() const {
-  return std::sqrt(eta);
+  return Dictionary::from_network(eta, beta).step;
 }
 
 double NetworkParameters::gamma() const {
-  return -std::log(beta) / std::sqrt(eta);
+  return Dictionary::from_network(eta, beta).gamma;
 }
 
 double NetworkParameters::c(std::size_t points) const {
   return loss_scale > 0.0 ? loss_scale : 1.0 / static_cast<double>(points);
-}
-
-double network_stability_bound(const std::string& integrator, double beta) {
-  if (integrator == "euler") {
-    return 2.0 * (1.0 + beta);
-  }
-  const double limit = Integrator::from_name(integrator).stability_limit();
-  return limit * limit;
 }
 
 std::string network_check_report(const NetworkParameters& p, int ranks) {

@@ -450,6 +450,10 @@ Schema inflanet_schema() {
   s.key(KeySpec::integer("network.ntk_every", "steps between neural-tangent-kernel measurements [steps]")
             .at_least(1)
             .defaults_to(100));
+  s.key(KeySpec::string("network.initial_velocity",
+                        "coupled run only: the network's initial output velocity; unset = \"inflaton\" (the "
+                        "band-limited dphi/dt on the sites)")
+            .one_of({"inflaton", "zero"}));
   s.key(KeySpec::integer("network.output_every", "steps between training diagnostics [steps]")
             .at_least(1)
             .defaults_to(10));
@@ -458,6 +462,20 @@ Schema inflanet_schema() {
   s.key(KeySpec::string("duality.match", "which side fixes the matched parameters")
             .one_of({"cosmology", "network"})
             .defaults_to("cosmology"));
+  s.key(KeySpec::string(
+            "duality.calibrate",
+            "how the network's loss scale c is set: as given (none), c lambda(0) = V'' (background), or "
+            "the power-weighted log fit of c lambda(k) to omega^2(k) (spectrum)")
+            .one_of({"none", "background", "spectrum"})
+            .defaults_to("none"));
+  s.key(KeySpec::real("duality.cluster_tolerance",
+                      "NTK eigenvalues closer than this times lambda_max form one eigenspace [dimensionless]")
+            .greater_than(0)
+            .defaults_to(1e-9));
+  s.key(KeySpec::integer("duality.max_subcycles",
+                         "most network steps per lattice step before a too-stiff network is refused [steps]")
+            .at_least(1)
+            .defaults_to(100));
 
   s.key(KeySpec::string("restart", "checkpoint file to restart from; unset = fresh start"));
   return s;

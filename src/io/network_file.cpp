@@ -88,6 +88,24 @@ void NetworkFile::write_ntk(std::span<const double> theta, std::span<const doubl
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 
+void NetworkFile::write_sites(std::span<const std::int64_t> sites) {
+  if (sites.size() != 3 * points_) {
+    throw RuntimeError("network file '" + path_.string() + "': sites needs 3 indices per point");
+  }
+  const hsize_t dims[2] = {static_cast<hsize_t>(points_), 3};
+  Hdf5Handle space(H5Screate_simple(2, dims, nullptr), HandleKind::dataspace, "H5Screate_simple sites",
+                   path_);
+  Hdf5Handle set(H5Dcreate2(state_->file.get(), "sites", H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                            H5P_DEFAULT),
+                 HandleKind::dataset, "H5Dcreate2 sites", path_);
+  check_h5(H5Dwrite(set.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, sites.data()),
+           "H5Dwrite sites", path_);
+}
+
+void NetworkFile::write_attribute(const std::string& name, double value) {
+  write_double_attribute(state_->file.get(), name, value, path_);
+}
+
 void NetworkFile::append(const NetworkRow& row) {
   if (row.f.size() != points_ || row.f_lin.size() != points_ || row.mode_amplitudes.size() != points_) {
     throw RuntimeError("NetworkFile::append: f, f_lin and mode_amplitudes need N values each");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 
@@ -28,13 +29,13 @@ NetworkSystem::NetworkSystem(Mlp network, std::vector<double> x, std::vector<dou
   if (!(loss_scale > 0.0) || !std::isfinite(loss_scale)) {
     throw InputError("[network] loss_scale must be finite and > 0");
   }
-  gamma_ = -std::log(beta) / std::sqrt(eta);
+  gamma_ = Dictionary::from_network(eta, beta).gamma;
   p_.assign(network_.parameter_count(), 0.0);
   grad_.assign(network_.parameter_count(), 0.0);
 }
 
 double NetworkSystem::step_size() const noexcept {
-  return std::sqrt(eta_);
+  return std::sqrt(eta_); // the dictionary's h = sqrt(eta) (Dictionary::from_network)
 }
 
 std::vector<double> NetworkSystem::velocity() const {

@@ -1,6 +1,7 @@
 // The coupled run through the real executable: the dictionary's conflicts are refused with the key named,
 // check prints the dictionary and both stability limits, a small coupled run writes every dataset and
-// attribute of duality.h5, and its results do not depend on the rank count.
+// attribute of duality.h5 and nn.h5, both systems start on one mode set with one velocity, and its results
+// do not depend on the rank count.
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -35,9 +36,9 @@ t_end = 1.0
 integrator = "leapfrog"
 [network]
 sublattice = 8
-depth = 1
-width = 32
-activation = "erf"
+depth = 2
+width = 64
+activation = "relu"
 seed = 4
 [duality]
 match = "cosmology"
@@ -124,14 +125,39 @@ TEST_F(CoupledRun, MatchNetworkDerivesStepAndHubbleFromTheOptimizer) {
 TEST_F(CoupledRun, WritesEveryDatasetOfDualityH5AndAgreesAcrossRankCounts) {
   const auto one = inflanet(1, "run", {"output.dir=one"});
   ASSERT_EQ(one.status, 0) << one;
+  const auto two = inflanet(2, "run", {"output.dir=two"});
+  ASSERT_EQ(two.status, 0) << two;
   const auto three = inflanet(3, "run", {"output.dir=three"});
   ASSERT_EQ(three.status, 0) << three;
+  EXPECT_THAT(one.out, HasSubstr("shell"));
+  EXPECT_THAT(one.out, HasSubstr("frequencies agree"));
   const auto file = dir_ / "one/duality.h5";
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   ASSERT_GE(f, 0);
-  for (const char* name : {"k", "counts", "step", "time", "a", "P_lattice", "P_network", "T_lattice",
-                           "T_network", "omega2_lattice", "omega2_network", "omega2_network_err", "leakage",
-                           "ntk_eigenvalues", "mode_power", "mode_power_prediction"}) {
+  for (const char* name : {"k",
+                           "counts",
+                           "step",
+                           "time",
+                           "a",
+                           "P_lattice",
+                           "P_network",
+                           "P_network_lin",
+                           "P_ratio",
+                           "T_lattice",
+                           "T_network",
+                           "omega2_lattice",
+                           "omega2_ratio",
+                           "matched",
+                           "omega2_network",
+                           "omega2_network_anisotropy",
+                           "leakage",
+                           "ntk_eigenvalues",
+                           "cluster_first",
+                           "cluster_lambda",
+                           "cluster_size",
+                           "cluster_resolved",
+                           "mode_power",
+                           "mode_power_prediction"}) {
     EXPECT_TRUE(has_link(f, name)) << name;
   }
   for (const char* name : {"match",
@@ -142,17 +168,37 @@ TEST_F(CoupledRun, WritesEveryDatasetOfDualityH5AndAgreesAcrossRankCounts) {
                            "gamma",
                            "rho_lambda",
                            "c",
+                           "calibrate",
                            "N",
                            "M",
                            "L",
                            "subcycles",
+                           "eta_run",
+                           "beta_run",
+                           "h_run",
+                           "V2",
+                           "mean_mode_c_lambda",
+                           "mean_mode_rank",
+                           "mean_mode_overlap",
+                           "initial_velocity",
+                           "velocity_mismatch_linearised",
+                           "velocity_mismatch_trained",
+                           "cluster_tolerance",
                            "m_eff2",
                            "m_eff2_err",
                            "c_eff2",
                            "c_eff2_err",
+                           "eft_shells",
+                           "eft_rms_relative",
+                           "decay_slope",
+                           "decay_rms_relative",
+                           "kernel_form",
+                           "matched_shells_t0",
+                           "rms_log_mismatch_t0",
                            "H_eff",
                            "H_eff_err",
                            "H_dictionary",
+                           "H_eff_note",
                            "deck",
                            "git_commit",
                            "normalisation"}) {
@@ -160,19 +206,96 @@ TEST_F(CoupledRun, WritesEveryDatasetOfDualityH5AndAgreesAcrossRankCounts) {
   }
   H5Fclose(f);
   EXPECT_EQ(read_doubles(file, "step").size(), 5u) << "rows at steps 0, 5, 10, 15, 20";
-  for (const char* name : {"P_lattice", "P_network", "mode_power"}) {
-    const auto a = read_doubles(file, name), b = read_doubles(dir_ / "three/duality.h5", name);
-    ASSERT_EQ(a.size(), b.size()) << name;
-    double worst = 0.0, scale = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      worst = std::max(worst, std::abs(a[i] - b[i]));
-      scale = std::max(scale, std::abs(a[i]));
-    }
-    EXPECT_LT(worst, 1e-10 * scale) << name;
+
+  // One mode set: at t0 the network's residual IS the band-limited perturbation on the sites, so the two
+  // spectra agree shell by shell to rounding (a consistency check of the band-limiting and the binning).
+  const auto ratio = read_doubles(file, "P_ratio");
+  const std::size_t nk = read_doubles(file, "k").size();
+  ASSERT_GE(ratio.size(), nk);
+  EXPECT_TRUE(std::isnan(ratio[0])) << "k = 0 is removed from the band";
+  for (std::size_t b = 1; b < nk; ++b) {
+    EXPECT_NEAR(ratio[b], 1.0, 1e-12) << "shell " << b;
   }
+  // One velocity: the linearised network's df/dt(t0) = Theta alpha equals the band-limited dphi/dt.
+  EXPECT_LT(read_double_attribute(file, "velocity_mismatch_linearised"), 1e-10);
+
+  // Rank-count independence: spectra and the basis-free eigenspace powers.
+  for (const char* name :
+       {"P_lattice", "P_network", "P_network_lin", "mode_power", "mode_power_prediction"}) {
+    const auto a = read_doubles(file, name);
+    for (const char* other : {"two", "three"}) {
+      const auto b = read_doubles(dir_ / other / "duality.h5", name);
+      ASSERT_EQ(a.size(), b.size()) << name;
+      double worst = 0.0, scale = 0.0;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        worst = std::max(worst, std::abs(a[i] - b[i]));
+        scale = std::max(scale, std::abs(a[i]));
+      }
+      EXPECT_LT(worst, 1e-10 * scale) << name << " 1 rank against " << other;
+    }
+  }
+
+  // nn.h5 from the coupled run: the network-only contract plus the lattice index of every training site.
+  const auto nn = dir_ / "one/nn.h5";
+  const auto sites = read_doubles(nn, "sites");
+  ASSERT_EQ(sites.size(), 3u * 8 * 8 * 8);
+  EXPECT_EQ(sites[3 * 1 + 2], 2.0) << "site 1 is (0, 0, N/M)";
+  EXPECT_EQ(sites[3 * 64 + 0], 2.0) << "site 64 is (N/M, 0, 0)";
+  for (const char* name :
+       {"x", "y", "ntk", "ntk_eigenvalues", "f", "f_lin", "loss", "ntk_drift", "lin_gap"}) {
+    const hid_t g = H5Fopen(nn.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    EXPECT_TRUE(has_link(g, name)) << name;
+    H5Fclose(g);
+  }
+  EXPECT_NEAR(read_double_attribute(nn, "eta"), read_double_attribute(file, "eta_run"), 0.0);
+
   // The Python readers' tests read a real duality.h5 from the shared test-data directory.
   if (const char* data_dir = std::getenv("INFLANET_TEST_DATA_DIR")) {
     fs::create_directories(fs::path(data_dir) / "duality");
     fs::copy_file(file, fs::path(data_dir) / "duality" / "duality.h5", fs::copy_options::overwrite_existing);
+    fs::copy_file(nn, fs::path(data_dir) / "duality" / "nn.h5", fs::copy_options::overwrite_existing);
   }
+}
+
+TEST_F(CoupledRun, CalibrationsSetTheLossScaleFromTheCosmology) {
+  const auto background =
+      inflanet(1, "run", {"output.dir=bg", "duality.calibrate=background", "time.t_end=0.25"});
+  ASSERT_EQ(background.status, 0) << background;
+  const auto file = dir_ / "bg/duality.h5";
+  // c lambda(k = 0) = V'' = m^2 by construction.
+  EXPECT_NEAR(read_double_attribute(file, "mean_mode_c_lambda"), 0.25, 1e-12);
+  EXPECT_THAT(read_file(dir_ / "bg/resolved.toml"), HasSubstr("(derived)"));
+  const auto spectrum =
+      inflanet(1, "run", {"output.dir=sp", "duality.calibrate=spectrum", "time.t_end=0.25"});
+  ASSERT_EQ(spectrum.status, 0) << spectrum;
+  // The power-weighted mean of ln(c lambda / omega^2) over the shells vanishes for the spectrum calibration.
+  const auto sp = dir_ / "sp/duality.h5";
+  const auto k = read_doubles(sp, "k"), counts = read_doubles(sp, "counts"),
+             ratio = read_doubles(sp, "omega2_ratio"), power = read_doubles(sp, "P_lattice");
+  double sum = 0.0, weight = 0.0;
+  for (std::size_t b = 0; b < k.size(); ++b) {
+    const double w = counts[b] * power[b];
+    if (w > 0.0 && ratio[b] > 0.0) {
+      sum += w * std::log(ratio[b]);
+      weight += w;
+    }
+  }
+  EXPECT_LT(std::abs(sum / weight), 1e-12);
+}
+
+TEST_F(CoupledRun, BadCalibrationAndVelocityKeysAreRefusedNamingTheKey) {
+  const auto both = inflanet(1, "check", {"duality.calibrate=spectrum", "network.loss_scale=0.5"});
+  EXPECT_EQ(both.status, 2) << both;
+  EXPECT_THAT(both.err, HasSubstr("network.loss_scale"));
+  EXPECT_THAT(both.err, HasSubstr("duality.calibrate"));
+  // A calibration whose c breaks the network's stability bound (even sub-cycled): named, exit 2.
+  const auto stiff = inflanet(1, "run",
+                              {"output.dir=stiff", "duality.calibrate=background", "inflaton.m=40",
+                               "time.dt=0.047", "time.t_end=0.47", "duality.max_subcycles=1"});
+  EXPECT_EQ(stiff.status, 2) << stiff;
+  EXPECT_THAT(stiff.err, HasSubstr("eta c lambda_max <"));
+  EXPECT_THAT(stiff.err, HasSubstr("duality.max_subcycles"));
+  const auto velocity = inflanet(1, "check", {"network.initial_velocity=fast"});
+  EXPECT_EQ(velocity.status, 2) << velocity;
+  EXPECT_THAT(velocity.err, HasSubstr("network.initial_velocity"));
 }

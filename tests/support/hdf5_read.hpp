@@ -1,6 +1,7 @@
 #pragma once
 // Reading a whole dataset of an HDF5 file as doubles, for tests that check what the executable wrote.
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,25 @@ inline std::vector<double> read_doubles(const std::filesystem::path& file, const
   }
   H5Fclose(f);
   return values;
+}
+
+/// A scalar numeric root attribute as a double; a test failure (and NaN) if it is missing.
+inline double read_double_attribute(const std::filesystem::path& file, const std::string& name) {
+  double value = std::numeric_limits<double>::quiet_NaN();
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    ADD_FAILURE() << "cannot open " << file;
+    return value;
+  }
+  const hid_t a = H5Aopen(f, name.c_str(), H5P_DEFAULT);
+  if (a >= 0) {
+    H5Aread(a, H5T_NATIVE_DOUBLE, &value);
+    H5Aclose(a);
+  } else {
+    ADD_FAILURE() << "no attribute " << name << " in " << file;
+  }
+  H5Fclose(f);
+  return value;
 }
 
 } // namespace inflanet::testing

@@ -3,6 +3,8 @@
 /// \brief The coupled run (issue 6): the inflaton lattice and the network trained on its sites, advanced in
 /// one loop with one integrator family, the dictionary applied, and their spectra compared (duality.h5).
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -10,6 +12,7 @@
 #include "inflanet/app/run_parameters.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/decomposition/session.hpp"
+#include "inflanet/duality/calibration.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
@@ -18,13 +21,24 @@ namespace inflanet {
 /// eta = dt^2 and beta = e^{-3 H dt} (giving network.eta or network.beta too is refused as a conflict);
 /// `"network"`: network.eta and network.beta fix dt = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)) (giving
 /// time.dt or background.H is refused). The network uses [time] integrator; its training points are the
-/// M^3 sub-lattice sites and its targets make its initial residual the inflaton's initial perturbation there.
+/// M^3 sub-lattice sites and its targets make its initial residual the inflaton's band-limited initial
+/// perturbation there (physics.md §5, "Comparing like with like").
 struct CoupledParameters {
   std::string match;
   Dictionary dictionary;
   RunParameters inflaton;
   NetworkParameters network;
+  Calibration calibrate = Calibration::none; ///< duality.calibrate: how the loss scale c is set
+  bool match_velocity = true;                ///< network.initial_velocity = "inflaton" (default) or "zero"
+  double cluster_tolerance = 1e-9;           ///< duality.cluster_tolerance (relative to lambda_max)
+  std::int64_t max_subcycles = 100;          ///< duality.max_subcycles
   static CoupledParameters from_deck(const config::Deck& deck);
+  /// \brief The resolved deck with the loss scale the calibration derived recorded as `(derived)`.
+  [[nodiscard]] std::string resolved_with_loss_scale(double c) const;
+
+private:
+  std::shared_ptr<const config::Deck> deck_;
+  std::map<std::string, std::string> derived_;
 };
 
 /// \brief `inflanet check` for a coupled deck: the inflaton's report, then the dictionary and the network's
@@ -39,12 +53,13 @@ public:
   CoupledRun(const CoupledRun&) = delete;
   CoupledRun& operator=(const CoupledRun&) = delete;
 
-  /// \brief Inflaton initial conditions; then the network, its targets, Theta(0), its dispersion relation,
-  /// the sub-cycling factor and duality.h5.
+  /// \brief Inflaton initial conditions; then the network, its targets (band-limited perturbation), Theta(0),
+  /// its dispersion relation, the calibration, the sub-cycling, the matched initial velocity, duality.h5 and
+  /// nn.h5.
   void start();
   /// \brief One loop to the end: the inflaton each step, the network after it (sub-cycled if stiffer).
   void evolve();
-  /// \brief The fits (EFT, effective H of the mean mode) and the summary.
+  /// \brief The per-shell comparison, the kernel fits and the integrator consistency check; the summary.
   void summarise();
 
 private:

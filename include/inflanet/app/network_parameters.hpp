@@ -7,6 +7,7 @@
 #include <string>
 
 #include "inflanet/config/deck.hpp"
+#include "inflanet/duality/subcycling.hpp"
 #include "inflanet/nn/dataset.hpp"
 #include "inflanet/nn/mlp.hpp"
 
@@ -43,9 +44,5 @@ struct NetworkParameters {
 /// \brief What `inflanet check` prints for a network deck: resolved deck, then the derived quantities
 /// (N, P, h, gamma, the dictionary's H = gamma/3 and rho_Lambda = 3 H^2, memory for Theta).
 [[nodiscard]] std::string network_check_report(const NetworkParameters& parameters, int ranks);
-
-/// \brief The largest eta c lambda_max that the integrator survives at momentum beta: 2 (1 + beta) for euler
-/// (heavy ball, exact), stability_limit^2 for the others (their undamped bound, conservative).
-[[nodiscard]] double network_stability_bound(const std::string& integrator, double beta);
 
 } // namespace inflanet

@@ -49,6 +49,11 @@ public:
   void write_weights(const std::string& name, const Mlp& network);
   /// \brief Writes ntk[N,N] and ntk_eigenvalues[N].
   void write_ntk(std::span<const double> theta, std::span<const double> eigenvalues);
+  /// \brief Writes sites[N,3] (int64): the lattice index (i, j, k) of every training point, in the order of
+  /// x, y and f (the coupled run's training points are lattice sites).
+  void write_sites(std::span<const std::int64_t> sites);
+  /// \brief Writes (or overwrites) one double root attribute.
+  void write_attribute(const std::string& name, double value);
   /// \brief Appends one row to every extendible dataset and flushes.
   void append(const NetworkRow& row);
 

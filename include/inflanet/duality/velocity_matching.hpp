@@ -1,0 +1,34 @@
+#pragma once
+/// \file
+/// \brief Matching the network's initial velocity to the inflaton's (physics.md §5): the momentum
+/// p0 = J^T alpha with Theta alpha = b gives the output velocity df/dt(t0) = J p0 = J J^T alpha = Theta alpha
+/// = b (p = v / sqrt(eta): the framework's velocity is v0 = h J^T alpha). One kernel solve, one
+/// vector-Jacobian product. Exact for the linearised model; for the trained network df/dt(t0) = J p0 holds as
+/// well, and the code measures it by a central difference.
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "inflanet/nn/mlp.hpp"
+#include "inflanet/ntk/empirical_ntk.hpp"
+
+namespace inflanet {
+
+/// \brief alpha = Theta^+ b through the eigendecomposition, the eigenvalues at or below `resolution`
+/// (rounding level) left out: the network cannot move its outputs along those directions at all.
+struct KernelSolve {
+  std::vector<double> alpha;
+  std::size_t dropped = 0;       ///< eigenvalues left out
+  double dropped_fraction = 0.0; ///< ||b's part along them|| / ||b||
+};
+[[nodiscard]] KernelSolve solve_kernel(const NtkSpectrum& spectrum, std::span<const double> b,
+                                       double resolution);
+
+/// \brief J^T alpha over this rank's points: sum_i alpha_i df(x_i)/dtheta (one forward and one backward pass
+/// of `network` on x_local; size P). The caller sums it over the ranks' blocks.
+[[nodiscard]] std::vector<double> vector_jacobian_product(Mlp& network, std::span<const double> x_local,
+                                                          std::size_t points,
+                                                          std::span<const double> alpha_local);
+
+} // namespace inflanet
