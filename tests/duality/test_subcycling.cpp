@@ -1,0 +1,52 @@
+// Sub-cycling: the smallest integer s whose optimizer (eta / s^2, beta^(1/s)) is inside the damped stability
+// bound, the friction unchanged, the exact heavy-ball recurrence bounded with it and growing without it, and
+// a clear refusal naming the bound when the cap is reached.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "inflanet/duality/subcycling.hpp"
+#include "inflanet/ntk/linearised_network.hpp"
+
+using namespace inflanet;
+
+TEST(Subcycling, PicksTheSmallestStableCountAndKeepsTheFriction) {
+  const double h = 0.1, beta = std::exp(-3.0 * h), c_lambda_max = 2000.0;
+  const auto s = subcycle_network("euler", h, beta, c_lambda_max, 1000);
+  EXPECT_GT(s.substeps, 1);
+  EXPECT_DOUBLE_EQ(s.h, h / static_cast<double>(s.substeps));
+  EXPECT_DOUBLE_EQ(s.eta, s.h * s.h);
+  EXPECT_NEAR(std::pow(s.beta, static_cast<double>(s.substeps)), beta, 1e-15);
+  EXPECT_NEAR(-std::log(s.beta) / std::sqrt(s.eta), -std::log(beta) / h, 1e-12) << "gamma is unchanged";
+  EXPECT_LT(s.eta * c_lambda_max, 0.81 * 2.0 * (1.0 + s.beta));
+  // One sub-step fewer would violate the (margined) bound.
+  const double hs = h / static_cast<double>(s.substeps - 1);
+  const double bs = std::pow(beta, 1.0 / static_cast<double>(s.substeps - 1));
+  EXPECT_GE(hs * hs * c_lambda_max, 0.81 * 2.0 * (1.0 + bs));
+}
+
+TEST(Subcycling, TheOptimizerThatRunsIsStableAndTheUnsubcycledOneIsNot) {
+  const double h = 0.1, beta = 0.9, c_lambda_max = 2000.0;
+  const auto s = subcycle_network("euler", h, beta, c_lambda_max, 1000);
+  const auto stable = heavy_ball_recurrence(s.eta, s.beta, c_lambda_max, 1.0, 1.0, 2000);
+  EXPECT_LT(std::abs(stable.back()), 1.0);
+  const auto unstable = heavy_ball_recurrence(h * h, beta, c_lambda_max, 1.0, 1.0, 200);
+  EXPECT_GT(std::abs(unstable.back()), 1e6);
+}
+
+TEST(Subcycling, NoSubcyclingWhenTheNetworkIsSoft) {
+  const auto s = subcycle_network("leapfrog", 0.02, std::exp(-0.06), 10.0, 100);
+  EXPECT_EQ(s.substeps, 1);
+  EXPECT_DOUBLE_EQ(s.eta, 0.02 * 0.02);
+}
+
+TEST(Subcycling, RefusesBeyondTheCapNamingTheBound) {
+  try {
+    (void)subcycle_network("leapfrog", 0.1, 0.9, 1e6, 3);
+    FAIL() << "expected a refusal";
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("eta c lambda_max <"), std::string::npos) << what;
+    EXPECT_NE(what.find("duality.max_subcycles"), std::string::npos) << what;
+  }
+}
