@@ -299,3 +299,21 @@ TEST_F(CoupledRun, BadCalibrationAndVelocityKeysAreRefusedNamingTheKey) {
   EXPECT_EQ(velocity.status, 2) << velocity;
   EXPECT_THAT(velocity.err, HasSubstr("network.initial_velocity"));
 }
+
+TEST_F(CoupledRun, InitialVelocityOutsideTheCoupledRunIsRefused) {
+  write_file(dir_ / "deck.toml", R"([lattice]
+N = 16
+L = 10.0
+[network]
+sublattice = 8
+targets = "plane_wave"
+depth = 1
+width = 16
+initial_velocity = "inflaton"
+steps = 2
+)");
+  const auto r = inflanet(1, "check", {});
+  EXPECT_EQ(r.status, 2) << r;
+  EXPECT_THAT(r.err, HasSubstr("network.initial_velocity"));
+  EXPECT_THAT(r.err, HasSubstr("coupled run"));
+}
