@@ -202,7 +202,7 @@ struct CoupledRun::State {
   EigenClusters clusters;   // rank 0
   ClusterInitialData cluster0;
   std::vector<double> omega2_network, anisotropy, leakage, lambda_shell;
-  std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_omega2;
+  std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_lin_ratio, last_omega2;
   double v2_0 = 0.0;          ///< V''(phi_bar) at t0
   std::size_t mean_mode = 0;  ///< eigen-index of the mode closest to uniform (rank 0)
   double mean_overlap = 0.0;  ///< |u_mean . 1/sqrt(N)|
@@ -257,6 +257,7 @@ struct CoupledRun::State {
     const auto lattice = site_spectrum(on_sites(inflaton.phi()));
     const auto r = residual();
     const auto network = site_spectrum(r);
+    const auto network_lin = site_spectrum(linear->residual());
     if (p_lattice0.empty()) {
       p_lattice0 = lattice;
       p_network0 = network;
@@ -276,12 +277,15 @@ struct CoupledRun::State {
     const FrequencyMatch match = compare_frequencies(omega2_network, omega2_lattice);
     last_ratio = match.ratio;
     last_p_ratio = p_ratio;
+    last_lin_ratio.assign(nk, std::nan(""));
+    for (std::size_t b = 1; b < nk; ++b) {
+      last_lin_ratio[b] = lattice[b] > 0.0 ? network_lin[b] / lattice[b] : std::nan("");
+    }
     last_omega2 = omega2_lattice;
 
     // The linearisation and the NTK's drift.
     std::vector<double> f_lin(r.size()), f(r.size());
     const auto r_lin = linear->residual();
-    const auto network_lin = site_spectrum(r_lin);
     std::vector<double> gap(r.size());
     for (std::size_t i = 0; i < r.size(); ++i) {
       f[i] = data.y[i] + r[i];
@@ -701,11 +705,11 @@ void CoupledRun::summarise() {
   fmt::print("# coupled: the two systems on one mode set (the lattice band-limited to |n_d| <= {}), shell by "
              "shell at t_end = {:.4g} (a = {:.4g})\n",
              p.network.sublattice / 2, s.run.inflaton().time(), s.run.inflaton().a());
-  fmt::print("#   {:>5} {:>9} {:>13} {:>13} {:>9} {:>12}\n", "shell", "k", "omega2_lat", "c_lambda_net",
-             "ratio", "P_net/P_lat");
+  fmt::print("#   {:>5} {:>9} {:>13} {:>13} {:>9} {:>12} {:>12}\n", "shell", "k", "omega2_lat", "c_lambda_net",
+             "ratio", "P_net/P_lat", "P_lin/P_lat");
   for (std::size_t b = 0; b < nk; ++b) {
-    fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12.4g}\n", b, k[b], s.last_omega2[b],
-               s.omega2_network[b], match_end.ratio[b], s.last_p_ratio[b]);
+    fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12.4g} {:>12.4g}\n", b, k[b], s.last_omega2[b],
+               s.omega2_network[b], match_end.ratio[b], s.last_p_ratio[b], s.last_lin_ratio[b]);
   }
   fmt::print("#   frequencies agree (|c lambda / omega^2 - 1| <= 10%) in {} at t_end; at t0: {}; rms "
              "|ln(c lambda / omega^2)| = {:.3g} at t0\n",
