@@ -200,6 +200,7 @@ struct CoupledRun::State {
   Field sub_field, sub_scratch;
   NtkSpectrum ntk_spectrum; // rank 0
   EigenClusters clusters;   // rank 0
+  double cluster_count = 0; // on every rank
   ClusterInitialData cluster0;
   std::vector<double> omega2_network, anisotropy, leakage, lambda_shell;
   std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_lin_ratio, last_omega2;
@@ -212,6 +213,7 @@ struct CoupledRun::State {
   double velocity_mismatch = 0.0, velocity_mismatch_trained = 0.0, velocity_dropped = 0.0;
   std::size_t velocity_dropped_modes = 0;
   double ntk_drift = 0.0, lin_gap = 0.0, loss0 = 0.0;
+  std::vector<double> r0, rdot0; ///< the initial residual and output velocity (checkpointed)
   std::string deck_text;
   std::optional<io::DualityFile> file;
   std::optional<io::NetworkFile> nn_file;
@@ -225,6 +227,47 @@ struct CoupledRun::State {
             MPI_COMM_SELF),
         sub_plan(sub, PlanRigor::estimate), sub_ops(sub, sub_plan), sub_spectrum(sub_ops), sub_field(sub),
         sub_scratch(sub) {}
+
+  /// Rank 0's vector on every rank (sizes may differ before the call).
+  void broadcast_vector(std::vector<double>& v) const {
+    std::vector<double> size{static_cast<double>(v.size())};
+    distribution.broadcast(size);
+    v.resize(static_cast<std::size_t>(size[0]));
+    if (!v.empty()) {
+      distribution.broadcast(v);
+    }
+  }
+
+  /// The rows of duality.h5, in order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> duality_columns() const {
+    const std::size_t nk = sub_spectrum.bins(), nc = static_cast<std::size_t>(cluster_count);
+    return {{"P_lattice", nk}, {"P_network", nk},  {"P_network_lin", nk},        {"P_ratio", nk},
+            {"T_lattice", nk}, {"T_network", nk},  {"omega2_lattice", nk},       {"omega2_ratio", nk},
+            {"matched", nk},   {"mode_power", nc}, {"mode_power_prediction", nc}};
+  }
+
+  /// Everything a bit-identical continuation needs beyond the inflaton (identical on every rank).
+  void add_to_checkpoint(io::CheckpointState& state) {
+    auto& e = state.extra_series;
+    e["coupled_net_theta"] = system->network().theta();
+    e["coupled_net_p"].assign(system->momentum().begin(), system->momentum().end());
+    e["coupled_lin_r"].assign(linear->residual().begin(), linear->residual().end());
+    e["coupled_lin_p"].assign(linear->velocity().begin(), linear->velocity().end());
+    e["coupled_targets"] = data.y;
+    e["coupled_r0"] = r0;
+    e["coupled_rdot0"] = rdot0;
+    e["coupled_p_lattice0"] = p_lattice0;
+    e["coupled_p_network0"] = p_network0;
+    std::vector<double> t = check_t, a = check_a;
+    broadcast_vector(t);
+    broadcast_vector(a);
+    e["coupled_check_t"] = t;
+    e["coupled_check_a"] = a;
+    state.scalars["coupled_c"] = c;
+    state.scalars["coupled_v2_0"] = v2_0;
+    state.scalars["coupled_ntk_drift"] = ntk_drift;
+    state.scalars["coupled_substeps"] = static_cast<double>(subcycling.substeps);
+  }
 
   /// The band-limited perturbation of a lattice field on the training sites.
   std::vector<double> on_sites(const Field& field) {
@@ -343,10 +386,33 @@ void CoupledRun::start() {
   Mlp network(mp);
   network.forward(s.x_local, mine);
   const std::vector<double> f0 = s.distribution.all_gather(network.outputs(), 1);
-  const std::vector<double> r0 = s.on_sites(inflaton.phi());
-  for (std::size_t i = 0; i < n; ++i) {
-    s.data.y[i] = f0[i] - r0[i];
+  const io::CheckpointState* restored = s.run.restored();
+  const auto series = [&](const char* name) {
+    const auto it = restored->extra_series.find(name);
+    if (it == restored->extra_series.end()) {
+      throw InputError(
+          fmt::format("restart = \"{}\": the checkpoint holds no coupled-run state ('{}'): it was "
+                      "not written by a coupled run",
+                      *p.inflaton.restart, name));
+    }
+    return it->second;
+  };
+  if (restored) {
+    s.r0 = series("coupled_r0");
+    s.data.y = series("coupled_targets");
+    if (s.r0.size() != n || s.data.y.size() != n) {
+      throw InputError(
+          fmt::format("restart = \"{}\": the checkpoint's network has another number of training "
+                      "sites than network.sublattice^3 = {}",
+                      *p.inflaton.restart, n));
+    }
+  } else {
+    s.r0 = s.on_sites(inflaton.phi());
+    for (std::size_t i = 0; i < n; ++i) {
+      s.data.y[i] = f0[i] - s.r0[i];
+    }
   }
+  const std::vector<double>& r0 = s.r0;
   s.y_local.assign(s.data.y.begin() + static_cast<std::ptrdiff_t>(b0),
                    s.data.y.begin() + static_cast<std::ptrdiff_t>(b0 + mine));
 
@@ -390,7 +456,8 @@ void CoupledRun::start() {
   s.leakage = dispersion.leakage;
 
   // 4. The loss scale: as given, or calibrated to the cosmology at t0.
-  s.v2_0 = potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi()));
+  s.v2_0 = restored ? restored->scalars.at("coupled_v2_0")
+                    : potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi()));
   const std::size_t nk = s.sub_spectrum.bins();
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
@@ -398,9 +465,9 @@ void CoupledRun::start() {
     omega2_0[b] = k * k / (a0 * a0) + s.v2_0;
   }
   const auto p_lattice_t0 = s.site_spectrum(r0);
-  switch (p.calibrate) {
+  switch (restored ? Calibration::none : p.calibrate) {
   case Calibration::none:
-    s.c = p.network.c(n);
+    s.c = restored ? restored->scalars.at("coupled_c") : p.network.c(n); // a restart keeps its c exactly
     break;
   case Calibration::background:
     s.c = background_loss_scale(dispersion.lambda[0], s.v2_0);
@@ -428,8 +495,12 @@ void CoupledRun::start() {
 
   // 6. The initial velocity: p0 = J^T alpha with Theta alpha = the band-limited dphi/dt on the sites, so that
   // df/dt(t0) = Theta alpha matches the inflaton's velocity in every mode the network can move.
-  std::vector<double> rdot0(n, 0.0);
-  if (p.match_velocity) {
+  std::vector<double>& rdot0 = s.rdot0;
+  rdot0.assign(n, 0.0);
+  if (restored) {
+    rdot0 = series("coupled_rdot0");
+    s.system->set_state(series("coupled_net_theta"), series("coupled_net_p"));
+  } else if (p.match_velocity) {
     const std::vector<double> b = s.on_sites(inflaton.phidot());
     std::vector<double> alpha(n, 0.0);
     std::vector<double> dropped(2, 0.0);
@@ -491,6 +562,14 @@ void CoupledRun::start() {
   s.linear.emplace(
       [&s](std::span<const double> r, double scale, std::span<double> out) { s.ntk0->apply(r, scale, out); },
       n, s.c, s.gamma, r0, rdot0);
+  if (restored) {
+    s.linear->set_state(series("coupled_lin_r"), series("coupled_lin_p"));
+    s.p_lattice0 = series("coupled_p_lattice0");
+    s.p_network0 = series("coupled_p_network0");
+    s.check_t = series("coupled_check_t");
+    s.check_a = series("coupled_check_a");
+    s.ntk_drift = restored->scalars.at("coupled_ntk_drift");
+  }
 
   // 7. Per-eigenspace initial data (rank 0) and the mode for the integrator consistency check: the resolved
   // single-eigenvalue cluster with the most initial power.
@@ -506,10 +585,23 @@ void CoupledRun::start() {
         s.have_check_mode = true;
       }
     }
+    s.cluster_count = static_cast<double>(s.clusters.count());
+  }
+  {
+    std::vector<double> count{s.cluster_count};
+    s.distribution.broadcast(count);
+    s.cluster_count = count[0];
   }
 
   // 8. duality.h5 and nn.h5 (rank 0); the first row; the loop hooks.
-  if (root) {
+  if (root && restored) {
+    s.file.emplace(io::DualityFile::open_existing(p.inflaton.output_dir / "duality.h5", s.duality_columns(),
+                                                  restored->step));
+    s.nn_file.emplace(io::NetworkFile::open_existing(p.inflaton.output_dir / "nn.h5", n, restored->step));
+    fmt::print(
+        "# coupled run: restarted from step {}: duality.h5 and nn.h5 continued (rows past it dropped)\n",
+        restored->step);
+  } else if (root) {
     io::write_text_atomically(p.inflaton.output_dir / "resolved.toml", s.deck_text);
     const auto metadata = io::FileMetadata::for_this_build(s.deck_text);
     io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
@@ -559,18 +651,7 @@ void CoupledRun::start() {
     f.write_dataset("cluster_lambda", s.clusters.lambda);
     f.write_dataset("cluster_size", s.clusters.size);
     f.write_dataset("cluster_resolved", s.clusters.resolved);
-    const std::size_t nc = s.clusters.count();
-    f.define_rows({{"P_lattice", nk},
-                   {"P_network", nk},
-                   {"P_network_lin", nk},
-                   {"P_ratio", nk},
-                   {"T_lattice", nk},
-                   {"T_network", nk},
-                   {"omega2_lattice", nk},
-                   {"omega2_ratio", nk},
-                   {"matched", nk},
-                   {"mode_power", nc},
-                   {"mode_power_prediction", nc}});
+    f.define_rows(s.duality_columns());
 
     io::NetworkFile& nn = s.nn_file.emplace(
         p.inflaton.output_dir / "nn.h5", s.data.x, s.data.y, n, s.data.dim,
@@ -607,7 +688,10 @@ void CoupledRun::start() {
           s.velocity_mismatch, s.velocity_mismatch_trained, s.velocity_dropped_modes, s.velocity_dropped);
     }
   }
-  s.record(0, false);
+  if (!restored) {
+    s.record(0, false);
+  }
+  s.run.checkpoint_extra([&s](io::CheckpointState& c) { s.add_to_checkpoint(c); });
   s.run.on_step([&s](std::int64_t step) {
     if (step % s.p.inflaton.lattice_substeps != 0) {
       return;
@@ -705,11 +789,12 @@ void CoupledRun::summarise() {
   fmt::print("# coupled: the two systems on one mode set (the lattice band-limited to |n_d| <= {}), shell by "
              "shell at t_end = {:.4g} (a = {:.4g})\n",
              p.network.sublattice / 2, s.run.inflaton().time(), s.run.inflaton().a());
-  fmt::print("#   {:>5} {:>9} {:>13} {:>13} {:>9} {:>12} {:>12}\n", "shell", "k", "omega2_lat", "c_lambda_net",
-             "ratio", "P_net/P_lat", "P_lin/P_lat");
+  fmt::print("#   {:>5} {:>9} {:>13} {:>13} {:>9} {:>12} {:>12}\n", "shell", "k", "omega2_lat",
+             "c_lambda_net", "ratio", "P_net/P_lat", "P_lin/P_lat");
   for (std::size_t b = 0; b < nk; ++b) {
-    fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12.4g} {:>12.4g}\n", b, k[b], s.last_omega2[b],
-               s.omega2_network[b], match_end.ratio[b], s.last_p_ratio[b], s.last_lin_ratio[b]);
+    fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12.4g} {:>12.4g}\n", b, k[b],
+               s.last_omega2[b], s.omega2_network[b], match_end.ratio[b], s.last_p_ratio[b],
+               s.last_lin_ratio[b]);
   }
   fmt::print("#   frequencies agree (|c lambda / omega^2 - 1| <= 10%) in {} at t_end; at t0: {}; rms "
              "|ln(c lambda / omega^2)| = {:.3g} at t0\n",

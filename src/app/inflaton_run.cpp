@@ -87,6 +87,8 @@ struct InflatonRun::State {
   std::function<void(std::int64_t)> on_step;
   std::function<void(std::int64_t, bool)> on_output;
   std::function<std::string()> progress_extra;
+  std::function<void(io::CheckpointState&)> checkpoint_extra;
+  std::optional<io::CheckpointState> restored;
 
   State(const RunParameters& parameters, const Session& s)
       : p(parameters), session(s), decomposition(parameters.box),
@@ -159,6 +161,9 @@ struct InflatonRun::State {
     c.deck_text = p.deck_text;
     c.code_version = version;
     c.git_commit = git_commit;
+    if (checkpoint_extra) {
+      checkpoint_extra(c);
+    }
     io::write_checkpoint(p.output_dir, c, inflaton.phi(), inflaton.phidot(), decomposition);
   }
 
@@ -195,6 +200,12 @@ void InflatonRun::on_output(std::function<void(std::int64_t, bool)> hook) {
 }
 void InflatonRun::progress_extra(std::function<std::string()> hook) {
   state_->progress_extra = std::move(hook);
+}
+void InflatonRun::checkpoint_extra(std::function<void(io::CheckpointState&)> hook) {
+  state_->checkpoint_extra = std::move(hook);
+}
+const io::CheckpointState* InflatonRun::restored() const noexcept {
+  return state_->restored ? &*state_->restored : nullptr;
 }
 Inflaton& InflatonRun::inflaton() noexcept {
   return state_->inflaton;
@@ -260,6 +271,7 @@ void InflatonRun::start() {
   if (s.decomposition.is_root()) {
     fmt::print("# restarted from step {} (t = {:.6g}) of {}\n", checkpoint.step, checkpoint.time, *p.restart);
   }
+  s.restored = checkpoint;
 }
 
 void InflatonRun::evolve() {
@@ -313,11 +325,13 @@ void InflatonRun::evolve() {
     if (due(step, p.snapshot_every) || (p.snapshot_every > 0 && last)) {
       s.snapshot(step);
     }
-    if (p.write_checkpoints && (due(step, p.checkpoint_every) || last)) {
-      s.checkpoint(step);
-    }
+    // The companion's outputs come before the checkpoint, so that the state it adds to the checkpoint
+    // includes what it recorded at this step (a restart from here does not record it again).
     if (s.on_output) {
       s.on_output(step, last);
+    }
+    if (p.write_checkpoints && (due(step, p.checkpoint_every) || last)) {
+      s.checkpoint(step);
     }
   }
   s.wall = progress.elapsed();

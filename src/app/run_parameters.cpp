@@ -84,17 +84,6 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
     p.restart = deck.string("restart");
   }
 
-  if (coupled != nullptr) {
-    // The network's state is not in the checkpoint yet: a coupled run neither writes nor reads one.
-    if (p.checkpoint_every != 0) {
-      deck.fail("output.checkpoint_every", "0 in a coupled run (checkpoints hold the inflaton only)");
-    }
-    if (p.restart) {
-      deck.fail("restart", "no restart of a coupled run (checkpoints hold the inflaton only)");
-    }
-    p.write_checkpoints = false;
-  }
-
   // Refuse a time step the integrator cannot survive, with the number it needs. (A step derived from
   // the network is sub-cycled by the coupled run instead.)
   const auto derived = DerivedQuantities::of(p, 1);

@@ -28,6 +28,41 @@ DualityFile::DualityFile(std::filesystem::path path, const FileMetadata& metadat
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 
+DualityFile::DualityFile(std::filesystem::path path)
+    : path_(std::move(path)), state_(std::make_unique<State>()) {}
+
+DualityFile DualityFile::open_existing(std::filesystem::path path,
+                                       std::vector<std::pair<std::string, std::size_t>> columns,
+                                       std::int64_t last_step) {
+  DualityFile out(std::move(path));
+  const auto& file_path = out.path_;
+  out.state_->file = Hdf5Handle(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), HandleKind::file,
+                                "H5Fopen", file_path);
+  const hid_t file = out.state_->file.get();
+  auto& series = out.state_->series;
+  for (const char* name : {"step", "time", "a"}) {
+    series.push_back(detail::ExtendibleDataset::open(file, name, file_path));
+  }
+  for (const auto& [name, width] : columns) {
+    series.push_back(detail::ExtendibleDataset::open(file, name, file_path));
+    if (series.back().width() != width) {
+      throw RuntimeError("cannot restart duality file '" + file_path.string() + "': dataset '" + name +
+                         "' has another width than this run's");
+    }
+  }
+  const auto steps = series[0].read_int64();
+  const auto keep = static_cast<hsize_t>(
+      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
+      steps.begin());
+  for (auto& dataset : series) {
+    dataset.resize(keep);
+  }
+  out.columns_ = std::move(columns);
+  write_int64_attribute(file, "restarted_from_step", last_step, file_path);
+  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  return out;
+}
+
 DualityFile::~DualityFile() = default;
 DualityFile::DualityFile(DualityFile&&) noexcept = default;
 DualityFile& DualityFile::operator=(DualityFile&&) noexcept = default;

@@ -1,5 +1,6 @@
 #include "inflanet/io/network_file.hpp"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -55,11 +56,46 @@ NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, 
   check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 
+NetworkFile::NetworkFile(std::filesystem::path path, std::size_t points)
+    : path_(std::move(path)), points_(points), state_(std::make_unique<State>()) {}
+
+NetworkFile NetworkFile::open_existing(std::filesystem::path path, std::size_t points,
+                                       std::int64_t last_step) {
+  NetworkFile out(std::move(path), points);
+  const auto& file_path = out.path_;
+  out.state_->file = Hdf5Handle(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), HandleKind::file,
+                                "H5Fopen", file_path);
+  const hid_t root = out.state_->file.get();
+  auto& series = out.state_->series;
+  for (const char* name : {"step", "time", "loss", "ntk_drift", "lin_gap", "f", "f_lin", "mode_amplitudes"}) {
+    series.push_back(detail::ExtendibleDataset::open(root, name, file_path));
+  }
+  if (series.back().width() != points) {
+    throw RuntimeError("cannot restart network file '" + file_path.string() +
+                       "': it holds another number of "
+                       "training points");
+  }
+  const auto steps = series[0].read_int64();
+  const auto keep = static_cast<hsize_t>(
+      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
+      steps.begin());
+  for (auto& dataset : series) {
+    dataset.resize(keep);
+  }
+  write_int64_attribute(root, "restarted_from_step", last_step, file_path);
+  check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  return out;
+}
+
 NetworkFile::~NetworkFile() = default;
 NetworkFile::NetworkFile(NetworkFile&&) noexcept = default;
 NetworkFile& NetworkFile::operator=(NetworkFile&&) noexcept = default;
 
 void NetworkFile::write_weights(const std::string& name, const Mlp& network) {
+  // A restarted run that had finished before writes its final weights again.
+  if (H5Lexists(state_->file.get(), name.c_str(), H5P_DEFAULT) > 0) {
+    check_h5(H5Ldelete(state_->file.get(), name.c_str(), H5P_DEFAULT), "H5Ldelete " + name, path_);
+  }
   Hdf5Handle group(H5Gcreate2(state_->file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                    HandleKind::group, "H5Gcreate2 " + name, path_);
   const auto& p = network.params();

@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "inflanet/app/error.hpp"
@@ -90,6 +91,15 @@ void LinearisedNetwork::momentum_update(double a, double b) {
   for (std::size_t i = 0; i < points_; ++i) {
     p_[i] = a * p_[i] - (b != 0.0 ? b * force_[i] : 0.0);
   }
+}
+
+void LinearisedNetwork::set_state(std::span<const double> r, std::span<const double> p) {
+  if (r.size() != points_ || p.size() != points_) {
+    throw InputError("LinearisedNetwork::set_state: r and p must have N values");
+  }
+  std::copy(r.begin(), r.end(), r_.begin());
+  std::copy(p.begin(), p.end(), p_.begin());
+  force_valid_ = false;
 }
 
 void LinearisedNetwork::drift(double s) {

@@ -437,11 +437,11 @@ TEST_F(DeckTest, FailLocatesTheKeyWhereverItsValueCameFrom) {
 
 TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
-  EXPECT_EQ(s.keys().size(), 2u + 3u + 13u + 3u + 6u + 17u + 1u + 1u);
+  EXPECT_EQ(s.keys().size(), 2u + 3u + 13u + 3u + 6u + 18u + 4u + 1u);
   for (const auto& k : s.keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.path;
     EXPECT_TRUE(k.is_required || k.default_value || k.path == "network.loss_scale" || k.path == "restart" ||
-                k.path == "time.dt")
+                k.path == "time.dt" || k.path == "network.initial_velocity")
         << k.path;
   }
   EXPECT_EQ(s.find_section("output")->presence, Presence::defaulted);

@@ -11,6 +11,7 @@
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/field/inflaton.hpp"
 #include "inflanet/integrator/integrator.hpp"
+#include "inflanet/io/checkpoint.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 
 namespace inflanet {
@@ -41,10 +42,16 @@ public:
   /// \brief Called after every inflaton step with its number (inside the loop: the inflaton's velocity may
   /// be a partial step ahead; its energies are those of the step).
   void on_step(std::function<void(std::int64_t step)> hook);
-  /// \brief Called at every output step, with the fields synchronised, after the inflaton's own outputs.
+  /// \brief Called at every output step, with the fields synchronised, after the inflaton's own outputs and
+  /// before the checkpoint of that step (if any).
   void on_output(std::function<void(std::int64_t step, bool last)> hook);
   /// \brief Extra text for the progress line.
   void progress_extra(std::function<std::string()> hook);
+  /// \brief Called before every checkpoint is written, with the state about to be written: a companion adds
+  /// its own state (extra_series, scalars; identical on every rank).
+  void checkpoint_extra(std::function<void(io::CheckpointState&)> hook);
+  /// \brief The checkpoint the run restarted from (after start()), or null for a fresh start.
+  [[nodiscard]] const io::CheckpointState* restored() const noexcept;
   [[nodiscard]] Inflaton& inflaton() noexcept;
   [[nodiscard]] SpectralOperators& operators() noexcept;
   [[nodiscard]] const PowerSpectrum& spectrum() const noexcept;

@@ -42,7 +42,7 @@ struct RunParameters {
   /// \brief Inflaton steps per step of a coupled run (> 1 when a step derived from the network exceeds the
   /// lattice's stability limit: the lattice is then sub-cycled); 1 otherwise.
   std::int64_t lattice_substeps = 1;
-  /// \brief False in a coupled run, whose network state a checkpoint would not hold.
+  /// \brief Whether the run writes checkpoints (every checkpoint_every steps and at the end).
   bool write_checkpoints = true;
 
   /// \brief Reads and cross-checks the deck (stability limit on dt among them); errors name the key.

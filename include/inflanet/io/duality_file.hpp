@@ -25,6 +25,11 @@ class DualityFile {
 public:
   /// \brief Creates (truncates) the file with the build's metadata and the spectra normalisation statement.
   DualityFile(std::filesystem::path path, const FileMetadata& metadata);
+  /// \brief Reopens the file of a run being restarted from `last_step`: the declared rows must exist with
+  /// these widths; rows past `last_step` are dropped (the restarted run writes them again).
+  [[nodiscard]] static DualityFile open_existing(std::filesystem::path path,
+                                                 std::vector<std::pair<std::string, std::size_t>> columns,
+                                                 std::int64_t last_step);
   ~DualityFile();
   DualityFile(DualityFile&&) noexcept;
   DualityFile& operator=(DualityFile&&) noexcept;
@@ -46,6 +51,7 @@ public:
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
 private:
+  explicit DualityFile(std::filesystem::path path);
   struct State;
   std::filesystem::path path_;
   std::vector<std::pair<std::string, std::size_t>> columns_;

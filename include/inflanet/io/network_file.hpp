@@ -41,6 +41,9 @@ public:
   NetworkFile(std::filesystem::path path, std::span<const double> x, std::span<const double> y,
               std::size_t points, int dim, const NetworkRunAttributes& attributes,
               const FileMetadata& metadata);
+  /// \brief Reopens the nn.h5 of a run being restarted from `last_step` (rows past it dropped).
+  [[nodiscard]] static NetworkFile open_existing(std::filesystem::path path, std::size_t points,
+                                                 std::int64_t last_step);
   ~NetworkFile();
   NetworkFile(NetworkFile&&) noexcept;
   NetworkFile& operator=(NetworkFile&&) noexcept;
@@ -60,6 +63,7 @@ public:
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
 private:
+  NetworkFile(std::filesystem::path path, std::size_t points);
   struct State;
   std::filesystem::path path_;
   std::size_t points_;
