@@ -175,7 +175,7 @@ def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
     scanned = [n for n in values if len(values[n]) > 1] or list(values) or ["eta"]
     base = {n: values[n][0] for n in values}
     ok = [r for r in rows if r.get("status") == "ok"]
-    fig, axes = plt.subplots(len(QUANTITIES), len(scanned), figsize=(4.4 * len(scanned), 2.3 * len(QUANTITIES)),
+    fig, axes = plt.subplots(len(QUANTITIES), len(scanned), figsize=(max(4.4 * len(scanned), 9.0), 2.3 * len(QUANTITIES)),
                              squeeze=False, layout="constrained")
     for col, name in enumerate(scanned):
         categorical = any(isinstance(r.get(name), str) for r in ok)
@@ -208,7 +208,7 @@ def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
                 if k in ("m_eff2", "c_eff2"):
                     not_eft = [(xi, yi) for xi, yi, r in zip(x, y, through_base) if r.get("kernel_form") != "eft"]
                     if not_eft:
-                        ax.plot(*zip(*not_eft), "o", mfc="white", mec="C0", ms=7,
+                        ax.plot(*zip(*not_eft), "o", mfc="white", mec="C0", ms=8, zorder=5,
                                 label="kernel_form != eft (EFT does not fit)")
                 if k == "mean_mode_c_lambda":
                     ax.plot(x, [number(r.get("V2")) for r in through_base], "s--", mfc="none", color="k",
@@ -224,8 +224,8 @@ def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
                           fontsize=8)
             if ax.get_legend_handles_labels()[0] and (row_index in (0, 2, 3) or failed):
                 ax.legend(fontsize=6.5)
-    fig.suptitle("Frequency match and the network's dispersion relation versus hyperparameters (base: "
-                 + ", ".join(f"{n}={v}" for n, v in base.items()) + ")")
+    fig.suptitle("Frequency match and the network's dispersion relation versus hyperparameters\n(base: "
+                 + ", ".join(f"{n}={v}" for n, v in base.items()) + ")", fontsize=11)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
