@@ -157,7 +157,8 @@ def write_csv(path: Path, rows: list) -> None:
         writer.writerows(rows)
 
 
-QUANTITIES = (("matched_shells", "shells within 10%"), ("rms_log_mismatch_t0", "rms $|\\ln(c\\lambda/\\omega^2)|$ at $t_0$"),
+QUANTITIES = (("matched_shells", "shells within 10%"),
+              ("rms_log_mismatch_t0", "rms $|\\ln(c\\lambda/\\omega^2)|$ at $t_0$"),
               ("mean_mode_c_lambda", "mean mode $c\\lambda(0)$"), ("m_eff2", "EFT $m_{eff}^2$"),
               ("c_eff2", "EFT $c_{eff}^2$"), ("decay_slope", "decay slope of $\\ln c\\lambda(k)$"))
 
@@ -175,7 +176,8 @@ def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
     scanned = [n for n in values if len(values[n]) > 1] or list(values) or ["eta"]
     base = {n: values[n][0] for n in values}
     ok = [r for r in rows if r.get("status") == "ok"]
-    fig, axes = plt.subplots(len(QUANTITIES), len(scanned), figsize=(max(4.4 * len(scanned), 9.0), 2.3 * len(QUANTITIES)),
+    size = (max(4.4 * len(scanned), 9.0), 2.3 * len(QUANTITIES))
+    fig, axes = plt.subplots(len(QUANTITIES), len(scanned), figsize=size,
                              squeeze=False, layout="constrained")
     for col, name in enumerate(scanned):
         categorical = any(isinstance(r.get(name), str) for r in ok)

@@ -56,6 +56,7 @@ class Units:
         code = bool(self.suffix)
         self.k = "comoving $k$" + self.suffix if code else "comoving $k/H$"
         self.t = "$t$" + self.suffix if code else "$t H$"
+        self.t_symbol = "$t$" if code else "$tH$"
         self.omega2 = "$\\omega^2$" + self.suffix if code else "$\\omega^2 / H^2$"
         self.per_h2 = "" if code else "/H^2"
 
@@ -79,8 +80,9 @@ def panel_spectra(ax, data, u: Units):
         ax.loglog(k[shells], positive(p[last, shells]), style, color=colour, marker=marker, ms=4, lw=1.5,
                   label=label)
     ax.plot([], [], "k-", marker="o", ms=6, mfc="none", lw=0.8, alpha=0.6,
-            label=f"open, thin: $t_0$ ({u.t} = {data['time'][0] * u.h:.3g})")
-    ax.plot([], [], "k-", marker="o", ms=4, lw=1.5, label=f"filled: $t_{{end}}$ ({u.t} = {data['time'][last] * u.h:.3g})")
+            label=f"open, thin: $t_0$ ({u.t_symbol} = {data['time'][0] * u.h:.3g})")
+    ax.plot([], [], "k-", marker="o", ms=4, lw=1.5,
+            label=f"filled: $t_{{end}}$ ({u.t_symbol} = {data['time'][last] * u.h:.3g})")
     ratio = data["P_ratio"][last, shells]
     finite = ratio[np.isfinite(ratio)]
     spread = (f"; $P_{{net}}/P_{{lat}}$ at $t_{{end}}$: {finite.min():.3g} to {finite.max():.3g}" if finite.size
@@ -104,7 +106,8 @@ def kernel_fit_curve(attrs, k):
     if form == "decaying" and all(n in attrs for n in ("decay_log_amplitude", "decay_slope")):
         kk = np.linspace(0, k.max(), 100)
         curve = np.exp(attrs["decay_log_amplitude"] + attrs["decay_slope"] * kk)
-        label = (f"decaying fit (kernel_form) $e^{{{attrs['decay_log_amplitude']:.3g} {attrs['decay_slope']:+.3g} k}}$, "
+        exponent = f"{attrs['decay_log_amplitude']:.3g} {attrs['decay_slope']:+.3g} k"
+        label = (f"decaying fit (kernel_form) $e^{{{exponent}}}$, "
                  f"rms rel. {attrs.get('decay_rms_relative', math.nan):.2g}")
         return kk, curve, label
     return None
@@ -115,8 +118,9 @@ def panel_dispersion(ax, data, attrs, u: Units):
     u2 = u.h**2
     last = data["time"].size - 1
     w = data["omega2_lattice"]
-    ax.semilogy(k, w[0] / u2, "-", color="C0", lw=1.8, label=f"lattice $k^2/a^2 + V''$ at $t_0$")
-    ax.semilogy(k, w[last] / u2, "--", color="C9", lw=1.8, label=f"lattice at $t_{{end}}$ ($a$ = {data['a'][last]:.3g})")
+    ax.semilogy(k, w[0] / u2, "-", color="C0", lw=1.8, label="lattice $k^2/a^2 + V''$ at $t_0$")
+    ax.semilogy(k, w[last] / u2, "--", color="C9", lw=1.8,
+                label=f"lattice at $t_{{end}}$ ($a$ = {data['a'][last]:.3g})")
     cl = data["omega2_network"]
     spread = data["omega2_network_anisotropy"]
     ax.fill_between(k, positive(cl - spread) / u2, positive(cl + spread) / u2, color="C3", alpha=0.25, lw=0,
@@ -199,14 +203,16 @@ def footer(attrs) -> str:
         f"loss scale c = {num('c', '.4g')} (calibrate = {num('calibrate')}); mean mode: c$\\lambda$(k=0) = "
         f"{num('mean_mode_c_lambda', '.4g')} vs V'' = {num('V2', '.4g')}, eigenmode closest to uniform is "
         f"rank {num('mean_mode_rank', 'd')} from the top (overlap {num('mean_mode_overlap', '.3f')}); "
-        f"initial velocity: {num('initial_velocity')} (linearised mismatch {num('velocity_mismatch_linearised', '.2g')})"
+        f"initial velocity: {num('initial_velocity')} "
+        f"(linearised mismatch {num('velocity_mismatch_linearised', '.2g')})"
     ]
     if "matched_shells_t0" in attrs:
         lines.append(
             f"shells within {tolerance(attrs):.0%}: {num('matched_shells_t0', 'd')} at t0, "
             f"{num('matched_shells_t_end', 'd')} at t_end; rms |ln(c$\\lambda/\\omega^2$)| = "
             f"{num('rms_log_mismatch_t0')} at t0; network kernel: {num('kernel_form')} "
-            f"(EFT m_eff$^2$ = {num('m_eff2', '.3g')} $\\pm$ {num('m_eff2_err', '.2g')}, rms rel. {num('eft_rms_relative', '.2g')}; "
+            f"(EFT m_eff$^2$ = {num('m_eff2', '.3g')} $\\pm$ {num('m_eff2_err', '.2g')}, "
+            f"rms rel. {num('eft_rms_relative', '.2g')}; "
             f"decay slope {num('decay_slope', '.3g')}, rms rel. {num('decay_rms_relative', '.2g')})")
         if "H_eff" in attrs:
             lines.append(f"integrator consistency check, not evidence: H_eff = {num('H_eff', '.6g')} $\\pm$ "
