@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""EFT parameters versus hyperparameters (issue 6, the paper's scan): reruns the coupled run with
-duality.match = "network" over eta, beta, width, depth and activation, and tabulates the fitted m_eff^2,
-c_eff^2 (and k4) and the damping H_eff next to the dictionary's -ln(beta)/(3 sqrt(eta)).
+"""The duality's evidence versus hyperparameters (issues 6 and 9, the paper's scan): reruns the coupled run with
+duality.match = "network" over eta, beta, width, depth and activation, and tabulates, per point, how well the
+network's dispersion relation c lambda(k) matches the lattice's omega^2 = k^2/a^2 + V'' (matched shells, rms
+log mismatch, the mean mode's c lambda against V''), the two descriptions of c lambda(k) (EFT m_eff^2, c_eff^2
+and a decaying kernel, with which one the run says fits: kernel_form) and the velocity matching.
 
     /usr/bin/python3 analysis/duality_scan.py --binary build/inflanet --deck inputs/duality_scan.toml --ranks 2 \\
-        --eta 0.1 0.2 0.5 --beta 0.9 0.8 --width 256 64 --depth 2 1 --activation erf relu \\
+        --eta 0.0025 0.01 --beta 0.97 0.9 --width 64 128 --depth 2 1 --activation erf relu \\
         --out output/duality_scan -- time.t_end=1.0
 
 Each point runs `[mpirun -np R] BINARY run DECK duality.match=network network.eta=... ... output.dir=OUT/<point>
@@ -13,11 +15,14 @@ Each point runs `[mpirun -np R] BINARY run DECK duality.match=network network.et
               the base, then each hyperparameter over its other values with the rest at the base;
   --mode grid the full Cartesian product.
 Hyperparameters not given keep the deck's value. Writes OUT/duality_scan.csv (one row per point, failed runs
-included with status 'failed rc=N' and their log in OUT/<point>/run.log) and OUT/duality_scan.png (m_eff^2,
-c_eff^2, H_eff against each scanned hyperparameter; the line is the one-at-a-time slice through the base point,
-grey dots are the other grid points). Values are in the run's code units (k comoving, 1/L units): with
-match = "network" H itself changes with eta and beta, so no common Hubble unit exists. Exits 1 if any run failed
-(the CSV and PNG are still written from the others).
+included with status 'failed rc=N' and their log in OUT/<point>/run.log; columns COLUMNS) and
+OUT/duality_scan.png (matched shells, rms log mismatch, mean-mode c lambda against V'', m_eff^2, c_eff^2 and
+the decay slope against each scanned hyperparameter; the line is the one-at-a-time slice through the base
+point, grey dots are the other grid points). The CSV keeps the fitted H_eff only as the columns
+H_eff_consistency_check(_err): an identity of the integrator (physics.md §5), not evidence, and not plotted.
+Values are in the run's code units (k comoving, 1/L units): with match = "network" H itself changes with eta
+and beta, so no common Hubble unit exists. Exits 1 if any run failed (the CSV and PNG are still written from
+the others).
 """
 
 import argparse
@@ -42,10 +47,15 @@ import inflanet_io  # noqa: E402
 # (name, deck key, type) of every hyperparameter the scan can vary.
 HYPERPARAMETERS = (("eta", "network.eta", float), ("beta", "network.beta", float), ("width", "network.width", int),
                    ("depth", "network.depth", int), ("activation", "network.activation", str))
-# Root attributes of duality.h5 copied into the CSV.
-RESULTS = ("H", "gamma", "m_eff2", "m_eff2_err", "c_eff2", "c_eff2_err", "k4", "k4_err", "eft_terms",
-           "eft_chi2_per_dof", "H_eff", "H_eff_err", "H_dictionary", "mean_mode_gamma", "mean_mode_gamma_err")
-COLUMNS = ("point", "status", "varied", *(name for name, _, _ in HYPERPARAMETERS), *RESULTS, "dir")
+# Root attributes of duality.h5 copied into the CSV under their own names: the evidence (frequencies), the fits
+# of the network's dispersion relation and the velocity matching.
+RESULTS = ("H", "gamma", "c", "calibrate", "matched_shells_t0", "matched_shells_t_end", "rms_log_mismatch_t0",
+           "mean_mode_c_lambda", "V2", "m_eff2", "m_eff2_err", "c_eff2", "c_eff2_err", "eft_rms_relative",
+           "decay_slope", "decay_rms_relative", "kernel_form", "velocity_mismatch_linearised")
+# The integrator consistency check (not evidence), CSV column -> duality.h5 attribute.
+CONSISTENCY = (("H_eff_consistency_check", "H_eff"), ("H_eff_consistency_check_err", "H_eff_err"))
+COLUMNS = ("point", "status", "varied", *(name for name, _, _ in HYPERPARAMETERS), *RESULTS,
+           *(column for column, _ in CONSISTENCY), "dir")
 
 
 def design(values: dict, mode: str) -> list:
@@ -130,10 +140,13 @@ def run_point(args, out: Path, varied: str, point: dict, env: dict) -> dict:
     for n, v in used.items():
         row.setdefault(n, v)
     row.update({key: attrs.get(key, math.nan) for key in RESULTS})
+    row.update({column: attrs.get(key, math.nan) for column, key in CONSISTENCY})
     row["status"] = "ok"
-    print(f"{name}: m_eff2 = {row['m_eff2']:.4g} ± {row['m_eff2_err']:.2g}, c_eff2 = {row['c_eff2']:.4g} ± "
-          f"{row['c_eff2_err']:.2g}, H_eff = {row['H_eff']:.4g} ± {row['H_eff_err']:.2g} "
-          f"(dictionary {row['H_dictionary']:.4g})", flush=True)
+    print(f"{name}: frequencies within 10% in {row['matched_shells_t0']} shell(s) at t0, "
+          f"{row['matched_shells_t_end']} at t_end (rms |ln ratio| {row['rms_log_mismatch_t0']:.3g}); mean mode "
+          f"c lambda = {row['mean_mode_c_lambda']:.4g} vs V'' = {row['V2']:.4g}; kernel: {row['kernel_form']} "
+          f"(m_eff2 = {row['m_eff2']:.4g} ± {row['m_eff2_err']:.2g}, decay slope {row['decay_slope']:.4g})",
+          flush=True)
     return row
 
 
@@ -144,14 +157,28 @@ def write_csv(path: Path, rows: list) -> None:
         writer.writerows(rows)
 
 
+QUANTITIES = (("matched_shells", "shells within 10%"),
+              ("rms_log_mismatch_t0", "rms $|\\ln(c\\lambda/\\omega^2)|$ at $t_0$"),
+              ("mean_mode_c_lambda", "mean mode $c\\lambda(0)$"), ("m_eff2", "EFT $m_{eff}^2$"),
+              ("c_eff2", "EFT $c_{eff}^2$"), ("decay_slope", "decay slope of $\\ln c\\lambda(k)$"))
+
+
+def number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
 def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
-    """EFT parameters against each scanned hyperparameter with more than one value; failed points as red lines."""
+    """The evidence and fits against each scanned hyperparameter with more than one value; failed points as red
+    lines. EFT points of runs whose kernel_form is not "eft" are drawn hollow (the EFT does not describe them)."""
     scanned = [n for n in values if len(values[n]) > 1] or list(values) or ["eta"]
     base = {n: values[n][0] for n in values}
     ok = [r for r in rows if r.get("status") == "ok"]
-    quantities = (("m_eff2", "$m_{eff}^2$"), ("c_eff2", "$c_{eff}^2$"), ("H_eff", "$H_{eff}$"))
-    fig, axes = plt.subplots(len(quantities), len(scanned), figsize=(4.2 * len(scanned), 9), squeeze=False,
-                             layout="constrained")
+    size = (max(4.4 * len(scanned), 9.0), 2.3 * len(QUANTITIES))
+    fig, axes = plt.subplots(len(QUANTITIES), len(scanned), figsize=size,
+                             squeeze=False, layout="constrained")
     for col, name in enumerate(scanned):
         categorical = any(isinstance(r.get(name), str) for r in ok)
         order = list(dict.fromkeys([*values.get(name, []), *(r.get(name) for r in ok)]))
@@ -165,18 +192,29 @@ def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
         others = [r for r in ok if r not in through_base and name in r] if mode == "grid" else []
         failed = [r for r in rows if r.get("status") != "ok" and name in r
                   and all(r.get(m) == base[m] for m in base if m != name)]
-        for row_index, (key, label) in enumerate(quantities):
+        for row_index, (key, label) in enumerate(QUANTITIES):
             ax = axes[row_index, col]
-            if others:
-                ax.plot([x_of(r[name]) for r in others], [r[key] for r in others], ".", color="0.6",
-                        label="other grid points")
-            if through_base:
+            keys = ("matched_shells_t0", "matched_shells_t_end") if key == "matched_shells" else (key,)
+            for sub, k in enumerate(keys):
+                suffix = {"matched_shells_t0": " at $t_0$", "matched_shells_t_end": " at $t_{end}$"}.get(k, "")
+                if others:
+                    ax.plot([x_of(r[name]) for r in others], [number(r.get(k)) for r in others], ".", color="0.6",
+                            label="other grid points" if sub == 0 else None)
+                if not through_base:
+                    continue
                 x = [x_of(r[name]) for r in through_base]
-                ax.errorbar(x, [r[key] for r in through_base], yerr=[r.get(f"{key}_err", 0.0) for r in through_base],
-                            fmt="o-", capsize=3, label="through the base point")
-                if key == "H_eff":
-                    ax.plot(x, [r["H_dictionary"] for r in through_base], "s--", mfc="none", color="k",
-                            label="$-\\ln\\beta / (3\\sqrt{\\eta})$")
+                y = [number(r.get(k)) for r in through_base]
+                err = [number(r.get(f"{k}_err", 0.0)) for r in through_base] if f"{k}_err" in COLUMNS else None
+                ax.errorbar(x, y, yerr=err, fmt="o-" if sub == 0 else "s--", capsize=3, color=f"C{sub}",
+                            label="through the base point" + suffix)
+                if k in ("m_eff2", "c_eff2"):
+                    not_eft = [(xi, yi) for xi, yi, r in zip(x, y, through_base) if r.get("kernel_form") != "eft"]
+                    if not_eft:
+                        ax.plot(*zip(*not_eft), "o", mfc="white", mec="C0", ms=8, zorder=5,
+                                label="kernel_form != eft (EFT does not fit)")
+                if k == "mean_mode_c_lambda":
+                    ax.plot(x, [number(r.get("V2")) for r in through_base], "s--", mfc="none", color="k",
+                            label="$V''$ (lattice, $t_0$)")
             for j, r in enumerate(failed):
                 ax.axvline(x_of(r[name]), color="r", ls=":", label="run failed" if j == 0 else None)
             if categorical:
@@ -184,11 +222,12 @@ def plot(path: Path, rows: list, values: dict, mode: str = "oat") -> None:
             elif order and min(order) > 0 and max(order) / min(order) >= 4:
                 ax.set_xscale("log")
             ax.set_xlabel(name)
-            ax.set_ylabel(label + " (code units)")
-            if row_index == len(quantities) - 1 or key == "H_eff":
-                ax.legend(fontsize=7)
-    fig.suptitle("EFT parameters versus hyperparameters (base: "
-                 + ", ".join(f"{n}={v}" for n, v in base.items()) + ")")
+            ax.set_ylabel(label + " (code units)" if key not in ("matched_shells", "rms_log_mismatch_t0") else label,
+                          fontsize=8)
+            if ax.get_legend_handles_labels()[0] and (row_index in (0, 2, 3) or failed):
+                ax.legend(fontsize=6.5)
+    fig.suptitle("Frequency match and the network's dispersion relation versus hyperparameters\n(base: "
+                 + ", ".join(f"{n}={v}" for n, v in base.items()) + ")", fontsize=11)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 

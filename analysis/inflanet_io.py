@@ -4,8 +4,12 @@ Run directory layout (files written by rank 0 of the C++ code, see include/infla
 
     RUN_DIR/timeseries.h5   one 1-D dataset per column (step int64, time, a, phi_var, rho, ...)
     RUN_DIR/spectra.h5      k[nk], counts[nk], step/time/a[nt], <name>[nt, nk] (P_phi, P_phidot, ...)
-    RUN_DIR/duality.h5      coupled run (issue 6): k, counts, step/time/a, P_/T_{lattice,network}[nt, nk],
-                            omega2_*, leakage, ntk_eigenvalues, mode_power[_prediction], EFT fit attributes
+    RUN_DIR/duality.h5      coupled run (issue 9): both systems on the sub-lattice's shells k[nk]: P_lattice,
+                            P_network(_lin), P_ratio, T_*, omega2_lattice, omega2_ratio, matched [nt, nk];
+                            c lambda per shell omega2_network[nk] (+ its anisotropy); mode_power and its
+                            prediction per eigenspace cluster of Theta(0) [nt, nc]; calibration, EFT and
+                            decaying-kernel fits and the integrator check H_eff as root attributes
+    RUN_DIR/nn.h5           network (network-only run, or coupled run with sites[N, 3] and *_dictionary)
     RUN_DIR/resolved.toml   the fully resolved deck (also stored as each file's `deck` attribute)
     RUN_DIR/data_<step>.h5  field snapshots, openPMD 1.1.0 fileBased: /data/<step>/meshes/{phi,phidot},
                             float64 [N][N][N] in C order [x][y][z], value at [i][j][k] = field(i dx, j dx, k dx)
@@ -34,14 +38,31 @@ DECK_NAME = "resolved.toml"
 NETWORK_NAME = "nn.h5"
 DUALITY_NAME = "duality.h5"
 
-# duality.h5 (issue 6's contract): datasets every file has, and the rest, which load_duality leaves out when absent.
-DUALITY_REQUIRED = ("k", "counts", "step", "time", "a")
-DUALITY_OPTIONAL = ("P_lattice", "P_network", "T_lattice", "T_network", "omega2_lattice", "omega2_network",
-                    "omega2_network_err", "leakage", "ntk_eigenvalues", "mode_power", "mode_power_prediction")
-DUALITY_ATTRIBUTES = ("deck", "code_version", "git_commit", "created", "software", "match", "H", "step", "eta",
-                      "beta", "gamma", "rho_lambda", "c", "N", "M", "L", "subcycles", "normalisation", "m_eff2",
-                      "m_eff2_err", "c_eff2", "c_eff2_err", "k4", "k4_err", "eft_chi2_per_dof", "eft_terms",
-                      "H_eff", "H_eff_err", "H_dictionary", "mean_mode_gamma", "mean_mode_gamma_err")
+# duality.h5 (issue 9's contract, written by src/app/coupled_run.cpp: CoupledRun::start creates every dataset, so
+# a file that lacks one is from another contract or not from the coupled run).
+DUALITY_FIXED = ("k", "counts", "omega2_network", "omega2_network_anisotropy", "leakage", "ntk_eigenvalues",
+                 "cluster_first", "cluster_lambda", "cluster_size", "cluster_resolved")
+DUALITY_AXES = ("step", "time", "a")
+DUALITY_PER_SHELL = ("P_lattice", "P_network", "P_network_lin", "P_ratio", "T_lattice", "T_network",
+                     "omega2_lattice", "omega2_ratio", "matched")  # [nt, nk]
+DUALITY_PER_CLUSTER = ("mode_power", "mode_power_prediction")  # [nt, nc]: eigenspace clusters of Theta(0)
+DUALITY_REQUIRED = DUALITY_FIXED + DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER
+# Datasets of the previous contract (issue 6) whose meaning changed: a file with them is refused, not misread.
+DUALITY_RETIRED = ("omega2_network_err",)
+# Root attributes written when the run starts, and those written by its summary (absent if the run stopped early).
+DUALITY_ATTRIBUTES = ("deck", "code_version", "git_commit", "created", "software", "normalisation", "match", "H",
+                      "step", "eta", "beta", "gamma", "rho_lambda", "c", "calibrate", "L", "N", "M", "subcycles",
+                      "lattice_substeps", "eta_run", "beta_run", "h_run", "stability_bound_run",
+                      "eta_c_lambda_max_run", "band", "V2", "mean_mode_c_lambda", "mean_mode_eigen_c_lambda",
+                      "mean_mode_rank", "mean_mode_overlap", "initial_velocity", "velocity_mismatch_linearised",
+                      "velocity_mismatch_trained", "velocity_unreachable_fraction", "velocity_unreachable_modes",
+                      "cluster_tolerance", "cluster_resolution", "frequency_tolerance")
+DUALITY_SUMMARY_ATTRIBUTES = ("rms_log_mismatch_t0", "matched_shells_t0", "rms_log_mismatch_t_end",
+                              "matched_shells_t_end", "eft_weights", "eft_shells", "eft_k_max", "m_eff2",
+                              "m_eff2_err", "c_eff2", "c_eff2_err", "k4", "k4_err", "eft_terms", "eft_chi2_per_dof",
+                              "eft_rms_relative", "decay_log_amplitude", "decay_slope", "decay_rms_relative",
+                              "decay_shells", "kernel_form", "H_eff", "H_eff_err", "H_dictionary", "H_eff_mode",
+                              "H_eff_note")
 
 
 def _decode(value):
@@ -128,20 +149,35 @@ def load_network(path_or_dir) -> dict:
 
 
 def load_duality(path_or_dir) -> dict:
-    """Reads duality.h5 of a coupled run (or the given file), issue 6's contract.
+    """Reads duality.h5 of a coupled run (or the given file), issue 9's contract (src/app/coupled_run.cpp).
 
-    Returns {'k': [nk] (comoving shell centres on the M^3 sub-lattice), 'counts': [nk], 'step': [nt] int64,
-    'time': [nt], 'a': [nt], and, where the file has them, 'P_lattice', 'P_network', 'T_lattice', 'T_network',
-    'omega2_lattice': [nt, nk], 'omega2_network', 'omega2_network_err', 'leakage': [nk],
-    'ntk_eigenvalues': [N_points] (ascending), 'mode_power', 'mode_power_prediction': [nt, N_points],
-    plus any other dataset of the file, and 'attrs': the root attributes with strings decoded (match, H,
-    step (h), eta, beta, gamma, c, N, M, L, subcycles, EFT and damping fits, deck, ...; the root attribute
-    `step` is the time step h, unrelated to the dataset `step`). Optional datasets that are absent are simply
-    not in the dict; a missing required one (DUALITY_REQUIRED) raises KeyError.
+    Both systems are on one mode set: the inflaton band-limited to the sub-lattice's modes and sampled on its M^3
+    sites, the network's residual on the same sites, binned in the same shells. Returns
+
+      fixed:     'k', 'counts', 'omega2_network' (c lambda per shell), 'omega2_network_anisotropy' (spread of
+                 c lambda among a shell's modes: cubic anisotropy, not an error bar), 'leakage': [nk];
+                 'ntk_eigenvalues': [N] (ascending); 'cluster_first': [nc + 1] int64 (cluster j holds the
+                 eigenvalues cluster_first[j]:cluster_first[j+1]), 'cluster_lambda', 'cluster_size': [nc],
+                 'cluster_resolved': [nc] bool (False: eigenvalues at rounding level, dynamics not resolved);
+      rows:      'step' [nt] int64, 'time', 'a' [nt];
+                 'P_lattice', 'P_network', 'P_network_lin', 'P_ratio' (NaN at k = 0), 'T_lattice', 'T_network',
+                 'omega2_lattice' (k^2/a^2 + V''), 'omega2_ratio' (c lambda / omega2_lattice): [nt, nk] float;
+                 'matched': [nt, nk] bool (|omega2_ratio - 1| <= frequency_tolerance);
+                 'mode_power', 'mode_power_prediction': [nt, nc] (per eigenspace cluster);
+      'attrs':   the root attributes with strings decoded (DUALITY_ATTRIBUTES, and DUALITY_SUMMARY_ATTRIBUTES
+                 once the run has finished; the attribute `step` is the time step h, unrelated to the dataset).
+
+    Row datasets are cut to the rows every one of them has (a run stopped mid-append). Any other dataset of the
+    file is returned as stored. Raises FileNotFoundError when there is no file and KeyError when a dataset of
+    the contract is missing or the file is of the retired contract (omega2_network_err).
     """
     path = _resolve(path_or_dir, DUALITY_NAME)
     out = {}
     with h5py.File(path, "r") as f:
+        retired = [name for name in DUALITY_RETIRED if name in f]
+        if retired:
+            raise KeyError(f"'{path}' is of the retired duality.h5 contract (has {', '.join(retired)}; no "
+                           "eigenspace clusters, aliased spectra): rerun the coupled run")
         missing = [name for name in DUALITY_REQUIRED if name not in f]
         if missing:
             raise KeyError(f"'{path}' lacks the dataset(s) {', '.join(missing)} of the duality.h5 contract")
@@ -149,6 +185,12 @@ def load_duality(path_or_dir) -> dict:
             if isinstance(item, h5py.Dataset):
                 out[name] = item[()]
         out["attrs"] = _attrs(f)
+    nt = min(out[name].shape[0] for name in DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER)
+    for name in DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER:
+        out[name] = out[name][:nt]
+    out["cluster_first"] = np.asarray(out["cluster_first"]).astype(np.int64)
+    out["cluster_resolved"] = np.asarray(out["cluster_resolved"]) != 0
+    out["matched"] = np.asarray(out["matched"]) != 0
     return out
 
 

@@ -1,23 +1,24 @@
 #!/usr/bin/python3
-"""Plot a coupled run's duality.h5: the inflaton lattice and the network side by side (issue 6).
+"""Plot a coupled run's duality.h5: the evidence for (or against) the inflaton-network duality (issue 9).
 
-    plot_duality.py RUN_DIR [-o duality.png]
+    plot_duality.py RUN_DIR [-o duality.png] [--clusters 4]
 
-Panels, all in Hubble units (k/H comoving, t H, omega^2/H^2; H the run's root attribute):
-  (a) Delta^2 = k^3 P / (2 pi^2) of the inflaton (P_lattice, solid) and of the network residual f - y
-      (P_network, dashed) on the same k bins, coloured by t H;
-  (b) the dispersion relations: omega2_lattice = k^2/a^2 + V'' at t0 and at the last row, omega2_network =
-      c lambda(k) with its shell error bars, and the EFT fit m_eff^2 + c_eff^2 k^2 (+ k4 k^4);
-  (c) transfer functions T = P(t)/P(t0) of a few bins, lattice (solid) and network (dashed, markers), against
-      the damped-oscillator prediction for the network (dotted): |a(t)|^2 of a'' + gamma a' + omega2 a = 0 with
-      omega2 = omega2_network of the bin, gamma the run's friction -ln(beta)/sqrt(eta), a(0) = 1, a'(0) = 0.
-      That assumes every mode of a shell shares one eigenvalue (translation invariance, see the leakage),
-      the network starts at rest (heavy ball with v = 0) and the network's clock is the file's `time`;
-  (d) NTK mode power |a_k|^2 in the eigenbasis of Theta(0) against mode_power_prediction for a few modes;
-  (e) leakage (translation-invariance defect) per bin;
-  (f) the dictionary and fit attributes as text.
-Panels whose datasets are absent say so. When H is 0 (Minkowski), axes fall back to code units.
-Exits with status 1 and a message on stderr when the file is missing or unreadable.
+Both systems are on ONE mode set: the inflaton band-limited to the sub-lattice's modes and sampled on its sites,
+the network's residual f - y on the same sites, binned in the same shells (physics.md §5). Panels, in Hubble
+units (k/H comoving, t H, omega^2/H^2; H the run's root attribute; code units when H = 0):
+  (a) P(k) per shell at t0 and at t_end: P_lattice, P_network (trained) and P_network_lin (NTK-linearised).
+      At t0 the three agree to rounding by construction; what they do by t_end is the comparison;
+  (b) the dispersion relations: omega^2 = k^2/a^2 + V'' of the lattice at t0 and t_end against the network's
+      c lambda per shell, with the spread of c lambda among a shell's modes drawn as a band labelled
+      "anisotropy" (cubic anisotropy, not an error bar); shells whose frequencies agree within the file's
+      frequency_tolerance (10%) are ringed; the fit the file says describes the network (kernel_form) is drawn;
+  (c) the frequency ratio c lambda / omega^2 per shell at t0 and t_end with the +-10% band;
+  (d) mode power per eigenspace cluster of Theta(0) over time against the file's prediction (linearised damped
+      oscillators from the matched initial velocity), for the resolved clusters of largest initial power;
+      clusters at rounding level (cluster_resolved = 0) are not plotted, and the title says how many.
+A footer gives the calibration, the mean mode's c lambda against V'', the matched-shell counts, and H_eff,
+labelled as what it is: an integrator consistency check, not evidence.
+Exits with status 1 and a message on stderr when the file is missing or not of the contract.
 """
 
 import argparse
@@ -36,31 +37,9 @@ import inflanet_io  # noqa: E402
 
 
 def positive(values):
-    """Values with non-positive entries as NaN (log axes)."""
+    """Values with non-positive or non-finite entries as NaN (log axes)."""
     values = np.asarray(values, dtype=float)
-    return np.where(values > 0, values, np.nan)
-
-
-def pick(n: int, count: int) -> list:
-    """Up to `count` distinct indices spread over range(n), first and last included."""
-    if n <= 0:
-        return []
-    return sorted({int(round(i)) for i in np.linspace(0, n - 1, min(count, n))})
-
-
-def missing(ax, names) -> None:
-    ax.text(0.5, 0.5, "not in duality.h5:\n" + ", ".join(names), ha="center", va="center",
-            transform=ax.transAxes, color="grey")
-
-
-def transfer(data, name: str):
-    """T_<name> from the file, else P_<name>(t)/P_<name>(t0) when P is there, else None."""
-    if f"T_{name}" in data:
-        return data[f"T_{name}"]
-    if f"P_{name}" in data:
-        p = data[f"P_{name}"]
-        return p / np.where(p[0] != 0, p[0], np.nan)
-    return None
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
 
 
 def hubble_units(attrs):
@@ -71,175 +50,195 @@ def hubble_units(attrs):
     return 1.0, " (code units: H = 0)"
 
 
-def axis_label(hubble: str, code: str, suffix: str) -> str:
-    """An axis label: the Hubble-unit form, or the code-unit form with the note when H is not usable."""
-    return hubble if not suffix else code + suffix
+class Units:
+    def __init__(self, attrs):
+        self.h, self.suffix = hubble_units(attrs)
+        code = bool(self.suffix)
+        self.k = "comoving $k$" + self.suffix if code else "comoving $k/H$"
+        self.t = "$t$" + self.suffix if code else "$t H$"
+        self.t_symbol = "$t$" if code else "$tH$"
+        self.omega2 = "$\\omega^2$" + self.suffix if code else "$\\omega^2 / H^2$"
+        self.per_h2 = "" if code else "/H^2"
 
 
-def panel_spectra(ax, data, unit, suffix, cmap, norm, tH):
-    names = [n for n in ("P_lattice", "P_network") if n in data]
-    if not names:
-        missing(ax, ["P_lattice", "P_network"])
-        return
-    k = data["k"]
-    for name, style in (("P_lattice", "-"), ("P_network", "--")):
-        if name not in data:
-            continue
-        d2 = inflanet_io.delta2(k[None, :], data[name]) / unit**2
-        for i in range(d2.shape[0]):
-            ax.loglog(k / unit, positive(d2[i]), style, color=cmap(norm(tH[i])), lw=1.0, marker="o", ms=2)
-    ax.plot([], [], "k-", label="lattice $\\phi$")
-    ax.plot([], [], "k--", label="network $f - y$")
-    ax.set_xlabel(axis_label("comoving $k/H$", "comoving $k$", suffix))
-    ax.set_ylabel(axis_label("$\\Delta^2 / H^2$", "$\\Delta^2$", suffix))
-    ax.set_title("(a) power spectra")
-    ax.legend(fontsize=8)
+def tolerance(attrs) -> float:
+    return float(attrs.get("frequency_tolerance", 0.1))
 
 
-def panel_dispersion(ax, data, attrs, unit, suffix):
-    k = data["k"]
-    tname, per_h2, times_h2 = ("$t$", "", "") if suffix else ("$tH$", "/H^2", " H^2")
-    u2 = unit**2
-    have = False
-    if "omega2_lattice" in data:
-        w = data["omega2_lattice"]
-        ax.plot(k / unit, w[0] / u2, "-", color="C0", label=f"lattice $k^2/a^2 + V''$, {tname} = {data['time'][0] * unit:.3g}")
-        ax.plot(k / unit, w[-1] / u2, "-", color="C9",
-                label=f"lattice, {tname} = {data['time'][min(len(data['time']), w.shape[0]) - 1] * unit:.3g}")
-        have = True
-    if "omega2_network" in data:
-        err = data.get("omega2_network_err")
-        ax.errorbar(k / unit, data["omega2_network"] / u2, yerr=None if err is None else err / u2, fmt="o",
-                    color="C3", ms=4, capsize=2, label="network $c\\,\\lambda(k)$")
-        have = True
-    if all(name in attrs for name in ("m_eff2", "c_eff2")):
-        kk = np.linspace(0, k.max() * 1.05, 200)
-        terms = int(attrs.get("eft_terms", 2))
-        k4 = float(attrs.get("k4", 0.0)) if terms >= 3 else 0.0
-        fit = attrs["m_eff2"] + attrs["c_eff2"] * kk**2 + k4 * kk**4
-        label = (f"EFT: $m_{{eff}}^2{per_h2}$ = {attrs['m_eff2'] / u2:.4g} ± {attrs.get('m_eff2_err', np.nan) / u2:.2g}\n"
-                 f"$c_{{eff}}^2$ = {attrs['c_eff2']:.4g} ± {attrs.get('c_eff2_err', np.nan):.2g}")
-        if terms >= 3:
-            label += f"\n$k_4{times_h2}$ = {k4 * u2:.3g} ± {attrs.get('k4_err', np.nan) * u2:.2g}"
-        if "eft_chi2_per_dof" in attrs:
-            label += f"\n$\\chi^2$/dof = {attrs['eft_chi2_per_dof']:.3g}"
-        ax.plot(kk / unit, fit / u2, ":", color="k", label=label)
-        have = True
-    if not have:
-        missing(ax, ["omega2_lattice", "omega2_network", "m_eff2", "c_eff2"])
-        return
-    ax.set_xlabel(axis_label("comoving $k/H$", "comoving $k$", suffix))
-    ax.set_ylabel(axis_label("$\\omega^2 / H^2$", "$\\omega^2$", suffix))
-    ax.set_yscale("symlog", linthresh=max(1e-3, float(np.nanmin(np.abs(data.get("omega2_network", [1.0])))) / u2))
-    ax.set_title("(b) dispersion relations")
+def panel_spectra(ax, data, u: Units):
+    """P per shell at t0 and t_end for the lattice, the trained network and the linearised network."""
+    k = data["k"] / u.h
+    shells = data["k"] > 0  # k = 0 is removed from the band (P = 0)
+    last = data["time"].size - 1
+    systems = (("P_lattice", "lattice $\\phi$ (band-limited)", "C0", "o", "-"),
+               ("P_network", "network $f - y$ (trained)", "C3", "s", "--"),
+               ("P_network_lin", "network, NTK-linearised", "C2", "^", ":"))
+    for name, label, colour, marker, style in systems:
+        p = data[name]
+        ax.loglog(k[shells], positive(p[0, shells]), style, color=colour, marker=marker, ms=6, mfc="none", lw=0.8,
+                  alpha=0.6)
+        ax.loglog(k[shells], positive(p[last, shells]), style, color=colour, marker=marker, ms=4, lw=1.5,
+                  label=label)
+    ax.plot([], [], "k-", marker="o", ms=6, mfc="none", lw=0.8, alpha=0.6,
+            label=f"open, thin: $t_0$ ({u.t_symbol} = {data['time'][0] * u.h:.3g})")
+    ax.plot([], [], "k-", marker="o", ms=4, lw=1.5,
+            label=f"filled: $t_{{end}}$ ({u.t_symbol} = {data['time'][last] * u.h:.3g})")
+    ratio = data["P_ratio"][last, shells]
+    finite = ratio[np.isfinite(ratio)]
+    spread = (f"; $P_{{net}}/P_{{lat}}$ at $t_{{end}}$: {finite.min():.3g} to {finite.max():.3g}" if finite.size
+              else "")
+    ax.set_xlabel(u.k)
+    ax.set_ylabel("$P(k)$ (shell mean, code units)")
+    ax.set_title("(a) power per shell on one mode set" + spread, fontsize=10)
     ax.legend(fontsize=7)
 
 
-def panel_transfer(ax, data, attrs, unit, suffix, bins):
-    t = data["time"]
-    tl, tn = transfer(data, "lattice"), transfer(data, "network")
-    if tl is None and tn is None:
-        missing(ax, ["T_lattice", "T_network"])
-        return
-    k = data["k"]
-    prediction = None
-    if "omega2_network" in data and "gamma" in attrs:
-        tt = np.linspace(t[0], t[-1], 400)
-        prediction = (tt, inflanet_io.damped_power(float(attrs["gamma"]), data["omega2_network"], tt - t[0]))
-    for j, b in enumerate(bins):
+def kernel_fit_curve(attrs, k):
+    """(curve, label) of the fit the file names in kernel_form over the shells it used, or None."""
+    form = attrs.get("kernel_form")
+    if form == "eft" and all(n in attrs for n in ("m_eff2", "c_eff2")):
+        kk = np.linspace(0, float(attrs.get("eft_k_max", k.max())), 100)
+        k4 = float(attrs.get("k4", 0.0)) if int(attrs.get("eft_terms", 2)) >= 3 else 0.0
+        curve = attrs["m_eff2"] + attrs["c_eff2"] * kk**2 + k4 * kk**4
+        label = (f"EFT fit (kernel_form) $m_{{eff}}^2 + c_{{eff}}^2 k^2${' + $k_4 k^4$' if k4 else ''}, "
+                 f"{attrs.get('eft_shells', '?')} shells, rms rel. {attrs.get('eft_rms_relative', math.nan):.2g}")
+        return kk, curve, label
+    if form == "decaying" and all(n in attrs for n in ("decay_log_amplitude", "decay_slope")):
+        kk = np.linspace(0, k.max(), 100)
+        curve = np.exp(attrs["decay_log_amplitude"] + attrs["decay_slope"] * kk)
+        exponent = f"{attrs['decay_log_amplitude']:.3g} {attrs['decay_slope']:+.3g} k"
+        label = (f"decaying fit (kernel_form) $e^{{{exponent}}}$, "
+                 f"rms rel. {attrs.get('decay_rms_relative', math.nan):.2g}")
+        return kk, curve, label
+    return None
+
+
+def panel_dispersion(ax, data, attrs, u: Units):
+    k = data["k"] / u.h
+    u2 = u.h**2
+    last = data["time"].size - 1
+    w = data["omega2_lattice"]
+    ax.semilogy(k, w[0] / u2, "-", color="C0", lw=1.8, label="lattice $k^2/a^2 + V''$ at $t_0$")
+    ax.semilogy(k, w[last] / u2, "--", color="C9", lw=1.8,
+                label=f"lattice at $t_{{end}}$ ($a$ = {data['a'][last]:.3g})")
+    cl = data["omega2_network"]
+    spread = data["omega2_network_anisotropy"]
+    ax.fill_between(k, positive(cl - spread) / u2, positive(cl + spread) / u2, color="C3", alpha=0.25, lw=0,
+                    label="anisotropy (spread of $c\\lambda$ in a shell; not an error bar)")
+    ax.semilogy(k, positive(cl) / u2, "o", color="C3", ms=4, label="network $c\\,\\lambda$ per shell")
+    for row, colour, size, when in ((0, "k", 11, "$t_0$"), (last, "C1", 15, "$t_{end}$")):
+        hit = data["matched"][row]
+        ax.semilogy(k[hit], positive(cl[hit]) / u2, "o", mfc="none", mec=colour, ms=size, mew=1.2,
+                    label=f"frequencies within {tolerance(attrs):.0%} at {when} ({int(hit.sum())} shells)")
+    fit = kernel_fit_curve(attrs, data["k"])
+    if fit is not None:
+        ax.semilogy(fit[0] / u.h, positive(fit[1]) / u2, ":", color="0.3", lw=1.2, label=fit[2])
+    if "V2" in attrs:
+        ax.axhline(attrs["V2"] / u2, color="0.6", lw=0.6, ls="-.")
+        ax.annotate(f"$V''$ = {attrs['V2'] / u2:.3g}", (k.max(), attrs["V2"] / u2), fontsize=7, ha="right",
+                    va="bottom", color="0.4")
+    ax.set_xlabel(u.k)
+    ax.set_ylabel(u.omega2)
+    ax.set_title("(b) dispersion relations: lattice $\\omega^2$ vs network $c\\lambda$", fontsize=10)
+    ax.legend(fontsize=6.5)
+
+
+def panel_ratio(ax, data, attrs, u: Units):
+    k = data["k"] / u.h
+    last = data["time"].size - 1
+    tol = tolerance(attrs)
+    ratio = data["omega2_ratio"]
+    ax.axhspan(1 - tol, 1 + tol, color="C2", alpha=0.2, lw=0, label=f"$\\pm${tol:.0%}")
+    ax.axhline(1.0, color="C2", lw=0.8)
+    ax.semilogy(k, positive(ratio[0]), "o-", color="k", ms=4, label="$t_0$")
+    ax.semilogy(k, positive(ratio[last]), "s--", color="C1", ms=4, label="$t_{end}$")
+    counts = [int(data["matched"][row].sum()) for row in (0, last)]
+    ax.set_xlabel(u.k)
+    ax.set_ylabel("$c\\lambda / \\omega^2_{lattice}$")
+    ax.set_title(f"(c) frequency ratio: {counts[0]} of {k.size} shells within {tol:.0%} at $t_0$, "
+                 f"{counts[1]} at $t_{{end}}$", fontsize=10)
+    ax.legend(fontsize=7)
+
+
+def chosen_clusters(data, count: int):
+    """Indices of up to `count` resolved clusters with the largest initial mode power, largest first."""
+    resolved = np.flatnonzero(data["cluster_resolved"])
+    power0 = data["mode_power"][0, resolved]
+    order = np.argsort(-np.nan_to_num(power0, nan=-np.inf), kind="stable")
+    return [int(j) for j in resolved[order[:count]]]
+
+
+def panel_clusters(ax, data, attrs, u: Units, count: int):
+    t = data["time"] * u.h
+    power, prediction = data["mode_power"], data["mode_power_prediction"]
+    size = data["cluster_size"]
+    unresolved = ~data["cluster_resolved"]
+    c = attrs.get("c")
+    for j, cluster in enumerate(chosen_clusters(data, count)):
         colour = f"C{j}"
-        if tl is not None:
-            ax.semilogy(t[: tl.shape[0]] * unit, positive(tl[:, b]), "-", color=colour, label=f"{'$k$' if suffix else '$k/H$'} = {k[b] / unit:.3g}")
-        if tn is not None:
-            ax.semilogy(t[: tn.shape[0]] * unit, positive(tn[:, b]), "--", marker="o", ms=3, color=colour)
-        if prediction is not None:
-            ax.semilogy(prediction[0] * unit, positive(prediction[1][:, b]), ":", color=colour, lw=1.2)
-    ax.plot([], [], "k-", label="lattice")
-    ax.plot([], [], "k--o", ms=3, label="network")
-    if prediction is not None:
-        ax.plot([], [], "k:", label="damped oscillator\n$a(0)=1$, $\\dot a(0)=0$")
-    ax.set_xlabel(axis_label("$t H$", "$t$", suffix))
-    ax.set_ylabel("$T = P(t)/P(t_0)$")
-    ax.set_title("(c) transfer functions")
+        label = f"cluster {cluster}: {int(size[cluster])} eigenvalue(s)"
+        if c is not None:
+            label += f", $c\\lambda{u.per_h2}$ = {c * data['cluster_lambda'][cluster] / u.h**2:.3g}"
+        ax.semilogy(t, positive(power[:, cluster]), "o", ms=3.5, color=colour, label=label)
+        ax.semilogy(t, positive(prediction[:, cluster]), "-", color=colour, lw=1.0)
+    ax.plot([], [], "ko", ms=3.5, label="measured (trained network)")
+    ax.plot([], [], "k-", label="prediction: linearised damped oscillators,\nmatched initial velocity")
+    n_unres, values_unres = int(unresolved.sum()), int(size[unresolved].sum())
+    ax.set_xlabel(u.t)
+    ax.set_ylabel("power in the eigenspace cluster")
+    title = f"(d) mode power per eigenspace cluster of $\\Theta(0)$ ({size.size} clusters)"
+    if n_unres:
+        title += (f"\n{n_unres} cluster(s) ({values_unres} eigenvalues) at rounding level: not resolved, "
+                  "not plotted")
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
 
 
-def panel_modes(ax, data, attrs, unit, suffix, count):
-    if "mode_power" not in data:
-        missing(ax, ["mode_power"])
-        return
-    power = data["mode_power"]
-    t = data["time"][: power.shape[0]]
-    prediction = data.get("mode_power_prediction")
-    eig = data.get("ntk_eigenvalues")
-    n = power.shape[1]
-    lname = "$c\\lambda$" if suffix else "$c\\lambda/H^2$"
-    for j, m in enumerate(reversed(pick(n, count))):  # from the top (largest eigenvalue, nearly uniform) down
-        colour = f"C{j}"
-        label = f"mode {n - m} of {n}"
-        if eig is not None and "c" in attrs:
-            label += f", {lname} = {attrs['c'] * eig[m] / unit**2:.3g}"
-        ax.semilogy(t * unit, positive(power[:, m]), "o", ms=3, color=colour, label=label)
-        if prediction is not None:
-            ax.semilogy(t * unit, positive(prediction[: power.shape[0], m]), "-", color=colour, lw=1.0)
-    ax.plot([], [], "ko", ms=3, label="measured")
-    if prediction is not None:
-        ax.plot([], [], "k-", label="mode_power_prediction")
-    ax.set_xlabel(axis_label("$t H$", "$t$", suffix))
-    ax.set_ylabel("$|a_k|^2$ (eigenbasis of $\\Theta(0)$)")
-    ax.set_title("(d) NTK mode power")
-    ax.legend(fontsize=7)
+def footer(attrs) -> str:
+    def num(name, fmt=".3g"):
+        value = attrs.get(name)
+        return "?" if value is None else format(value, fmt) if isinstance(value, (int, float)) else str(value)
+
+    lines = [
+        f"loss scale c = {num('c', '.4g')} (calibrate = {num('calibrate')}); mean mode: c$\\lambda$(k=0) = "
+        f"{num('mean_mode_c_lambda', '.4g')} vs V'' = {num('V2', '.4g')}, eigenmode closest to uniform is "
+        f"rank {num('mean_mode_rank', 'd')} from the top (overlap {num('mean_mode_overlap', '.3f')}); "
+        f"initial velocity: {num('initial_velocity')} "
+        f"(linearised mismatch {num('velocity_mismatch_linearised', '.2g')})"
+    ]
+    if "matched_shells_t0" in attrs:
+        lines.append(
+            f"shells within {tolerance(attrs):.0%}: {num('matched_shells_t0', 'd')} at t0, "
+            f"{num('matched_shells_t_end', 'd')} at t_end; rms |ln(c$\\lambda/\\omega^2$)| = "
+            f"{num('rms_log_mismatch_t0')} at t0; network kernel: {num('kernel_form')} "
+            f"(EFT m_eff$^2$ = {num('m_eff2', '.3g')} $\\pm$ {num('m_eff2_err', '.2g')}, "
+            f"rms rel. {num('eft_rms_relative', '.2g')}; "
+            f"decay slope {num('decay_slope', '.3g')}, rms rel. {num('decay_rms_relative', '.2g')})")
+        if "H_eff" in attrs:
+            lines.append(f"integrator consistency check, not evidence: H_eff = {num('H_eff', '.6g')} $\\pm$ "
+                         f"{num('H_eff_err', '.2g')} vs H = {num('H_dictionary', '.6g')} (an identity of the "
+                         "integrator for any exact eigenmode)")
+    else:
+        lines.append("no summary attributes: the run did not finish")
+    return "\n".join(lines)
 
 
-def panel_leakage(ax, data, unit, suffix):
-    if "leakage" not in data:
-        missing(ax, ["leakage"])
-        return
-    ax.semilogy(data["k"] / unit, positive(data["leakage"]), "o-")
-    ax.set_xlabel(axis_label("comoving $k/H$", "comoving $k$", suffix))
-    ax.set_ylabel("leakage $\\|\\Theta u_k - \\lambda u_k\\| / \\|\\Theta\\|$")
-    ax.set_title("(e) translation-invariance defect")
-
-
-def panel_text(ax, attrs):
-    ax.axis("off")
-
-    def fmt(name, err=None):
-        if name not in attrs:
-            return f"{name}: absent"
-        value = attrs[name]
-        text = f"{name} = {value:.6g}" if isinstance(value, float) else f"{name} = {value}"
-        if err and err in attrs:
-            text += f" ± {attrs[err]:.2g}"
-        return text
-
-    lines = ["dictionary (physics.md §5)", fmt("match"), fmt("H"), fmt("step"), fmt("eta"), fmt("beta"),
-             fmt("gamma"), fmt("rho_lambda"), fmt("c"), fmt("subcycles"),
-             f"{fmt('N')}, {fmt('M')}, {fmt('L')}", "",
-             "damping of the mean mode", fmt("mean_mode_gamma", "mean_mode_gamma_err"),
-             fmt("H_eff", "H_eff_err"), fmt("H_dictionary")]
-    if "H_eff" in attrs and attrs.get("H_dictionary"):
-        lines.append(f"H_eff / H_dictionary - 1 = {attrs['H_eff'] / attrs['H_dictionary'] - 1:.2e}")
-    ax.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=8, transform=ax.transAxes)
-    ax.set_title("(f) run")
-
-
-def plot(run: Path, output: Path, bins: int = 4, modes: int = 4) -> None:
+def plot(run: Path, output: Path, clusters: int = 4) -> None:
     data = inflanet_io.load_duality(run)
     attrs = data["attrs"]
-    unit, suffix = hubble_units(attrs)
-    tH = data["time"] * unit
-    cmap = plt.get_cmap("viridis")
-    norm = matplotlib.colors.Normalize(vmin=tH.min(), vmax=max(tH.max(), tH.min() + 1e-12))
-    fig, axes = plt.subplots(2, 3, figsize=(17, 10), layout="constrained")
-    panel_spectra(axes[0, 0], data, unit, suffix, cmap, norm, tH)
-    fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes[0, 0], label=axis_label("$t H$", "$t$", suffix))
-    panel_dispersion(axes[0, 1], data, attrs, unit, suffix)
-    panel_transfer(axes[0, 2], data, attrs, unit, suffix, pick(len(data["k"]), bins))
-    panel_modes(axes[1, 0], data, attrs, unit, suffix, modes)
-    panel_leakage(axes[1, 1], data, unit, suffix)
-    panel_text(axes[1, 2], attrs)
-    fig.suptitle(f"{run}: inflaton lattice and network (match = {attrs.get('match', '?')})")
+    if data["time"].size == 0:
+        raise KeyError(f"'{run}' has no rows")
+    u = Units(attrs)
+    fig, axes = plt.subplot_mosaic([["a", "b"], ["c", "d"], ["text", "text"]], figsize=(15, 12),
+                                   height_ratios=[1, 1, 0.13], layout="constrained")
+    panel_spectra(axes["a"], data, u)
+    panel_dispersion(axes["b"], data, attrs, u)
+    panel_ratio(axes["c"], data, attrs, u)
+    panel_clusters(axes["d"], data, attrs, u, clusters)
+    axes["text"].axis("off")
+    axes["text"].text(0.0, 1.0, footer(attrs), fontsize=8.5, va="top", ha="left", transform=axes["text"].transAxes)
+    fig.suptitle(f"{run}: inflaton lattice and network on one mode set (match = {attrs.get('match', '?')}, "
+                 f"N = {attrs.get('N', '?')}, M = {attrs.get('M', '?')})")
     fig.savefig(output, dpi=100)
     plt.close(fig)
 
@@ -248,11 +247,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path, help="run directory (or duality.h5)")
     parser.add_argument("-o", "--output", type=Path, default=Path("duality.png"), help="PNG to write")
-    parser.add_argument("--bins", type=int, default=4, help="k bins shown in the transfer-function panel")
-    parser.add_argument("--modes", type=int, default=4, help="NTK eigenmodes shown in the mode-power panel")
+    parser.add_argument("--clusters", type=int, default=4,
+                        help="resolved eigenspace clusters (largest initial power) shown in panel (d)")
     args = parser.parse_args(argv)
     try:
-        plot(args.run, args.output, args.bins, args.modes)
+        plot(args.run, args.output, args.clusters)
     except (FileNotFoundError, OSError, KeyError) as error:
         print(f"plot_duality.py: error: {error}", file=sys.stderr)
         return 1

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Plots a network run (nn.h5): loss, linearisation gap and NTK drift against time t = n sqrt(eta); the NTK
 eigenvalue spectrum at t0; a few mode amplitudes a_k(t) against the damped-oscillator prediction
-a'' + gamma a' + c lambda_k a = 0 (physics.md §4).
+a'' + gamma a' + c lambda_k a = 0 with a'(0) = 0 (physics.md §4).
+
+Also reads the nn.h5 of a coupled run (it has `sites`; t is the lattice's time, eta and beta the optimizer
+actually run after sub-cycling). There the network starts with the inflaton's velocity unless the deck says
+network.initial_velocity = "zero", so the a'(0) = 0 closed form does not apply and is not drawn: duality.h5's
+mode_power_prediction (plot_duality.py) is the prediction with the matched velocity.
 
     python3 analysis/plot_network.py RUN_DIR -o network.png
 """
 
 import argparse
 import sys
+import tomllib
 from pathlib import Path
 
 import matplotlib
@@ -27,13 +33,24 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     nn = inflanet_io.load_network(args.run)
     t, attrs = nn["time"], nn["attrs"]
+    coupled = "sites" in nn
+    try:
+        network = tomllib.loads(attrs.get("deck", "")).get("network", {})
+    except tomllib.TOMLDecodeError:
+        network = {}
+    at_rest = network.get("initial_velocity", "inflaton" if coupled else "zero") == "zero"
     fig, ax = plt.subplots(2, 2, figsize=(11, 8))
     ax[0, 0].semilogy(t, nn["loss"], label="loss")
-    ax[0, 0].set_xlabel("t = n sqrt(eta)")
+    ax[0, 0].set_xlabel("t (the lattice's time)" if coupled else "t = n sqrt(eta)")
     ax[0, 0].set_ylabel("loss")
-    ax[0, 0].set_title(f"{attrs['integrator']}, eta={attrs['eta']:g}, beta={attrs['beta']:g}")
-    ax[0, 1].loglog(t[1:], np.maximum(nn["lin_gap"][1:], 1e-300), label="lin_gap")
-    ax[0, 1].loglog(t[1:], np.maximum(nn["ntk_drift"][1:], 1e-300), label="ntk_drift")
+    title = f"{attrs['integrator']}, eta={attrs['eta']:g}, beta={attrs['beta']:g}"
+    if coupled:
+        title += f"\ncoupled run: {attrs.get('substeps', 1):g} sub-step(s) per step of the dictionary's " \
+                 f"eta={attrs.get('eta_dictionary', float('nan')):g}"
+    ax[0, 0].set_title(title, fontsize=9)
+    for name in ("lin_gap", "ntk_drift"):  # zeros (rows where the NTK was not rebuilt) are left out, not clamped
+        values = np.asarray(nn[name][1:], dtype=float)
+        ax[0, 1].loglog(t[1:], np.where(values > 0, values, np.nan), "o-", ms=3, label=name)
     ax[0, 1].set_xlabel("t")
     ax[0, 1].legend()
     lam = np.asarray(nn["ntk_eigenvalues"])[::-1]
@@ -45,9 +62,15 @@ def main(argv=None) -> int:
     n = lam.size
     for k in sorted({n - 1, n - 2, n - 5, n // 2} & set(range(n))):
         line, = ax[1, 1].plot(t, modes[:, k], label=f"k={n - k} (c lambda={attrs['c'] * nn['ntk_eigenvalues'][k]:.3g})")
-        ax[1, 1].plot(t, pred[:, k], "--", color=line.get_color())
+        if at_rest:
+            ax[1, 1].plot(t, pred[:, k], "--", color=line.get_color())
     ax[1, 1].set_xlabel("t")
-    ax[1, 1].set_ylabel("a_k (solid: network, dashed: closed form)")
+    if at_rest:
+        ax[1, 1].set_ylabel("a_k (solid: network, dashed: closed form)")
+    else:
+        ax[1, 1].set_ylabel("a_k (network)")
+        ax[1, 1].set_title("started with the inflaton's velocity: the a'(0) = 0 closed form does not apply\n"
+                           "(see duality.h5 mode_power_prediction, plot_duality.py)", fontsize=8)
     ax[1, 1].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(args.output, dpi=110)
