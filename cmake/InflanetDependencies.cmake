@@ -19,6 +19,12 @@ find_package(tomlplusplus REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 pkg_check_modules(MUPARSER REQUIRED IMPORTED_TARGET muparser)
+# Link the generic libblas.so.3 / liblapack.so.3 that Debian's alternatives point at (OpenBLAS by default,
+# the reference build after `update-alternatives --set libblas.so.3-<arch> .../blas/libblas.so.3`), not
+# libopenblas directly: then one binary runs, and is tested, with either implementation.
+if(NOT DEFINED BLA_VENDOR)
+  set(BLA_VENDOR Generic)
+endif()
 find_package(BLAS REQUIRED)
 find_package(LAPACK REQUIRED)
 pkg_check_modules(LAPACKE REQUIRED IMPORTED_TARGET lapacke)
