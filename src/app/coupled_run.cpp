@@ -563,7 +563,7 @@ void CoupledRun::start() {
       [&s](std::span<const double> r, double scale, std::span<double> out) { s.ntk0->apply(r, scale, out); },
       n, s.c, s.gamma, r0, rdot0);
   if (restored) {
-    s.linear->set_state(series("coupled_lin_r"), series("coupled_lin_p"));
+    s.linear->set_state(series("coupled_lin_r"), series("coupled_lin_p"), restored->time);
     s.p_lattice0 = series("coupled_p_lattice0");
     s.p_network0 = series("coupled_p_network0");
     s.check_t = series("coupled_check_t");

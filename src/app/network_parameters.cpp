@@ -38,6 +38,10 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   p.output_every = deck.integer("network.output_every");
   p.progress_every = deck.integer("output.progress_every");
   p.output_dir = deck.string("output.dir");
+  p.checkpoint_every = deck.integer("output.checkpoint_every");
+  if (deck.has("restart")) {
+    p.restart = deck.string("restart");
+  }
   p.deck_text = deck.resolved_toml();
   if (!coupled && deck.has("network.initial_velocity")) {
     deck.fail("network.initial_velocity",

@@ -11,6 +11,7 @@
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/io/atomic_file.hpp"
+#include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/network_file.hpp"
 #include "inflanet/nn/network_system.hpp"
@@ -91,9 +92,70 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
       [&ntk0](std::span<const double> r, double scale, std::span<double> out) { ntk0.apply(r, scale, out); },
       n, c, gamma, r0, std::vector<double>(n, 0.0));
 
-  // 5. nn.h5 (rank 0): data, initial weights, Theta(0) and its spectrum, then one row per output step.
+  // 5. A restart continues the training state of a checkpoint (Theta(0) above is rebuilt from the seed's
+  // initial weights, bitwise at the same rank count).
+  std::int64_t first_step = 0;
+  double ntk_drift = 0.0;
+  if (p.restart) {
+    const auto checkpoint = io::read_checkpoint(*p.restart, p.output_dir, distribution.comm());
+    const auto series = [&](const char* name) {
+      const auto it = checkpoint.extra_series.find(name);
+      if (it == checkpoint.extra_series.end()) {
+        throw InputError(fmt::format("restart = \"{}\": the checkpoint holds no network-only training state "
+                                     "('{}'): it was written by another kind of run",
+                                     *p.restart, name));
+      }
+      return it->second;
+    };
+    const auto theta = series("network_theta"), momentum = series("network_p"), r = series("lin_r"),
+               v = series("lin_p");
+    if (theta.size() != system.network().parameter_count() || r.size() != n) {
+      throw InputError(
+          fmt::format("restart = \"{}\": the checkpoint's network has {} parameters and {} points, "
+                      "this deck's {} and {}",
+                      *p.restart, theta.size(), r.size(), system.network().parameter_count(), n));
+    }
+    if (checkpoint.dt != h || checkpoint.integrator != p.integrator) {
+      throw InputError(
+          fmt::format("restart = \"{}\": the checkpoint was trained with {} at h = sqrt(eta) = "
+                      "{:.17g}; the deck has {} at {:.17g} (a run continues with its own optimizer)",
+                      *p.restart, checkpoint.integrator, checkpoint.dt, p.integrator, h));
+    }
+    if (checkpoint.step > p.steps) {
+      throw InputError(fmt::format("restart = \"{}\": the checkpoint is at step {}, past network.steps = {}",
+                                   *p.restart, checkpoint.step, p.steps));
+    }
+    system.set_state(theta, momentum);
+    linear.set_state(r, v, checkpoint.time);
+    ntk_drift = checkpoint.scalars.at("ntk_drift");
+    first_step = checkpoint.step;
+    if (root) {
+      fmt::print("# restarted from step {} (t = {:.6g}) of {}\n", checkpoint.step, checkpoint.time,
+                 *p.restart);
+    }
+  }
+  auto checkpoint = [&](std::int64_t step) {
+    io::CheckpointState c;
+    c.step = step;
+    c.time = linear.time();
+    c.dt = h;
+    c.integrator = p.integrator;
+    c.extra_series["network_theta"] = system.network().theta();
+    c.extra_series["network_p"].assign(system.momentum().begin(), system.momentum().end());
+    c.extra_series["lin_r"].assign(linear.residual().begin(), linear.residual().end());
+    c.extra_series["lin_p"].assign(linear.velocity().begin(), linear.velocity().end());
+    c.scalars["ntk_drift"] = ntk_drift;
+    c.deck_text = p.deck_text;
+    c.code_version = version;
+    c.git_commit = git_commit;
+    io::write_checkpoint(p.output_dir, c, distribution.comm());
+  };
+
+  // 6. nn.h5 (rank 0): data, initial weights, Theta(0) and its spectrum, then one row per output step.
   std::optional<io::NetworkFile> file;
-  if (root) {
+  if (root && p.restart) {
+    file.emplace(io::NetworkFile::open_existing(p.output_dir / "nn.h5", n, first_step));
+  } else if (root) {
     file.emplace(p.output_dir / "nn.h5", data.x, data.y, n, data.dim,
                  io::NetworkRunAttributes{p.eta, p.beta, c, gamma, integrator.name(), data.description},
                  io::FileMetadata::for_this_build(p.deck_text));
@@ -104,7 +166,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
                  spectrum.clamped, spectrum.most_negative);
     }
   }
-  double ntk_drift = 0.0, lin_gap = 0.0, loss = system.loss();
+  double lin_gap = 0.0, loss = system.loss();
   const double loss0 = loss;
   std::vector<double> f_lin(n), modes(n), residual(n);
   auto record = [&](std::int64_t step) {
@@ -135,12 +197,14 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
       file->append(io::NetworkRow{step, linear.time(), loss, ntk_drift, lin_gap, f, f_lin, modes});
     }
   };
-  record(0);
+  if (!p.restart) {
+    record(0);
+  }
 
-  // 6. Training: one integrator step of the network and of its linearisation per optimizer step.
+  // 7. Training: one integrator step of the network and of its linearisation per optimizer step.
   const double hubble = gamma / 3.0; // the dictionary: beta = e^{-3 H h}
   ProgressReporter progress(p.steps, p.progress_every, root);
-  for (std::int64_t step = 1; step <= p.steps; ++step) {
+  for (std::int64_t step = first_step + 1; step <= p.steps; ++step) {
     integrator.step(system, h);
     integrator.step(linear, h);
     const bool last = step == p.steps;
@@ -152,6 +216,9 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     if (step % p.output_every == 0 || last) {
       record(step);
     }
+    if ((p.checkpoint_every > 0 && step % p.checkpoint_every == 0) || last) {
+      checkpoint(step);
+    }
     if (step % p.progress_every == 0 || last) {
       const double t = linear.time();
       progress.maybe_report(
@@ -160,7 +227,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     }
   }
 
-  // 7. Final weights and summary.
+  // 8. Final weights and summary.
   NetworkRunSummary summary{loss0, system.loss(), lin_gap, ntk_drift, lambda_max, progress.elapsed()};
   if (file) {
     file->write_weights("weights_final", system.network());

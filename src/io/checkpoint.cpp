@@ -83,7 +83,7 @@ bool dataset_exists(hid_t file_id, const char* group, const char* path) {
 
 /// Rank 0's look at a would-be checkpoint: the reason it cannot be restarted from, or nothing.
 /// `expected` (optional) is the run's lattice.
-std::optional<std::string> inspect(const fs::path& path, const Box* expected) {
+std::optional<std::string> inspect(const fs::path& path, const Box* expected, bool with_fields = true) {
   std::error_code error;
   if (!fs::exists(path, error)) {
     return "restart file " + quoted(path) + " does not exist";
@@ -98,8 +98,9 @@ std::optional<std::string> inspect(const fs::path& path, const Box* expected) {
   }
   try {
     const Hdf5Handle file(id, HandleKind::file, "H5Fopen", path);
-    if (!has_attribute(file.get(), "complete") || !dataset_exists(file.get(), "fields", "fields/phi") ||
-        !dataset_exists(file.get(), "fields", "fields/phidot")) {
+    if (!has_attribute(file.get(), "complete") ||
+        (with_fields && (!dataset_exists(file.get(), "fields", "fields/phi") ||
+                         !dataset_exists(file.get(), "fields", "fields/phidot")))) {
       return "restart file " + quoted(path) +
              " is not an inflanet checkpoint (no `complete` attribute or no /fields/phi and /fields/phidot)";
     }
@@ -142,21 +143,21 @@ std::vector<std::pair<std::int64_t, fs::path>> list_checkpoints(const fs::path& 
 }
 
 /// Rank 0: the file "latest" means, or the reason there is none.
-std::pair<fs::path, std::string> resolve_latest_on_root(const fs::path& dir) {
+std::pair<fs::path, std::string> resolve_latest_on_root(const fs::path& dir, bool with_fields) {
   std::string pointer_note;
   const fs::path pointer = dir / checkpoint_pointer_name;
   if (std::ifstream in(pointer); in) {
     std::string name;
     std::getline(in, name);
     const fs::path candidate = dir / name;
-    if (!name.empty() && !inspect(candidate, nullptr)) {
+    if (!name.empty() && !inspect(candidate, nullptr, with_fields)) {
       return {candidate, {}};
     }
     pointer_note = " (" + quoted(pointer) + " names '" + name + "', which is missing or incomplete)";
   }
   auto found = list_checkpoints(dir, false);
   for (auto it = found.rbegin(); it != found.rend(); ++it) {
-    if (!inspect(it->second, nullptr)) {
+    if (!inspect(it->second, nullptr, with_fields)) {
       return {it->second, {}};
     }
   }
@@ -206,15 +207,19 @@ std::string checkpoint_file_name(std::int64_t step) {
   return "checkpoint_" + std::to_string(step) + ".h5";
 }
 
-fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, const Field& phi,
-                          const Field& phidot, const Decomposition& decomposition) {
+namespace {
+
+/// The one writer: with the lattice fields (phi and phidot non-null) or without (a network-only run).
+fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state, const Field* phi,
+                               const Field* phidot, const Box& box, MPI_Comm comm) {
   for (const auto& [name, values] : state.extra_series) {
     check_name("extra series", name);
   }
   for (const auto& [name, value] : state.scalars) {
     check_name("scalar", name);
   }
-  const MPI_Comm comm = decomposition.comm();
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
   const fs::path final_path = dir / checkpoint_file_name(state.step);
   fs::path tmp = final_path;
   tmp += ".tmp";
@@ -222,11 +227,11 @@ fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, con
   {
     ParallelFile file = ParallelFile::create(tmp, comm);
     const hid_t root = file.id();
-    write_root_attributes(root, state, decomposition.box(), now.iso8601, tmp);
-    {
+    write_root_attributes(root, state, box, now.iso8601, tmp);
+    if (phi != nullptr && phidot != nullptr) {
       const Hdf5Handle fields = create_groups(root, "fields", tmp);
-      write_field(fields.get(), "phi", phi, tmp).close();
-      write_field(fields.get(), "phidot", phidot, tmp).close();
+      write_field(fields.get(), "phi", *phi, tmp).close();
+      write_field(fields.get(), "phidot", *phidot, tmp).close();
     }
     {
       const Hdf5Handle series = create_groups(root, "series", tmp);
@@ -253,7 +258,7 @@ fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, con
   }
   MPI_Barrier(comm);
   std::string failure;
-  if (decomposition.is_root()) {
+  if (rank == 0) {
     try {
       std::error_code error;
       fs::rename(tmp, final_path, error);
@@ -284,38 +289,61 @@ fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, con
   return final_path;
 }
 
-fs::path resolve_checkpoint(const std::string& path_or_latest, const fs::path& dir,
-                            const Decomposition& decomposition) {
+fs::path resolve_impl(const std::string& path_or_latest, const fs::path& dir, MPI_Comm comm,
+                      bool with_fields) {
   if (path_or_latest != "latest") {
     return path_or_latest;
   }
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
   std::string resolved, failure;
-  if (decomposition.is_root()) {
-    auto [path, why] = resolve_latest_on_root(dir);
+  if (rank == 0) {
+    auto [path, why] = resolve_latest_on_root(dir, with_fields);
     resolved = path.string();
     failure = why;
   }
-  failure = detail::broadcast_string(failure, decomposition.comm());
+  failure = detail::broadcast_string(failure, comm);
   if (!failure.empty()) {
     throw InputError(failure);
   }
-  return detail::broadcast_string(resolved, decomposition.comm());
+  return detail::broadcast_string(resolved, comm);
 }
 
-CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, Field& phi,
-                                Field& phidot, const Decomposition& decomposition) {
-  const fs::path path = resolve_checkpoint(path_or_latest, dir, decomposition);
+} // namespace
+
+fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, const Field& phi,
+                          const Field& phidot, const Decomposition& decomposition) {
+  return write_checkpoint_impl(dir, state, &phi, &phidot, decomposition.box(), decomposition.comm());
+}
+
+fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, MPI_Comm comm) {
+  return write_checkpoint_impl(dir, state, nullptr, nullptr, Box{0, 0.0}, comm);
+}
+
+fs::path resolve_checkpoint(const std::string& path_or_latest, const fs::path& dir,
+                            const Decomposition& decomposition) {
+  return resolve_impl(path_or_latest, dir, decomposition.comm(), true);
+}
+
+namespace {
+
+CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir, Field* phi, Field* phidot,
+                          const Box* box, MPI_Comm comm) {
+  const bool with_fields = phi != nullptr && phidot != nullptr;
+  const fs::path path = resolve_impl(path_or_latest, dir, comm, with_fields);
   // One rank judges, all ranks agree: the verdict is broadcast before anyone opens the file in parallel.
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
   std::string failure;
-  if (decomposition.is_root()) {
-    failure = inspect(path, &decomposition.box()).value_or("");
+  if (rank == 0) {
+    failure = inspect(path, box, with_fields).value_or("");
   }
-  failure = detail::broadcast_string(failure, decomposition.comm());
+  failure = detail::broadcast_string(failure, comm);
   if (!failure.empty()) {
     throw InputError(failure);
   }
 
-  ParallelFile file = ParallelFile::open_read_only(path, decomposition.comm());
+  ParallelFile file = ParallelFile::open_read_only(path, comm);
   const hid_t root = file.id();
   CheckpointState state;
   state.step = read_int64(root, "step", path);
@@ -329,8 +357,10 @@ CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::pat
   state.deck_text = read_string(root, "deck", path);
   state.code_version = read_string(root, "code_version", path);
   state.git_commit = read_string(root, "git_commit", path);
-  read_field(root, "fields/phi", phi, path);
-  read_field(root, "fields/phidot", phidot, path);
+  if (with_fields) {
+    read_field(root, "fields/phi", *phi, path);
+    read_field(root, "fields/phidot", *phidot, path);
+  }
   state.continuity_values = read_vector(root, "series/continuity_values", path);
   {
     const Hdf5Handle extra(H5Gopen2(root, "extra_series", H5P_DEFAULT), HandleKind::group,
@@ -351,6 +381,17 @@ CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::pat
   }
   file.close();
   return state;
+}
+
+} // namespace
+
+CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, Field& phi,
+                                Field& phidot, const Decomposition& decomposition) {
+  return read_impl(path_or_latest, dir, &phi, &phidot, &decomposition.box(), decomposition.comm());
+}
+
+CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, MPI_Comm comm) {
+  return read_impl(path_or_latest, dir, nullptr, nullptr, nullptr, comm);
 }
 
 } // namespace inflanet::io

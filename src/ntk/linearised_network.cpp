@@ -93,12 +93,13 @@ void LinearisedNetwork::momentum_update(double a, double b) {
   }
 }
 
-void LinearisedNetwork::set_state(std::span<const double> r, std::span<const double> p) {
+void LinearisedNetwork::set_state(std::span<const double> r, std::span<const double> p, double time) {
   if (r.size() != points_ || p.size() != points_) {
     throw InputError("LinearisedNetwork::set_state: r and p must have N values");
   }
   std::copy(r.begin(), r.end(), r_.begin());
   std::copy(p.begin(), p.end(), p_.begin());
+  time_ = time;
   force_valid_ = false;
 }
 

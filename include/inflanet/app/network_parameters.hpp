@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "inflanet/config/deck.hpp"
@@ -27,7 +28,9 @@ struct NetworkParameters {
   std::string integrator;
   std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
   std::filesystem::path output_dir;
-  std::string deck_text; ///< the resolved deck, written into nn.h5 and resolved.toml
+  std::int64_t checkpoint_every = 0;  ///< output.checkpoint_every (0: the final checkpoint only)
+  std::optional<std::string> restart; ///< checkpoint to continue from ("latest" or a path)
+  std::string deck_text;              ///< the resolved deck, written into nn.h5 and resolved.toml
 
   /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
   static NetworkParameters from_deck(const config::Deck& deck, bool coupled = false);

@@ -43,6 +43,8 @@ public:
   void broadcast(std::span<double> values) const;
   /// \brief True on every rank when `local` is true on every rank.
   [[nodiscard]] bool all(bool local) const;
+  /// \brief The communicator, for the I/O layer only (collective checkpoint files).
+  [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
 
 private:
   std::vector<double> gather_impl(std::span<const double> local, std::size_t width, bool to_all) const;

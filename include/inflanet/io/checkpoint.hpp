@@ -69,6 +69,12 @@ std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const C
                                        const Field& phi, const Field& phidot,
                                        const Decomposition& decomposition);
 
+/// \brief The same checkpoint without lattice fields, for the network-only run: the same files, sequence,
+/// pointer and retention, collective over `comm`; n = 0, length = 0 and no /fields group. Its state lives in
+/// extra_series and scalars.
+std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const CheckpointState& state,
+                                       MPI_Comm comm);
+
 /// \brief Resolves "latest" in `dir` (collective; same answer on every rank): the file named by
 /// `checkpoint_latest` if it exists and is complete, else the highest-step `checkpoint_<step>.h5` with
 /// complete = 1. Anything else is returned unchanged. Throws InputError when "latest" finds nothing.
@@ -85,5 +91,10 @@ std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const C
 /// (complete != 1); or of another lattice (N or L differ from decomposition.box(); both are quoted).
 CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
                                 Field& phi, Field& phidot, const Decomposition& decomposition);
+
+/// \brief Reads a checkpoint without its fields (network-only run; collective over `comm`), with the same
+/// refusals except the lattice check ("latest" accepts field-free checkpoints).
+CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
+                                MPI_Comm comm);
 
 } // namespace inflanet::io

@@ -53,8 +53,8 @@ public:
   [[nodiscard]] std::span<const double> velocity() const noexcept { return p_; }
   [[nodiscard]] double time() const noexcept { return time_; }
   [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
-  /// \brief Overwrites r and p (restart); sizes must be N.
-  void set_state(std::span<const double> r, std::span<const double> p);
+  /// \brief Overwrites r, p and the time (restart); sizes must be N.
+  void set_state(std::span<const double> r, std::span<const double> p, double time);
 
   // --- SplitSystem ---------------------------------------------------------------------------------
   [[nodiscard]] double damping(double s) const noexcept;
