@@ -1,0 +1,108 @@
+#pragma once
+/// \file
+/// \brief A trainable network whose NTK is the lattice's operator (physics.md §5, "Exact duals"): a linear
+/// readout (depth 0) of Fourier features of the M^3 training sites, trained by the shared integrator family
+/// (euler = heavy-ball momentum), with optional learning-rate schedules that carry the expansion.
+///
+/// Model. Parameters theta(x) are one real value per site of the M^3 sub-lattice (distributed in slabs like
+/// the lattice, on a Decomposition of Box{M, L}). The output on the sites is the circulant map
+///   f = C theta,   f~_k = s_k theta~_k   (unnormalised DFT, k = 2 pi n / L, n the sub-lattice's modes),
+/// i.e. f(x) = sum over half-space modes k of A_k (a_k cos k.x + b_k sin k.x) + A_0 a_0 in the orthonormal
+/// real Fourier basis of the parameters, with A_k = s_k sqrt(2 / M^3) (s_k sqrt(1 / M^3) for k = 0 and the
+/// self-conjugate modes). The forward pass is one c2r of s * theta~, the backward pass J^T r = C r one r2c:
+/// a step costs one FFT pair, and no M^3 x M^3 matrix is ever formed. The parameters and the momentum are
+/// kept in Fourier space (the real DFT is orthogonal up to a scale, so heavy ball there equals heavy ball on
+/// theta(x) in exact arithmetic).
+///
+/// NTK. Theta = C C^T is circulant with eigenvalues lambda(k) = s_k^2 (plane waves are its eigenvectors), so
+/// `dispersion = lattice`, s_k^2 = (k^2 + m^2) / c, gives c lambda(k) = k^2 + m^2: the residual r = f - y then
+/// obeys r'' + gamma r' + g_k(t) (k^2 + m^2) r = 0 mode by mode, the band-limited free inflaton.
+///
+/// Schedules (per-feature kick factors g_k(t), evaluated at the integrator's own stage times, i.e. at the
+/// system's current time when a kick evaluates the force): `none` g = 1; `desitter` massless (m^2 = 0)
+/// g = a(t)^-2; massive g_k = (k^2 / a^2 + m^2) / (k^2 + m^2), so c lambda_k(t) = k^2 / a^2 + m^2. With
+/// integrator "euler" this is heavy ball with a step- (and, massive, parameter-) dependent learning rate:
+///   v_{n+1} = beta v_n - eta g_k(t_n) grad_k L(theta_n),  theta_{n+1} = theta_n + v_{n+1}  (per mode k).
+
+#include <cstdint>
+#include <vector>
+
+#include "inflanet/fft/spectral_operators.hpp"
+#include "inflanet/field/field.hpp"
+
+namespace inflanet {
+
+enum class FourierDispersion { lattice, flat };
+
+/// \brief s_k for every local element of the sub-lattice's Fourier slab (transposed layout):
+/// lattice: sqrt((k^2 + m2) / c); flat: A_k = 1, i.e. s_k = sqrt(M^3 / 2), sqrt(M^3) at k = 0 and the
+/// self-conjugate modes. InputError for c <= 0 or m2 < 0.
+[[nodiscard]] std::vector<double> fourier_amplitudes(const SpectralOperators& sub, FourierDispersion dispersion,
+                                                     double c, double m2);
+
+/// \brief Per-mode kick factors of a learning-rate schedule (see the file comment).
+struct LearningRateSchedule {
+  enum class Kind { none, desitter } kind = Kind::none;
+  double hubble = 0.0, a0 = 1.0, m2 = 0.0;
+  /// \brief g_k(t) for a mode with comoving k^2.
+  [[nodiscard]] double factor(double t, double k2) const noexcept;
+};
+
+/// \brief The model as a SplitSystem: q = theta~, p = its momentum (Fourier space), force
+/// F_k = g_k(t) c s_k r~_k (grad L in Fourier space, scaled by the schedule), damping exp(-gamma s) with
+/// gamma = -ln(beta) / sqrt(eta). Collective over the sub-lattice's communicator.
+class FourierFeatureNetwork {
+public:
+  /// \brief `amplitude`: fourier_amplitudes(ops, ...); eta > 0, beta in (0, 1], c > 0 (InputError otherwise).
+  /// theta = 0, p = 0, y = 0, t = t0.
+  FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double eta, double beta, double c,
+                        double t0 = 0.0);
+
+  /// \brief The schedule; `per_stage` = false evaluates it once per step, at the time given to
+  /// freeze_schedule() (the O(h) variant the exactness test measures).
+  void set_schedule(const LearningRateSchedule& schedule, bool per_stage = true);
+  void freeze_schedule(double t) noexcept { frozen_time_ = t; }
+
+  /// \brief Targets y (a real-space field on the sub-lattice).
+  void set_targets(const Field& y);
+  /// \brief theta such that f = `outputs` in every mode with s_k > 0 (others: 0).
+  void set_outputs(const Field& outputs);
+  /// \brief p such that df/dt = C p = `velocity` in every mode with s_k > 0 (others: 0).
+  void set_output_velocity(const Field& velocity);
+  /// \brief Overwrites theta~ and p (Fourier slabs, restart and tests).
+  void set_state(const Field& theta, const Field& momentum);
+
+  /// \brief f = C theta and r = f - y, in real space (into `out`).
+  void outputs(Field& out);
+  void residual(Field& out);
+  /// \brief L = (c/2) sum_i (f_i - y_i)^2.
+  [[nodiscard]] double loss();
+
+  [[nodiscard]] double time() const noexcept { return time_; }
+  [[nodiscard]] double gamma() const noexcept { return gamma_; }
+  [[nodiscard]] const Field& theta() const noexcept { return theta_; }
+  [[nodiscard]] const Field& momentum() const noexcept { return p_; }
+  [[nodiscard]] const std::vector<double>& amplitude() const noexcept { return amplitude_; }
+  [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
+
+  // --- SplitSystem ---------------------------------------------------------------------------------
+  [[nodiscard]] double damping(double s) const noexcept;
+  void momentum_update(double a, double b);
+  void drift(double s);
+
+private:
+  void ensure_force();
+
+  SpectralOperators* ops_;
+  std::vector<double> amplitude_, k2_;
+  double eta_, beta_, c_, gamma_;
+  Field theta_, p_, work_, y_;
+  LearningRateSchedule schedule_;
+  bool per_stage_ = true;
+  double frozen_time_ = 0.0;
+  double time_ = 0.0;
+  bool force_valid_ = false; ///< work_ holds F~ for the current theta and t
+  long force_evaluations_ = 0;
+};
+
+} // namespace inflanet

@@ -1,0 +1,206 @@
+#include "inflanet/nn/fourier_feature_network.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/ntk/duality_dictionary.hpp"
+
+namespace inflanet {
+namespace {
+
+/// Calls f(idx, j, i, l) for every local element of a Fourier slab (transposed layout).
+template <class F>
+void for_each_mode(const Decomposition& d, F&& f) {
+  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
+  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      for (std::ptrdiff_t l = 0; l < nz; ++l) {
+        f(static_cast<std::size_t>((j * n + i) * nz + l), j, i, l);
+      }
+    }
+  }
+}
+
+/// A mode is its own conjugate on the sub-lattice when every signed component is 0 or -M/2.
+bool self_conjugate(std::ptrdiff_t nx, std::ptrdiff_t ny, std::ptrdiff_t nz, std::ptrdiff_t m) {
+  const auto own = [m](std::ptrdiff_t v) { return v == 0 || 2 * std::abs(v) == m; };
+  return own(nx) && own(ny) && own(nz);
+}
+
+} // namespace
+
+std::vector<double> fourier_amplitudes(const SpectralOperators& sub, FourierDispersion dispersion, double c,
+                                       double m2) {
+  if (!(c > 0.0) || !std::isfinite(c) || !(m2 >= 0.0) || !std::isfinite(m2)) {
+    throw InputError(fmt::format("Fourier features: need c > 0 and m^2 >= 0, got c = {}, m^2 = {}", c, m2));
+  }
+  const Decomposition& d = sub.decomposition();
+  const double dk = 2.0 * std::numbers::pi / d.box().length;
+  const double points = static_cast<double>(d.n()) * static_cast<double>(d.n()) * static_cast<double>(d.n());
+  std::vector<double> s(static_cast<std::size_t>(d.local_nky() * d.n() * d.nz_complex()));
+  for_each_mode(d, [&](std::size_t idx, std::ptrdiff_t j, std::ptrdiff_t i, std::ptrdiff_t l) {
+    if (dispersion == FourierDispersion::lattice) {
+      const double k2 = dk * dk * static_cast<double>(sub.n_squared(j, i, l));
+      s[idx] = std::sqrt((k2 + m2) / c);
+    } else {
+      const bool own = self_conjugate(sub.nx()[static_cast<std::size_t>(i)], sub.ny()[static_cast<std::size_t>(j)],
+                                      d.box().signed_mode(l), d.n());
+      s[idx] = std::sqrt(own ? points : 0.5 * points);
+    }
+  });
+  return s;
+}
+
+double LearningRateSchedule::factor(double t, double k2) const noexcept {
+  if (kind == Kind::none) {
+    return 1.0;
+  }
+  const double a = a0 * std::exp(hubble * t);
+  if (m2 == 0.0) {
+    return 1.0 / (a * a);
+  }
+  return (k2 / (a * a) + m2) / (k2 + m2);
+}
+
+FourierFeatureNetwork::FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double eta,
+                                             double beta, double c, double t0)
+    : ops_(&ops), amplitude_(std::move(amplitude)), eta_(eta), beta_(beta), c_(c),
+      gamma_(Dictionary::from_network(eta, beta).gamma), theta_(ops.decomposition()), p_(ops.decomposition()),
+      work_(ops.decomposition()), y_(ops.decomposition()), time_(t0) {
+  const Decomposition& d = ops.decomposition();
+  if (amplitude_.size() != static_cast<std::size_t>(d.local_nky() * d.n() * d.nz_complex())) {
+    throw InputError("Fourier features: one amplitude per local Fourier element is needed");
+  }
+  if (!(c > 0.0) || !std::isfinite(c)) {
+    throw InputError("Fourier features: the loss scale c must be finite and > 0");
+  }
+  const double dk = 2.0 * std::numbers::pi / d.box().length;
+  k2_.resize(amplitude_.size());
+  for_each_mode(d, [&](std::size_t idx, std::ptrdiff_t j, std::ptrdiff_t i, std::ptrdiff_t l) {
+    k2_[idx] = dk * dk * static_cast<double>(ops.n_squared(j, i, l));
+  });
+  for (Field* f : {&theta_, &p_}) {
+    f->fill(0.0);
+    ops_->plan().to_fourier(*f);
+  }
+  y_.fill(0.0);
+}
+
+void FourierFeatureNetwork::set_schedule(const LearningRateSchedule& schedule, bool per_stage) {
+  schedule_ = schedule;
+  per_stage_ = per_stage;
+  frozen_time_ = time_;
+  force_valid_ = false;
+}
+
+void FourierFeatureNetwork::set_targets(const Field& y) {
+  y_.copy_from(y);
+  ops_->plan().to_real(y_);
+  force_valid_ = false;
+}
+
+void FourierFeatureNetwork::set_outputs(const Field& outputs) {
+  theta_.copy_from(outputs);
+  ops_->plan().to_fourier(theta_);
+  std::complex<double>* t = theta_.fourier_data();
+  for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+    t[idx] = amplitude_[idx] > 0.0 ? t[idx] / amplitude_[idx] : 0.0;
+  }
+  force_valid_ = false;
+}
+
+void FourierFeatureNetwork::set_output_velocity(const Field& velocity) {
+  p_.copy_from(velocity);
+  ops_->plan().to_fourier(p_);
+  std::complex<double>* p = p_.fourier_data();
+  for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+    p[idx] = amplitude_[idx] > 0.0 ? p[idx] / amplitude_[idx] : 0.0;
+  }
+}
+
+void FourierFeatureNetwork::set_state(const Field& theta, const Field& momentum) {
+  theta_.copy_from(theta);
+  p_.copy_from(momentum);
+  ops_->plan().to_fourier(theta_);
+  ops_->plan().to_fourier(p_);
+  force_valid_ = false;
+}
+
+void FourierFeatureNetwork::outputs(Field& out) {
+  const std::complex<double>* t = theta_.fourier_data();
+  std::complex<double>* o = out.fourier_data();
+  for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+    o[idx] = amplitude_[idx] * t[idx];
+  }
+  out.set_space(Space::fourier);
+  ops_->plan().to_real(out, Scale::full);
+}
+
+void FourierFeatureNetwork::residual(Field& out) {
+  outputs(out);
+  const auto& d = out.decomposition();
+  const std::ptrdiff_t row = d.nz_padded(), rows = d.local_nx() * d.n();
+  double* r = out.real_data();
+  const double* y = y_.real_data();
+  for (std::ptrdiff_t a = 0; a < rows; ++a) {
+    for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
+      r[a * row + z] -= y[a * row + z];
+    }
+  }
+}
+
+double FourierFeatureNetwork::loss() {
+  Field r(ops_->decomposition());
+  residual(r);
+  return 0.5 * c_ * ops_->sum_of_squares(r);
+}
+
+void FourierFeatureNetwork::ensure_force() {
+  if (force_valid_) {
+    return;
+  }
+  // Forward (one c2r), residual, backward (one r2c): F~ = g c s r~, left in work_.
+  residual(work_);
+  ops_->plan().to_fourier(work_);
+  std::complex<double>* w = work_.fourier_data();
+  const double t = per_stage_ ? time_ : frozen_time_;
+  for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+    w[idx] *= schedule_.factor(t, k2_[idx]) * c_ * amplitude_[idx];
+  }
+  force_valid_ = true;
+  ++force_evaluations_;
+}
+
+double FourierFeatureNetwork::damping(double s) const noexcept {
+  return std::exp(-gamma_ * s);
+}
+
+void FourierFeatureNetwork::momentum_update(double a, double b) {
+  std::complex<double>* p = p_.fourier_data();
+  if (b == 0.0) {
+    for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+      p[idx] *= a;
+    }
+    return;
+  }
+  ensure_force();
+  const std::complex<double>* f = work_.fourier_data();
+  for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+    p[idx] = a * p[idx] - b * f[idx];
+  }
+}
+
+void FourierFeatureNetwork::drift(double s) {
+  std::complex<double>* t = theta_.fourier_data();
+  const std::complex<double>* p = p_.fourier_data();
+  for (std::size_t idx = 0; idx < amplitude_.size(); ++idx) {
+    t[idx] += s * p[idx];
+  }
+  time_ += s;
+  force_valid_ = false;
+}
+
+} // namespace inflanet
