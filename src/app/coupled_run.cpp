@@ -20,6 +20,7 @@
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/network_file.hpp"
 #include "inflanet/nn/dataset.hpp"
+#include "inflanet/nn/fourier_feature_network.hpp"
 #include "inflanet/nn/network_system.hpp"
 #include "inflanet/ntk/damping_fit.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
@@ -88,6 +89,11 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   if (p.calibrate != Calibration::none) {
     derived["network.loss_scale"] =
         fmt::format("\"set at start by duality.calibrate = {}\"", calibration_name(p.calibrate));
+  }
+  if (p.calibrate != Calibration::none && p.network.embedding == "fourier" && p.network.mlp.depth == 0) {
+    deck.fail("duality.calibrate",
+              "\"none\" for the exact dual (network.embedding = \"fourier\", depth 0): its "
+              "dispersion (network.dispersion) already sets c lambda(k)");
   }
   p.match_velocity =
       !deck.has("network.initial_velocity") || deck.string("network.initial_velocity") == "inflaton";
@@ -198,9 +204,10 @@ struct CoupledRun::State {
   SpectralOperators sub_ops;
   PowerSpectrum sub_spectrum;
   Field sub_field, sub_scratch;
-  NtkSpectrum ntk_spectrum; // rank 0
-  EigenClusters clusters;   // rank 0
-  double cluster_count = 0; // on every rank
+  std::vector<double> mean_k2; ///< <k^2> per shell: omega^2 of a shell is <k^2>/a^2 + V
+  NtkSpectrum ntk_spectrum;    // rank 0
+  EigenClusters clusters;      // rank 0
+  double cluster_count = 0;    // on every rank
   ClusterInitialData cluster0;
   std::vector<double> omega2_network, anisotropy, leakage, lambda_shell;
   std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_lin_ratio, last_omega2;
@@ -226,7 +233,7 @@ struct CoupledRun::State {
         sub(Box{static_cast<std::ptrdiff_t>(parameters.network.sublattice), parameters.inflaton.box.length},
             MPI_COMM_SELF),
         sub_plan(sub, PlanRigor::estimate), sub_ops(sub, sub_plan), sub_spectrum(sub_ops), sub_field(sub),
-        sub_scratch(sub) {}
+        sub_scratch(sub), mean_k2(sub_spectrum.mean_k2()) {}
 
   /// Rank 0's vector on every rank (sizes may differ before the call).
   void broadcast_vector(std::vector<double>& v) const {
@@ -314,8 +321,7 @@ struct CoupledRun::State {
       t_lattice[b] = defined && p_lattice0[b] > 0.0 ? lattice[b] / p_lattice0[b] : std::nan("");
       t_network[b] = defined && p_network0[b] > 0.0 ? network[b] / p_network0[b] : std::nan("");
       p_ratio[b] = defined ? network[b] / lattice[b] : std::nan("");
-      const double k = sub_spectrum.k()[b];
-      omega2_lattice[b] = k * k / (a * a) + m2;
+      omega2_lattice[b] = mean_k2[b] / (a * a) + m2;
     }
     const FrequencyMatch match = compare_frequencies(omega2_network, omega2_lattice);
     last_ratio = match.ratio;
@@ -375,6 +381,17 @@ void CoupledRun::start() {
   Inflaton& inflaton = s.run.inflaton();
   const bool root = s.distribution.is_root();
   const std::size_t n = s.data.points, mine = s.distribution.local_count(), b0 = s.distribution.local_begin();
+  if (p.network.embedding == "fourier") {
+    // The road away from the exact dual: an MLP on the Fourier features of the sites.
+    const double m2 =
+        std::max(0.0, potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi())));
+    s.data.x = fourier_feature_inputs(p.network.sublattice, p.inflaton.box.length,
+                                      p.network.dispersion == "flat" ? FourierDispersion::flat
+                                                                     : FourierDispersion::lattice,
+                                      p.network.c(n), m2);
+    s.data.dim = static_cast<int>(n);
+    s.data.description += "; inputs: Fourier features (" + p.network.dispersion + ")";
+  }
   const auto dim = static_cast<std::size_t>(s.data.dim);
   s.x_local.assign(s.data.x.begin() + static_cast<std::ptrdiff_t>(b0 * dim),
                    s.data.x.begin() + static_cast<std::ptrdiff_t>((b0 + mine) * dim));
@@ -461,8 +478,8 @@ void CoupledRun::start() {
   const std::size_t nk = s.sub_spectrum.bins();
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
-    const double k = s.sub_spectrum.k()[b], a0 = inflaton.a();
-    omega2_0[b] = k * k / (a0 * a0) + s.v2_0;
+    const double a0 = inflaton.a();
+    omega2_0[b] = s.mean_k2[b] / (a0 * a0) + s.v2_0;
   }
   const auto p_lattice_t0 = s.site_spectrum(r0);
   switch (restored ? Calibration::none : p.calibrate) {
@@ -638,6 +655,18 @@ void CoupledRun::start() {
     f.write_attribute("velocity_unreachable_fraction", s.velocity_dropped);
     f.write_attribute("velocity_unreachable_modes", static_cast<std::int64_t>(s.velocity_dropped_modes));
     f.write_attribute("cluster_tolerance", p.cluster_tolerance);
+    f.write_attribute("embedding", std::string_view(p.network.embedding));
+    {
+      // The first layer's pre-activation variance q = sigma_w^2 <|x|^2> / d_in + sigma_b^2.
+      double x2 = 0.0;
+      for (const double v : s.data.x) {
+        x2 += v * v;
+      }
+      const double d_in = static_cast<double>(s.data.dim);
+      f.write_attribute("preactivation_variance_q",
+                        p.network.mlp.sigma_w * p.network.mlp.sigma_w * x2 / (static_cast<double>(n) * d_in) +
+                            p.network.mlp.sigma_b * p.network.mlp.sigma_b);
+    }
     f.write_attribute("cluster_resolution", s.clusters.resolution);
     f.write_attribute("frequency_tolerance", 0.1);
     f.write_dataset("k", s.sub_spectrum.k());
@@ -730,13 +759,21 @@ void CoupledRun::summarise() {
   // The frequencies at t0 (the calibration's reference) and their mismatch.
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
-    omega2_0[b] = k[b] * k[b] / (p.inflaton.a0 * p.inflaton.a0) + s.v2_0;
+    omega2_0[b] = s.mean_k2[b] / (p.inflaton.a0 * p.inflaton.a0) + s.v2_0;
   }
   const FrequencyMatch match0 = compare_frequencies(s.omega2_network, omega2_0);
   const FrequencyMatch match_end = compare_frequencies(s.omega2_network, s.last_omega2);
   f.write_attribute("rms_log_mismatch_t0", match0.rms_log);
   f.write_attribute("matched_shells_t0", static_cast<std::int64_t>(match0.matched_count));
   f.write_attribute("rms_log_mismatch_t_end", match_end.rms_log);
+  f.write_attribute("ntk_drift_t_end", s.ntk_drift);
+  double max_log_p = 0.0;
+  for (std::size_t b = 1; b < nk; ++b) {
+    if (std::isfinite(s.last_p_ratio[b]) && s.last_p_ratio[b] > 0.0) {
+      max_log_p = std::max(max_log_p, std::abs(std::log(s.last_p_ratio[b])));
+    }
+  }
+  f.write_attribute("max_abs_log_P_ratio_t_end", max_log_p);
   f.write_attribute("matched_shells_t_end", static_cast<std::int64_t>(match_end.matched_count));
 
   // The two descriptions of the network's dispersion relation. The EFT is a long-wavelength expansion: the

@@ -7,6 +7,7 @@
 #include "inflanet/app/command_line.hpp"
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/error.hpp"
+#include "inflanet/app/exact_dual_run.hpp"
 #include "inflanet/app/inflaton_run.hpp"
 #include "inflanet/app/network_parameters.hpp"
 #include "inflanet/app/network_run.hpp"
@@ -54,11 +55,21 @@ int main(int argc, char** argv) {
     if (deck.has_section("network")) {
       // The coupled run: inflaton and network in one loop, tied by the dictionary.
       const auto coupled = CoupledParameters::from_deck(deck);
+      const bool exact_dual = coupled.network.embedding == "fourier" && coupled.network.mlp.depth == 0;
       if (command_line.command == CommandLine::Command::check) {
-        const auto report = coupled_check_report(coupled, session.size());
+        const auto report = exact_dual ? exact_dual_check_report(coupled, session.size())
+                                       : coupled_check_report(coupled, session.size());
         if (root) {
           fmt::print("{}", report);
         }
+        return 0;
+      }
+      if (exact_dual) {
+        // The exact dual: a linear Fourier-feature readout whose NTK is the lattice's operator.
+        ExactDualRun run(coupled, session);
+        run.start();
+        run.evolve();
+        run.summarise();
         return 0;
       }
       CoupledRun run(coupled, session);

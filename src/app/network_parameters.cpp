@@ -33,6 +33,28 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   p.beta = deck.real("network.beta");
   p.loss_scale = deck.has("network.loss_scale") ? deck.real("network.loss_scale") : 0.0;
   p.integrator = deck.string("network.integrator");
+  p.embedding = deck.string("network.embedding");
+  p.dispersion = deck.string("network.dispersion");
+  p.schedule = deck.string("network.schedule");
+  if (!coupled) {
+    for (const char* key : {"network.embedding", "network.dispersion", "network.schedule"}) {
+      if (deck.given_non_default(key)) {
+        deck.fail(key,
+                  "no value in a network-only deck: Fourier features of lattice sites and their schedule "
+                  "belong to the coupled run (a deck with [inflaton])");
+      }
+    }
+  }
+  if (p.mlp.depth == 0 && p.embedding != "fourier") {
+    deck.fail("network.depth",
+              "at least 1 with network.embedding = \"periodic\" (depth 0, a linear readout, is "
+              "the Fourier-feature dual: network.embedding = \"fourier\")");
+  }
+  if (p.schedule != "none" && !(p.embedding == "fourier" && p.mlp.depth == 0)) {
+    deck.fail("network.schedule",
+              "\"none\" unless network.embedding = \"fourier\" and network.depth = 0 (the "
+              "schedule makes the linear Fourier-feature readout the de Sitter lattice)");
+  }
   p.steps = deck.integer("network.steps");
   p.ntk_every = deck.integer("network.ntk_every");
   p.output_every = deck.integer("network.output_every");

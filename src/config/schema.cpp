@@ -424,7 +424,28 @@ Schema inflanet_schema() {
             .defaults_to(16));
   s.key(KeySpec::string("network.targets", "quantity the network learns to predict").defaults_to("inflaton"));
   s.key(KeySpec::string("network.file", "dataset file for dataset = \"file\"").defaults_to(""));
-  s.key(KeySpec::integer("network.depth", "number of hidden layers").at_least(1).defaults_to(2));
+  s.key(KeySpec::integer("network.depth",
+                         "number of hidden layers (0: a linear readout, embedding = \"fourier\" "
+                         "only)")
+            .at_least(0)
+            .defaults_to(2));
+  s.key(KeySpec::string("network.embedding",
+                        "inputs of lattice sites: (cos, sin)(2 pi x_d / L) (periodic) or one feature pair "
+                        "A_k (cos k.x, sin k.x) per sub-lattice mode (fourier)")
+            .one_of({"periodic", "fourier"})
+            .defaults_to("periodic"));
+  s.key(
+      KeySpec::string("network.dispersion",
+                      "Fourier-feature amplitudes: c lambda(k) = k^2 + m^2 with m^2 = V''(phi0) (lattice) or "
+                      "A_k = 1 (flat)")
+          .one_of({"lattice", "flat"})
+          .defaults_to("lattice"));
+  s.key(
+      KeySpec::string("network.schedule",
+                      "learning-rate schedule carrying the expansion: none, or desitter (g = a^-2 massless, "
+                      "g_k = (k^2/a^2 + m^2) / (k^2 + m^2) massive), at the integrator's stage times")
+          .one_of({"none", "desitter"})
+          .defaults_to("none"));
   s.key(KeySpec::integer("network.width", "neurons per hidden layer").at_least(1).defaults_to(512));
   s.key(KeySpec::string("network.activation", "activation function of the hidden layers")
             .one_of({"tanh", "relu", "erf", "softplus", "linear"})

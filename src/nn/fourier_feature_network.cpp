@@ -46,12 +46,54 @@ std::vector<double> fourier_amplitudes(const SpectralOperators& sub, FourierDisp
       const double k2 = dk * dk * static_cast<double>(sub.n_squared(j, i, l));
       s[idx] = std::sqrt((k2 + m2) / c);
     } else {
-      const bool own = self_conjugate(sub.nx()[static_cast<std::size_t>(i)], sub.ny()[static_cast<std::size_t>(j)],
-                                      d.box().signed_mode(l), d.n());
+      const bool own = self_conjugate(sub.nx()[static_cast<std::size_t>(i)],
+                                      sub.ny()[static_cast<std::size_t>(j)], d.box().signed_mode(l), d.n());
       s[idx] = std::sqrt(own ? points : 0.5 * points);
     }
   });
   return s;
+}
+
+std::vector<double> fourier_feature_inputs(std::ptrdiff_t m, double length, FourierDispersion dispersion,
+                                           double c, double m2) {
+  if (m < 1 || !(c > 0.0) || !(m2 >= 0.0)) {
+    throw InputError(fmt::format("Fourier features: need M >= 1, c > 0, m^2 >= 0; got {}, {}, {}", m, c, m2));
+  }
+  const auto ms = static_cast<std::size_t>(m), points = ms * ms * ms;
+  const double dk = 2.0 * std::numbers::pi / length, np = static_cast<double>(points);
+  std::vector<double> x(points * points, 0.0);
+  std::size_t feature = 0;
+  // Every signed mode n in [-M/2, M/2)^3 once; n and -n (mod M) are the same pair, taken at the first of
+  // them.
+  const auto wrap = [m](std::ptrdiff_t v) { return ((v % m) + m) % m; };
+  for (std::ptrdiff_t a = 0; a < m; ++a) {
+    for (std::ptrdiff_t b = 0; b < m; ++b) {
+      for (std::ptrdiff_t e = 0; e < m; ++e) {
+        const std::ptrdiff_t ca = wrap(-a), cb = wrap(-b), ce = wrap(-e);
+        const bool own = ca == a && cb == b && ce == e;
+        if (!own && (ca * m + cb) * m + ce < (a * m + b) * m + e) {
+          continue; // its conjugate carried the pair
+        }
+        const auto sa = a < m / 2 ? a : a - m, sb = b < m / 2 ? b : b - m, se = e < m / 2 ? e : e - m;
+        const double k2 = dk * dk * static_cast<double>(sa * sa + sb * sb + se * se);
+        const double amp =
+            dispersion == FourierDispersion::flat ? 1.0 : std::sqrt((own ? 1.0 : 2.0) * (k2 + m2) / (c * np));
+        for (std::size_t i = 0; i < points; ++i) {
+          const double phase = 2.0 * std::numbers::pi *
+                               static_cast<double>(a * static_cast<std::ptrdiff_t>(i / (ms * ms)) +
+                                                   b * static_cast<std::ptrdiff_t>((i / ms) % ms) +
+                                                   e * static_cast<std::ptrdiff_t>(i % ms)) /
+                               static_cast<double>(m);
+          x[i * points + feature] = amp * std::cos(phase);
+          if (!own) {
+            x[i * points + feature + 1] = amp * std::sin(phase);
+          }
+        }
+        feature += own ? 1 : 2;
+      }
+    }
+  }
+  return x;
 }
 
 double LearningRateSchedule::factor(double t, double k2) const noexcept {
@@ -65,8 +107,8 @@ double LearningRateSchedule::factor(double t, double k2) const noexcept {
   return (k2 / (a * a) + m2) / (k2 + m2);
 }
 
-FourierFeatureNetwork::FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double eta,
-                                             double beta, double c, double t0)
+FourierFeatureNetwork::FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude,
+                                             double eta, double beta, double c, double t0)
     : ops_(&ops), amplitude_(std::move(amplitude)), eta_(eta), beta_(beta), c_(c),
       gamma_(Dictionary::from_network(eta, beta).gamma), theta_(ops.decomposition()), p_(ops.decomposition()),
       work_(ops.decomposition()), y_(ops.decomposition()), time_(t0) {

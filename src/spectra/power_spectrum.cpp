@@ -1,6 +1,7 @@
 #include "inflanet/spectra/power_spectrum.hpp"
 
 #include <cmath>
+#include <numbers>
 
 #include <fmt/format.h>
 
@@ -100,6 +101,22 @@ std::vector<double> PowerSpectrum::compute(const Field& field, Field& scratch, F
   scratch.copy_from(field);
   plan.to_fourier(scratch);
   return compute(scratch);
+}
+
+std::vector<double> PowerSpectrum::mean_k2() const {
+  const Decomposition& d = operators_->decomposition();
+  const double dk = 2.0 * std::numbers::pi / d.box().length;
+  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
+  std::vector<double> per_mode(static_cast<std::size_t>(d.local_nky() * n * nz));
+  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      for (std::ptrdiff_t l = 0; l < nz; ++l) {
+        per_mode[static_cast<std::size_t>((j * n + i) * nz + l)] =
+            dk * dk * static_cast<double>(operators_->n_squared(j, i, l));
+      }
+    }
+  }
+  return shell_mean(per_mode);
 }
 
 } // namespace inflanet

@@ -26,6 +26,9 @@ struct NetworkParameters {
   double eta = 0.0, beta = 0.0; ///< learning rate and momentum
   double loss_scale = 0.0;      ///< c; 0 = unset, i.e. 1/N once N is known
   std::string integrator;
+  std::string embedding = "periodic"; ///< network.embedding: "periodic" or "fourier"
+  std::string dispersion = "lattice"; ///< network.dispersion (Fourier features)
+  std::string schedule = "none";      ///< network.schedule (coupled Fourier-feature run)
   std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
   std::filesystem::path output_dir;
   std::int64_t checkpoint_every = 0;  ///< output.checkpoint_every (0: the final checkpoint only)

@@ -15,8 +15,8 @@
 /// theta(x) in exact arithmetic).
 ///
 /// NTK. Theta = C C^T is circulant with eigenvalues lambda(k) = s_k^2 (plane waves are its eigenvectors), so
-/// `dispersion = lattice`, s_k^2 = (k^2 + m^2) / c, gives c lambda(k) = k^2 + m^2: the residual r = f - y then
-/// obeys r'' + gamma r' + g_k(t) (k^2 + m^2) r = 0 mode by mode, the band-limited free inflaton.
+/// `dispersion = lattice`, s_k^2 = (k^2 + m^2) / c, gives c lambda(k) = k^2 + m^2: the residual r = f - y
+/// then obeys r'' + gamma r' + g_k(t) (k^2 + m^2) r = 0 mode by mode, the band-limited free inflaton.
 ///
 /// Schedules (per-feature kick factors g_k(t), evaluated at the integrator's own stage times, i.e. at the
 /// system's current time when a kick evaluates the force): `none` g = 1; `desitter` massless (m^2 = 0)
@@ -37,8 +37,17 @@ enum class FourierDispersion { lattice, flat };
 /// \brief s_k for every local element of the sub-lattice's Fourier slab (transposed layout):
 /// lattice: sqrt((k^2 + m2) / c); flat: A_k = 1, i.e. s_k = sqrt(M^3 / 2), sqrt(M^3) at k = 0 and the
 /// self-conjugate modes. InputError for c <= 0 or m2 < 0.
-[[nodiscard]] std::vector<double> fourier_amplitudes(const SpectralOperators& sub, FourierDispersion dispersion,
-                                                     double c, double m2);
+[[nodiscard]] std::vector<double> fourier_amplitudes(const SpectralOperators& sub,
+                                                     FourierDispersion dispersion, double c, double m2);
+
+/// \brief The Fourier features themselves, dense, as inputs for an MLP on Fourier features (depth >= 1, the
+/// road away from the exact dual; small M only): row i = site i (C order) holds M^3 values, A_k cos k.x_i and
+/// A_k sin k.x_i for every mode k of the half space, A_k cos k.x_i alone for the self-conjugate modes and A_0
+/// for k = 0, with A_k^2 = 2 (k^2 + m2) / (c M^3) (half that for the self-conjugate modes and k = 0) for
+/// `lattice`, A_k = 1 for `flat`. The depth-0 readout of these features with unit weights has the NTK of
+/// FourierFeatureNetwork.
+[[nodiscard]] std::vector<double> fourier_feature_inputs(std::ptrdiff_t m, double length,
+                                                         FourierDispersion dispersion, double c, double m2);
 
 /// \brief Per-mode kick factors of a learning-rate schedule (see the file comment).
 struct LearningRateSchedule {
@@ -55,8 +64,8 @@ class FourierFeatureNetwork {
 public:
   /// \brief `amplitude`: fourier_amplitudes(ops, ...); eta > 0, beta in (0, 1], c > 0 (InputError otherwise).
   /// theta = 0, p = 0, y = 0, t = t0.
-  FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double eta, double beta, double c,
-                        double t0 = 0.0);
+  FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double eta, double beta,
+                        double c, double t0 = 0.0);
 
   /// \brief The schedule; `per_stage` = false evaluates it once per step, at the time given to
   /// freeze_schedule() (the O(h) variant the exactness test measures).

@@ -24,6 +24,10 @@ public:
   [[nodiscard]] std::size_t bins() const noexcept { return counts_.size(); }
   [[nodiscard]] const std::vector<double>& k() const noexcept { return k_; }
   [[nodiscard]] const std::vector<double>& counts() const noexcept { return counts_; }
+  /// \brief <k^2> over each shell's modes (Hermitian-weighted; collective): the shell's k^2 for quantities
+  /// that are per-mode functions of k^2, like omega^2 = k^2/a^2 + m^2 (not k_b^2, the square of the mean
+  /// |k|).
+  [[nodiscard]] std::vector<double> mean_k2() const;
   /// \brief The normalisation statement written next to every stored spectrum.
   [[nodiscard]] static const char* normalisation();
 

@@ -1,0 +1,36 @@
+#pragma once
+/// \file
+/// \brief The coupled run with the exact dual network (issue 10): network.embedding = "fourier" and
+/// network.depth = 0, a linear readout of Fourier features of the sub-lattice sites whose NTK is the
+/// lattice's operator (network.dispersion = "lattice"), trained by the same integrator and step as the
+/// lattice, with the de Sitter learning-rate schedule where the background expands. The network starts from
+/// the band-limited inflaton perturbation and velocity on the sites; every output row compares the two site
+/// by site.
+
+#include <memory>
+#include <string>
+
+#include "inflanet/app/coupled_run.hpp"
+
+namespace inflanet {
+
+/// \brief What `check` adds for an exact-dual deck.
+[[nodiscard]] std::string exact_dual_check_report(const CoupledParameters& parameters, int ranks);
+
+class ExactDualRun {
+public:
+  ExactDualRun(const CoupledParameters& parameters, const Session& session);
+  ~ExactDualRun();
+  ExactDualRun(const ExactDualRun&) = delete;
+  ExactDualRun& operator=(const ExactDualRun&) = delete;
+
+  void start();
+  void evolve();
+  void summarise();
+
+private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+} // namespace inflanet

@@ -1,0 +1,302 @@
+#include "inflanet/app/exact_dual_run.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/duality/band_limit.hpp"
+#include "inflanet/duality/calibration.hpp"
+#include "inflanet/duality/subcycling.hpp"
+#include "inflanet/io/duality_file.hpp"
+#include "inflanet/io/file_metadata.hpp"
+#include "inflanet/nn/fourier_feature_network.hpp"
+#include "inflanet/spectra/power_spectrum.hpp"
+
+namespace inflanet {
+namespace {
+
+FourierDispersion dispersion_of(const NetworkParameters& p) {
+  return p.dispersion == "flat" ? FourierDispersion::flat : FourierDispersion::lattice;
+}
+
+} // namespace
+
+std::string exact_dual_check_report(const CoupledParameters& p, int ranks) {
+  std::string out = coupled_check_report(p, ranks);
+  const auto m = p.network.sublattice;
+  out += fmt::format(
+      "# exact dual: a linear readout of {} Fourier features of the {}^3 sites ({} dispersion{}), "
+      "schedule \"{}\"; parameters and momentum {:.4g} MiB per rank on {} rank(s); one FFT pair "
+      "per force evaluation; no dense NTK\n",
+      m * m * m, m, p.network.dispersion,
+      p.network.dispersion == "lattice" ? ": c lambda(k) = k^2 + V''(phi0)" : ": A_k = 1", p.network.schedule,
+      4.0 * 8.0 * static_cast<double>(m * m * (m / 2 + 1) * 2) / ranks / 1048576.0, ranks);
+  return out;
+}
+
+struct ExactDualRun::State {
+  const CoupledParameters& p;
+  InflatonRun run;
+  Integrator integrator;
+  Decomposition sub;
+  FftPlan sub_plan;
+  SpectralOperators sub_ops;
+  PowerSpectrum sub_spectrum;
+  Field lattice_sites, network_residual;
+  std::vector<double> mean_k2;
+  std::optional<FourierFeatureNetwork> net;
+  NetworkSubcycling subcycling;
+  double c = 0.0, m2 = 0.0;
+  std::vector<double> k2_per_mode, p_lattice0, p_network0, last_p_ratio, last_omega2, last_omega2_net;
+  double last_difference = 0.0, worst_difference = 0.0;
+  std::optional<io::DualityFile> file;
+
+  State(const CoupledParameters& parameters, const Session& session)
+      : p(parameters), run(parameters.inflaton, session),
+        integrator(Integrator::from_name(parameters.inflaton.integrator)),
+        sub(Box{static_cast<std::ptrdiff_t>(parameters.network.sublattice), parameters.inflaton.box.length}),
+        sub_plan(sub, PlanRigor::estimate), sub_ops(sub, sub_plan), sub_spectrum(sub_ops), lattice_sites(sub),
+        network_residual(sub), mean_k2(sub_spectrum.mean_k2()) {}
+
+  /// The band-limited perturbation of a lattice field, as a field of the sub-lattice.
+  void band_limited(const Field& field, Field& out) {
+    const auto values =
+        band_limited_sites(field, run.scratch(), run.operators().plan(), p.network.sublattice);
+    const auto m = sub.n();
+    auto view = out.real_view();
+    for (std::ptrdiff_t x = 0; x < sub.local_nx(); ++x) {
+      for (std::ptrdiff_t y = 0; y < m; ++y) {
+        for (std::ptrdiff_t z = 0; z < m; ++z) {
+          view(x, y, z) = values[static_cast<std::size_t>(((sub.x_start() + x) * m + y) * m + z)];
+        }
+      }
+    }
+    out.set_space(Space::real);
+  }
+
+  /// max over sites |r - phi_band| / max |phi_band| (collective).
+  double site_difference() {
+    auto a = network_residual.real_view();
+    auto b = lattice_sites.real_view();
+    double worst = 0.0, scale = 0.0;
+    for (std::ptrdiff_t x = 0; x < sub.local_nx(); ++x) {
+      for (std::ptrdiff_t y = 0; y < sub.n(); ++y) {
+        for (std::ptrdiff_t z = 0; z < sub.n(); ++z) {
+          worst = std::max(worst, std::abs(a(x, y, z) - b(x, y, z)));
+          scale = std::max(scale, std::abs(b(x, y, z)));
+        }
+      }
+    }
+    worst = sub.max(worst);
+    scale = sub.max(scale);
+    return scale > 0.0 ? worst / scale : worst;
+  }
+
+  void record(std::int64_t step) {
+    Inflaton& inflaton = run.inflaton();
+    band_limited(inflaton.phi(), lattice_sites);
+    net->residual(network_residual);
+    last_difference = site_difference();
+    worst_difference = std::max(worst_difference, last_difference);
+    Field scratch(sub);
+    const auto lattice = sub_spectrum.compute(lattice_sites, scratch, sub_plan);
+    const auto network = sub_spectrum.compute(network_residual, scratch, sub_plan);
+    if (p_lattice0.empty()) {
+      p_lattice0 = lattice;
+      p_network0 = network;
+    }
+    const std::size_t nk = sub_spectrum.bins();
+    const double a = inflaton.a(), t = inflaton.time();
+    // The network's frequencies now: c lambda_k g_k(t) per mode, binned like the spectra.
+    LearningRateSchedule schedule;
+    if (p.network.schedule == "desitter") {
+      schedule = {LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, m2};
+    }
+    std::vector<double> per_mode(k2_per_mode.size());
+    for (std::size_t idx = 0; idx < per_mode.size(); ++idx) {
+      const double s = net->amplitude()[idx];
+      per_mode[idx] = c * s * s * schedule.factor(t, k2_per_mode[idx]);
+    }
+    last_omega2_net = sub_spectrum.shell_mean(per_mode);
+    std::vector<double> omega2(nk), p_ratio(nk), t_lattice(nk), t_network(nk);
+    const double v2 = potential_d2V(inflaton.potential(), run.operators().mean(inflaton.phi()));
+    for (std::size_t b = 0; b < nk; ++b) {
+      omega2[b] = mean_k2[b] / (a * a) + v2;
+      const bool defined = b > 0 && lattice[b] > 0.0;
+      p_ratio[b] = defined ? network[b] / lattice[b] : std::nan("");
+      t_lattice[b] = defined && p_lattice0[b] > 0.0 ? lattice[b] / p_lattice0[b] : std::nan("");
+      t_network[b] = defined && p_network0[b] > 0.0 ? network[b] / p_network0[b] : std::nan("");
+    }
+    const FrequencyMatch match = compare_frequencies(last_omega2_net, omega2);
+    last_p_ratio = p_ratio;
+    last_omega2 = omega2;
+    if (file) {
+      const std::span<const double> row[] = {
+          lattice, network,         p_ratio,     t_lattice,     t_network,
+          omega2,  last_omega2_net, match.ratio, match.matched, std::span<const double>(&last_difference, 1)};
+      file->append(step, t, a, row);
+    }
+  }
+};
+
+ExactDualRun::ExactDualRun(const CoupledParameters& parameters, const Session& session)
+    : state_(std::make_unique<State>(parameters, session)) {}
+
+ExactDualRun::~ExactDualRun() = default;
+
+void ExactDualRun::start() {
+  State& s = *state_;
+  const CoupledParameters& p = s.p;
+  s.run.start();
+  if (s.run.restored() != nullptr) {
+    throw InputError(
+        "restart: the exact-dual run (network.embedding = \"fourier\", depth 0) does not restart yet; "
+        "run it again from t = 0 (it costs one lattice run)");
+  }
+  Inflaton& inflaton = s.run.inflaton();
+  const auto m = p.network.sublattice;
+  const double points = static_cast<double>(m * m * m);
+  s.c = p.network.c(static_cast<std::size_t>(points));
+  s.m2 = potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi()));
+  if (s.m2 < 0.0) {
+    throw InputError(fmt::format("network.dispersion = \"lattice\" needs V''(phi0) >= 0, got {:.6g}", s.m2));
+  }
+  const auto amplitude = fourier_amplitudes(s.sub_ops, dispersion_of(p.network), s.c, s.m2);
+  const double dk = 2.0 * std::numbers::pi / p.inflaton.box.length;
+  s.k2_per_mode.resize(amplitude.size());
+  double c_lambda_max = 0.0;
+  {
+    const std::ptrdiff_t n = s.sub.n(), nz = s.sub.nz_complex();
+    for (std::ptrdiff_t j = 0; j < s.sub.local_nky(); ++j) {
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        for (std::ptrdiff_t l = 0; l < nz; ++l) {
+          const auto idx = static_cast<std::size_t>((j * n + i) * nz + l);
+          s.k2_per_mode[idx] = dk * dk * static_cast<double>(s.sub_ops.n_squared(j, i, l));
+          c_lambda_max = std::max(c_lambda_max, s.c * amplitude[idx] * amplitude[idx]);
+        }
+      }
+    }
+  }
+  c_lambda_max = s.sub.max(c_lambda_max);
+  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.step, p.dictionary.beta, c_lambda_max,
+                                  p.max_subcycles);
+  s.net.emplace(s.sub_ops, amplitude, s.subcycling.eta, s.subcycling.beta, s.c, inflaton.time());
+  if (p.network.schedule == "desitter") {
+    s.net->set_schedule({LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, s.m2});
+  }
+  // Parameters 0, so f = 0; targets y = -(band-limited perturbation): the residual f - y starts as the
+  // perturbation; the momentum gives df/dt = the band-limited dphi/dt (or 0).
+  s.band_limited(inflaton.phi(), s.lattice_sites);
+  Field targets(s.sub);
+  targets.copy_from(s.lattice_sites);
+  {
+    double* y = targets.real_data();
+    for (std::size_t i = 0; i < targets.padded_real_size(); ++i) {
+      y[i] = -y[i];
+    }
+  }
+  s.net->set_targets(targets);
+  if (p.match_velocity) {
+    Field velocity(s.sub);
+    s.band_limited(inflaton.phidot(), velocity);
+    s.net->set_output_velocity(velocity);
+  }
+  if (s.sub.is_root()) {
+    const auto metadata = io::FileMetadata::for_this_build(p.inflaton.deck_text);
+    io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
+    f.write_attribute("run", std::string_view("exact_dual"));
+    f.write_attribute("embedding", std::string_view("fourier"));
+    f.write_attribute("dispersion", std::string_view(p.network.dispersion));
+    f.write_attribute("schedule", std::string_view(p.network.schedule));
+    f.write_attribute("match", std::string_view(p.match));
+    f.write_attribute("H", p.dictionary.hubble);
+    f.write_attribute("step", p.dictionary.step);
+    f.write_attribute("eta", p.dictionary.eta);
+    f.write_attribute("beta", p.dictionary.beta);
+    f.write_attribute("gamma", p.dictionary.gamma);
+    f.write_attribute("rho_lambda", p.dictionary.rho_lambda);
+    f.write_attribute("c", s.c);
+    f.write_attribute("V2", s.m2);
+    f.write_attribute("L", p.inflaton.box.length);
+    f.write_attribute("N", static_cast<std::int64_t>(p.inflaton.box.n));
+    f.write_attribute("M", static_cast<std::int64_t>(m));
+    f.write_attribute("subcycles", s.subcycling.substeps);
+    f.write_attribute("eta_run", s.subcycling.eta);
+    f.write_attribute("beta_run", s.subcycling.beta);
+    f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
+    f.write_attribute("ntk_drift_t_end", 0.0); // a linear model: its NTK does not move
+    f.write_dataset("k", s.sub_spectrum.k());
+    f.write_dataset("counts", s.sub_spectrum.counts());
+    const std::size_t nk = s.sub_spectrum.bins();
+    f.define_rows({{"P_lattice", nk},
+                   {"P_network", nk},
+                   {"P_ratio", nk},
+                   {"T_lattice", nk},
+                   {"T_network", nk},
+                   {"omega2_lattice", nk},
+                   {"omega2_network", nk},
+                   {"omega2_ratio", nk},
+                   {"matched", nk},
+                   {"max_site_difference", 0}});
+    fmt::print(
+        "# exact dual: {}^3 Fourier features ({} dispersion, schedule \"{}\"), c = {:.6g}, max c lambda = "
+        "{:.6g}; {} network sub-step(s) of h = {:.6g} per lattice step\n",
+        m, p.network.dispersion, p.network.schedule, s.c, c_lambda_max, s.subcycling.substeps,
+        s.subcycling.h);
+  }
+  s.record(0);
+  s.run.on_step([&s](std::int64_t step) {
+    if (step % s.p.inflaton.lattice_substeps != 0) {
+      return;
+    }
+    for (std::int64_t i = 0; i < s.subcycling.substeps; ++i) {
+      s.integrator.step(*s.net, s.subcycling.h);
+    }
+  });
+  s.run.on_output([&s](std::int64_t step, bool last) {
+    if (step % s.p.inflaton.spectra_every == 0 || last) {
+      s.record(step);
+    }
+  });
+  s.run.progress_extra([&s] { return fmt::format(" site_diff={:.2e}", s.last_difference); });
+}
+
+void ExactDualRun::evolve() {
+  state_->run.evolve();
+}
+
+void ExactDualRun::summarise() {
+  State& s = *state_;
+  const CoupledParameters& p = s.p;
+  s.run.summarise();
+  if (!s.file) {
+    return;
+  }
+  const std::size_t nk = s.sub_spectrum.bins();
+  const FrequencyMatch match = compare_frequencies(s.last_omega2_net, s.last_omega2);
+  double max_log_p = 0.0;
+  for (std::size_t b = 1; b < nk; ++b) {
+    if (std::isfinite(s.last_p_ratio[b]) && s.last_p_ratio[b] > 0.0) {
+      max_log_p = std::max(max_log_p, std::abs(std::log(s.last_p_ratio[b])));
+    }
+  }
+  io::DualityFile& f = *s.file;
+  f.write_attribute("max_site_difference_t_end", s.last_difference);
+  f.write_attribute("max_site_difference", s.worst_difference);
+  f.write_attribute("max_abs_log_P_ratio_t_end", max_log_p);
+  f.write_attribute("rms_log_mismatch_t_end", match.rms_log);
+  f.write_attribute("matched_shells_t_end", static_cast<std::int64_t>(match.matched_count));
+  fmt::print(
+      "# exact dual: network residual against the band-limited inflaton on the {}^3 sites: max |r - phi| / "
+      "max |phi| = {:.3e} at t_end (largest over the rows {:.3e}); max |ln(P_net / P_lat)| = {:.3e}; "
+      "frequencies agree in {}; rms |ln(c lambda g / omega^2)| = {:.3e}\n",
+      p.network.sublattice, s.last_difference, s.worst_difference, max_log_p, describe_matched(match),
+      match.rms_log);
+  fmt::print("#   output: {}/duality.h5\n", p.inflaton.output_dir.string());
+}
+
+} // namespace inflanet
