@@ -80,7 +80,9 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     derived["background.H"] = fmt::format("{:.17g}", p.dictionary.hubble);
   }
   // The calibration and the initial velocity (issue 9).
-  p.calibrate = calibration_from_name(deck.string("duality.calibrate"));
+  // [duality] is optional: without it its keys have their schema defaults.
+  p.calibrate = deck.has("duality.calibrate") ? calibration_from_name(deck.string("duality.calibrate"))
+                                              : Calibration::none;
   if (p.calibrate != Calibration::none && deck.has("network.loss_scale")) {
     deck.fail("network.loss_scale",
               fmt::format("no value with duality.calibrate = \"{}\": the calibration sets the loss scale c",
@@ -100,8 +102,12 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   if (!deck.has("network.initial_velocity")) {
     derived["network.initial_velocity"] = "\"inflaton\"";
   }
-  p.cluster_tolerance = deck.real("duality.cluster_tolerance");
-  p.max_subcycles = deck.integer("duality.max_subcycles");
+  if (deck.has("duality.cluster_tolerance")) {
+    p.cluster_tolerance = deck.real("duality.cluster_tolerance");
+  }
+  if (deck.has("duality.max_subcycles")) {
+    p.max_subcycles = deck.integer("duality.max_subcycles");
+  }
   p.inflaton.deck_text = p.network.deck_text = deck.resolved_toml(derived);
   p.deck_ = std::make_shared<const config::Deck>(deck);
   p.derived_ = derived;
