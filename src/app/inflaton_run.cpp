@@ -1,6 +1,7 @@
 #include "inflanet/app/inflaton_run.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -59,6 +60,11 @@ std::string check_report(const RunParameters& p, int ranks) {
   out +=
       fmt::format("#   memory per rank     = {:.4g} MiB on {} rank(s) ({:.1f} bytes per site)\n",
                   d.memory_per_rank / (1024.0 * 1024.0), ranks, d.memory_per_rank * ranks / (p.box.sites()));
+  if (p.write_checkpoints && !p.final_checkpoint && p.checkpoint_every == 0) {
+    out +=
+        "#   restart             : impossible: output.final_checkpoint = false and output.checkpoint_every "
+        "= 0 write no checkpoint (set checkpoint_every to keep the run restartable)\n";
+  }
   return out;
 }
 
@@ -69,6 +75,7 @@ struct InflatonRun::State {
   Decomposition decomposition;
   std::filesystem::path wisdom;
   FftPlan plan;
+  std::string wisdom_problem; ///< why the wisdom could not be saved; empty when it was (or needed no saving)
   SpectralOperators operators;
   PowerSpectrum spectrum;
   std::unique_ptr<Background> background;
@@ -90,25 +97,49 @@ struct InflatonRun::State {
 
   State(const RunParameters& parameters, const Session& s)
       : p(parameters), session(s), decomposition(parameters.box),
-        wisdom(prepare_output(parameters, decomposition)), plan(decomposition, PlanRigor::measure),
+        wisdom(prepare_output(parameters, decomposition, s)), plan(decomposition, PlanRigor::measure),
         operators(decomposition, plan), spectrum(operators),
         background(make_background(parameters.background_kind, parameters.hubble, parameters.a0)),
         inflaton(operators, *background, make_potential(parameters.potential), 0.0),
         integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
         metadata(io::FileMetadata::for_this_build(parameters.deck_text)) {
-    export_fft_wisdom(wisdom, decomposition);
+    // Keep what was measured; the plans themselves were already made from wisdom (FftPlan), so a restart
+    // that reads this file executes the same ones.
+    if (!plan.from_wisdom()) {
+      wisdom_problem = save_fft_wisdom(wisdom, decomposition);
+    }
   }
 
   /// Output directory, resolved deck, deck echo, and FFTW wisdom imported before planning.
-  static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d) {
+  static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d,
+                                              const Session& s) {
     if (d.is_root()) {
       std::filesystem::create_directories(p.output_dir);
       io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     }
     d.barrier();
-    const auto wisdom = p.output_dir / "fftw_wisdom.dat";
+    const auto wisdom = wisdom_path(p.wisdom, WisdomKey{p.box.n, d.size(), s.threads(), PlanRigor::measure});
     import_fft_wisdom(wisdom, d);
     return wisdom;
+  }
+
+  /// One line on the plans' origin, and a warning when the wisdom could not be kept.
+  void report_plans() const {
+    if (!decomposition.is_root()) {
+      return;
+    }
+    if (plan.from_wisdom()) {
+      fmt::print("# fft: plans made from the cached wisdom in {} (nothing measured)\n", wisdom.string());
+    } else if (wisdom_problem.empty()) {
+      fmt::print("# fft: plans measured and saved to {}\n", wisdom.string());
+    } else {
+      fmt::print("# fft: plans measured, not saved\n");
+      std::fflush(stdout);
+      fmt::print(stderr,
+                 "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on (the next run "
+                 "measures again)\n",
+                 wisdom_problem);
+    }
   }
 
   /// One row of timeseries.h5 (collective: means and variances are global).
@@ -183,6 +214,7 @@ InflatonRun::InflatonRun(const RunParameters& parameters, const Session& session
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", parameters.deck_text, version,
                git_commit, session.size(), session.threads());
   }
+  state_->report_plans();
 }
 
 InflatonRun::~InflatonRun() = default;
@@ -313,7 +345,7 @@ void InflatonRun::evolve() {
     if (due(step, p.snapshot_every) || (p.snapshot_every > 0 && last)) {
       s.snapshot(step);
     }
-    if (p.write_checkpoints && (due(step, p.checkpoint_every) || last)) {
+    if (p.write_checkpoints && (due(step, p.checkpoint_every) || (last && p.final_checkpoint))) {
       s.checkpoint(step);
     }
     if (s.on_output) {
@@ -342,7 +374,8 @@ void InflatonRun::summarise() const {
   fmt::print("#   continuity residual = {:.3e}{}\n", s.continuity->residual(),
              p.hubble == 0.0 ? fmt::format(", relative energy error = {:.3e}", s.last_row[13]) : "");
   fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml{}{}}}\n", p.output_dir.string(),
-             p.write_checkpoints ? fmt::format(", checkpoint_{}.h5", p.steps) : std::string(),
+             p.write_checkpoints && p.final_checkpoint ? fmt::format(", checkpoint_{}.h5", p.steps)
+                                                       : std::string(),
              p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");
 }
 

@@ -78,6 +78,8 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
   p.snapshot_every = deck.integer("output.snapshot_every");
   p.checkpoint_every = deck.integer("output.checkpoint_every");
   p.progress_every = deck.integer("output.progress_every");
+  p.final_checkpoint = deck.boolean("output.final_checkpoint");
+  p.wisdom = deck.string("output.wisdom");
   p.deck_text = deck.resolved_toml();
 
   if (deck.has("restart")) {

@@ -414,6 +414,12 @@ Schema inflanet_schema() {
   s.key(KeySpec::integer("output.progress_every", "steps between progress lines on the log [steps]")
             .at_least(1)
             .defaults_to(100));
+  s.key(KeySpec::boolean("output.final_checkpoint",
+                         "write a restart checkpoint at the last step (false: only every checkpoint_every)")
+            .defaults_to(true));
+  s.key(KeySpec::string("output.wisdom", "FFTW wisdom file shared by runs; \"\" = the per-user cache "
+                                         "($XDG_CACHE_HOME/inflanet or ~/.cache/inflanet)")
+            .defaults_to(""));
 
   s.section("network", Presence::optional, "the neural network trained on the lattice (its dual)");
   s.key(KeySpec::string("network.dataset", "training data: lattice sublattices, a file, or synthetic")

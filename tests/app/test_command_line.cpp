@@ -505,11 +505,11 @@ void expect_complete_small_run(const Result& r, const fs::path& cwd, const std::
   EXPECT_THAT(r.out, HasSubstr("#   output: " + out_dir +
                                "/{timeseries.h5, spectra.h5, resolved.toml, checkpoint_5.h5}"))
       << r;
-  for (const char* file :
-       {"timeseries.h5", "spectra.h5", "resolved.toml", "fftw_wisdom.dat", "checkpoint_5.h5"}) {
+  for (const char* file : {"timeseries.h5", "spectra.h5", "resolved.toml", "checkpoint_5.h5"}) {
     ASSERT_TRUE(fs::exists(out / file)) << file;
     EXPECT_GT(fs::file_size(out / file), 0u) << file;
   }
+  EXPECT_FALSE(fs::exists(out / "fftw_wisdom.dat")) << "wisdom lives in the per-user cache, not per run";
   const auto steps = read_doubles(out / "timeseries.h5", "step");
   EXPECT_EQ(steps, (std::vector<double>{0, 1, 2, 3, 4, 5}));
   const auto k = read_doubles(out / "spectra.h5", "k");
@@ -548,6 +548,63 @@ TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
     const double b = number_after(two.out, quantity);
     EXPECT_NEAR(a, b, 1e-6 * std::abs(a)) << quantity;
   }
+}
+
+// ------------------------------------------------------------------------- wisdom cache, final checkpoint
+
+TEST_F(CommandLine, SecondRunInANewDirectoryPlansNothingFromTheSharedWisdomCache) {
+  const auto name = deck(small_deck);
+  const std::vector<std::string> cache = {"XDG_CACHE_HOME=" + (dir_ / "cache").string()};
+  const auto first =
+      spawn({INFLANET_BINARY, "run", name, "output.dir=first"}, dir_, std::chrono::seconds(60), cache);
+  ASSERT_EQ(first.status, 0) << first;
+  EXPECT_THAT(first.out,
+              HasSubstr("# fft: plans measured and saved to " + (dir_ / "cache/inflanet/wisdom").string()))
+      << first;
+  const auto second =
+      spawn({INFLANET_BINARY, "run", name, "output.dir=second"}, dir_, std::chrono::seconds(60), cache);
+  ASSERT_EQ(second.status, 0) << second;
+  EXPECT_THAT(second.out, HasSubstr("# fft: plans made from the cached wisdom in " +
+                                    (dir_ / "cache/inflanet/wisdom/N16_r1_t").string()))
+      << second;
+  EXPECT_THAT(second.out, HasSubstr("(nothing measured)")) << second;
+  // The cache is keyed by what FFTW needs: another grid measures again.
+  const auto other = spawn({INFLANET_BINARY, "run", name, "output.dir=third", "lattice.N=12"}, dir_,
+                           std::chrono::seconds(60), cache);
+  ASSERT_EQ(other.status, 0) << other;
+  EXPECT_THAT(other.out, HasSubstr("plans measured and saved to")) << other;
+  EXPECT_THAT(other.out, HasSubstr("N12_r1_t")) << other;
+}
+
+TEST_F(CommandLine, WisdomPathThatCannotBeWrittenWarnsAndTheRunGoesOn) {
+  const auto name = deck(small_deck);
+  // A path below a regular file: no directory can be made there, not even by root.
+  const auto r = inflanet({"run", name, "output.wisdom=" + name + "/fftw.wisdom"});
+  EXPECT_EQ(r.status, 0) << r;
+  EXPECT_THAT(r.err, HasSubstr("inflanet: warning: cannot keep the FFTW wisdom")) << r;
+  EXPECT_THAT(r.err, HasSubstr("deck.toml")) << r;
+  EXPECT_THAT(r.err, HasSubstr("the run goes on")) << r;
+  EXPECT_EQ(count(r.err, "inflanet: error"), 0) << r;
+  EXPECT_TRUE(fs::exists(dir_ / "out/checkpoint_5.h5"));
+}
+
+TEST_F(CommandLine, TurningTheFinalCheckpointOffWritesNoneAndCheckSaysTheRunCannotRestart) {
+  const auto name = deck(small_deck);
+  const auto check = inflanet({"check", name, "output.final_checkpoint=false"});
+  EXPECT_EQ(check.status, 0) << check;
+  EXPECT_THAT(derived_block(check.out), HasSubstr("restart             : impossible")) << check;
+  EXPECT_THAT(derived_block(check.out), HasSubstr("output.checkpoint_every")) << check;
+  const auto with_cadence =
+      inflanet({"check", name, "output.final_checkpoint=false", "output.checkpoint_every=2"});
+  EXPECT_EQ(with_cadence.status, 0) << with_cadence;
+  EXPECT_THAT(derived_block(with_cadence.out), Not(HasSubstr("impossible"))) << with_cadence;
+  EXPECT_THAT(derived_block(inflanet({"check", name}).out), Not(HasSubstr("impossible")));
+
+  const auto r = inflanet({"run", name, "output.final_checkpoint=false", "output.checkpoint_every=2"});
+  ASSERT_EQ(r.status, 0) << r;
+  EXPECT_TRUE(fs::exists(dir_ / "out/checkpoint_4.h5"));
+  EXPECT_FALSE(fs::exists(dir_ / "out/checkpoint_5.h5")) << "no checkpoint at the last step";
+  EXPECT_THAT(r.out, HasSubstr("#   output: out/{timeseries.h5, spectra.h5, resolved.toml}")) << r;
 }
 
 TEST_F(CommandLine, InputErrorsOnTwoRanksAreReportedOnceWithStatusTwo) {

@@ -156,6 +156,43 @@ TEST_F(Restart, KillDuringCheckpointWriteLeavesThePreviousOneRestartable) {
   EXPECT_FALSE(fs::exists(dir_ / "cut/checkpoint_30.h5.tmp")) << "the leftover is cleaned up";
 }
 
+// The kill scenario of a production run: a fresh run in A measures its plans; a second run in B that
+// starts from a copy of A's wisdom is killed inside a checkpoint write and restarted there. Both of B's
+// processes plan from the copied wisdom, A from the wisdom it measured (FftPlan re-creates its plans from
+// it), so all three execute the same plans and B ends bitwise where A did. At N = 24 on 2 ranks plans
+// re-measured by every process made the fields differ by about 1e-15 (issue 11).
+TEST_F(Restart, KilledRunRestartedFromCopiedWisdomEndsBitwiseWhereAFreshRunDid) {
+  const std::vector<std::string> common = {"lattice.N=24", "output.checkpoint_every=10"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), common.begin(), common.end());
+    return extra;
+  };
+  const std::vector<std::string> fresh_cache = {"XDG_CACHE_HOME=" + (dir_ / "cache").string()};
+  const auto a = run(2, with({"output.dir=A", "output.wisdom=A/fftw.wisdom"}), fresh_cache);
+  ASSERT_EQ(a.status, 0) << a;
+  EXPECT_THAT(a.out, HasSubstr("# fft: plans measured and saved to A/fftw.wisdom")) << a;
+  fs::create_directories(dir_ / "B");
+  fs::copy_file(dir_ / "A/fftw.wisdom", dir_ / "B/fftw.wisdom");
+
+  const auto killed = run(2, with({"output.dir=B", "output.wisdom=B/fftw.wisdom"}),
+                          {fresh_cache[0], "INFLANET_FAULT_INJECTION=checkpoint-write:30"});
+  ASSERT_NE(killed.status, 0) << killed;
+  EXPECT_FALSE(fs::exists(dir_ / "B/checkpoint_30.h5")) << "killed before step 30's checkpoint was complete";
+  EXPECT_THAT(killed.out, HasSubstr("nothing measured")) << killed;
+  const auto resumed =
+      run(2, with({"output.dir=B", "output.wisdom=B/fftw.wisdom", "restart=latest"}), fresh_cache);
+  ASSERT_EQ(resumed.status, 0) << resumed;
+  EXPECT_THAT(resumed.out, HasSubstr("# restarted from step 20"));
+  EXPECT_THAT(resumed.out, HasSubstr("nothing measured")) << resumed;
+  for (const char* field : {"fields/phi", "fields/phidot"}) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "A/checkpoint_50.h5", field),
+                              read_doubles(dir_ / "B/checkpoint_50.h5", field)))
+        << field;
+  }
+  EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "A/timeseries.h5", "rho"),
+                            read_doubles(dir_ / "B/timeseries.h5", "rho")));
+}
+
 TEST_F(Restart, BadRestartFilesAreRefusedWithTheReason) {
   const auto made = run(1, {"output.dir=good", "time.t_end=0.2", "output.snapshot_every=10"});
   ASSERT_EQ(made.status, 0) << made;

@@ -35,6 +35,10 @@ struct RunParameters {
   std::filesystem::path output_dir;
   std::int64_t timeseries_every = 10, spectra_every = 100, snapshot_every = 0, checkpoint_every = 0;
   std::int64_t progress_every = 100;
+  /// \brief Whether the last step writes a checkpoint (output.final_checkpoint).
+  bool final_checkpoint = true;
+  /// \brief FFTW wisdom file (output.wisdom); empty = the per-user cache, keyed by grid, ranks and threads.
+  std::string wisdom;
   /// \brief Checkpoint to continue from: a path, or "latest" (the newest complete one in output.dir).
   std::optional<std::string> restart;
   std::string deck_text; ///< the resolved deck, as written into every output file
