@@ -29,7 +29,8 @@ namespace {
 
 const std::vector<std::string> timeseries_columns = {
     "step",    "time",     "a",       "phi_mean", "phi_var", "phidot_mean",         "phidot_var",
-    "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error"};
+    "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error",
+    "eta"};
 const std::vector<std::string> spectrum_names = {"P_phi", "P_phidot"};
 
 } // namespace
@@ -43,12 +44,25 @@ std::string check_report(const RunParameters& p, int ranks) {
   out += fmt::format("#   k range (comoving)  = [{:.6g}, {:.6g}]  (2 pi / L, sqrt(3) pi / dx)\n", d.k_min,
                      d.k_max);
   out += fmt::format("#   V''(phi0)           = {:.6g}\n", d.mass2);
-  out += fmt::format("#   omega_max at a0     = {:.6g}\n", d.omega_max);
+  const char* term =
+      d.mass_sets_step ? "the mass term a^(2 alpha) V''" : "the gradient term a^(2 alpha - 2) k^2";
+  if (p.alpha == 0.0) {
+    out += fmt::format("#   omega_max at a0     = {:.6g}  (set by {})\n", d.omega_max, term);
+  } else {
+    out += fmt::format(
+        "#   time variable       = eta, dt = a^{:g} d eta; eta: 0 -> {:.6g} in {} equal steps of {:.6g} "
+        "(time.dt is the largest)\n",
+        p.alpha, d.eta_end, p.steps, p.dt);
+    out += fmt::format("#   omega_max over run  = {:.6g} in eta, at a = {:.4g} (set by {})\n", d.omega_max,
+                       d.a_at_omega_max, term);
+  }
   out +=
       fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
                   d.dt_max, integrator.name(), integrator.stability_limit(), p.dt, 100.0 * p.dt / d.dt_max);
   out += fmt::format("#   steps               = {}  (order {}, {} force evaluations per step)\n", p.steps,
                      integrator.order(), integrator.drifts_per_step());
+  out += fmt::format("#   largest h omega     = {:.4g} over the run (alpha = {:g})\n", p.dt * d.omega_max,
+                     p.alpha);
   if (p.hubble > 0.0) {
     out += fmt::format("#   e-folds             = {:.4g}  (a: {:.4g} -> {:.4g})\n", d.efolds, p.a0,
                        p.a0 * std::exp(d.efolds));
@@ -100,7 +114,7 @@ struct InflatonRun::State {
         wisdom(prepare_output(parameters, decomposition, s)), plan(decomposition, PlanRigor::measure),
         operators(decomposition, plan), spectrum(operators),
         background(make_background(parameters.background_kind, parameters.hubble, parameters.a0)),
-        inflaton(operators, *background, make_potential(parameters.potential), 0.0),
+        inflaton(operators, *background, make_potential(parameters.potential), 0.0, parameters.alpha),
         integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
         metadata(io::FileMetadata::for_this_build(parameters.deck_text)) {
     // Keep what was measured; the plans themselves were already made from wisdom (FftPlan), so a restart
@@ -145,20 +159,22 @@ struct InflatonRun::State {
   /// One row of timeseries.h5 (collective: means and variances are global).
   std::vector<double> record(std::int64_t at_step, const InflatonEnergies& e, bool write = true) {
     const double energy_error = p.hubble == 0.0 && rho0 != 0.0 ? (e.rho() - rho0) / rho0 : 0.0;
+    const double to_cosmic = 1.0 / e.dt_deta; // phidot columns are d phi / dt = a^-alpha p
     std::vector<double> row = {static_cast<double>(at_step),
                                e.time,
                                e.a,
                                operators.mean(inflaton.phi()),
                                operators.variance(inflaton.phi()),
-                               operators.mean(inflaton.phidot()),
-                               operators.variance(inflaton.phidot()),
+                               to_cosmic * operators.mean(inflaton.phidot()),
+                               to_cosmic * to_cosmic * operators.variance(inflaton.phidot()),
                                e.kinetic,
                                e.gradient,
                                e.potential,
                                e.rho(),
                                e.pressure(),
                                continuity->residual(),
-                               energy_error};
+                               energy_error,
+                               e.eta};
     if (timeseries && write) {
       timeseries->append(row);
     }
@@ -167,15 +183,26 @@ struct InflatonRun::State {
 
   void record_spectra(std::int64_t at_step, const InflatonEnergies& e) {
     const auto p_phi = spectrum.compute(inflaton.phi(), scratch, plan);
-    const auto p_phidot = spectrum.compute(inflaton.phidot(), scratch, plan);
+    auto p_phidot = spectrum.compute(inflaton.phidot(), scratch, plan);
+    if (p.alpha != 0.0) {
+      for (double& value : p_phidot) { // P of d phi / dt = a^-alpha p
+        value /= e.dt_deta * e.dt_deta;
+      }
+    }
     if (spectra) {
       spectra->append(at_step, e.time, e.a, {p_phi, p_phidot});
     }
   }
 
   void snapshot(std::int64_t at_step) {
+    if (p.alpha == 0.0) {
+      io::write_snapshot(p.output_dir, at_step, inflaton.time(), p.dt, inflaton.a(), p.hubble,
+                         {{"phi", inflaton.phi()}, {"phidot", inflaton.phidot()}}, metadata, p.box);
+      return;
+    }
+    inflaton.cosmic_velocity(scratch); // snapshots hold d phi / dt whatever the time variable
     io::write_snapshot(p.output_dir, at_step, inflaton.time(), p.dt, inflaton.a(), p.hubble,
-                       {{"phi", inflaton.phi()}, {"phidot", inflaton.phidot()}}, metadata, p.box);
+                       {{"phi", inflaton.phi()}, {"phidot", scratch}}, metadata, p.box);
   }
 
   void checkpoint(std::int64_t at_step) {
@@ -187,6 +214,9 @@ struct InflatonRun::State {
     c.integrator = p.integrator;
     c.continuity_values = continuity->values();
     c.rho0 = rho0;
+    // The integration variable and the momentum p = d phi / d eta (the fields' "phidot") continue exactly.
+    c.scalars["eta"] = inflaton.eta();
+    c.scalars["alpha"] = p.alpha;
     c.deck_text = p.deck_text;
     c.code_version = version;
     c.git_commit = git_commit;
@@ -281,8 +311,18 @@ void InflatonRun::start() {
                     "(raise time.t_end to continue)",
                     *p.restart, checkpoint.step, p.steps));
   }
+  const auto stored_alpha = checkpoint.scalars.find("alpha");
+  const double checkpoint_alpha = stored_alpha == checkpoint.scalars.end() ? 0.0 : stored_alpha->second;
+  if (checkpoint_alpha != p.alpha) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with time.alpha = {:g}, the deck "
+                    "has {:g}; a run continues in its own time variable",
+                    *p.restart, checkpoint_alpha, p.alpha));
+  }
+  const auto stored_eta = checkpoint.scalars.find("eta");
   s.step = s.first_step = checkpoint.step;
-  s.inflaton.fields_changed(checkpoint.time);
+  s.inflaton.fields_changed_at_eta(stored_eta == checkpoint.scalars.end() ? checkpoint.time
+                                                                          : stored_eta->second);
   s.energies = s.inflaton.energies();
   s.rho0 = checkpoint.rho0;
   s.continuity.emplace(
@@ -366,7 +406,8 @@ void InflatonRun::summarise() const {
   fmt::print("# summary: {} steps of {} on {}^3 in {:.2f} s ({:.1f} steps/s, {:.1f} ns per site per step)\n",
              steps, s.integrator.name(), p.box.n, s.wall, steps / s.wall,
              1e9 * s.wall / (steps * p.box.sites()));
-  fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}\n", e.time, e.a, p.hubble * e.time);
+  fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}{}\n", e.time, e.a, p.hubble * e.time,
+             p.alpha != 0.0 ? fmt::format(", eta = {:.6g} (alpha = {:g})", e.eta, p.alpha) : std::string());
   fmt::print("#   <phi> = {:.6e}, var(phi) = {:.6e}, var(phidot) = {:.6e}\n", s.last_row[3], s.last_row[4],
              s.last_row[6]);
   fmt::print("#   rho = {:.6e} (kin {:.3e}, grad {:.3e}, pot {:.3e}), p/rho = {:.4f}\n", e.rho(), e.kinetic,

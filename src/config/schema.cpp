@@ -395,6 +395,11 @@ Schema inflanet_schema() {
   s.key(KeySpec::string("time.integrator", "time integrator of the field equations")
             .one_of(integrators)
             .defaults_to("leapfrog"));
+  // Not ranged here: RunParameters refuses alpha outside [0, 1] and says why.
+  s.key(KeySpec::real("time.alpha",
+                      "time variable eta with dt = a^alpha d eta: 0 = cosmic time, 1 = conformal "
+                      "time; time.dt is then the step in eta [1/H for alpha = 0]")
+            .defaults_to(0.0));
 
   s.section("output", Presence::defaulted, "where and how often to write");
   s.key(KeySpec::string("output.dir", "output directory, created if absent").defaults_to("output"));
