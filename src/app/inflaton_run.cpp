@@ -299,6 +299,14 @@ void InflatonRun::start() {
   // Continue from a checkpoint: fields, time and step exactly as they were, diagnostics' history too.
   const auto checkpoint =
       io::read_checkpoint(*p.restart, p.output_dir, s.inflaton.phi(), s.inflaton.phidot(), s.decomposition);
+  const auto stored_alpha = checkpoint.scalars.find("alpha");
+  const double checkpoint_alpha = stored_alpha == checkpoint.scalars.end() ? 0.0 : stored_alpha->second;
+  if (checkpoint_alpha != p.alpha) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with time.alpha = {:g}, the deck "
+                    "has {:g}; a run continues in its own time variable",
+                    *p.restart, checkpoint_alpha, p.alpha));
+  }
   if (checkpoint.dt != p.dt) {
     throw InputError(
         fmt::format("restart = \"{}\": the checkpoint was written with time.dt = {:.17g}, the deck "
@@ -310,14 +318,6 @@ void InflatonRun::start() {
         fmt::format("restart = \"{}\": the checkpoint is at step {}, past the deck's last step {} "
                     "(raise time.t_end to continue)",
                     *p.restart, checkpoint.step, p.steps));
-  }
-  const auto stored_alpha = checkpoint.scalars.find("alpha");
-  const double checkpoint_alpha = stored_alpha == checkpoint.scalars.end() ? 0.0 : stored_alpha->second;
-  if (checkpoint_alpha != p.alpha) {
-    throw InputError(
-        fmt::format("restart = \"{}\": the checkpoint was written with time.alpha = {:g}, the deck "
-                    "has {:g}; a run continues in its own time variable",
-                    *p.restart, checkpoint_alpha, p.alpha));
   }
   const auto stored_eta = checkpoint.scalars.find("eta");
   s.step = s.first_step = checkpoint.step;

@@ -550,6 +550,46 @@ TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
   }
 }
 
+// ------------------------------------------------------------------------------------------- alpha-time
+
+TEST_F(CommandLine, AlphaOutsideZeroToOneIsRefusedWithTheReason) {
+  const auto name = deck(small_deck);
+  for (const char* value : {"-0.5", "1.5"}) {
+    const auto r = inflanet({"check", name, std::string("time.alpha=") + value});
+    expect_input_error(r, {"time.alpha", "0 <= alpha <= 1", "conformal time", value});
+  }
+}
+
+TEST_F(CommandLine, CheckInConformalTimePrintsStepsLargestHOmegaAndTheTermThatSetsTheStep) {
+  const auto name = deck(small_deck);
+  // Massless: the gradient term sets the step, constant in conformal time.
+  const auto massless = inflanet({"check", name, "time.alpha=1", "inflaton.m=0", "time.t_end=3",
+                                  "time.dt=0.05", "lattice.L=6.283185307179586"});
+  ASSERT_EQ(massless.status, 0) << massless;
+  const auto block = derived_block(massless.out);
+  EXPECT_THAT(block, HasSubstr("time variable       = eta, dt = a^1 d eta")) << block;
+  EXPECT_THAT(block, HasSubstr("steps               = 20 ")) << block; // ceil((1 - e^-3) / 0.05)
+  EXPECT_THAT(block, HasSubstr("largest h omega")) << block;
+  EXPECT_THAT(block, HasSubstr("set by the gradient term")) << block;
+  // A mass grows as a^2 m^2 in conformal time and then sets the step, at the last a.
+  const auto massive =
+      inflanet({"check", name, "time.alpha=1", "inflaton.m=0.5", "time.t_end=6", "time.dt=0.001"});
+  ASSERT_EQ(massive.status, 0) << massive;
+  EXPECT_THAT(derived_block(massive.out), HasSubstr("set by the mass term")) << massive;
+  const auto unstable =
+      inflanet({"check", name, "time.alpha=1", "inflaton.m=0.5", "time.t_end=6", "time.dt=0.01"});
+  expect_input_error(unstable, {"time.dt", "mass term"});
+}
+
+TEST_F(CommandLine, CoupledRunRefusesAlphaOtherThanZeroNamingTheKey) {
+  const auto r =
+      inflanet({"check", (fs::path(INFLANET_SOURCE_DIR) / "inputs/default.toml").string(), "time.alpha=1"});
+  expect_input_error(r, {"time.alpha", "coupled run", "cosmic time"});
+  const auto zero =
+      inflanet({"check", (fs::path(INFLANET_SOURCE_DIR) / "inputs/default.toml").string(), "time.alpha=0"});
+  EXPECT_EQ(zero.status, 0) << zero;
+}
+
 // ------------------------------------------------------------------------- wisdom cache, final checkpoint
 
 TEST_F(CommandLine, SecondRunInANewDirectoryPlansNothingFromTheSharedWisdomCache) {
