@@ -106,6 +106,16 @@ double AlphaTime::friction_factor(double eta, double s) const {
   return std::exp(-(3.0 - alpha_) * hubble_ * s / x);
 }
 
+AlphaTime::DriftFriction AlphaTime::drift_friction(double eta, double s) const {
+  if (alpha_ == 0.0 || hubble_ == 0.0) {
+    const double damping = background_->friction_factor(eta, s);
+    return {damping, hubble_ == 0.0 ? s : (1.0 - damping) / (3.0 * hubble_)};
+  }
+  const double x = std::pow(a0_, -alpha_) - alpha_ * hubble_ * eta;
+  const double r = std::log1p(-alpha_ * hubble_ * s / x); // ln(X(eta + s) / X(eta))
+  return {std::exp((3.0 - alpha_) / alpha_ * r), -x / (3.0 * hubble_) * std::expm1(3.0 / alpha_ * r)};
+}
+
 double AlphaTime::gradient_factor(double eta) const {
   const double scale = a(eta);
   return alpha_ == 0.0 ? 1.0 / (scale * scale) : std::pow(scale, 2.0 * alpha_ - 2.0);

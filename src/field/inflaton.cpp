@@ -1,12 +1,16 @@
 #include "inflanet/field/inflaton.hpp"
 
+#include <limits>
+
 namespace inflanet {
 
 Inflaton::Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0,
                    double alpha)
     : operators_(&operators), background_(&background), potential_(std::move(potential)),
       clock_(background, alpha), phi_(operators.decomposition()), phidot_(operators.decomposition()),
-      work_(operators.decomposition()), eta_(clock_.eta(t0)) {}
+      work_(operators.decomposition()), eta_(clock_.eta(t0)) {
+  fold_friction_ = alpha != 0.0 && clock_.eta_max() < std::numeric_limits<double>::infinity();
+}
 
 void Inflaton::cosmic_velocity(Field& out) {
   out.copy_from(phidot());
@@ -34,6 +38,27 @@ void Inflaton::fields_changed_at_eta(double eta) {
 void Inflaton::drift(double s) {
   // Fused: apply the pending momentum map (its force is cached), advance phi, and leave a copy of phi in
   // the work buffer for the next force's r2c: one pass instead of three.
+  if (fold_friction_) {
+    // Drift with friction: p_new = D p, phi += I p = (I / D) p_new. D joins the pending momentum map, so
+    // the pass below stays the same single pass.
+    const auto flow = clock_.drift_friction(eta_, s);
+    if (has_pending_) {
+      pending_a_ *= flow.damping;
+      pending_b_ *= flow.damping;
+    } else {
+      pending_a_ = flow.damping;
+      pending_b_ = 0.0;
+      has_pending_ = true;
+    }
+    drift_pass(flow.length / flow.damping);
+    eta_ += s;
+    return;
+  }
+  drift_pass(s);
+  eta_ += s;
+}
+
+void Inflaton::drift_pass(double s) {
   const auto& d = operators_->decomposition();
   const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* q = phi_.real_data();
@@ -72,7 +97,6 @@ void Inflaton::drift(double s) {
   }
   work_.set_space(Space::real);
   boundary_valid_ = false;
-  eta_ += s;
   work_holds_phi_ = true;
   force_valid_ = false;
 }

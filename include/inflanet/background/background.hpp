@@ -96,6 +96,16 @@ public:
   [[nodiscard]] double dt_deta(double eta) const;
   /// \brief The friction flow of length s at frozen eta: exp(-(3 - alpha) H a(eta)^alpha s).
   [[nodiscard]] double friction_factor(double eta, double s) const;
+  /// \brief The drift-with-friction flow of length s, the exact flow of phi' = p, p' = -(3 - alpha)
+  /// script-H(eta) p, eta' = 1 over [eta, eta + s]: p <- D p and phi <- phi + I p_old with
+  /// D = (a(eta) / a(eta + s))^(3 - alpha) and I = int_0^s (a(eta) / a(eta + u))^(3 - alpha) du
+  /// = X / (3 H) (1 - (1 - alpha H s / X)^(3 / alpha)), X = a(eta)^-alpha (de Sitter; D = 1, I = s in
+  /// Minkowski).
+  struct DriftFriction {
+    double damping = 1.0; ///< D
+    double length = 0.0;  ///< I
+  };
+  [[nodiscard]] DriftFriction drift_friction(double eta, double s) const;
   /// \brief The coefficient of -lap(phi) in the force, a^(2 alpha - 2).
   [[nodiscard]] double gradient_factor(double eta) const;
   /// \brief The coefficient of V'(phi) in the force, a^(2 alpha) (exactly 1 for alpha = 0).

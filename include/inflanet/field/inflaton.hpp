@@ -74,7 +74,9 @@ public:
 
   // --- SplitSystem -------------------------------------------------------------------------------
   /// \brief exp(-(3 - alpha) H a^alpha s) at the current eta (exp(-3 int_t^{t+s} H dt') for alpha = 0).
-  [[nodiscard]] double damping(double s) const { return clock_.friction_factor(eta_, s); }
+  [[nodiscard]] double damping(double s) const {
+    return fold_friction_ ? 1.0 : clock_.friction_factor(eta_, s);
+  }
   /// \brief phidot <- A phidot - B F(phi, t). With the force cached the update is kept pending and
   /// applied inside the next drift's pass; otherwise it is applied inside the force's last pass.
   void momentum_update(double a, double b);
@@ -85,7 +87,10 @@ public:
   void momentum_update_across(double a, double b, double a_next, double b_next);
   /// \brief Applies a pending momentum update now.
   void flush_pending();
-  /// \brief phi <- phi + s phidot, eta <- eta + s.
+  /// \brief phi <- phi + s phidot, eta <- eta + s. In alpha-time (alpha > 0, de Sitter) the friction rides
+  /// with the drift: the drift is then the exact drift-with-friction flow (AlphaTime::drift_friction) and
+  /// damping() is 1, so the composition is one of two exact flows (kick at frozen eta; drift with friction,
+  /// which advances eta), and the friction sees the script-H of the interval it actually covers.
   void drift(double s);
 
   /// \brief Energies at the current (synchronised) state; evaluates the force if needed (it is then
@@ -102,12 +107,15 @@ private:
     double a = 1.0, b = 0.0, a_next = 1.0, b_next = 0.0;
   };
   void evaluate_force(ForceUse use, const MomentumMaps& maps);
+  /// The fused drift pass: apply the pending momentum map, phi <- phi + s p, copy phi into work.
+  void drift_pass(double s);
   void sum_kinetic();
 
   SpectralOperators* operators_;
   const Background* background_;
   Potential potential_;
   AlphaTime clock_;
+  bool fold_friction_ = false; ///< alpha > 0 in de Sitter: friction inside the drift (see drift)
   Field phi_, phidot_, work_;
   double eta_;
   bool work_holds_phi_ = false; ///< work is a fresh real-space copy of phi (made during the drift)
