@@ -107,3 +107,26 @@ TEST(AlphaTime, MinkowskiEtaIsCosmicTimeForAnyAlpha) {
   EXPECT_EQ(clock.friction_factor(1.0, 0.5), 1.0);
   EXPECT_TRUE(std::isinf(clock.eta_max()));
 }
+
+TEST(AlphaTime, DriftWithFrictionIsTheExactFlowOverItsInterval) {
+  const DeSitter ds(1.0, 1.0);
+  for (double alpha : {0.5, 1.0}) {
+    const AlphaTime clock(ds, alpha);
+    const double eta = 0.4 * clock.eta_max(), s = 0.3 * clock.eta_max();
+    const auto flow = clock.drift_friction(eta, s);
+    EXPECT_NEAR(flow.damping, std::pow(clock.a(eta) / clock.a(eta + s), 3.0 - alpha), 1e-13);
+    // I = int_0^s (a(eta)/a(eta+u))^(3-alpha) du by Simpson's rule.
+    const int m = 2000;
+    double sum = 0.0;
+    for (int i = 0; i <= m; ++i) {
+      const double u = s * i / m;
+      const double weight = (i == 0 || i == m) ? 1.0 : (i % 2 == 1 ? 4.0 : 2.0);
+      sum += weight * std::pow(clock.a(eta) / clock.a(eta + u), 3.0 - alpha);
+    }
+    EXPECT_NEAR(flow.length, sum * s / (3.0 * m), 1e-10) << alpha;
+  }
+  const AlphaTime cosmic(ds, 0.0);
+  const auto flow = cosmic.drift_friction(0.2, 0.1);
+  EXPECT_EQ(flow.damping, ds.friction_factor(0.2, 0.1));
+  EXPECT_NEAR(flow.length, (1.0 - std::exp(-0.3)) / 3.0, 1e-15);
+}
