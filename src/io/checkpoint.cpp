@@ -220,7 +220,8 @@ fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, con
   tmp += ".tmp";
   const auto now = detail::agreed_utc_now(comm);
   {
-    ParallelFile file = ParallelFile::create(tmp, comm);
+    ParallelFile file =
+        ParallelFile::create(tmp, comm, 2u * static_cast<std::uint64_t>(decomposition.box().sites()) * 8u);
     const hid_t root = file.id();
     write_root_attributes(root, state, decomposition.box(), now.iso8601, tmp);
     {
