@@ -388,7 +388,9 @@ Schema inflanet_schema() {
   s.section("time", Presence::optional, "time stepping of the inflaton (and of the coupled run)");
   // Not required by the schema: a coupled run with duality.match = "network" derives it (sqrt(eta)); the
   // inflaton run requires it itself.
-  s.key(KeySpec::real("time.dt", "time step in cosmic time t [1/H]").greater_than(0));
+  s.key(KeySpec::real("time.dt",
+                      "time step in cosmic time t; with time.alpha > 0 the largest step in eta [1/H]")
+            .greater_than(0));
   s.key(KeySpec::real("time.t_end", "final cosmic time, the run starts at t = 0 [1/H]")
             .required()
             .greater_than(0));
