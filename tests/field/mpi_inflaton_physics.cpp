@@ -525,19 +525,21 @@ TEST(InflatonPhysics, LeapfrogEnergyErrorBoundedOverTenThousandSteps) {
 // 7. The continuity residual converges at the integrator's order.
 
 namespace {
-double continuity_residual(const Integrator& integrator, long steps) {
+/// The residual after t_end = 1 in `steps` equal steps of the time variable of `alpha` (eta(1) = 1 - 1/e for
+/// alpha = 1; the tracker then integrates d rho / d eta = -3 H a^alpha (rho + p)).
+double continuity_residual(const Integrator& integrator, long steps, double alpha = 0.0) {
   constexpr std::ptrdiff_t n = 16;
   constexpr double length = 10.0, t_end = 1.0;
   Lattice lat(n, length);
   const DeSitter background(1.0, 1.0);
-  Inflaton inflaton(lat.ops, background, QuadraticQuartic{1.0, 0.5}, 0.0);
+  Inflaton inflaton(lat.ops, background, QuadraticQuartic{1.0, 0.5}, 0.0, alpha);
   InitialConditions ic;
   ic.phi0 = 0.5;
   ic.phidot0 = 0.1;
   ic.vacuum_fluctuations = true;
   ic.seed = 31;
   set_initial_conditions(inflaton, lat.ops, ic);
-  const double h = t_end / static_cast<double>(steps);
+  const double h = inflaton.clock().eta(t_end) / static_cast<double>(steps);
   const auto e0 = inflaton.energies();
   ContinuityTracker tracker(h, e0.rho(), e0.dissipation());
   for (long s = 0; s < steps; ++s) {
@@ -571,6 +573,20 @@ TEST(InflatonPhysics, ContinuityResidualConvergesAtIntegratorOrder) {
     const double order = std::log2(coarse / fine);
     report("continuity %-8s dt = %.4g: residual %.3e, dt/2: %.3e, measured order %.3f", name.c_str(),
            1.0 / static_cast<double>(steps), coarse, fine, order);
+    EXPECT_NEAR(order, integrator.order(), 0.3) << name;
+    EXPECT_GT(fine, 1e-12) << name << ": residual too close to rounding";
+  }
+}
+
+TEST(InflatonPhysics, ConformalTimeContinuityResidualConvergesAtIntegratorOrder) {
+  for (const auto& name : Integrator::names()) {
+    const Integrator integrator = Integrator::from_name(name);
+    const long steps = continuity_coarse_steps(name);
+    const double coarse = continuity_residual(integrator, steps, 1.0);
+    const double fine = continuity_residual(integrator, 2 * steps, 1.0);
+    const double order = std::log2(coarse / fine);
+    report("continuity alpha = 1 %-8s d eta = %.4g: residual %.3e, d eta/2: %.3e, measured order %.3f",
+           name.c_str(), (1.0 - std::exp(-1.0)) / static_cast<double>(steps), coarse, fine, order);
     EXPECT_NEAR(order, integrator.order(), 0.3) << name;
     EXPECT_GT(fine, 1e-12) << name << ": residual too close to rounding";
   }
