@@ -15,6 +15,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -614,6 +615,35 @@ TEST_F(CommandLine, SecondRunInANewDirectoryPlansNothingFromTheSharedWisdomCache
   ASSERT_EQ(other.status, 0) << other;
   EXPECT_THAT(other.out, HasSubstr("plans measured and saved to")) << other;
   EXPECT_THAT(other.out, HasSubstr("N12_r1_t")) << other;
+}
+
+TEST_F(CommandLine, RunsSharingTheCacheAtOnceLeaveWisdomTheNextRunPlansNothingFrom) {
+  const auto name = deck(small_deck);
+  const std::vector<std::string> cache = {"XDG_CACHE_HOME=" + (dir_ / "cache").string()};
+  // Three runs of one grid measure and merge into one cache file at the same time (lock, temporary file,
+  // rename): none fails, and what they leave is whole.
+  std::vector<Result> results(3);
+  std::vector<std::thread> runs;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    runs.emplace_back([&, i] {
+      results[i] = spawn({INFLANET_BINARY, "run", name, "output.dir=concurrent" + std::to_string(i)}, dir_,
+                         std::chrono::seconds(60), cache);
+    });
+  }
+  for (auto& t : runs) {
+    t.join();
+  }
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_THAT(r.err, Not(HasSubstr("warning"))) << r;
+  }
+  const auto after =
+      spawn({INFLANET_BINARY, "run", name, "output.dir=after"}, dir_, std::chrono::seconds(60), cache);
+  ASSERT_EQ(after.status, 0) << after;
+  EXPECT_THAT(after.out, HasSubstr("(nothing measured)")) << after;
+  for (const auto& entry : fs::directory_iterator(dir_ / "cache/inflanet/wisdom")) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << "leftover " << entry.path();
+  }
 }
 
 TEST_F(CommandLine, WisdomPathThatCannotBeWrittenWarnsAndTheRunGoesOn) {
