@@ -1,6 +1,7 @@
 #include "inflanet/app/inflaton_run.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -28,7 +29,8 @@ namespace {
 
 const std::vector<std::string> timeseries_columns = {
     "step",    "time",     "a",       "phi_mean", "phi_var", "phidot_mean",         "phidot_var",
-    "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error"};
+    "rho_kin", "rho_grad", "rho_pot", "rho",      "p",       "continuity_residual", "energy_error",
+    "eta"};
 const std::vector<std::string> spectrum_names = {"P_phi", "P_phidot"};
 
 } // namespace
@@ -42,12 +44,25 @@ std::string check_report(const RunParameters& p, int ranks) {
   out += fmt::format("#   k range (comoving)  = [{:.6g}, {:.6g}]  (2 pi / L, sqrt(3) pi / dx)\n", d.k_min,
                      d.k_max);
   out += fmt::format("#   V''(phi0)           = {:.6g}\n", d.mass2);
-  out += fmt::format("#   omega_max at a0     = {:.6g}\n", d.omega_max);
+  const char* term =
+      d.mass_sets_step ? "the mass term a^(2 alpha) V''" : "the gradient term a^(2 alpha - 2) k^2";
+  if (p.alpha == 0.0) {
+    out += fmt::format("#   omega_max at a0     = {:.6g}  (set by {})\n", d.omega_max, term);
+  } else {
+    out += fmt::format(
+        "#   time variable       = eta, dt = a^{:g} d eta; eta: 0 -> {:.6g} in {} equal steps of {:.6g} "
+        "(time.dt is the largest)\n",
+        p.alpha, d.eta_end, p.steps, p.dt);
+    out += fmt::format("#   omega_max over run  = {:.6g} in eta, at a = {:.4g} (set by {})\n", d.omega_max,
+                       d.a_at_omega_max, term);
+  }
   out +=
       fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
                   d.dt_max, integrator.name(), integrator.stability_limit(), p.dt, 100.0 * p.dt / d.dt_max);
   out += fmt::format("#   steps               = {}  (order {}, {} force evaluations per step)\n", p.steps,
                      integrator.order(), integrator.drifts_per_step());
+  out += fmt::format("#   largest h omega     = {:.4g} over the run (alpha = {:g})\n", p.dt * d.omega_max,
+                     p.alpha);
   if (p.hubble > 0.0) {
     out += fmt::format("#   e-folds             = {:.4g}  (a: {:.4g} -> {:.4g})\n", d.efolds, p.a0,
                        p.a0 * std::exp(d.efolds));
@@ -59,6 +74,11 @@ std::string check_report(const RunParameters& p, int ranks) {
   out +=
       fmt::format("#   memory per rank     = {:.4g} MiB on {} rank(s) ({:.1f} bytes per site)\n",
                   d.memory_per_rank / (1024.0 * 1024.0), ranks, d.memory_per_rank * ranks / (p.box.sites()));
+  if (p.write_checkpoints && !p.final_checkpoint && p.checkpoint_every == 0) {
+    out +=
+        "#   restart             : impossible: output.final_checkpoint = false and output.checkpoint_every "
+        "= 0 write no checkpoint (set checkpoint_every to keep the run restartable)\n";
+  }
   return out;
 }
 
@@ -69,6 +89,7 @@ struct InflatonRun::State {
   Decomposition decomposition;
   std::filesystem::path wisdom;
   FftPlan plan;
+  std::string wisdom_problem; ///< why the wisdom could not be saved; empty when it was (or needed no saving)
   SpectralOperators operators;
   PowerSpectrum spectrum;
   std::unique_ptr<Background> background;
@@ -92,44 +113,70 @@ struct InflatonRun::State {
 
   State(const RunParameters& parameters, const Session& s)
       : p(parameters), session(s), decomposition(parameters.box),
-        wisdom(prepare_output(parameters, decomposition)), plan(decomposition, PlanRigor::measure),
+        wisdom(prepare_output(parameters, decomposition, s)), plan(decomposition, PlanRigor::measure),
         operators(decomposition, plan), spectrum(operators),
         background(make_background(parameters.background_kind, parameters.hubble, parameters.a0)),
-        inflaton(operators, *background, make_potential(parameters.potential), 0.0),
+        inflaton(operators, *background, make_potential(parameters.potential), 0.0, parameters.alpha),
         integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
         metadata(io::FileMetadata::for_this_build(parameters.deck_text)) {
-    export_fft_wisdom(wisdom, decomposition);
+    // Keep what was measured; the plans themselves were already made from wisdom (FftPlan), so a restart
+    // that reads this file executes the same ones.
+    if (!plan.from_wisdom()) {
+      wisdom_problem = save_fft_wisdom(wisdom, decomposition);
+    }
   }
 
   /// Output directory, resolved deck, deck echo, and FFTW wisdom imported before planning.
-  static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d) {
+  static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d,
+                                              const Session& s) {
     if (d.is_root()) {
       std::filesystem::create_directories(p.output_dir);
       io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     }
     d.barrier();
-    const auto wisdom = p.output_dir / "fftw_wisdom.dat";
+    const auto wisdom = wisdom_path(p.wisdom, WisdomKey{p.box.n, d.size(), s.threads(), PlanRigor::measure});
     import_fft_wisdom(wisdom, d);
     return wisdom;
+  }
+
+  /// One line on the plans' origin, and a warning when the wisdom could not be kept.
+  void report_plans() const {
+    if (!decomposition.is_root()) {
+      return;
+    }
+    if (plan.from_wisdom()) {
+      fmt::print("# fft: plans made from the cached wisdom in {} (nothing measured)\n", wisdom.string());
+    } else if (wisdom_problem.empty()) {
+      fmt::print("# fft: plans measured and saved to {}\n", wisdom.string());
+    } else {
+      fmt::print("# fft: plans measured, not saved\n");
+      std::fflush(stdout);
+      fmt::print(stderr,
+                 "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on (the next run "
+                 "measures again)\n",
+                 wisdom_problem);
+    }
   }
 
   /// One row of timeseries.h5 (collective: means and variances are global).
   std::vector<double> record(std::int64_t at_step, const InflatonEnergies& e, bool write = true) {
     const double energy_error = p.hubble == 0.0 && rho0 != 0.0 ? (e.rho() - rho0) / rho0 : 0.0;
+    const double to_cosmic = 1.0 / e.dt_deta; // phidot columns are d phi / dt = a^-alpha p
     std::vector<double> row = {static_cast<double>(at_step),
                                e.time,
                                e.a,
                                operators.mean(inflaton.phi()),
                                operators.variance(inflaton.phi()),
-                               operators.mean(inflaton.phidot()),
-                               operators.variance(inflaton.phidot()),
+                               to_cosmic * operators.mean(inflaton.phidot()),
+                               to_cosmic * to_cosmic * operators.variance(inflaton.phidot()),
                                e.kinetic,
                                e.gradient,
                                e.potential,
                                e.rho(),
                                e.pressure(),
                                continuity->residual(),
-                               energy_error};
+                               energy_error,
+                               e.eta};
     if (timeseries && write) {
       timeseries->append(row);
     }
@@ -138,15 +185,26 @@ struct InflatonRun::State {
 
   void record_spectra(std::int64_t at_step, const InflatonEnergies& e) {
     const auto p_phi = spectrum.compute(inflaton.phi(), scratch, plan);
-    const auto p_phidot = spectrum.compute(inflaton.phidot(), scratch, plan);
+    auto p_phidot = spectrum.compute(inflaton.phidot(), scratch, plan);
+    if (p.alpha != 0.0) {
+      for (double& value : p_phidot) { // P of d phi / dt = a^-alpha p
+        value /= e.dt_deta * e.dt_deta;
+      }
+    }
     if (spectra) {
       spectra->append(at_step, e.time, e.a, {p_phi, p_phidot});
     }
   }
 
   void snapshot(std::int64_t at_step) {
+    if (p.alpha == 0.0) {
+      io::write_snapshot(p.output_dir, at_step, inflaton.time(), p.dt, inflaton.a(), p.hubble,
+                         {{"phi", inflaton.phi()}, {"phidot", inflaton.phidot()}}, metadata, p.box);
+      return;
+    }
+    inflaton.cosmic_velocity(scratch); // snapshots hold d phi / dt whatever the time variable
     io::write_snapshot(p.output_dir, at_step, inflaton.time(), p.dt, inflaton.a(), p.hubble,
-                       {{"phi", inflaton.phi()}, {"phidot", inflaton.phidot()}}, metadata, p.box);
+                       {{"phi", inflaton.phi()}, {"phidot", scratch}}, metadata, p.box);
   }
 
   void checkpoint(std::int64_t at_step) {
@@ -158,6 +216,9 @@ struct InflatonRun::State {
     c.integrator = p.integrator;
     c.continuity_values = continuity->values();
     c.rho0 = rho0;
+    // The integration variable and the momentum p = d phi / d eta (the fields' "phidot") continue exactly.
+    c.scalars["eta"] = inflaton.eta();
+    c.scalars["alpha"] = p.alpha;
     c.deck_text = p.deck_text;
     c.code_version = version;
     c.git_commit = git_commit;
@@ -188,6 +249,7 @@ InflatonRun::InflatonRun(const RunParameters& parameters, const Session& session
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", parameters.deck_text, version,
                git_commit, session.size(), session.threads());
   }
+  state_->report_plans();
 }
 
 InflatonRun::~InflatonRun() = default;
@@ -248,6 +310,14 @@ void InflatonRun::start() {
   // Continue from a checkpoint: fields, time and step exactly as they were, diagnostics' history too.
   const auto checkpoint =
       io::read_checkpoint(*p.restart, p.output_dir, s.inflaton.phi(), s.inflaton.phidot(), s.decomposition);
+  const auto stored_alpha = checkpoint.scalars.find("alpha");
+  const double checkpoint_alpha = stored_alpha == checkpoint.scalars.end() ? 0.0 : stored_alpha->second;
+  if (checkpoint_alpha != p.alpha) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with time.alpha = {:g}, the deck "
+                    "has {:g}; a run continues in its own time variable",
+                    *p.restart, checkpoint_alpha, p.alpha));
+  }
   if (checkpoint.dt != p.dt) {
     throw InputError(
         fmt::format("restart = \"{}\": the checkpoint was written with time.dt = {:.17g}, the deck "
@@ -260,8 +330,10 @@ void InflatonRun::start() {
                     "(raise time.t_end to continue)",
                     *p.restart, checkpoint.step, p.steps));
   }
+  const auto stored_eta = checkpoint.scalars.find("eta");
   s.step = s.first_step = checkpoint.step;
-  s.inflaton.fields_changed(checkpoint.time);
+  s.inflaton.fields_changed_at_eta(stored_eta == checkpoint.scalars.end() ? checkpoint.time
+                                                                          : stored_eta->second);
   s.energies = s.inflaton.energies();
   s.rho0 = checkpoint.rho0;
   s.continuity.emplace(
@@ -330,7 +402,7 @@ void InflatonRun::evolve() {
     if (s.on_output) {
       s.on_output(step, last);
     }
-    if (p.write_checkpoints && (due(step, p.checkpoint_every) || last)) {
+    if (p.write_checkpoints && (due(step, p.checkpoint_every) || (last && p.final_checkpoint))) {
       s.checkpoint(step);
     }
   }
@@ -348,7 +420,8 @@ void InflatonRun::summarise() const {
   fmt::print("# summary: {} steps of {} on {}^3 in {:.2f} s ({:.1f} steps/s, {:.1f} ns per site per step)\n",
              steps, s.integrator.name(), p.box.n, s.wall, steps / s.wall,
              1e9 * s.wall / (steps * p.box.sites()));
-  fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}\n", e.time, e.a, p.hubble * e.time);
+  fmt::print("#   t = {:.6g}, a = {:.6g}, N_efolds = {:.4g}{}\n", e.time, e.a, p.hubble * e.time,
+             p.alpha != 0.0 ? fmt::format(", eta = {:.6g} (alpha = {:g})", e.eta, p.alpha) : std::string());
   fmt::print("#   <phi> = {:.6e}, var(phi) = {:.6e}, var(phidot) = {:.6e}\n", s.last_row[3], s.last_row[4],
              s.last_row[6]);
   fmt::print("#   rho = {:.6e} (kin {:.3e}, grad {:.3e}, pot {:.3e}), p/rho = {:.4f}\n", e.rho(), e.kinetic,
@@ -356,7 +429,8 @@ void InflatonRun::summarise() const {
   fmt::print("#   continuity residual = {:.3e}{}\n", s.continuity->residual(),
              p.hubble == 0.0 ? fmt::format(", relative energy error = {:.3e}", s.last_row[13]) : "");
   fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml{}{}}}\n", p.output_dir.string(),
-             p.write_checkpoints ? fmt::format(", checkpoint_{}.h5", p.steps) : std::string(),
+             p.write_checkpoints && p.final_checkpoint ? fmt::format(", checkpoint_{}.h5", p.steps)
+                                                       : std::string(),
              p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");
 }
 

@@ -216,7 +216,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     if (step % p.output_every == 0 || last) {
       record(step);
     }
-    if ((p.checkpoint_every > 0 && step % p.checkpoint_every == 0) || last) {
+    if ((p.checkpoint_every > 0 && step % p.checkpoint_every == 0) || (last && p.final_checkpoint)) {
       checkpoint(step);
     }
     if (step % p.progress_every == 0 || last) {

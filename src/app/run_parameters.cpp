@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/background/background.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {
@@ -62,15 +63,40 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
   p.dt = coupled != nullptr && coupled->dt ? *coupled->dt : deck.real("time.dt");
   p.t_end = deck.real("time.t_end");
   p.integrator = deck.string("time.integrator");
+  p.alpha = deck.real("time.alpha");
+  if (!(p.alpha >= 0.0 && p.alpha <= 1.0)) {
+    deck.fail(
+        "time.alpha",
+        "0 <= alpha <= 1 (0 = cosmic time, 1 = conformal time): below 0 the number of steps grows as "
+        "e^{|alpha| N} over N e-folds, above 1 the gradient frequency a^(alpha - 1) k grows with a so the "
+        "step must shrink as the run goes on");
+  }
+  if (coupled != nullptr && p.alpha != 0.0) {
+    deck.fail("time.alpha", "0 in a coupled run: the duality dictionary (h = sqrt(eta), beta = e^{-3 H h}) "
+                            "is written in cosmic time");
+  }
+  const bool eta_is_t = p.alpha == 0.0 || p.hubble == 0.0;
   const double steps = std::round(p.t_end / p.dt);
-  if (coupled != nullptr && coupled->dt) {
+  if (!eta_is_t) {
+    // In eta the run's length is eta(t_end), in general not a whole number of deck steps: time.dt is then
+    // the largest step, and the run takes the fewest equal steps that land on t_end.
+    const auto background = make_background(p.background_kind, p.hubble, p.a0);
+    const AlphaTime clock(*background, p.alpha);
+    const double eta_end = clock.eta(p.t_end);
+    p.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(eta_end / p.dt - 1e-9)));
+    p.dt = eta_end / static_cast<double>(p.steps);
+    p.t_final = clock.cosmic_time(static_cast<double>(p.steps) * p.dt);
+  } else if (coupled != nullptr && coupled->dt) {
     // The step is derived (sqrt(eta)): run the whole steps that fit, and say so in check.
     p.t_end = std::max(1.0, std::floor(p.t_end / p.dt + 1e-9)) * p.dt;
   } else if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
     deck.fail("time.t_end",
               fmt::format("a whole number of steps dt = {:g} (t_end / dt = {:.6g})", p.dt, p.t_end / p.dt));
   }
-  p.steps = static_cast<std::int64_t>(std::round(p.t_end / p.dt));
+  if (eta_is_t) {
+    p.steps = static_cast<std::int64_t>(std::round(p.t_end / p.dt));
+    p.t_final = p.t_end;
+  }
 
   p.output_dir = deck.string("output.dir");
   p.timeseries_every = deck.integer("output.timeseries_every");
@@ -78,6 +104,8 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
   p.snapshot_every = deck.integer("output.snapshot_every");
   p.checkpoint_every = deck.integer("output.checkpoint_every");
   p.progress_every = deck.integer("output.progress_every");
+  p.final_checkpoint = deck.boolean("output.final_checkpoint");
+  p.wisdom = deck.string("output.wisdom");
   p.deck_text = deck.resolved_toml();
 
   if (deck.has("restart")) {
@@ -95,10 +123,15 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
 
   if (!(p.dt < derived.dt_max)) {
     // Deck::fail appends "got <dt>" itself.
-    deck.fail("time.dt",
-              fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f})",
-                          derived.dt_max, p.integrator, derived.omega_max,
-                          Integrator::from_name(p.integrator).stability_limit()));
+    deck.fail(
+        "time.dt",
+        fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}){}",
+                    derived.dt_max, p.integrator, derived.omega_max,
+                    Integrator::from_name(p.integrator).stability_limit(),
+                    p.alpha == 0.0
+                        ? std::string()
+                        : fmt::format("; with time.alpha = {:g} the {} term sets it at a = {:.4g}", p.alpha,
+                                      derived.mass_sets_step ? "mass" : "gradient", derived.a_at_omega_max)));
   }
   return p;
 }
@@ -110,9 +143,28 @@ DerivedQuantities DerivedQuantities::of(const RunParameters& p, int ranks) {
   d.k_max = p.box.k_max();
   d.mass2 = potential_d2V(make_potential(p.potential), p.initial.phi0);
   const double kn = p.box.k_nyquist();
-  d.omega_max = std::sqrt(3.0 * kn * kn / (p.a0 * p.a0) + std::max(d.mass2, 0.0));
+  const double mass2 = std::max(d.mass2, 0.0);
+  d.omega_max = std::sqrt(3.0 * kn * kn / (p.a0 * p.a0) + mass2);
+  d.a_at_omega_max = p.a0;
+  d.mass_sets_step = mass2 > 3.0 * kn * kn / (p.a0 * p.a0);
+  d.efolds = p.hubble * p.t_final;
+  d.eta_end = static_cast<double>(p.steps) * p.dt;
+  if (p.alpha != 0.0) {
+    // omega(a)^2 = a^(2 alpha - 2) 3 kn^2 + a^(2 alpha) m^2 is convex in ln a: its largest value is at an
+    // end.
+    const double a_end = p.a0 * std::exp(d.efolds);
+    for (const double a : {p.a0, a_end}) {
+      const double gradient = std::pow(a, 2.0 * p.alpha - 2.0) * 3.0 * kn * kn;
+      const double mass = std::pow(a, 2.0 * p.alpha) * mass2;
+      const double omega = std::sqrt(gradient + mass);
+      if (a == p.a0 || omega > d.omega_max) {
+        d.omega_max = omega;
+        d.a_at_omega_max = a;
+        d.mass_sets_step = mass > gradient;
+      }
+    }
+  }
   d.dt_max = Integrator::from_name(p.integrator).stability_limit() / d.omega_max;
-  d.efolds = p.hubble * p.t_end;
   const double n = static_cast<double>(p.box.n);
   const double planes = std::ceil(n / ranks);
   const double field_bytes = 8.0 * planes * n * 2.0 * (std::floor(n / 2) + 1);

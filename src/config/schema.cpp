@@ -388,13 +388,20 @@ Schema inflanet_schema() {
   s.section("time", Presence::optional, "time stepping of the inflaton (and of the coupled run)");
   // Not required by the schema: a coupled run with duality.match = "network" derives it (sqrt(eta)); the
   // inflaton run requires it itself.
-  s.key(KeySpec::real("time.dt", "time step in cosmic time t [1/H]").greater_than(0));
+  s.key(KeySpec::real("time.dt",
+                      "time step in cosmic time t; with time.alpha > 0 the largest step in eta [1/H]")
+            .greater_than(0));
   s.key(KeySpec::real("time.t_end", "final cosmic time, the run starts at t = 0 [1/H]")
             .required()
             .greater_than(0));
   s.key(KeySpec::string("time.integrator", "time integrator of the field equations")
             .one_of(integrators)
             .defaults_to("leapfrog"));
+  // Not ranged here: RunParameters refuses alpha outside [0, 1] and says why.
+  s.key(KeySpec::real("time.alpha",
+                      "time variable eta with dt = a^alpha d eta: 0 = cosmic time, 1 = conformal "
+                      "time; time.dt is then the step in eta [1/H for alpha = 0]")
+            .defaults_to(0.0));
 
   s.section("output", Presence::defaulted, "where and how often to write");
   s.key(KeySpec::string("output.dir", "output directory, created if absent").defaults_to("output"));
@@ -414,6 +421,12 @@ Schema inflanet_schema() {
   s.key(KeySpec::integer("output.progress_every", "steps between progress lines on the log [steps]")
             .at_least(1)
             .defaults_to(100));
+  s.key(KeySpec::boolean("output.final_checkpoint",
+                         "write a restart checkpoint at the last step (false: only every checkpoint_every)")
+            .defaults_to(true));
+  s.key(KeySpec::string("output.wisdom", "FFTW wisdom file shared by runs; \"\" = the per-user cache "
+                                         "($XDG_CACHE_HOME/inflanet or ~/.cache/inflanet)")
+            .defaults_to(""));
 
   s.section("network", Presence::optional, "the neural network trained on the lattice (its dual)");
   s.key(KeySpec::string("network.dataset", "training data: lattice sublattices, a file, or synthetic")

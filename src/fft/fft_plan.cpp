@@ -1,5 +1,11 @@
 #include "inflanet/fft/fft_plan.hpp"
 
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "inflanet/app/error.hpp"
 
 namespace inflanet {
@@ -18,27 +24,73 @@ unsigned rigor_flag(PlanRigor rigor) {
 } // namespace
 
 FftPlan::FftPlan(const Decomposition& decomposition, PlanRigor rigor) : decomposition_(&decomposition) {
-  const std::ptrdiff_t n = decomposition.n();
   Field scratch(decomposition); // FFTW_MEASURE overwrites its arrays while planning
-  double* real = scratch.real_data();
-  auto* complex = reinterpret_cast<fftw_complex*>(real);
   const unsigned flags = rigor_flag(rigor);
-  forward_ =
-      fftw_mpi_plan_dft_r2c_3d(n, n, n, real, complex, decomposition.comm(), flags | FFTW_MPI_TRANSPOSED_OUT);
-  backward_ =
-      fftw_mpi_plan_dft_c2r_3d(n, n, n, complex, real, decomposition.comm(), flags | FFTW_MPI_TRANSPOSED_IN);
+  if (rigor == PlanRigor::estimate) {
+    // No measurement, so nothing to make deterministic: the same inputs give the same plan.
+    from_wisdom_ = true;
+    if (!make(scratch.real_data(), flags)) {
+      throw RuntimeError("FFTW-MPI could not plan the " + std::to_string(decomposition.n()) +
+                         "^3 r2c/c2r transforms");
+    }
+    return;
+  }
+  // Every rank holds the same wisdom here (imported on rank 0 and broadcast, or left by an earlier
+  // plan's exchange below), so this succeeds or fails on all ranks alike.
+  if (make(scratch.real_data(), flags | FFTW_WISDOM_ONLY)) {
+    from_wisdom_ = true;
+    return;
+  }
+  if (!make(scratch.real_data(), flags)) {
+    throw RuntimeError("FFTW-MPI could not plan the " + std::to_string(decomposition.n()) +
+                       "^3 r2c/c2r transforms");
+  }
+  destroy();
+  // One wisdom text for all ranks: rank 0's, with what the others measured for their own sub-problems.
+  fftw_mpi_gather_wisdom(decomposition.comm());
+  std::vector<char> text;
+  if (decomposition.is_root()) {
+    std::unique_ptr<char, decltype(&std::free)> exported(fftw_export_wisdom_to_string(), &std::free);
+    if (exported) {
+      text.assign(exported.get(), exported.get() + std::strlen(exported.get()) + 1);
+    }
+  }
+  decomposition.broadcast(text);
+  fftw_forget_wisdom();
+  if (text.empty() || fftw_import_wisdom_from_string(text.data()) == 0 ||
+      !make(scratch.real_data(), flags | FFTW_WISDOM_ONLY)) {
+    throw RuntimeError("FFTW-MPI could not re-create the " + std::to_string(decomposition.n()) +
+                       "^3 plans from the wisdom it had just measured");
+  }
+}
+
+bool FftPlan::make(double* real, unsigned flags) {
+  const std::ptrdiff_t n = decomposition_->n();
+  auto* complex = reinterpret_cast<fftw_complex*>(real);
+  forward_ = fftw_mpi_plan_dft_r2c_3d(n, n, n, real, complex, decomposition_->comm(),
+                                      flags | FFTW_MPI_TRANSPOSED_OUT);
+  backward_ = fftw_mpi_plan_dft_c2r_3d(n, n, n, complex, real, decomposition_->comm(),
+                                       flags | FFTW_MPI_TRANSPOSED_IN);
   if (forward_ == nullptr || backward_ == nullptr) {
-    throw RuntimeError("FFTW-MPI could not plan the " + std::to_string(n) + "^3 r2c/c2r transforms");
+    destroy();
+    return false;
+  }
+  return true;
+}
+
+void FftPlan::destroy() noexcept {
+  if (forward_ != nullptr) {
+    fftw_destroy_plan(forward_);
+    forward_ = nullptr;
+  }
+  if (backward_ != nullptr) {
+    fftw_destroy_plan(backward_);
+    backward_ = nullptr;
   }
 }
 
 FftPlan::~FftPlan() {
-  if (forward_ != nullptr) {
-    fftw_destroy_plan(forward_);
-  }
-  if (backward_ != nullptr) {
-    fftw_destroy_plan(backward_);
-  }
+  destroy();
 }
 
 bool FftPlan::to_fourier(Field& field) {

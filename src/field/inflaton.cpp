@@ -1,14 +1,33 @@
 #include "inflanet/field/inflaton.hpp"
 
+#include <limits>
+
 namespace inflanet {
 
-Inflaton::Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0)
+Inflaton::Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0,
+                   double alpha)
     : operators_(&operators), background_(&background), potential_(std::move(potential)),
-      phi_(operators.decomposition()), phidot_(operators.decomposition()), work_(operators.decomposition()),
-      time_(t0) {}
+      clock_(background, alpha), phi_(operators.decomposition()), phidot_(operators.decomposition()),
+      work_(operators.decomposition()), eta_(clock_.eta(t0)) {
+  fold_friction_ = alpha != 0.0 && clock_.eta_max() < std::numeric_limits<double>::infinity();
+}
 
-void Inflaton::fields_changed(double time) {
-  time_ = time;
+void Inflaton::cosmic_velocity(Field& out) {
+  out.copy_from(phidot());
+  if (clock_.alpha() == 0.0) {
+    return;
+  }
+  const double factor = 1.0 / clock_.dt_deta(eta_);
+  const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(out.padded_real_size());
+  double* data = out.real_data();
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t i = 0; i < count; ++i) {
+    data[i] *= factor;
+  }
+}
+
+void Inflaton::fields_changed_at_eta(double eta) {
+  eta_ = eta;
   boundary_valid_ = false;
   has_pending_ = false;
   work_holds_phi_ = false;
@@ -19,6 +38,27 @@ void Inflaton::fields_changed(double time) {
 void Inflaton::drift(double s) {
   // Fused: apply the pending momentum map (its force is cached), advance phi, and leave a copy of phi in
   // the work buffer for the next force's r2c: one pass instead of three.
+  if (fold_friction_) {
+    // Drift with friction: p_new = D p, phi += I p = (I / D) p_new. D joins the pending momentum map, so
+    // the pass below stays the same single pass.
+    const auto flow = clock_.drift_friction(eta_, s);
+    if (has_pending_) {
+      pending_a_ *= flow.damping;
+      pending_b_ *= flow.damping;
+    } else {
+      pending_a_ = flow.damping;
+      pending_b_ = 0.0;
+      has_pending_ = true;
+    }
+    drift_pass(flow.length / flow.damping);
+    eta_ += s;
+    return;
+  }
+  drift_pass(s);
+  eta_ += s;
+}
+
+void Inflaton::drift_pass(double s) {
   const auto& d = operators_->decomposition();
   const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* q = phi_.real_data();
@@ -57,7 +97,6 @@ void Inflaton::drift(double s) {
   }
   work_.set_space(Space::real);
   boundary_valid_ = false;
-  time_ += s;
   work_holds_phi_ = true;
   force_valid_ = false;
 }
@@ -70,12 +109,14 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   FftPlan& plan = operators_->plan();
   plan.to_fourier(work_);
 
-  // k-space: F~ = (k^2 / a^2) phi~ / N^3 (the 1/N^3 completes the unnormalised round trip), and the
-  // Parseval sum of |grad phi|^2 on the way.
-  const double a = background_->a(time_);
+  // k-space: F~ = a^(2 alpha - 2) k^2 phi~ / N^3 (the 1/N^3 completes the unnormalised round trip), and
+  // the Parseval sum of |grad phi|^2 on the way. (alpha = 0 keeps the historical 1/(a^2 N^3) arithmetic.)
+  const double a = clock_.a(eta_);
   const double dk = d.box().dk();
   const double sites = d.box().sites();
-  const double factor = dk * dk / (a * a * sites);
+  const double factor =
+      clock_.alpha() == 0.0 ? dk * dk / (a * a * sites) : dk * dk * clock_.gradient_factor(eta_) / sites;
+  const double mass = clock_.mass_factor(eta_); // a^(2 alpha): exactly 1 in cosmic time
   const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex();
   const auto& nx = operators_->nx();
   const auto& ny = operators_->ny();
@@ -121,7 +162,7 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
             const std::ptrdiff_t o = r * stride;
             for (std::ptrdiff_t z = 0; z < n; ++z) {
               const double x = q[o + z];
-              w[o + z] += V.dV(x);
+              w[o + z] += mass * V.dV(x);
               pot_local += V.V(x);
             }
           }
@@ -132,7 +173,7 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
             const std::ptrdiff_t o = r * stride;
             for (std::ptrdiff_t z = 0; z < n; ++z) {
               const double x = q[o + z];
-              const double force = w[o + z] + V.dV(x);
+              const double force = w[o + z] + mass * V.dV(x);
               w[o + z] = force;
               pot_local += V.V(x);
               const double pz = maps.a * p[o + z] - maps.b * force;
@@ -147,7 +188,7 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
             const std::ptrdiff_t o = r * stride;
             for (std::ptrdiff_t z = 0; z < n; ++z) {
               const double x = q[o + z];
-              const double force = w[o + z] + V.dV(x);
+              const double force = w[o + z] + mass * V.dV(x);
               pot_local += V.V(x);
               const double synchronised = maps.a * p[o + z] - maps.b * force;
               kin_local += synchronised * synchronised;
@@ -273,10 +314,14 @@ InflatonEnergies Inflaton::energies() {
   }
   const double sites = operators_->decomposition().box().sites();
   InflatonEnergies e;
-  e.time = time_;
-  e.a = background_->a(time_);
-  e.hubble = background_->hubble(time_);
-  e.kinetic = 0.5 * kinetic_sum / sites;
+  e.eta = eta_;
+  e.time = clock_.cosmic_time(eta_);
+  e.a = clock_.a(eta_);
+  e.hubble = clock_.hubble(eta_);
+  e.dt_deta = clock_.dt_deta(eta_);
+  // rho_kin = (dphi/dt)^2 / 2 = a^(-2 alpha) p^2 / 2
+  e.kinetic =
+      clock_.alpha() == 0.0 ? 0.5 * kinetic_sum / sites : 0.5 * kinetic_sum / (sites * e.dt_deta * e.dt_deta);
   e.gradient = 0.5 * grad_sum_ / (sites * e.a * e.a);
   e.potential = pot_sum_ / sites;
   return e;

@@ -64,6 +64,15 @@ void add_constant(Field& field, double value) {
   }
 }
 
+void scale(Field& field, double factor) {
+  const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(field.padded_real_size());
+  double* data = field.real_data();
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t i = 0; i < count; ++i) {
+    data[i] *= factor;
+  }
+}
+
 } // namespace
 
 void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& operators,
@@ -129,6 +138,10 @@ void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, co
   }
   add_constant(phi, ic.phi0);
   add_constant(phidot, ic.phidot0);
+  // The vacuum and phidot0 give d phi / dt; the system's momentum is p = d phi / d eta = a^alpha d phi / dt.
+  if (inflaton.clock().alpha() != 0.0) {
+    scale(phidot, inflaton.clock().dt_deta(inflaton.eta()));
+  }
   inflaton.fields_changed(t0);
 }
 

@@ -225,7 +225,8 @@ fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state
   tmp += ".tmp";
   const auto now = detail::agreed_utc_now(comm);
   {
-    ParallelFile file = ParallelFile::create(tmp, comm);
+    ParallelFile file =
+        ParallelFile::create(tmp, comm, 2u * static_cast<std::uint64_t>(decomposition.box().sites()) * 8u);
     const hid_t root = file.id();
     write_root_attributes(root, state, box, now.iso8601, tmp);
     if (phi != nullptr && phidot != nullptr) {

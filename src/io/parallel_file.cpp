@@ -8,8 +8,17 @@
 namespace inflanet::io {
 namespace {
 
-Hdf5Handle mpio_access_list(MPI_Comm comm, const std::filesystem::path& file) {
+int communicator_size(MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  return size;
+}
+
+Hdf5Handle mpio_access_list(MPI_Comm comm, const std::filesystem::path& file, bool posix = false) {
   Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), HandleKind::property_list, "H5Pcreate(fapl)", file);
+  if (posix) {
+    return fapl; // HDF5's default (POSIX) driver: see ParallelFile::create
+  }
   check_h5(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "H5Pset_fapl_mpio", file);
   // Collective metadata: one rank reads and broadcasts, one rank writes; avoids N ranks hammering the
   // superblock and object headers.
@@ -18,9 +27,16 @@ Hdf5Handle mpio_access_list(MPI_Comm comm, const std::filesystem::path& file) {
   return fapl;
 }
 
-Hdf5Handle collective_transfer(const std::filesystem::path& file) {
+/// A transfer property list: collective for a file on the MPI-IO driver, the default for one on POSIX
+/// (HDF5 refuses collective transfers there).
+Hdf5Handle collective_transfer(hid_t object, const std::filesystem::path& file) {
   Hdf5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), HandleKind::property_list, "H5Pcreate(dxpl)", file);
-  check_h5(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio", file);
+  const Hdf5Handle file_id(H5Iget_file_id(object), HandleKind::file, "H5Iget_file_id", file);
+  const Hdf5Handle fapl(H5Fget_access_plist(file_id.get()), HandleKind::property_list, "H5Fget_access_plist",
+                        file);
+  if (H5Pget_driver(fapl.get()) == H5FD_MPIO) {
+    check_h5(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio", file);
+  }
   return dxpl;
 }
 
@@ -61,8 +77,10 @@ SlabSpaces slab_spaces(hid_t dataset, const Decomposition& d, const std::filesys
 
 } // namespace
 
-ParallelFile ParallelFile::create(const std::filesystem::path& path, MPI_Comm comm) {
-  const Hdf5Handle fapl = mpio_access_list(comm, path);
+ParallelFile ParallelFile::create(const std::filesystem::path& path, MPI_Comm comm,
+                                  std::uint64_t payload_bytes) {
+  const Hdf5Handle fapl =
+      mpio_access_list(comm, path, communicator_size(comm) == 1 && payload_bytes <= posix_payload_limit);
   Hdf5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), HandleKind::file,
                   "H5Fcreate", path);
   return ParallelFile(std::move(file), path, comm);
@@ -132,7 +150,7 @@ Hdf5Handle write_field(hid_t parent, const std::string& name, const Field& field
       H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
       HandleKind::dataset, "H5Dcreate2(" + name + ")", file);
   const SlabSpaces s = slab_spaces(dataset.get(), d, file);
-  const Hdf5Handle dxpl = collective_transfer(file);
+  const Hdf5Handle dxpl = collective_transfer(dataset.get(), file);
   check_h5(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, s.memory_space.get(), s.file_space.get(), dxpl.get(),
                     field.real_data()),
            "H5Dwrite(" + name + ")", file);
@@ -155,7 +173,7 @@ void read_field(hid_t parent, const std::string& name, Field& field, const std::
     }
   }
   const SlabSpaces s = slab_spaces(dataset.get(), d, file);
-  const Hdf5Handle dxpl = collective_transfer(file);
+  const Hdf5Handle dxpl = collective_transfer(dataset.get(), file);
   check_h5(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, s.memory_space.get(), s.file_space.get(), dxpl.get(),
                    field.real_data()),
            "H5Dread(" + name + ")", file);
@@ -182,7 +200,7 @@ void write_replicated_vector(hid_t parent, const std::string& name, std::span<co
     check_h5(H5Sselect_none(file_space.get()), "H5Sselect_none", file);
     check_h5(H5Sselect_none(memory_space.get()), "H5Sselect_none", file);
   }
-  const Hdf5Handle dxpl = collective_transfer(file);
+  const Hdf5Handle dxpl = collective_transfer(dataset.get(), file);
   check_h5(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), dxpl.get(),
                     values.data()),
            "H5Dwrite(" + name + ")", file);

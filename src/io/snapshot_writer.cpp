@@ -102,7 +102,9 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
   tmp += ".tmp";
   const auto now = detail::agreed_utc_now(comm);
   {
-    ParallelFile file = ParallelFile::create(tmp, comm);
+    ParallelFile file = ParallelFile::create(tmp, comm,
+                                             static_cast<std::uint64_t>(fields.size()) *
+                                                 static_cast<std::uint64_t>(d.box().sites()) * 8u);
     const hid_t root = file.id();
     write_string_attribute(root, "openPMD", "1.1.0", tmp);
     detail::write_uint32_attribute(root, "openPMDextension", 0, tmp);

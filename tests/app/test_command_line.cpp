@@ -15,6 +15,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -505,11 +506,11 @@ void expect_complete_small_run(const Result& r, const fs::path& cwd, const std::
   EXPECT_THAT(r.out, HasSubstr("#   output: " + out_dir +
                                "/{timeseries.h5, spectra.h5, resolved.toml, checkpoint_5.h5}"))
       << r;
-  for (const char* file :
-       {"timeseries.h5", "spectra.h5", "resolved.toml", "fftw_wisdom.dat", "checkpoint_5.h5"}) {
+  for (const char* file : {"timeseries.h5", "spectra.h5", "resolved.toml", "checkpoint_5.h5"}) {
     ASSERT_TRUE(fs::exists(out / file)) << file;
     EXPECT_GT(fs::file_size(out / file), 0u) << file;
   }
+  EXPECT_FALSE(fs::exists(out / "fftw_wisdom.dat")) << "wisdom lives in the per-user cache, not per run";
   const auto steps = read_doubles(out / "timeseries.h5", "step");
   EXPECT_EQ(steps, (std::vector<double>{0, 1, 2, 3, 4, 5}));
   const auto k = read_doubles(out / "spectra.h5", "k");
@@ -548,6 +549,132 @@ TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
     const double b = number_after(two.out, quantity);
     EXPECT_NEAR(a, b, 1e-6 * std::abs(a)) << quantity;
   }
+}
+
+// ------------------------------------------------------------------------------------------- alpha-time
+
+TEST_F(CommandLine, AlphaOutsideZeroToOneIsRefusedWithTheReason) {
+  const auto name = deck(small_deck);
+  for (const char* value : {"-0.5", "1.5"}) {
+    const auto r = inflanet({"check", name, std::string("time.alpha=") + value});
+    expect_input_error(r, {"time.alpha", "0 <= alpha <= 1", "conformal time", value});
+  }
+}
+
+TEST_F(CommandLine, CheckInConformalTimePrintsStepsLargestHOmegaAndTheTermThatSetsTheStep) {
+  const auto name = deck(small_deck);
+  // Massless: the gradient term sets the step, constant in conformal time.
+  const auto massless = inflanet({"check", name, "time.alpha=1", "inflaton.m=0", "time.t_end=3",
+                                  "time.dt=0.05", "lattice.L=6.283185307179586"});
+  ASSERT_EQ(massless.status, 0) << massless;
+  const auto block = derived_block(massless.out);
+  EXPECT_THAT(block, HasSubstr("time variable       = eta, dt = a^1 d eta")) << block;
+  EXPECT_THAT(block, HasSubstr("steps               = 20 ")) << block; // ceil((1 - e^-3) / 0.05)
+  EXPECT_THAT(block, HasSubstr("largest h omega")) << block;
+  EXPECT_THAT(block, HasSubstr("set by the gradient term")) << block;
+  // A mass grows as a^2 m^2 in conformal time and then sets the step, at the last a.
+  const auto massive =
+      inflanet({"check", name, "time.alpha=1", "inflaton.m=0.5", "time.t_end=6", "time.dt=0.001"});
+  ASSERT_EQ(massive.status, 0) << massive;
+  EXPECT_THAT(derived_block(massive.out), HasSubstr("set by the mass term")) << massive;
+  const auto unstable =
+      inflanet({"check", name, "time.alpha=1", "inflaton.m=0.5", "time.t_end=6", "time.dt=0.01"});
+  expect_input_error(unstable, {"time.dt", "mass term"});
+}
+
+TEST_F(CommandLine, CoupledRunRefusesAlphaOtherThanZeroNamingTheKey) {
+  const auto r =
+      inflanet({"check", (fs::path(INFLANET_SOURCE_DIR) / "inputs/default.toml").string(), "time.alpha=1"});
+  expect_input_error(r, {"time.alpha", "coupled run", "cosmic time"});
+  const auto zero =
+      inflanet({"check", (fs::path(INFLANET_SOURCE_DIR) / "inputs/default.toml").string(), "time.alpha=0"});
+  EXPECT_EQ(zero.status, 0) << zero;
+}
+
+// ------------------------------------------------------------------------- wisdom cache, final checkpoint
+
+TEST_F(CommandLine, SecondRunInANewDirectoryPlansNothingFromTheSharedWisdomCache) {
+  const auto name = deck(small_deck);
+  const std::vector<std::string> cache = {"XDG_CACHE_HOME=" + (dir_ / "cache").string()};
+  const auto first =
+      spawn({INFLANET_BINARY, "run", name, "output.dir=first"}, dir_, std::chrono::seconds(60), cache);
+  ASSERT_EQ(first.status, 0) << first;
+  EXPECT_THAT(first.out,
+              HasSubstr("# fft: plans measured and saved to " + (dir_ / "cache/inflanet/wisdom").string()))
+      << first;
+  const auto second =
+      spawn({INFLANET_BINARY, "run", name, "output.dir=second"}, dir_, std::chrono::seconds(60), cache);
+  ASSERT_EQ(second.status, 0) << second;
+  EXPECT_THAT(second.out, HasSubstr("# fft: plans made from the cached wisdom in " +
+                                    (dir_ / "cache/inflanet/wisdom/N16_r1_t").string()))
+      << second;
+  EXPECT_THAT(second.out, HasSubstr("(nothing measured)")) << second;
+  // The cache is keyed by what FFTW needs: another grid measures again.
+  const auto other = spawn({INFLANET_BINARY, "run", name, "output.dir=third", "lattice.N=12"}, dir_,
+                           std::chrono::seconds(60), cache);
+  ASSERT_EQ(other.status, 0) << other;
+  EXPECT_THAT(other.out, HasSubstr("plans measured and saved to")) << other;
+  EXPECT_THAT(other.out, HasSubstr("N12_r1_t")) << other;
+}
+
+TEST_F(CommandLine, RunsSharingTheCacheAtOnceLeaveWisdomTheNextRunPlansNothingFrom) {
+  const auto name = deck(small_deck);
+  const std::vector<std::string> cache = {"XDG_CACHE_HOME=" + (dir_ / "cache").string()};
+  // Three runs of one grid measure and merge into one cache file at the same time (lock, temporary file,
+  // rename): none fails, and what they leave is whole.
+  std::vector<Result> results(3);
+  std::vector<std::thread> runs;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    runs.emplace_back([&, i] {
+      results[i] = spawn({INFLANET_BINARY, "run", name, "output.dir=concurrent" + std::to_string(i)}, dir_,
+                         std::chrono::seconds(60), cache);
+    });
+  }
+  for (auto& t : runs) {
+    t.join();
+  }
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, 0) << r;
+    EXPECT_THAT(r.err, Not(HasSubstr("warning"))) << r;
+  }
+  const auto after =
+      spawn({INFLANET_BINARY, "run", name, "output.dir=after"}, dir_, std::chrono::seconds(60), cache);
+  ASSERT_EQ(after.status, 0) << after;
+  EXPECT_THAT(after.out, HasSubstr("(nothing measured)")) << after;
+  for (const auto& entry : fs::directory_iterator(dir_ / "cache/inflanet/wisdom")) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << "leftover " << entry.path();
+  }
+}
+
+TEST_F(CommandLine, WisdomPathThatCannotBeWrittenWarnsAndTheRunGoesOn) {
+  const auto name = deck(small_deck);
+  // A path below a regular file: no directory can be made there, not even by root.
+  const auto r = inflanet({"run", name, "output.wisdom=" + name + "/fftw.wisdom"});
+  EXPECT_EQ(r.status, 0) << r;
+  EXPECT_THAT(r.err, HasSubstr("inflanet: warning: cannot keep the FFTW wisdom")) << r;
+  EXPECT_THAT(r.err, HasSubstr("deck.toml")) << r;
+  EXPECT_THAT(r.err, HasSubstr("the run goes on")) << r;
+  EXPECT_EQ(count(r.err, "inflanet: error"), 0) << r;
+  EXPECT_TRUE(fs::exists(dir_ / "out/checkpoint_5.h5"));
+}
+
+TEST_F(CommandLine, TurningTheFinalCheckpointOffWritesNoneAndCheckSaysTheRunCannotRestart) {
+  const auto name = deck(small_deck);
+  const auto check = inflanet({"check", name, "output.final_checkpoint=false"});
+  EXPECT_EQ(check.status, 0) << check;
+  EXPECT_THAT(derived_block(check.out), HasSubstr("restart             : impossible")) << check;
+  EXPECT_THAT(derived_block(check.out), HasSubstr("output.checkpoint_every")) << check;
+  const auto with_cadence =
+      inflanet({"check", name, "output.final_checkpoint=false", "output.checkpoint_every=2"});
+  EXPECT_EQ(with_cadence.status, 0) << with_cadence;
+  EXPECT_THAT(derived_block(with_cadence.out), Not(HasSubstr("impossible"))) << with_cadence;
+  EXPECT_THAT(derived_block(inflanet({"check", name}).out), Not(HasSubstr("impossible")));
+
+  const auto r = inflanet({"run", name, "output.final_checkpoint=false", "output.checkpoint_every=2"});
+  ASSERT_EQ(r.status, 0) << r;
+  EXPECT_TRUE(fs::exists(dir_ / "out/checkpoint_4.h5"));
+  EXPECT_FALSE(fs::exists(dir_ / "out/checkpoint_5.h5")) << "no checkpoint at the last step";
+  EXPECT_THAT(r.out, HasSubstr("#   output: out/{timeseries.h5, spectra.h5, resolved.toml}")) << r;
 }
 
 TEST_F(CommandLine, InputErrorsOnTwoRanksAreReportedOnceWithStatusTwo) {

@@ -2,6 +2,7 @@
 // uninterrupted one at the same rank count and agrees to rounding across rank counts; a run killed in the
 // middle of a checkpoint write leaves the previous checkpoint intact and restartable; bad restart files
 // are refused with exit 2 and the reason; snapshots appear at their cadence with openPMD layout.
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -154,6 +155,76 @@ TEST_F(Restart, KillDuringCheckpointWriteLeavesThePreviousOneRestartable) {
   EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/checkpoint_50.h5", "fields/phi"),
                             read_doubles(dir_ / "cut/checkpoint_50.h5", "fields/phi")));
   EXPECT_FALSE(fs::exists(dir_ / "cut/checkpoint_30.h5.tmp")) << "the leftover is cleaned up";
+}
+
+// The kill scenario of a production run: a fresh run in A measures its plans; a second run in B that
+// starts from a copy of A's wisdom is killed inside a checkpoint write and restarted there. Both of B's
+// processes plan from the copied wisdom, A from the wisdom it measured (FftPlan re-creates its plans from
+// it), so all three execute the same plans and B ends bitwise where A did. At N = 24 on 2 ranks plans
+// re-measured by every process made the fields differ by about 1e-15 (issue 11).
+TEST_F(Restart, KilledRunRestartedFromCopiedWisdomEndsBitwiseWhereAFreshRunDid) {
+  const std::vector<std::string> common = {"lattice.N=24", "output.checkpoint_every=10"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), common.begin(), common.end());
+    return extra;
+  };
+  const std::vector<std::string> fresh_cache = {"XDG_CACHE_HOME=" + (dir_ / "cache").string()};
+  const auto a = run(2, with({"output.dir=A", "output.wisdom=A/fftw.wisdom"}), fresh_cache);
+  ASSERT_EQ(a.status, 0) << a;
+  EXPECT_THAT(a.out, HasSubstr("# fft: plans measured and saved to A/fftw.wisdom")) << a;
+  fs::create_directories(dir_ / "B");
+  fs::copy_file(dir_ / "A/fftw.wisdom", dir_ / "B/fftw.wisdom");
+
+  const auto killed = run(2, with({"output.dir=B", "output.wisdom=B/fftw.wisdom"}),
+                          {fresh_cache[0], "INFLANET_FAULT_INJECTION=checkpoint-write:30"});
+  ASSERT_NE(killed.status, 0) << killed;
+  EXPECT_FALSE(fs::exists(dir_ / "B/checkpoint_30.h5")) << "killed before step 30's checkpoint was complete";
+  EXPECT_THAT(killed.out, HasSubstr("nothing measured")) << killed;
+  const auto resumed =
+      run(2, with({"output.dir=B", "output.wisdom=B/fftw.wisdom", "restart=latest"}), fresh_cache);
+  ASSERT_EQ(resumed.status, 0) << resumed;
+  EXPECT_THAT(resumed.out, HasSubstr("# restarted from step 20"));
+  EXPECT_THAT(resumed.out, HasSubstr("nothing measured")) << resumed;
+  for (const char* field : {"fields/phi", "fields/phidot"}) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "A/checkpoint_50.h5", field),
+                              read_doubles(dir_ / "B/checkpoint_50.h5", field)))
+        << field;
+  }
+  EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "A/timeseries.h5", "rho"),
+                            read_doubles(dir_ / "B/timeseries.h5", "rho")));
+}
+
+// In conformal time (time.alpha = 1) the checkpoint holds eta and the momentum p = d phi / d eta, so a killed
+// run continues bit-identically; the outputs stay in cosmic time and record eta beside it.
+TEST_F(Restart, ConformalTimeRunKilledAndRestartedIsBitIdentical) {
+  const auto full = run(2, {"output.dir=full", "time.alpha=1"});
+  ASSERT_EQ(full.status, 0) << full;
+  // eta(t = 1) = 1 - 1/e = 0.632: 32 equal steps of at most 0.02.
+  EXPECT_THAT(full.out, HasSubstr("# summary: 32 steps of leapfrog")) << full;
+  const auto killed =
+      run(2, {"output.dir=cut", "time.alpha=1"}, {"INFLANET_FAULT_INJECTION=checkpoint-write:30"});
+  ASSERT_NE(killed.status, 0) << killed;
+  const auto other_alpha = run(1, {"output.dir=cut", "restart=latest", "time.alpha=0.5"});
+  EXPECT_EQ(other_alpha.status, 2) << other_alpha;
+  EXPECT_THAT(other_alpha.err, HasSubstr("time.alpha"));
+  const auto resumed = run(2, {"output.dir=cut", "time.alpha=1", "restart=latest"});
+  ASSERT_EQ(resumed.status, 0) << resumed;
+  EXPECT_THAT(resumed.out, HasSubstr("# restarted from step 20"));
+  for (const char* field : {"fields/phi", "fields/phidot"}) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/checkpoint_32.h5", field),
+                              read_doubles(dir_ / "cut/checkpoint_32.h5", field)))
+        << field;
+  }
+  for (const char* column : {"time", "eta", "rho", "phidot_var", "continuity_residual"}) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/timeseries.h5", column),
+                              read_doubles(dir_ / "cut/timeseries.h5", column)))
+        << column;
+  }
+  const auto time = read_doubles(dir_ / "full/timeseries.h5", "time");
+  const auto eta = read_doubles(dir_ / "full/timeseries.h5", "eta");
+  ASSERT_FALSE(time.empty());
+  EXPECT_NEAR(time.back(), 1.0, 1e-12) << "outputs keep cosmic time; the last step lands on t_end";
+  EXPECT_NEAR(eta.back(), 1.0 - std::exp(-1.0), 1e-12);
 }
 
 TEST_F(Restart, BadRestartFilesAreRefusedWithTheReason) {

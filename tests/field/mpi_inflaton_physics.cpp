@@ -81,27 +81,33 @@ struct SingleModeSetup {
   const char* label;
 };
 
-/// Evolves phi = Re[u e^{ik.x}] from t = 0 to t_end with `steps` steps and returns the larger of the
-/// relative max-norm errors of phi and phidot against the closed form at t_end.
-double single_mode_error(const SingleModeSetup& setup, const Integrator& integrator, long steps) {
+/// Evolves phi = Re[u e^{ik.x}] from t = 0 to t_end with `steps` steps (in the time variable of `alpha`:
+/// equal steps in eta from 0 to eta(t_end)) and returns the larger of the relative max-norm errors of phi
+/// and of the momentum p = a^alpha dphi/dt against the closed form at t_end.
+double single_mode_error(const SingleModeSetup& setup, const Integrator& integrator, long steps,
+                         double alpha = 0.0) {
   constexpr std::ptrdiff_t n = 8;
   constexpr double length = two_pi, t_end = 2.0, hubble = 1.0, a0 = 1.0;
   const int wave[3] = {1, 2, 0}; // k = sqrt(5): k/(aH) goes from 2.24 to 0.30 (horizon exit at t = 0.80)
   Lattice lat(n, length);
   const DeSitter background(hubble, a0);
-  Inflaton inflaton(lat.ops, background, Quadratic{std::sqrt(setup.m2)}, 0.0);
+  Inflaton inflaton(lat.ops, background, Quadratic{std::sqrt(setup.m2)}, 0.0, alpha);
+  const AlphaTime& clock = inflaton.clock();
   const double dk = two_pi / length, dx = length / n;
   const double k = dk * std::sqrt(wave[0] * wave[0] + wave[1] * wave[1] + wave[2] * wave[2]);
   auto phase = [&](auto x, auto y, auto z) {
     return std::polar(1.0, dk * dx * static_cast<double>(wave[0] * x + wave[1] * y + wave[2] * z));
   };
-  const ModeValue start = setup.oracle(k, 0.0);
+  ModeValue start = setup.oracle(k, 0.0);
+  start.du_dt *= clock.dt_deta(0.0); // p = a^alpha dphi/dt
   fill_sites(inflaton.phi(), [&](auto x, auto y, auto z) { return (start.u * phase(x, y, z)).real(); });
   fill_sites(inflaton.phidot(),
              [&](auto x, auto y, auto z) { return (start.du_dt * phase(x, y, z)).real(); });
   inflaton.fields_changed(0.0);
-  evolve(inflaton, integrator, t_end / static_cast<double>(steps), steps);
-  const ModeValue end = setup.oracle(k, t_end);
+  const double eta_end = clock.eta(t_end);
+  evolve(inflaton, integrator, eta_end / static_cast<double>(steps), steps);
+  ModeValue end = setup.oracle(k, t_end);
+  end.du_dt *= clock.dt_deta(eta_end);
   const double phi_error =
       max_deviation(inflaton.phi(), [&](auto x, auto y, auto z) { return (end.u * phase(x, y, z)).real(); });
   const double phidot_error = max_deviation(
@@ -147,6 +153,48 @@ TEST(InflatonPhysics, SingleModeTracksMasslessModeFunction) {
 
 TEST(InflatonPhysics, SingleModeTracksConformalModeFunction) {
   check_single_mode(
+      {2.0, [](double k, double t) { return bunch_davies_conformal(k, 1.0, 1.0, t); }, "conformal"});
+}
+
+// In conformal time (alpha = 1) the same closed forms are the oracles of physics.md section 7: u = a phi
+// obeys u'' + (k^2 - 2/tau^2) u = 0 (massless) and u'' + k^2 u = 0 (m^2 = 2 H^2), with primes d/d tau. The
+// steps are equal in eta over eta(t = 2) = 1 - e^-2.
+long conformal_coarse_steps(const std::string& name) {
+  if (name == "euler") {
+    return 100;
+  }
+  if (name == "leapfrog") {
+    return 20;
+  }
+  if (name == "yoshida4") {
+    return 12;
+  }
+  return 20; // yoshida6
+}
+
+void check_single_mode_conformal_time(const SingleModeSetup& setup) {
+  for (const auto& name : Integrator::names()) {
+    const Integrator integrator = Integrator::from_name(name);
+    const long steps = conformal_coarse_steps(name);
+    const double coarse = single_mode_error(setup, integrator, steps, 1.0);
+    const double fine = single_mode_error(setup, integrator, 2 * steps, 1.0);
+    const double order = std::log2(coarse / fine);
+    report("single mode alpha = 1 %s %-8s d eta = %.4g: error %.3e, d eta/2: %.3e, measured order %.3f",
+           setup.label, name.c_str(), (1.0 - std::exp(-2.0)) / static_cast<double>(steps), coarse, fine,
+           order);
+    EXPECT_NEAR(order, integrator.order(), 0.3) << setup.label << " " << name;
+    EXPECT_GT(fine, 1e-11) << "error too close to rounding to measure an order";
+    EXPECT_LT(coarse, 0.1) << "not yet in the asymptotic regime";
+  }
+}
+
+TEST(InflatonPhysics, ConformalTimeSingleModeTracksMasslessModeFunctionAtEveryOrder) {
+  check_single_mode_conformal_time(
+      {0.0, [](double k, double t) { return bunch_davies_massless(k, 1.0, 1.0, t); }, "massless"});
+}
+
+TEST(InflatonPhysics, ConformalTimeSingleModeTracksConformalModeFunctionAtEveryOrder) {
+  check_single_mode_conformal_time(
       {2.0, [](double k, double t) { return bunch_davies_conformal(k, 1.0, 1.0, t); }, "conformal"});
 }
 
@@ -477,19 +525,21 @@ TEST(InflatonPhysics, LeapfrogEnergyErrorBoundedOverTenThousandSteps) {
 // 7. The continuity residual converges at the integrator's order.
 
 namespace {
-double continuity_residual(const Integrator& integrator, long steps) {
+/// The residual after t_end = 1 in `steps` equal steps of the time variable of `alpha` (eta(1) = 1 - 1/e for
+/// alpha = 1; the tracker then integrates d rho / d eta = -3 H a^alpha (rho + p)).
+double continuity_residual(const Integrator& integrator, long steps, double alpha = 0.0) {
   constexpr std::ptrdiff_t n = 16;
   constexpr double length = 10.0, t_end = 1.0;
   Lattice lat(n, length);
   const DeSitter background(1.0, 1.0);
-  Inflaton inflaton(lat.ops, background, QuadraticQuartic{1.0, 0.5}, 0.0);
+  Inflaton inflaton(lat.ops, background, QuadraticQuartic{1.0, 0.5}, 0.0, alpha);
   InitialConditions ic;
   ic.phi0 = 0.5;
   ic.phidot0 = 0.1;
   ic.vacuum_fluctuations = true;
   ic.seed = 31;
   set_initial_conditions(inflaton, lat.ops, ic);
-  const double h = t_end / static_cast<double>(steps);
+  const double h = inflaton.clock().eta(t_end) / static_cast<double>(steps);
   const auto e0 = inflaton.energies();
   ContinuityTracker tracker(h, e0.rho(), e0.dissipation());
   for (long s = 0; s < steps; ++s) {
@@ -523,6 +573,20 @@ TEST(InflatonPhysics, ContinuityResidualConvergesAtIntegratorOrder) {
     const double order = std::log2(coarse / fine);
     report("continuity %-8s dt = %.4g: residual %.3e, dt/2: %.3e, measured order %.3f", name.c_str(),
            1.0 / static_cast<double>(steps), coarse, fine, order);
+    EXPECT_NEAR(order, integrator.order(), 0.3) << name;
+    EXPECT_GT(fine, 1e-12) << name << ": residual too close to rounding";
+  }
+}
+
+TEST(InflatonPhysics, ConformalTimeContinuityResidualConvergesAtIntegratorOrder) {
+  for (const auto& name : Integrator::names()) {
+    const Integrator integrator = Integrator::from_name(name);
+    const long steps = continuity_coarse_steps(name);
+    const double coarse = continuity_residual(integrator, steps, 1.0);
+    const double fine = continuity_residual(integrator, 2 * steps, 1.0);
+    const double order = std::log2(coarse / fine);
+    report("continuity alpha = 1 %-8s d eta = %.4g: residual %.3e, d eta/2: %.3e, measured order %.3f",
+           name.c_str(), (1.0 - std::exp(-1.0)) / static_cast<double>(steps), coarse, fine, order);
     EXPECT_NEAR(order, integrator.order(), 0.3) << name;
     EXPECT_GT(fine, 1e-12) << name << ": residual too close to rounding";
   }

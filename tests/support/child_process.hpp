@@ -9,6 +9,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fcntl.h>
@@ -27,14 +28,39 @@ namespace fs = std::filesystem;
 
 // The environment as it was before main, i.e. before the test's own Session called MPI_Init: a singleton
 // MPI process adds OMPI_*/PMIX_* variables that would make a child inflanet believe it belongs to this
-// process's MPI job. Children get this copy.
+// process's MPI job. Children get this copy, with the per-user cache (FFTW wisdom) moved into the build
+// tree (INFLANET_TEST_CACHE_DIR), so tests neither read nor fill the developer's ~/.cache.
 inline const std::vector<std::string> environment_before_mpi = [] {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).starts_with("XDG_CACHE_HOME=")) {
+      continue;
+    }
     env.emplace_back(*e);
   }
+#ifdef INFLANET_TEST_CACHE_DIR
+  env.emplace_back("XDG_CACHE_HOME=" INFLANET_TEST_CACHE_DIR);
+#endif
   return env;
 }();
+
+/// `base` with `extra` (NAME=value entries) added, an extra entry replacing the base's of the same name.
+inline std::vector<std::string> merged_environment(const std::vector<std::string>& base,
+                                                   const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (const auto& e : base) {
+    const auto name = e.substr(0, e.find('=') + 1);
+    bool replaced = false;
+    for (const auto& x : extra) {
+      replaced = replaced || x.starts_with(name);
+    }
+    if (!replaced) {
+      env.push_back(e);
+    }
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
 
 struct Result {
   int status = -1; // exit status, or 128 + signal
@@ -56,11 +82,9 @@ inline Result spawn(const std::vector<std::string>& args, const fs::path& cwd,
     argv.push_back(const_cast<char*>(a.c_str()));
   }
   argv.push_back(nullptr);
+  const auto environment = merged_environment(environment_before_mpi, extra_environment);
   std::vector<char*> envp;
-  for (const auto& e : environment_before_mpi) {
-    envp.push_back(const_cast<char*>(e.c_str()));
-  }
-  for (const auto& e : extra_environment) {
+  for (const auto& e : environment) {
     envp.push_back(const_cast<char*>(e.c_str()));
   }
   envp.push_back(nullptr);

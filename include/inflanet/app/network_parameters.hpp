@@ -31,6 +31,7 @@ struct NetworkParameters {
   std::string schedule = "none";      ///< network.schedule (coupled Fourier-feature run)
   std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
   std::filesystem::path output_dir;
+  bool final_checkpoint = true;       ///< output.final_checkpoint
   std::int64_t checkpoint_every = 0;  ///< output.checkpoint_every (0: the final checkpoint only)
   std::optional<std::string> restart; ///< checkpoint to continue from ("latest" or a path)
   std::string deck_text;              ///< the resolved deck, written into nn.h5 and resolved.toml

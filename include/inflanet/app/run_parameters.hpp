@@ -28,13 +28,19 @@ struct RunParameters {
   double a0 = 1.0;
   PotentialParams potential;
   InitialConditions initial;
-  double dt = 0.0;
-  double t_end = 0.0;
-  std::int64_t steps = 0; ///< round(t_end / dt)
+  double dt = 0.0;        ///< the step in eta (in t for alpha = 0); for alpha > 0, eta(t_end) / steps
+  double t_end = 0.0;     ///< the deck's final cosmic time
+  double alpha = 0.0;     ///< time.alpha: dt = a^alpha d eta
+  std::int64_t steps = 0; ///< round(t_end / dt) for alpha = 0; else ceil(eta(t_end) / time.dt)
+  double t_final = 0.0;   ///< the cosmic time at the last step (t_end up to rounding)
   std::string integrator;
   std::filesystem::path output_dir;
   std::int64_t timeseries_every = 10, spectra_every = 100, snapshot_every = 0, checkpoint_every = 0;
   std::int64_t progress_every = 100;
+  /// \brief Whether the last step writes a checkpoint (output.final_checkpoint).
+  bool final_checkpoint = true;
+  /// \brief FFTW wisdom file (output.wisdom); empty = the per-user cache, keyed by grid, ranks and threads.
+  std::string wisdom;
   /// \brief Checkpoint to continue from: a path, or "latest" (the newest complete one in output.dir).
   std::optional<std::string> restart;
   std::string deck_text; ///< the resolved deck, as written into every output file
@@ -56,10 +62,16 @@ struct DerivedQuantities {
   double dx = 0.0;
   double k_min = 0.0, k_max = 0.0; ///< comoving: 2 pi / L and sqrt(3) pi / dx
   double mass2 = 0.0;              ///< V''(phi0), the fluctuations' mass^2
-  double omega_max = 0.0;          ///< sqrt(3 (pi/dx)^2 / a0^2 + max(V'', 0))
-  double dt_max = 0.0;             ///< integrator stability limit / omega_max
-  double efolds = 0.0;             ///< H t_end
-  double memory_per_rank = 0.0;    ///< bytes, largest rank, three padded fields + FFTW buffers
+  /// \brief The largest frequency in the time variable over the run:
+  /// omega^2 = a^(2 alpha - 2) 3 (pi/dx)^2 + a^(2 alpha) max(V'', 0), largest at a0 or at the last a
+  /// (a sum of a falling and a rising power of a); for alpha = 0 that is a0.
+  double omega_max = 0.0;
+  double a_at_omega_max = 1.0;  ///< where it is reached
+  bool mass_sets_step = false;  ///< the mass term, not the gradient term, dominates omega_max there
+  double dt_max = 0.0;          ///< integrator stability limit / omega_max
+  double efolds = 0.0;          ///< H t_final
+  double eta_end = 0.0;         ///< steps * dt
+  double memory_per_rank = 0.0; ///< bytes, largest rank, three padded fields + FFTW buffers
   static DerivedQuantities of(const RunParameters& parameters, int ranks);
 };
 

@@ -65,6 +65,60 @@ public:
   [[nodiscard]] std::unique_ptr<Background> clone() const override;
 };
 
+/// \brief The time variable eta of alpha-time on a fixed background (physics.md section 7): dt = a^alpha
+/// d eta, with eta = 0 at t = 0. alpha = 0 is cosmic time (eta = t, and every function below returns
+/// exactly what the Background does); alpha = 1 is conformal time, shifted to start at 0.
+///
+/// In de Sitter d a / d eta = H a^(1 + alpha), so for alpha > 0 the closed form is
+///   a(eta)^-alpha = a0^-alpha - alpha H eta,   t(eta) = -ln(1 - alpha H a0^alpha eta) / (alpha H),
+/// and eta ends at eta_max = a0^-alpha / (alpha H) (t -> infinity). In Minkowski a = 1 and eta = t.
+/// With primes for d/d eta and script H = a'/a = a^alpha H the field equation reads
+///   phi'' + (3 - alpha) script-H phi' - a^(2 alpha - 2) lap(phi) + a^(2 alpha) V'(phi) = 0,
+/// The splitting integrators advance eta in the drift only, so the exact friction flow of length s is the
+/// one at frozen eta: p <- p exp(-(3 - alpha) script-H(eta) s) (for alpha = 0 in de Sitter, e^{-3 H s}).
+class AlphaTime {
+public:
+  /// \throws InputError for alpha != 0 on a background other than de Sitter or Minkowski, and for a
+  /// non-finite alpha.
+  AlphaTime(const Background& background, double alpha);
+
+  [[nodiscard]] double alpha() const noexcept { return alpha_; }
+  [[nodiscard]] const Background& background() const noexcept { return *background_; }
+  /// \brief Scale factor at eta.
+  [[nodiscard]] double a(double eta) const;
+  /// \brief Cosmic time t(eta).
+  [[nodiscard]] double cosmic_time(double eta) const;
+  /// \brief eta(t), the inverse of cosmic_time.
+  [[nodiscard]] double eta(double t) const;
+  /// \brief The Hubble rate H = (da/dt)/a at eta (cosmic, not script H).
+  [[nodiscard]] double hubble(double eta) const { return background_->hubble(cosmic_time(eta)); }
+  /// \brief dt / d eta = a^alpha (exactly 1 for alpha = 0).
+  [[nodiscard]] double dt_deta(double eta) const;
+  /// \brief The friction flow of length s at frozen eta: exp(-(3 - alpha) H a(eta)^alpha s).
+  [[nodiscard]] double friction_factor(double eta, double s) const;
+  /// \brief The drift-with-friction flow of length s, the exact flow of phi' = p, p' = -(3 - alpha)
+  /// script-H(eta) p, eta' = 1 over [eta, eta + s]: p <- D p and phi <- phi + I p_old with
+  /// D = (a(eta) / a(eta + s))^(3 - alpha) and I = int_0^s (a(eta) / a(eta + u))^(3 - alpha) du
+  /// = X / (3 H) (1 - (1 - alpha H s / X)^(3 / alpha)), X = a(eta)^-alpha (de Sitter; D = 1, I = s in
+  /// Minkowski).
+  struct DriftFriction {
+    double damping = 1.0; ///< D
+    double length = 0.0;  ///< I
+  };
+  [[nodiscard]] DriftFriction drift_friction(double eta, double s) const;
+  /// \brief The coefficient of -lap(phi) in the force, a^(2 alpha - 2).
+  [[nodiscard]] double gradient_factor(double eta) const;
+  /// \brief The coefficient of V'(phi) in the force, a^(2 alpha) (exactly 1 for alpha = 0).
+  [[nodiscard]] double mass_factor(double eta) const;
+  /// \brief The end of eta: infinity for alpha = 0 or Minkowski, a0^-alpha / (alpha H) in de Sitter.
+  [[nodiscard]] double eta_max() const;
+
+private:
+  const Background* background_;
+  double alpha_;
+  double hubble_ = 0.0, a0_ = 1.0; ///< de Sitter's H and a0 (H = 0: Minkowski)
+};
+
 /// \brief Builds a background by kind: "desitter" (uses H and a0) or "minkowski" (ignores both).
 /// \throws InputError for an unknown kind or invalid parameters.
 [[nodiscard]] std::unique_ptr<Background> make_background(const std::string& kind, double H, double a0);

@@ -22,6 +22,13 @@ enum class Scale { none, full };
 /// transposes instead of four. Plans are made once on a scratch buffer (planning overwrites it) and
 /// executed on any field through FFTW's new-array interface, which is valid because every Field buffer
 /// comes from fftw_malloc with the same layout. Not copyable; destroys its plans.
+///
+/// Deterministic plans: with a measuring rigor the executed plans are always made from wisdom alone.
+/// When the wisdom in memory covers the problem nothing is measured; otherwise the plans are measured,
+/// every rank's wisdom is gathered on rank 0, exported to text and imported by every rank in place of its
+/// own, and the plans are made again from that text (FFTW_WISDOM_ONLY). A process that later imports the
+/// same text (a restart reading the saved wisdom) therefore executes the very same plans, and so do all
+/// ranks of one run, whatever each rank happened to measure. Collective over the decomposition.
 class FftPlan {
 public:
   explicit FftPlan(const Decomposition& decomposition, PlanRigor rigor = PlanRigor::measure);
@@ -37,6 +44,9 @@ public:
 
   /// \brief Transforms executed so far (tests assert that no redundant FFT happens).
   [[nodiscard]] std::int64_t transforms() const noexcept { return transforms_; }
+  /// \brief True when the plans came from the wisdom already in memory, i.e. nothing was measured (an
+  /// estimate plan measures nothing either, and reports true).
+  [[nodiscard]] bool from_wisdom() const noexcept { return from_wisdom_; }
   [[nodiscard]] const Decomposition& decomposition() const noexcept { return *decomposition_; }
 
 private:
@@ -44,6 +54,10 @@ private:
   fftw_plan forward_ = nullptr;
   fftw_plan backward_ = nullptr;
   std::int64_t transforms_ = 0;
+  bool from_wisdom_ = false;
+
+  bool make(double* scratch, unsigned flags);
+  void destroy() noexcept;
 };
 
 } // namespace inflanet

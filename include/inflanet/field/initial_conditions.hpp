@@ -25,7 +25,8 @@ struct InitialConditions {
 /// with independent complex Gaussians alpha_n (<|alpha|^2> = 1/2) drawn from a counter-based generator
 /// keyed by (seed, global mode index). The Fourier coefficients are therefore bit-identical for any
 /// rank count (real-space values differ only by the transform's rounding). The mode functions u_k are
-/// integrated from deep inside the horizon for each distinct |k|, for any mass.
+/// integrated from deep inside the horizon for each distinct |k|, for any mass. In alpha-time the momentum
+/// field is then a^alpha d phi / dt (the system's p = d phi / d eta).
 void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, const InitialConditions& ic);
 
 /// \brief The Fourier-space half of set_initial_conditions: writes the vacuum fluctuations' coefficients

@@ -12,6 +12,7 @@
 #include <hdf5.h>
 #include <mpi.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -29,8 +30,14 @@ namespace inflanet::io {
 class ParallelFile {
 public:
   /// \brief Creates `path` on every rank of `comm`, truncating an existing file (collective).
-  /// Throws RuntimeError naming the file when H5Fcreate fails.
-  [[nodiscard]] static ParallelFile create(const std::filesystem::path& path, MPI_Comm comm);
+  /// Throws RuntimeError naming the file when H5Fcreate fails. `payload_bytes` (the size of the data to
+  /// come, if known) picks the driver on one rank: a small file (<= posix_payload_limit) is written with
+  /// HDF5's POSIX driver, which skips MPI-IO's start-up (about 20 ms, most of a 1-step N = 32 run's final
+  /// checkpoint); a large one with MPI-IO, which writes the padded slabs faster (1.0-1.3 GB/s against
+  /// 0.5-0.8 GB/s at N = 256 here). Several ranks always use MPI-IO.
+  [[nodiscard]] static ParallelFile create(const std::filesystem::path& path, MPI_Comm comm,
+                                           std::uint64_t payload_bytes = UINT64_MAX);
+  static constexpr std::uint64_t posix_payload_limit = 32u << 20;
   /// \brief Opens an existing file read-only on every rank of `comm` (collective). Throws RuntimeError
   /// naming the file when H5Fopen fails (missing, truncated, not HDF5); HDF5's own error stack is not
   /// printed.
