@@ -40,7 +40,7 @@ DUALITY_NAME = "duality.h5"
 
 # duality.h5 (issue 9's contract, written by src/app/coupled_run.cpp: CoupledRun::start creates every dataset, so
 # a file that lacks one is from another contract or not from the coupled run).
-DUALITY_FIXED = ("k", "counts", "omega2_network", "omega2_network_anisotropy", "leakage", "ntk_eigenvalues",
+DUALITY_FIXED = ("k", "k2_mean", "counts", "omega2_network", "omega2_network_anisotropy", "leakage", "ntk_eigenvalues",
                  "cluster_first", "cluster_lambda", "cluster_size", "cluster_resolved")
 DUALITY_AXES = ("step", "time", "a")
 DUALITY_PER_SHELL = ("P_lattice", "P_network", "P_network_lin", "P_ratio", "T_lattice", "T_network",
@@ -56,13 +56,14 @@ DUALITY_ATTRIBUTES = ("deck", "code_version", "git_commit", "created", "software
                       "eta_c_lambda_max_run", "band", "V2", "mean_mode_c_lambda", "mean_mode_eigen_c_lambda",
                       "mean_mode_rank", "mean_mode_overlap", "initial_velocity", "velocity_mismatch_linearised",
                       "velocity_mismatch_trained", "velocity_unreachable_fraction", "velocity_unreachable_modes",
-                      "cluster_tolerance", "cluster_resolution", "frequency_tolerance")
+                      "cluster_tolerance", "cluster_resolution", "frequency_tolerance", "embedding",
+                      "preactivation_variance_q")
 DUALITY_SUMMARY_ATTRIBUTES = ("rms_log_mismatch_t0", "matched_shells_t0", "rms_log_mismatch_t_end",
                               "matched_shells_t_end", "eft_weights", "eft_shells", "eft_k_max", "m_eff2",
                               "m_eff2_err", "c_eff2", "c_eff2_err", "k4", "k4_err", "eft_terms", "eft_chi2_per_dof",
                               "eft_rms_relative", "decay_log_amplitude", "decay_slope", "decay_rms_relative",
                               "decay_shells", "kernel_form", "H_eff", "H_eff_err", "H_dictionary", "H_eff_mode",
-                              "H_eff_note")
+                              "H_eff_note", "ntk_drift_t_end", "max_abs_log_P_ratio_t_end")
 
 
 def _decode(value):

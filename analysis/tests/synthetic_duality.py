@@ -138,7 +138,8 @@ def write(path, *, eta=0.0004, beta=math.exp(-3 * 0.02), width=256, depth=2, act
     step = np.arange(nt, dtype=np.int64) * steps_per_row
     time = step * h
     a = np.exp(H * time)
-    omega2_lattice = k[None, :] ** 2 / a[:, None] ** 2 + V2
+    k2_mean = k**2 * (1.0 + 0.01 * (k > 0))  # a shell's <k^2> exceeds its mean |k| squared
+    omega2_lattice = k2_mean[None, :] / a[:, None] ** 2 + V2
     omega2_network = network_dispersion(k, fits)
     anisotropy = 0.02 * omega2_network * (counts > 1)
     ratio = omega2_network[None, :] / omega2_lattice
@@ -189,6 +190,7 @@ def write(path, *, eta=0.0004, beta=math.exp(-3 * 0.02), width=256, depth=2, act
         "velocity_unreachable_fraction": 1e-9,
         "velocity_unreachable_modes": np.int64(int(size[resolved == 0].sum())),
         "cluster_tolerance": 1e-9, "cluster_resolution": rounding, "frequency_tolerance": FREQUENCY_TOLERANCE,
+        "embedding": "periodic", "preactivation_variance_q": 1.1,
     }
     if summary:
         attrs.update(fits)
@@ -199,11 +201,12 @@ def write(path, *, eta=0.0004, beta=math.exp(-3 * 0.02), width=256, depth=2, act
             "eft_k_max": float(k[min(nk, 3) - 1]), "eft_terms": np.int64(fits["eft_terms"]),
             "decay_shells": np.int64(nk), "H_eff_mode": np.int64(first[-2]),
             "H_eff_note": "integrator consistency check, not evidence",
+            "ntk_drift_t_end": 0.01, "max_abs_log_P_ratio_t_end": float(np.nanmax(np.abs(np.log(p_ratio[-1, 1:])))),
         })
     with h5py.File(path, "w") as f:
         for name, value in attrs.items():
             f.attrs[name] = value
-        for name, value in (("k", k), ("counts", counts), ("omega2_network", omega2_network),
+        for name, value in (("k", k), ("k2_mean", k2_mean), ("counts", counts), ("omega2_network", omega2_network),
                             ("omega2_network_anisotropy", anisotropy), ("leakage", 1e-3 * (1 + k)),
                             ("ntk_eigenvalues", ascending), ("cluster_first", first.astype(float)),
                             ("cluster_lambda", lam), ("cluster_size", size), ("cluster_resolved", resolved)):

@@ -73,8 +73,10 @@ def check_contract(data, rtol=1e-12):
     np.testing.assert_allclose(data["P_ratio"][0, 1:], 1.0, rtol=rtol, atol=0)
     for name in ("T_lattice", "T_network"):  # P(t0)/P(t0)
         np.testing.assert_allclose(data[name][0, 1:], 1.0, rtol=rtol, atol=0)
-    # The frequencies: omega^2 = k^2/a^2 + V'' at t0, ratio = c lambda / omega^2, matched within the tolerance.
-    np.testing.assert_allclose(data["omega2_lattice"][0], data["k"] ** 2 / data["a"][0] ** 2 + a["V2"], rtol=1e-12)
+    # The frequencies: omega^2 = <k^2>/a^2 + V'' at t0 (the shell mean of k^2, as c lambda is a shell mean),
+    # ratio = c lambda / omega^2, matched within the tolerance.
+    np.testing.assert_allclose(data["omega2_lattice"][0], data["k2_mean"] / data["a"][0] ** 2 + a["V2"], rtol=1e-12)
+    assert np.all(data["k2_mean"][1:] >= data["k"][1:] ** 2)  # <k^2> >= <|k|>^2
     np.testing.assert_allclose(data["omega2_ratio"], data["omega2_network"][None, :] / data["omega2_lattice"],
                                rtol=1e-12)
     np.testing.assert_array_equal(data["matched"], np.abs(data["omega2_ratio"] - 1) <= a["frequency_tolerance"])

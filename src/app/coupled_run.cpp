@@ -677,6 +677,7 @@ void CoupledRun::start() {
     f.write_attribute("frequency_tolerance", 0.1);
     f.write_dataset("k", s.sub_spectrum.k());
     f.write_dataset("counts", s.sub_spectrum.counts());
+    f.write_dataset("k2_mean", s.mean_k2);
     f.write_dataset("omega2_network", s.omega2_network);
     f.write_dataset("omega2_network_anisotropy", s.anisotropy);
     f.write_dataset("leakage", s.leakage);

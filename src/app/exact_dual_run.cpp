@@ -231,6 +231,7 @@ void ExactDualRun::start() {
     f.write_attribute("ntk_drift_t_end", 0.0); // a linear model: its NTK does not move
     f.write_dataset("k", s.sub_spectrum.k());
     f.write_dataset("counts", s.sub_spectrum.counts());
+    f.write_dataset("k2_mean", s.mean_k2);
     const std::size_t nk = s.sub_spectrum.bins();
     f.define_rows({{"P_lattice", nk},
                    {"P_network", nk},

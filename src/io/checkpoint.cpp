@@ -225,8 +225,7 @@ fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state
   tmp += ".tmp";
   const auto now = detail::agreed_utc_now(comm);
   {
-    ParallelFile file =
-        ParallelFile::create(tmp, comm, 2u * static_cast<std::uint64_t>(decomposition.box().sites()) * 8u);
+    ParallelFile file = ParallelFile::create(tmp, comm, 2u * static_cast<std::uint64_t>(box.sites()) * 8u);
     const hid_t root = file.id();
     write_root_attributes(root, state, box, now.iso8601, tmp);
     if (phi != nullptr && phidot != nullptr) {
