@@ -268,7 +268,7 @@ def plot(path: Path, rows: list, base: dict, knobs: list) -> None:
             if row_index == 0:
                 ax.set_title(f"knob: {knob}", fontsize=9)
             if any(r["status"] != "ok" for _, rs in points for r in rs) and ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=6, loc="upper right")
+                ax.legend(fontsize=6, loc="best")
     fig.suptitle("From the exact dual (linear Fourier-feature readout) to an MLP, one knob at a time; dots: seeds, "
                  "line: their mean\n(base MLP: " + ", ".join(f"{k}={v}" for k, v in base.items())
                  + "; calibrate = spectrum)", fontsize=10)
