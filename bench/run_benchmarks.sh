@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark in the configurations docs/performance.md reports:
 #   FFT-pair overhead of the Field API: N = 64, 128, 256 at 1 and 2 ranks;
-#   inflaton step cost: N = 128, 256 at 1 rank x 1 thread, 2 ranks x 1 thread, 1 rank x 2 threads.
+#   inflaton step cost: N = 128, 256 at 1 rank x 1 thread, 2 ranks x 1 thread, 1 rank x 2 threads;
+#   Fourier-feature layer step cost: M = 32, 64 at 1 and 2 ranks.
 # Usage: bash bench/run_benchmarks.sh [build-dir]   (build first: bash .ci/setup)
 set -euo pipefail
 build=${1:-build}
@@ -18,3 +19,8 @@ echo "## Inflaton step vs FFT-pair floor"
 OMP_NUM_THREADS=1 $mpi -np 1 -x OMP_NUM_THREADS "$build/bench/bench_step_cost" 128 256
 OMP_NUM_THREADS=1 $mpi -np 2 -x OMP_NUM_THREADS "$build/bench/bench_step_cost" 128 256
 OMP_NUM_THREADS=2 $mpi -np 1 -x OMP_NUM_THREADS "$build/bench/bench_step_cost" 128 256
+echo
+echo "## Fourier-feature layer (exact dual, depth 0) step vs FFT-pair floor"
+for np in 1 2; do
+  OMP_NUM_THREADS=1 $mpi -np $np -x OMP_NUM_THREADS "$build/bench/bench_fourier_layer" 32 64
+done
