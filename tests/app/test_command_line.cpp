@@ -171,7 +171,7 @@ void expect_input_error(const Result& r, const std::vector<std::string>& needles
 // ------------------------------------------------------------------------------------ --help, --version
 
 TEST_F(CommandLine, HelpExitsZeroAndPrintsUsageAndExitStatuses) {
-  for (const std::vector<std::string> args :
+  for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--help"}, {"-h"}, {"run", "--help"}}) {
     const auto r = inflanet(args);
     EXPECT_EQ(r.status, 0) << r;
