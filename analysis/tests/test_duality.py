@@ -19,6 +19,7 @@ sys.path.insert(0, str(TESTS))
 import duality_scan  # noqa: E402
 import inflanet_io  # noqa: E402
 import synthetic_duality  # noqa: E402
+from sample_files import sample_data  # noqa: E402
 
 NK, NT, M = 5, 9, 3
 PER_BIN = ("P_lattice", "P_network", "T_lattice", "T_network", "omega2_lattice")
@@ -215,10 +216,7 @@ def test_scan_grid_mode_and_dry_run(tmp_path, deck):
 # --- the real file, when the C++ tests have written one ----------------------------------------------------------
 
 def test_real_duality_h5_reads_and_plots(tmp_path):
-    directory = inflanet_io.default_test_data_dir()
-    if directory is None or not (directory / "duality" / "duality.h5").is_file():
-        pytest.skip("no real duality/duality.h5 under $INFLANET_TEST_DATA_DIR (the C++ coupled-run test writes it; "
-                    "run through ctest)")
+    directory = sample_data("duality/duality.h5", "app.coupled_run").parent.parent
     data = inflanet_io.load_duality(directory / "duality")
     check_contract(data)
     out = tmp_path / "real.png"

@@ -230,13 +230,16 @@ TEST_F(CommandLine, DirectoryGivenAsDeckIsUnreadable) {
   expect_input_error(inflanet({"run", "decks"}), {"decks: cannot read the input deck"});
 }
 
-TEST_F(CommandLine, UnreadableDeckFileIsNamed) {
-  if (geteuid() == 0) {
-    GTEST_SKIP() << "root reads files whatever their mode";
-  }
+TEST_F(CommandLine, UnopenableDeckFileIsNamedWithTheReason) {
+  // A path through a regular file cannot be opened by anyone, root included.
   const auto name = deck(small_deck);
-  fs::permissions(dir_ / name, fs::perms::none);
-  expect_input_error(inflanet({"check", name}), {"deck.toml: cannot open the input deck"});
+  expect_input_error(inflanet({"check", name + "/inner.toml"}),
+                     {"deck.toml/inner.toml: cannot open the input deck", "Not a directory"});
+  // A file without read permission, where the mode binds (root reads files whatever their mode).
+  if (geteuid() != 0) {
+    fs::permissions(dir_ / name, fs::perms::none);
+    expect_input_error(inflanet({"check", name}), {"deck.toml: cannot open the input deck"});
+  }
 }
 
 TEST_F(CommandLine, TomlSyntaxErrorIsLocatedByLine) {
@@ -529,9 +532,8 @@ TEST_F(CommandLine, ShortRunPrintsProgressAndSummaryAndWritesItsOutputs) {
 }
 
 TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
-  if (mpiexec().empty() || !fs::exists(mpiexec())) {
-    GTEST_SKIP() << "no mpiexec (INFLANET_MPIEXEC) known to this build";
-  }
+  ASSERT_TRUE(!mpiexec().empty() && fs::exists(mpiexec()))
+      << "no mpiexec (INFLANET_MPIEXEC) known to this build";
   const auto name = deck(small_deck);
   const std::vector<std::string> args = {"run", name, "output.timeseries_every=1", "output.progress_every=1"};
   const auto one = inflanet(args);
@@ -551,9 +553,8 @@ TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
 }
 
 TEST_F(CommandLine, InputErrorsOnTwoRanksAreReportedOnceWithStatusTwo) {
-  if (mpiexec().empty() || !fs::exists(mpiexec())) {
-    GTEST_SKIP() << "no mpiexec (INFLANET_MPIEXEC) known to this build";
-  }
+  ASSERT_TRUE(!mpiexec().empty() && fs::exists(mpiexec()))
+      << "no mpiexec (INFLANET_MPIEXEC) known to this build";
   const auto r = inflanet_mpi(2, {"run", deck(small_deck), "lattice.N=1"});
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_THAT(r.err, StartsWith("inflanet: error: command line override 'lattice.N=1'")) << r;
