@@ -17,8 +17,14 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
     deck.fail_section("network", "to be present for a network run");
   }
   p.dataset = deck.string("network.dataset");
-  p.lattice_n = deck.integer("lattice.N");
-  p.lattice_length = deck.real("lattice.L");
+  // Sections only where used: the lattice data set (and the coupled run) samples a box; a file or a
+  // synthetic teacher has no box, so a [lattice] there would be silently ignored: it is refused (below,
+  // after the network's own keys).
+  if (p.dataset == "lattice" || coupled) {
+    deck.require_section("lattice", "the network's training points are its sites (dataset = \"lattice\")");
+    p.lattice_n = deck.integer("lattice.N");
+    p.lattice_length = deck.real("lattice.L");
+  }
   p.sublattice = deck.integer("network.sublattice");
   p.targets = deck.string("network.targets");
   p.file = deck.string("network.file");
@@ -110,8 +116,14 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   if (p.dataset == "synthetic") {
     points_of_sublattice();
   }
-  if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.user_given("network.ntk_every")) {
+  if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.given_non_default("network.ntk_every")) {
     deck.fail("network.ntk_every", fmt::format("at most network.steps = {}", p.steps));
+  }
+  if (p.dataset != "lattice" && !coupled && deck.has_section("lattice")) {
+    deck.fail_section("lattice",
+                      fmt::format("to be absent for dataset = \"{}\": the training points come "
+                                  "from {}, not from a lattice",
+                                  p.dataset, p.dataset == "file" ? "network.file" : "network.sublattice"));
   }
   return p;
 }
