@@ -8,6 +8,7 @@
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/memory_budget.hpp"
 #include "inflanet/app/network_parameters.hpp"
 #include "inflanet/app/network_run.hpp"
 #include "inflanet/app/run_parameters.hpp"
@@ -38,14 +39,31 @@ int main(int argc, char** argv) {
     // 2. The deck, resolved and validated; 3. the typed parameters.
     const auto deck =
         config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
+    // 3b. Memory before allocation: every branch sets its budget against the node's available memory;
+    // check prints both, and check and run alike refuse (status 2) a run whose rank would not fit.
+    const bool check = command_line.command == CommandLine::Command::check;
+    const auto node = Session::node_memory();
+    // The check report is made only for a run that fits: making it may build what does not (the network).
+    const auto report_and_require = [&](const auto& make_report, const MemoryBudget& memory) {
+      if (check) {
+        const bool fits = !node.known() || memory.total() <= node.per_rank();
+        const std::string report =
+            fits ? make_report()
+                 : fmt::format(
+                       "# inflanet check: {}: the run does not fit in memory; nothing else was built\n",
+                       deck.file());
+        if (root) {
+          fmt::print("{}{}", report, memory_report(memory, node, session.size()));
+        }
+      }
+      require_memory(memory, node, session.size(), deck.file());
+    };
     if (deck.has_section("network") && !deck.has_section("inflaton")) {
       // The network-only run: the deck trains the network alone (its time step is sqrt(eta)).
       const auto network = NetworkParameters::from_deck(deck);
-      if (command_line.command == CommandLine::Command::check) {
-        const auto report = network_check_report(network, session.size());
-        if (root) {
-          fmt::print("{}", report);
-        }
+      report_and_require([&] { return network_check_report(network, session.size()); },
+                         network_only_memory(network, session.size()));
+      if (check) {
         return 0;
       }
       run_network(network, session);
@@ -54,11 +72,9 @@ int main(int argc, char** argv) {
     if (deck.has_section("network")) {
       // The coupled run: inflaton and network in one loop, tied by the dictionary.
       const auto coupled = CoupledParameters::from_deck(deck);
-      if (command_line.command == CommandLine::Command::check) {
-        const auto report = coupled_check_report(coupled, session.size());
-        if (root) {
-          fmt::print("{}", report);
-        }
+      report_and_require([&] { return coupled_check_report(coupled, session.size()); },
+                         coupled_memory(coupled.inflaton, coupled.network, session.size()));
+      if (check) {
         return 0;
       }
       CoupledRun run(coupled, session);
@@ -72,10 +88,9 @@ int main(int argc, char** argv) {
                                    "inflaton)");
     }
     const auto parameters = RunParameters::from_deck(deck);
-    if (command_line.command == CommandLine::Command::check) {
-      if (root) {
-        fmt::print("{}", check_report(parameters, session.size()));
-      }
+    report_and_require([&] { return check_report(parameters, session.size()); },
+                       lattice_memory(parameters, session.size()));
+    if (check) {
       return 0;
     }
     // 4. The run: lattice and model; initial conditions or restart; time loop; summary.

@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 using inflanet::testing::Result;
 using inflanet::testing::spawn;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using inflanet::testing::read_doubles;
 
@@ -320,6 +321,27 @@ TEST_F(NetworkRun, SectionsAFileOrSyntheticRunDoesNotUseAreRefusedNamingThem) {
     r = run({"check", deck(base), "lattice.N=16", "lattice.L=5.0"});
     EXPECT_EQ(r.status, 2) << r;
     EXPECT_THAT(r.err, HasSubstr("section [lattice]: expected to be absent")) << r;
+  }
+}
+
+TEST_F(NetworkRun, NetworkBeyondTheNodesMemoryIsRefusedBeforeItIsBuilt) {
+  // width = 10^6 on 21^3 points: tens of TiB of activations and weights; the teacher alone would be 8 TB.
+  const std::string huge = "[network]\ndataset = \"synthetic\"\nsublattice = 21\nwidth = 1000000\n";
+  for (const char* command : {"check", "run"}) {
+    const auto r = run({command, deck(huge)});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("deck.toml: memory: a rank needs")) << r;
+    EXPECT_THAT(r.err, HasSubstr("network.width = 1000000")) << r;
+    EXPECT_THAT(r.err, Not(HasSubstr("bad_alloc"))) << r;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "output"));
+  // A deck that fits lists the network's items beside the node's memory.
+  const auto fits = run({"check", deck(small_deck)});
+  ASSERT_EQ(fits.status, 0) << fits;
+  for (const char* item :
+       {"network Theta rows", "network layer factors", "network activations, data and weights",
+        "network Theta(0) on rank 0", "on it): fits"}) {
+    EXPECT_THAT(fits.out, HasSubstr(item)) << fits;
   }
 }
 
