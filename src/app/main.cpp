@@ -6,6 +6,7 @@
 
 #include "inflanet/app/command_line.hpp"
 #include "inflanet/app/coupled_run.hpp"
+#include "inflanet/app/deck_check.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
@@ -36,64 +37,46 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
-    // 2. The deck, resolved and validated; 3. the typed parameters.
+    // 2. The deck, resolved and validated.
     const auto deck =
         config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
-    // 3b. Memory before allocation: every branch sets its budget against the node's available memory;
-    // check prints both, and check and run alike refuse (status 2) a run whose rank would not fit.
-    const bool check = command_line.command == CommandLine::Command::check;
+    // 3. Memory before allocation: the run's budget against the node's available memory. check prints the
+    // parameters, derived quantities and budget; check and run alike refuse (status 2) a run whose rank
+    // would not fit, run before it allocates anything.
     const auto node = Session::node_memory();
-    // The check report is made only for a run that fits: making it may build what does not (the network).
-    const auto report_and_require = [&](const auto& make_report, const MemoryBudget& memory) {
-      if (check) {
-        const bool fits = !node.known() || memory.total() <= node.per_rank();
-        const std::string report =
-            fits ? make_report()
-                 : fmt::format(
-                       "# inflanet check: {}: the run does not fit in memory; nothing else was built\n",
-                       deck.file());
-        if (root) {
-          fmt::print("{}{}", report, memory_report(memory, node, session.size()));
-        }
+    if (command_line.command == CommandLine::Command::check) {
+      const auto checked = check_deck(deck, session.size(), node);
+      if (root) {
+        fmt::print("{}", checked.report);
       }
-      require_memory(memory, node, session.size(), deck.file());
-    };
-    if (deck.has_section("network") && !deck.has_section("inflaton")) {
-      // The network-only run: the deck trains the network alone (its time step is sqrt(eta)).
+      require_memory(checked.memory, node, session.size(), deck.file());
+      return 0;
+    }
+    // 4. The run: lattice, model and network; initial conditions or restart; time loop; summary.
+    switch (run_kind(deck)) {
+    case RunKind::network_only: {
+      // The network alone: its time step is sqrt(eta).
       const auto network = NetworkParameters::from_deck(deck);
-      report_and_require([&] { return network_check_report(network, session.size()); },
-                         network_only_memory(network, session.size()));
-      if (check) {
-        return 0;
-      }
+      require_memory(network_only_memory(network, session.size()), node, session.size(), deck.file());
       run_network(network, session);
       return 0;
     }
-    if (deck.has_section("network")) {
-      // The coupled run: inflaton and network in one loop, tied by the dictionary.
+    case RunKind::coupled: {
+      // Inflaton and network in one loop, tied by the dictionary.
       const auto coupled = CoupledParameters::from_deck(deck);
-      report_and_require([&] { return coupled_check_report(coupled, session.size()); },
-                         coupled_memory(coupled.inflaton, coupled.network, session.size()));
-      if (check) {
-        return 0;
-      }
+      require_memory(coupled_memory(coupled.inflaton, coupled.network, session.size()), node, session.size(),
+                     deck.file());
       CoupledRun run(coupled, session);
       run.start();
       run.evolve();
       run.summarise();
       return 0;
     }
-    if (deck.has_section("duality")) {
-      deck.fail_section("duality", "a [network] section beside it (the dictionary ties the network to the "
-                                   "inflaton)");
+    case RunKind::inflaton:
+      break;
     }
     const auto parameters = RunParameters::from_deck(deck);
-    report_and_require([&] { return check_report(parameters, session.size()); },
-                       lattice_memory(parameters, session.size()));
-    if (check) {
-      return 0;
-    }
-    // 4. The run: lattice and model; initial conditions or restart; time loop; summary.
+    require_memory(lattice_memory(parameters, session.size()), node, session.size(), deck.file());
     InflatonRun run(parameters, session);
     run.start();
     run.evolve();
