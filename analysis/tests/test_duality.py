@@ -26,6 +26,7 @@ import duality_scan  # noqa: E402
 import inflanet_io  # noqa: E402
 import plot_duality  # noqa: E402
 import synthetic_duality  # noqa: E402
+from sample_files import sample_data  # noqa: E402
 
 NK, NT, M = 6, 9, 4
 
@@ -307,11 +308,8 @@ def test_scan_grid_mode_and_dry_run(tmp_path, deck):
 
 @pytest.fixture(scope="module")
 def real_dir() -> Path:
-    directory = inflanet_io.default_test_data_dir()
-    if directory is None or not (directory / "duality" / "duality.h5").is_file():
-        pytest.skip("no real duality/duality.h5 under $INFLANET_TEST_DATA_DIR (the C++ coupled-run test writes it; "
-                    "run through ctest)")
-    return directory / "duality"
+    # Fails (never skips) when the C++ test app.coupled_run has not written it.
+    return sample_data("duality/duality.h5", "app.coupled_run").parent
 
 
 def test_real_duality_h5_has_the_contract_and_one_mode_set(real_dir):

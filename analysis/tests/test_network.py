@@ -13,14 +13,12 @@ import pytest
 ANALYSIS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ANALYSIS))
 import inflanet_io  # noqa: E402
+from sample_files import sample_data  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def run_dir() -> Path:
-    directory = inflanet_io.default_test_data_dir()
-    if directory is None or not (directory / "network" / "nn.h5").is_file():
-        pytest.skip("no network sample run: run through ctest (app.network_run writes it first)")
-    return directory / "network"
+    return sample_data("network/nn.h5", "app.network_run").parent
 
 
 def test_load_network_has_the_contract(run_dir):

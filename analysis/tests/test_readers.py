@@ -16,6 +16,7 @@ import pytest
 ANALYSIS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ANALYSIS))
 import inflanet_io  # noqa: E402
+from sample_files import sample_data  # noqa: E402
 
 COLUMNS = ["step", "time", "a", "phi_mean", "phi_var", "phidot_mean", "phidot_var", "rho_kin", "rho_grad",
            "rho_pot", "rho", "p", "continuity_residual"]
@@ -24,11 +25,8 @@ N, L, H, DT = 16, 10.0, 1.0, 0.05
 
 @pytest.fixture(scope="module")
 def run_dir() -> Path:
-    directory = inflanet_io.default_test_data_dir()
-    if directory is None:
-        pytest.skip("INFLANET_TEST_DATA_DIR is unset: run through ctest (it writes the sample files first)")
     for name in ("timeseries.h5", "spectra.h5"):
-        assert (directory / name).is_file(), f"sample file {directory / name} missing: run io.output_files"
+        directory = sample_data(name, "io.output_files").parent
     return directory
 
 

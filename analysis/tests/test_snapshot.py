@@ -1,5 +1,5 @@
 """load_snapshot and plot_slice.py against the index-coded snapshot written by the C++ test
-io.snapshot_checkpoint_np2 (tests/io/mpi_snapshot_checkpoint.cpp, SampleSnapshot): step 8 of the sample run
+io.snapshot_checkpoint_np2 (tests/io/mpi_snapshot_checkpoint.cpp, IndexCodedSnapshot): step 8 of the sample run
 (N = 16, L = 10, H = 1, t = 0.4, dt = 0.05, a = e^0.4), phi[x, y, z] = x + y/100 + z/10^4,
 phidot[x, y, z] = -((16 x + y) 16 + z). CTest sets INFLANET_TEST_DATA_DIR and runs that test first.
 """
@@ -17,18 +17,14 @@ import pytest
 ANALYSIS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ANALYSIS))
 import inflanet_io  # noqa: E402
+from sample_files import sample_data  # noqa: E402
 
 N, L, STEP = 16, 10.0, 8
 
 
 @pytest.fixture(scope="module")
 def snapshot() -> Path:
-    directory = inflanet_io.default_test_data_dir()
-    if directory is None:
-        pytest.skip("INFLANET_TEST_DATA_DIR is unset: run through ctest (it writes the sample files first)")
-    path = directory / f"data_{STEP}.h5"
-    assert path.is_file(), f"sample snapshot {path} missing: run io.snapshot_checkpoint_np2"
-    return path
+    return sample_data(f"data_{STEP}.h5", "io.snapshot_checkpoint_np2")
 
 
 def expected_fields():

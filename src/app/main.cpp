@@ -6,9 +6,11 @@
 
 #include "inflanet/app/command_line.hpp"
 #include "inflanet/app/coupled_run.hpp"
+#include "inflanet/app/deck_check.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/exact_dual_run.hpp"
 #include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/memory_budget.hpp"
 #include "inflanet/app/network_parameters.hpp"
 #include "inflanet/app/network_run.hpp"
 #include "inflanet/app/run_parameters.hpp"
@@ -36,34 +38,36 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
-    // 2. The deck, resolved and validated; 3. the typed parameters.
+    // 2. The deck, resolved and validated.
     const auto deck =
         config::Deck::load(command_line.deck, command_line.overrides, config::inflanet_schema());
-    if (deck.has_section("network") && !deck.has_section("inflaton")) {
-      // The network-only run: the deck trains the network alone (its time step is sqrt(eta)).
-      const auto network = NetworkParameters::from_deck(deck);
-      if (command_line.command == CommandLine::Command::check) {
-        const auto report = network_check_report(network, session.size());
-        if (root) {
-          fmt::print("{}", report);
-        }
-        return 0;
+    // 3. Memory before allocation: the run's budget against the node's available memory. check prints the
+    // parameters, derived quantities and budget; check and run alike refuse (status 2) a run whose rank
+    // would not fit, run before it allocates anything.
+    const auto node = Session::node_memory();
+    if (command_line.command == CommandLine::Command::check) {
+      const auto checked = check_deck(deck, session.size(), node);
+      if (root) {
+        fmt::print("{}", checked.report);
       }
+      require_memory(checked.memory, node, session.size(), deck.file());
+      return 0;
+    }
+    // 4. The run: lattice, model and network; initial conditions or restart; time loop; summary.
+    switch (run_kind(deck)) {
+    case RunKind::network_only: {
+      // The network alone: its time step is sqrt(eta).
+      const auto network = NetworkParameters::from_deck(deck);
+      require_memory(network_only_memory(network, session.size()), node, session.size(), deck.file());
       run_network(network, session);
       return 0;
     }
-    if (deck.has_section("network")) {
-      // The coupled run: inflaton and network in one loop, tied by the dictionary.
+    case RunKind::coupled: {
+      // Inflaton and network in one loop, tied by the dictionary.
       const auto coupled = CoupledParameters::from_deck(deck);
       const bool exact_dual = coupled.network.embedding == "fourier" && coupled.network.mlp.depth == 0;
-      if (command_line.command == CommandLine::Command::check) {
-        const auto report = exact_dual ? exact_dual_check_report(coupled, session.size())
-                                       : coupled_check_report(coupled, session.size());
-        if (root) {
-          fmt::print("{}", report);
-        }
-        return 0;
-      }
+      require_memory(coupled_memory(coupled.inflaton, coupled.network, session.size()), node, session.size(),
+                     deck.file());
       if (exact_dual) {
         // The exact dual: a linear Fourier-feature readout whose NTK is the lattice's operator.
         ExactDualRun run(coupled, session);
@@ -78,18 +82,11 @@ int main(int argc, char** argv) {
       run.summarise();
       return 0;
     }
-    if (deck.has_section("duality")) {
-      deck.fail_section("duality", "a [network] section beside it (the dictionary ties the network to the "
-                                   "inflaton)");
+    case RunKind::inflaton:
+      break;
     }
     const auto parameters = RunParameters::from_deck(deck);
-    if (command_line.command == CommandLine::Command::check) {
-      if (root) {
-        fmt::print("{}", check_report(parameters, session.size()));
-      }
-      return 0;
-    }
-    // 4. The run: lattice and model; initial conditions or restart; time loop; summary.
+    require_memory(lattice_memory(parameters, session.size()), node, session.size(), deck.file());
     InflatonRun run(parameters, session);
     run.start();
     run.evolve();

@@ -18,8 +18,14 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
     deck.fail_section("network", "to be present for a network run");
   }
   p.dataset = deck.string("network.dataset");
-  p.lattice_n = deck.integer("lattice.N");
-  p.lattice_length = deck.real("lattice.L");
+  // Sections only where used: the lattice data set (and the coupled run) samples a box; a file or a
+  // synthetic teacher has no box, so a [lattice] there would be silently ignored: it is refused (below,
+  // after the network's own keys).
+  if (p.dataset == "lattice" || coupled) {
+    deck.require_section("lattice", "the network's training points are its sites (dataset = \"lattice\")");
+    p.lattice_n = deck.integer("lattice.N");
+    p.lattice_length = deck.real("lattice.L");
+  }
   p.sublattice = deck.integer("network.sublattice");
   p.targets = deck.string("network.targets");
   p.file = deck.string("network.file");
@@ -143,8 +149,14 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   if (p.dataset == "synthetic") {
     points_of_sublattice();
   }
-  if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.user_given("network.ntk_every")) {
+  if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.given_non_default("network.ntk_every")) {
     deck.fail("network.ntk_every", fmt::format("at most network.steps = {}", p.steps));
+  }
+  if (p.dataset != "lattice" && !coupled && deck.has_section("lattice")) {
+    deck.fail_section("lattice",
+                      fmt::format("to be absent for dataset = \"{}\": the training points come "
+                                  "from {}, not from a lattice",
+                                  p.dataset, p.dataset == "file" ? "network.file" : "network.sublattice"));
   }
   return p;
 }
@@ -182,11 +194,16 @@ double NetworkParameters::c(std::size_t points) const {
   return loss_scale > 0.0 ? loss_scale : 1.0 / static_cast<double>(points);
 }
 
+double mlp_parameter_count(int input_dim, int width, int depth) {
+  // Layers d -> w -> ... -> w -> 1, each with its biases.
+  const double d = input_dim, w = width;
+  return w * (d + 1.0) + (depth - 1.0) * w * (w + 1.0) + (w + 1.0);
+}
+
 std::string network_check_report(const NetworkParameters& p, int ranks) {
   const Dataset data = p.load_dataset();
-  MlpParams mp = p.mlp;
-  mp.input_dim = data.dim;
-  const Mlp net(mp);
+  // P by counting, not by building the network: check allocates nothing that the memory check may refuse.
+  const double parameters = mlp_parameter_count(data.dim, p.mlp.width, p.mlp.depth);
   const std::size_t n = data.points;
   const double h = p.step_size(), gamma = p.gamma(), hubble = gamma / 3.0;
   const auto integrator = Integrator::from_name(p.integrator);
@@ -201,8 +218,8 @@ std::string network_check_report(const NetworkParameters& p, int ranks) {
   out += fmt::format("#   data                = {}\n", data.description);
   out += fmt::format("#   N training points   = {} (d_in = {}), {:.4g} per rank on {} rank(s)\n", n, data.dim,
                      nd / ranks, ranks);
-  out += fmt::format("#   P parameters        = {} ({} hidden layer(s) of {} {}, NTK parameterisation)\n",
-                     net.parameter_count(), p.mlp.depth, p.mlp.width, activation_name(p.mlp.activation));
+  out += fmt::format("#   P parameters        = {:.0f} ({} hidden layer(s) of {} {}, NTK parameterisation)\n",
+                     parameters, p.mlp.depth, p.mlp.width, activation_name(p.mlp.activation));
   out += fmt::format("#   loss scale c        = {:.6g}{}\n", p.c(n), p.loss_scale > 0.0 ? "" : " (1/N)");
   out += fmt::format("#   time step h         = sqrt(eta) = {:.6g}; {} steps to t = {:.6g}\n", h, p.steps,
                      h * static_cast<double>(p.steps));

@@ -13,6 +13,7 @@ namespace inflanet {
 
 RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledStep* coupled) {
   RunParameters p;
+  deck.require_section("lattice", "the inflaton lives on the lattice");
   p.box = Box{static_cast<std::ptrdiff_t>(deck.integer("lattice.N")), deck.real("lattice.L")};
   p.background_kind = deck.string("background.kind");
   p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");

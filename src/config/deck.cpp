@@ -446,6 +446,25 @@ void Deck::fail_section(const std::string& name, const std::string& expected) co
   throw InputError(fmt::format("{}: section [{}]: expected {}", where, name, expected));
 }
 
+void Deck::require_section(const std::string& name, const std::string& why) const {
+  if (has_section(name)) {
+    return;
+  }
+  const SectionSpec* spec = schema_.find_section(name);
+  if (spec == nullptr) {
+    throw std::logic_error(fmt::format("Deck::require_section('{}'): no such section in the schema", name));
+  }
+  std::string text = fmt::format("{}: missing required section [{}] ({}): {}", file_, name, spec->doc, why);
+  const char* separator = "; it needs";
+  for (const auto& k : schema_.keys()) {
+    if (k.section() == name && k.is_required) {
+      text += fmt::format("{} '{}' ({})", separator, k.path, k.doc);
+      separator = ",";
+    }
+  }
+  throw InputError(text);
+}
+
 std::string Deck::resolved_toml(const std::map<std::string, std::string>& derived) const {
   std::string out = "# inflanet input deck, fully resolved: the values this run uses.\n";
   out += fmt::format("# source: {}\n", file_);

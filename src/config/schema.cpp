@@ -334,7 +334,9 @@ Schema inflanet_schema() {
   const std::vector<std::string> integrators{"euler", "leapfrog", "yoshida4", "yoshida6"};
   Schema s;
 
-  s.section("lattice", Presence::required, "the comoving box and its grid");
+  // Optional in the schema: the inflaton, the coupled run and a network on dataset = "lattice" require it
+  // (Deck::require_section, in their parameters), a network on a file or a synthetic teacher refuses it.
+  s.section("lattice", Presence::optional, "the comoving box and its grid");
   s.key(KeySpec::integer("lattice.N", "grid points per side; the lattice has N^3 sites")
             .required()
             .at_least(2));

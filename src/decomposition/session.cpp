@@ -3,8 +3,14 @@
 #include <fftw3-mpi.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
 
 #include "inflanet/app/error.hpp"
 
@@ -68,6 +74,46 @@ Session::~Session() {
 #endif
   MPI_Finalize();
   session_alive = false;
+}
+
+std::optional<double> parse_mem_available(std::string_view meminfo) {
+  constexpr std::string_view key = "MemAvailable:";
+  const auto at = meminfo.find(key);
+  if (at == std::string_view::npos || (at > 0 && meminfo[at - 1] != '\n')) {
+    return std::nullopt;
+  }
+  auto rest = meminfo.substr(at + key.size());
+  rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+  unsigned long long kib = 0;
+  const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), kib);
+  if (error != std::errc{} || std::string_view(end, rest.data() + rest.size()).substr(0, 3) != " kB") {
+    return std::nullopt;
+  }
+  return 1024.0 * static_cast<double>(kib);
+}
+
+NodeMemory Session::node_memory() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  // Ranks sharing this node: the communicator of ranks that can share memory.
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+  int on_node = 1;
+  MPI_Comm_size(node, &on_node);
+  MPI_Comm_free(&node);
+
+  std::ostringstream text;
+  text << std::ifstream("/proc/meminfo").rdbuf();
+  const double available = parse_mem_available(text.str()).value_or(0.0);
+  // The tightest node decides for all: MINLOC over the per-rank share (unknown counts as unlimited).
+  struct {
+    double share;
+    int rank;
+  } mine{available > 0.0 ? available / on_node : std::numeric_limits<double>::infinity(), rank}, least{};
+  MPI_Allreduce(&mine, &least, 1, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD);
+  double figures[2] = {available, static_cast<double>(on_node)};
+  MPI_Bcast(figures, 2, MPI_DOUBLE, least.rank, MPI_COMM_WORLD);
+  return NodeMemory{figures[0], static_cast<int>(figures[1])};
 }
 
 void Session::abort(int status) noexcept {

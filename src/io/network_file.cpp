@@ -1,6 +1,9 @@
 #include "inflanet/io/network_file.hpp"
 
 #include <algorithm>
+
+#include <fmt/format.h>
+
 #include <utility>
 #include <vector>
 
@@ -108,8 +111,10 @@ void NetworkFile::write_weights(const std::string& name, const Mlp& network) {
   for (int k = 0; k < network.layers(); ++k) {
     const auto n_out = static_cast<hsize_t>(network.units(k + 1)),
                n_in = static_cast<hsize_t>(network.units(k));
-    write_matrix(group.get(), "W" + std::to_string(k), network.weights(k), n_out, n_in, true, path_);
-    write_matrix(group.get(), "b" + std::to_string(k), network.biases(k), n_out, 1, false, path_);
+    // fmt::format rather than "W" + std::to_string(k): GCC 12 inlines the latter into a memcpy it cannot
+    // prove disjoint and prints pages of false -Wrestrict warnings (GCC bug 105329).
+    write_matrix(group.get(), fmt::format("W{}", k), network.weights(k), n_out, n_in, true, path_);
+    write_matrix(group.get(), fmt::format("b{}", k), network.biases(k), n_out, 1, false, path_);
   }
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }

@@ -92,9 +92,20 @@ std::vector<std::string> assignments(const std::string& toml) {
   return out;
 }
 
+/// The derived quantities of check's output, without the node's available memory (a live measurement).
 std::string derived_block(const std::string& check_output) {
   const auto at = check_output.find("# derived quantities");
-  return at == std::string::npos ? std::string{} : check_output.substr(at);
+  if (at == std::string::npos) {
+    return {};
+  }
+  std::istringstream lines(check_output.substr(at));
+  std::string out;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("available per rank (MemAvailable") == std::string::npos) {
+      out += line + "\n";
+    }
+  }
+  return out;
 }
 
 int count(const std::string& text, const std::string& what) {
@@ -172,7 +183,7 @@ void expect_input_error(const Result& r, const std::vector<std::string>& needles
 // ------------------------------------------------------------------------------------ --help, --version
 
 TEST_F(CommandLine, HelpExitsZeroAndPrintsUsageAndExitStatuses) {
-  for (const std::vector<std::string> args :
+  for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--help"}, {"-h"}, {"run", "--help"}}) {
     const auto r = inflanet(args);
     EXPECT_EQ(r.status, 0) << r;
@@ -231,13 +242,16 @@ TEST_F(CommandLine, DirectoryGivenAsDeckIsUnreadable) {
   expect_input_error(inflanet({"run", "decks"}), {"decks: cannot read the input deck"});
 }
 
-TEST_F(CommandLine, UnreadableDeckFileIsNamed) {
-  if (geteuid() == 0) {
-    GTEST_SKIP() << "root reads files whatever their mode";
-  }
+TEST_F(CommandLine, UnopenableDeckFileIsNamedWithTheReason) {
+  // A path through a regular file cannot be opened by anyone, root included.
   const auto name = deck(small_deck);
-  fs::permissions(dir_ / name, fs::perms::none);
-  expect_input_error(inflanet({"check", name}), {"deck.toml: cannot open the input deck"});
+  expect_input_error(inflanet({"check", name + "/inner.toml"}),
+                     {"deck.toml/inner.toml: cannot open the input deck", "Not a directory"});
+  // A file without read permission, where the mode binds (root reads files whatever their mode).
+  if (geteuid() != 0) {
+    fs::permissions(dir_ / name, fs::perms::none);
+    expect_input_error(inflanet({"check", name}), {"deck.toml: cannot open the input deck"});
+  }
 }
 
 TEST_F(CommandLine, TomlSyntaxErrorIsLocatedByLine) {
@@ -435,6 +449,10 @@ TEST_F(CommandLine, CheckAcceptsEveryShippedDeckAndItsResolvedDeckReloads) {
       }
       EXPECT_GT(number_after(r.out, "#   dx                  = "), 0.0) << r;
     }
+    // Every shipped deck's memory, beside what the node has, fits.
+    EXPECT_THAT(r.out, HasSubstr("# memory before allocation")) << r;
+    EXPECT_THAT(r.out, HasSubstr("MiB  total per rank")) << r;
+    EXPECT_THAT(r.out, HasSubstr("on it): fits")) << r;
     // The whole output of check is a deck (the derived quantities are comments): it reloads, with the
     // same values and the same derived quantities.
     write_file(dir_ / "resolved.toml", r.out);
@@ -530,9 +548,8 @@ TEST_F(CommandLine, ShortRunPrintsProgressAndSummaryAndWritesItsOutputs) {
 }
 
 TEST_F(CommandLine, ShortRunOnTwoRanksMatchesOneRank) {
-  if (mpiexec().empty() || !fs::exists(mpiexec())) {
-    GTEST_SKIP() << "no mpiexec (INFLANET_MPIEXEC) known to this build";
-  }
+  ASSERT_TRUE(!mpiexec().empty() && fs::exists(mpiexec()))
+      << "no mpiexec (INFLANET_MPIEXEC) known to this build";
   const auto name = deck(small_deck);
   const std::vector<std::string> args = {"run", name, "output.timeseries_every=1", "output.progress_every=1"};
   const auto one = inflanet(args);
@@ -677,10 +694,36 @@ TEST_F(CommandLine, TurningTheFinalCheckpointOffWritesNoneAndCheckSaysTheRunCann
   EXPECT_THAT(r.out, HasSubstr("#   output: out/{timeseries.h5, spectra.h5, resolved.toml}")) << r;
 }
 
+TEST_F(CommandLine, LatticeBeyondTheNodesMemoryIsRefusedBeforeAllocating) {
+  // N = 100000 (dx kept, so dt stays stable): 2.3e10 MiB per rank, beyond any node. check shows the
+  // shortfall and exits 2; run exits 2 before it allocates, or writes anything.
+  const std::vector<std::string> huge = {"lattice.N=100000", "lattice.L=62500"};
+  auto args = [&](const char* command) {
+    std::vector<std::string> a = {command, deck(small_deck)};
+    a.insert(a.end(), huge.begin(), huge.end());
+    return a;
+  };
+  const std::vector<std::string> named = {"deck.toml: memory: a rank needs 2.289e+10 MiB on 1 rank(s)",
+                                          "available per rank", "set by lattice.N = 100000"};
+  const auto checked = inflanet(args("check"));
+  expect_input_error(checked, named);
+  EXPECT_THAT(checked.out, HasSubstr("2.28886e+10 MiB  lattice fields")) << checked;
+  EXPECT_THAT(checked.out, HasSubstr("SHORT by")) << checked;
+  const auto ran = inflanet(args("run"));
+  expect_input_error(ran, named);
+  EXPECT_THAT(ran.err, Not(HasSubstr("bad_alloc"))) << ran;
+  EXPECT_FALSE(fs::exists(dir_ / "out")) << "refused before it allocated or wrote anything";
+  // On 2 ranks the ranks on the node share it, and the refusal is still one report with status 2.
+  ASSERT_TRUE(!mpiexec().empty() && fs::exists(mpiexec()))
+      << "no mpiexec (INFLANET_MPIEXEC) known to this build";
+  auto two_args = args("run");
+  const auto two = inflanet_mpi(2, two_args);
+  expect_input_error(two, {"a rank needs 1.526e+10 MiB on 2 rank(s)", "/ 2 rank(s) on the node"});
+}
+
 TEST_F(CommandLine, InputErrorsOnTwoRanksAreReportedOnceWithStatusTwo) {
-  if (mpiexec().empty() || !fs::exists(mpiexec())) {
-    GTEST_SKIP() << "no mpiexec (INFLANET_MPIEXEC) known to this build";
-  }
+  ASSERT_TRUE(!mpiexec().empty() && fs::exists(mpiexec()))
+      << "no mpiexec (INFLANET_MPIEXEC) known to this build";
   const auto r = inflanet_mpi(2, {"run", deck(small_deck), "lattice.N=1"});
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_THAT(r.err, StartsWith("inflanet: error: command line override 'lattice.N=1'")) << r;

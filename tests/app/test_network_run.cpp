@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 using inflanet::testing::Result;
 using inflanet::testing::spawn;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using inflanet::testing::read_doubles;
 
@@ -102,9 +104,7 @@ std::vector<hsize_t> shape(hid_t file, const std::string& name) {
 } // namespace
 
 TEST_F(NetworkRun, LossCurvesAreIdenticalAtOneTwoAndThreeRanks) {
-  if (mpiexec().empty()) {
-    GTEST_SKIP() << "no mpiexec known to this build";
-  }
+  ASSERT_FALSE(mpiexec().empty()) << "no mpiexec known to this build";
   std::vector<std::vector<double>> loss, f;
   for (int ranks : {1, 2, 3}) {
     const auto out = "out" + std::to_string(ranks);
@@ -179,8 +179,7 @@ TEST_F(NetworkRun, NnH5HasEveryDatasetAndAttributeOfTheContract) {
 }
 
 TEST_F(NetworkRun, BadDatasetFilesAreRefusedWithExit2NamingTheFileAndTheProblem) {
-  const std::string head = std::string(small_deck).substr(0, std::string(small_deck).find("[network]")) +
-                           "[network]\ndataset = \"file\"\nwidth = 16\nsteps = 2\n";
+  const std::string head = "[network]\ndataset = \"file\"\nwidth = 16\nsteps = 2\n";
   auto refused = [&](const std::string& file, const std::string& problem) {
     const auto r = run({"run", deck(head + "file = \"" + file + "\"\n")});
     EXPECT_EQ(r.status, 2) << r;
@@ -264,11 +263,93 @@ TEST_F(NetworkRun, CheckPrintsTheDerivedQuantitiesOfTheDictionary) {
   EXPECT_THAT(r.out, HasSubstr("memory for Theta"));
 }
 
-TEST_F(NetworkRun, SyntheticTeacherDataTrains) {
+/// small_deck without its [lattice] section and lattice targets: the network part of a file or synthetic
+/// deck.
+std::string network_section_only() {
   std::string s = small_deck;
+  s.erase(0, s.find("[network]"));
   s.replace(s.find("targets = \"plane_wave\"\n"), 23, "");
+  return s;
+}
+
+TEST_F(NetworkRun, SyntheticTeacherDataTrainsItsLossFallsTenfold) {
+  std::string s = network_section_only();
   s.replace(s.find("sublattice = 4"), 14, "dataset = \"synthetic\"\nsublattice = 3");
   const auto r = run({"run", deck(s)});
   ASSERT_EQ(r.status, 0) << r;
   EXPECT_THAT(r.out, HasSubstr("synthetic: 27 Gaussian points in d = 3"));
+  // 40 heavy-ball steps at eta = 0.5, beta = 0.9 on a teacher of the student's own architecture.
+  const auto loss = read_doubles(dir_ / "out" / "nn.h5", "loss");
+  ASSERT_EQ(loss.size(), 9u); // steps 0, 5, ..., 40
+  EXPECT_LT(loss.back(), 0.1 * loss.front()) << "loss " << loss.front() << " -> " << loss.back();
+}
+
+TEST_F(NetworkRun, NetworkOnlyDeckOnACsvFileNeedsNoOtherSection) {
+  std::ofstream(dir_ / "points.csv") << "a,b,y\n0.1,0.2,1\n0.3,0.1,-1\n0.5,0.5,0.2\n-0.2,0.4,0.5\n";
+  const std::string only = "[network]\ndataset = \"file\"\nfile = \"points.csv\"\nwidth = 16\nsteps = 10\n";
+  const auto checked = run({"check", deck(only)});
+  ASSERT_EQ(checked.status, 0) << checked;
+  EXPECT_THAT(checked.out, HasSubstr("# [lattice] not present"));
+  const auto r = run({"run", deck(only)});
+  ASSERT_EQ(r.status, 0) << r;
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "output" / "nn.h5"));
+  // Its resolved deck reloads (it spells out [background] and [output] with their defaults).
+  const auto again = run({"check", "output/resolved.toml"});
+  EXPECT_EQ(again.status, 0) << again;
+}
+
+TEST_F(NetworkRun, SectionsAFileOrSyntheticRunDoesNotUseAreRefusedNamingThem) {
+  std::ofstream(dir_ / "points.csv") << "a,b,y\n0.1,0.2,1\n0.3,0.1,-1\n0.5,0.5,0.2\n";
+  const std::string file_deck =
+      "[network]\ndataset = \"file\"\nfile = \"points.csv\"\nwidth = 16\nsteps = 4\n";
+  const std::string synthetic_deck =
+      "[network]\ndataset = \"synthetic\"\nsublattice = 2\nwidth = 16\nsteps = 4\n";
+  for (const auto& [base, dataset] : {std::pair{file_deck, "file"}, std::pair{synthetic_deck, "synthetic"}}) {
+    auto r = run({"check", deck("[lattice]\nN = 8\nL = 10.0\n" + base)});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("deck.toml:1: section [lattice]: expected to be absent for dataset = \"" +
+                                 std::string(dataset) + "\""))
+        << r;
+    r = run({"run", deck(base + "[time]\ndt = 0.1\nt_end = 1.0\n")});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("section [time]: expected to be absent in a network-only deck")) << r;
+    r = run({"run", deck(base + "[background]\nH = 2.0\n")});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("key 'background.H': expected no [background] keys in a network-only deck"))
+        << r;
+    // A lattice override is refused alike.
+    r = run({"check", deck(base), "lattice.N=16", "lattice.L=5.0"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("section [lattice]: expected to be absent")) << r;
+  }
+}
+
+TEST_F(NetworkRun, NetworkBeyondTheNodesMemoryIsRefusedBeforeItIsBuilt) {
+  // width = 10^6 on 21^3 points: tens of TiB of activations and weights; the teacher alone would be 8 TB.
+  const std::string huge = "[network]\ndataset = \"synthetic\"\nsublattice = 21\nwidth = 1000000\n";
+  for (const char* command : {"check", "run"}) {
+    const auto r = run({command, deck(huge)});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("deck.toml: memory: a rank needs")) << r;
+    EXPECT_THAT(r.err, HasSubstr("network.width = 1000000")) << r;
+    EXPECT_THAT(r.err, Not(HasSubstr("bad_alloc"))) << r;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "output"));
+  // A deck that fits lists the network's items beside the node's memory.
+  const auto fits = run({"check", deck(small_deck)});
+  ASSERT_EQ(fits.status, 0) << fits;
+  for (const char* item :
+       {"network Theta rows", "network layer factors", "network activations, data and weights",
+        "network Theta(0) on rank 0", "on it): fits"}) {
+    EXPECT_THAT(fits.out, HasSubstr(item)) << fits;
+  }
+}
+
+TEST_F(NetworkRun, LatticeDatasetWithoutALatticeSectionNamesWhatItNeeds) {
+  const auto r =
+      run({"check", deck(std::string(small_deck).substr(std::string(small_deck).find("[network]")))});
+  EXPECT_EQ(r.status, 2) << r;
+  EXPECT_THAT(r.err, HasSubstr("deck.toml: missing required section [lattice]")) << r;
+  EXPECT_THAT(r.err, HasSubstr("dataset = \"lattice\"")) << r;
+  EXPECT_THAT(r.err, HasSubstr("'lattice.N'")) << r;
 }

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -126,22 +125,11 @@ TEST(ModeFunction, massless_power_spectrum) {
   }
 }
 
-TEST(ModeFunction, integration_is_deterministic_and_fast) {
+TEST(ModeFunction, integration_is_deterministic) {
   const double t = time_at_ratio(1.0, 0.05);
   const ModeValue a = integrate_mode_from_vacuum(1.0, 0.3 * H * H, H, a0, t);
   const ModeValue b = integrate_mode_from_vacuum(1.0, 0.3 * H * H, H, a0, t);
   EXPECT_EQ(a.u, b.u);
   EXPECT_EQ(a.du_dt, b.du_dt);
-  // 3000 distinct |k| spanning k/(aH) from 0.05 to 50, as for an N = 64 lattice started near horizon exit.
-  const auto start = std::chrono::steady_clock::now();
-  double sink = 0;
-  for (int i = 0; i < 3000; ++i) {
-    const double k = 0.05 * std::pow(1000.0, i / 2999.0);
-    sink += std::abs(integrate_mode_from_vacuum(k, 0.3 * H * H, H, a0, time_at_ratio(1.0, 1.0)).u);
-  }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_GT(sink, 0.0);
-  EXPECT_LT(seconds, 2.0) << "3000 mode integrations took " << seconds << " s";
-  RecordProperty("seconds_for_3000_modes", std::to_string(seconds));
-  std::printf("3000 mode integrations: %.3f s\n", seconds);
+  // Its cost against the Hankel closed form is measured by bench/mode_function.cpp, not asserted here.
 }

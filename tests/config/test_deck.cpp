@@ -264,10 +264,36 @@ TEST_F(DeckTest, MissingRequiredKeyIsLocatedAtSectionHeaderWithItsDoc) {
 }
 
 TEST_F(DeckTest, MissingRequiredSectionIsRefused) {
-  const auto msg = error_of("[background]\n[time]\ndt = 0.1\nt_end = 1.0\n");
-  EXPECT_THAT(msg, HasSubstr(path_ + ": missing required section [lattice]"));
-  EXPECT_THAT(msg, HasSubstr("'lattice.N'"));
-  EXPECT_THAT(msg, HasSubstr("'lattice.L'"));
+  Schema s;
+  s.section("box", Presence::required, "the box");
+  s.key(KeySpec::integer("box.N", "sites per side").required());
+  s.key(KeySpec::real("box.L", "side [1/H]").required());
+  const auto path = write("# nothing\n");
+  try {
+    (void)Deck::load(path, {}, s);
+    FAIL() << "missing [box] accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(path + ": missing required section [box]"));
+    EXPECT_THAT(e.what(), HasSubstr("'box.N'"));
+    EXPECT_THAT(e.what(), HasSubstr("'box.L'"));
+  }
+}
+
+TEST_F(DeckTest, LatticeSectionIsLeftToTheRunThatNeedsIt) {
+  // [lattice] is optional in the schema: a network on a file needs none. require_section is how the
+  // inflaton and the lattice data set demand it, naming why and the keys it needs.
+  const auto deck = load("[network]\ndataset = \"file\"\nfile = \"x.csv\"\n");
+  EXPECT_FALSE(deck.has_section("lattice"));
+  try {
+    deck.require_section("lattice", "the inflaton lives on the lattice");
+    FAIL() << "require_section accepted an absent section";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(),
+                HasSubstr(path_ + ": missing required section [lattice] (the comoving box and its "
+                                  "grid): the inflaton lives on the lattice; it needs 'lattice.N'"));
+    EXPECT_THAT(e.what(), HasSubstr("'lattice.L'"));
+  }
+  EXPECT_NO_THROW(load(minimal).require_section("lattice", "unused"));
 }
 
 TEST_F(DeckTest, DefaultedSectionMayBeOmittedAndGetsItsDefaults) {
@@ -446,6 +472,7 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   }
   EXPECT_EQ(s.find_section("output")->presence, Presence::defaulted);
   EXPECT_EQ(s.find_section("network")->presence, Presence::optional);
+  EXPECT_EQ(s.find_section("lattice")->presence, Presence::optional);
 }
 
 TEST(Schema, DefaultOutsideItsOwnConstraintsIsAProgrammingError) {

@@ -48,6 +48,10 @@ struct NetworkParameters {
   [[nodiscard]] double c(std::size_t points) const;
 };
 
+/// \brief P, the number of weights and biases of an MLP d -> width (x depth) -> 1, counted without building
+/// it (a double: a deck may ask for more than fits in memory, which the memory check then refuses).
+[[nodiscard]] double mlp_parameter_count(int input_dim, int width, int depth);
+
 /// \brief What `inflanet check` prints for a network deck: resolved deck, then the derived quantities
 /// (N, P, h, gamma, the dictionary's H = gamma/3 and rho_Lambda = 3 H^2, memory for Theta).
 [[nodiscard]] std::string network_check_report(const NetworkParameters& parameters, int ranks);

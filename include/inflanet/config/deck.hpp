@@ -71,6 +71,10 @@ public:
   /// \brief Like fail, for a whole section: located at its header line (or the file when the section
   /// came from overrides or is absent). Throws InputError "file:line: section [name]: expected ...".
   [[noreturn]] void fail_section(const std::string& name, const std::string& expected) const;
+  /// \brief Refuse the deck unless the optional section `name` is present, for a reason only the caller
+  /// sees (which run needs it): throws InputError "<file>: missing required section [name] (doc): <why>;
+  /// it needs 'name.key' (doc), ..." listing the section's required keys.
+  void require_section(const std::string& name, const std::string& why) const;
   [[noreturn]] void fail(const std::string& path, const std::string& expected) const;
 
   /// \brief The deck file name, as given to load().

@@ -23,8 +23,10 @@ struct Box {
   [[nodiscard]] double k_nyquist() const noexcept { return std::numbers::pi / dx(); }
   /// \brief Largest |k| on the lattice, sqrt(3) pi / dx (the corner mode).
   [[nodiscard]] double k_max() const noexcept { return std::sqrt(3.0) * k_nyquist(); }
-  /// \brief Signed integer wavenumber of FFT index i: i for i <= N/2 - 1 ... wrapped to [-N/2, N/2).
-  [[nodiscard]] std::ptrdiff_t signed_mode(std::ptrdiff_t i) const noexcept { return i < n / 2 ? i : i - n; }
+  /// \brief Signed integer wavenumber of FFT index i, the alias of least |n|: i for 2i < N, else i - N, i.e.
+  /// [-N/2, N/2) for even N and [-(N-1)/2, (N-1)/2] for odd N (the r2c z axis's 0..N/2 agrees with both).
+  /// (i < N/2 ? i : i - N gave -(N+1)/2 for odd N: |n| beyond the z axis's, and out of the spectrum's bins.)
+  [[nodiscard]] std::ptrdiff_t signed_mode(std::ptrdiff_t i) const noexcept { return 2 * i < n ? i : i - n; }
 };
 
 } // namespace inflanet

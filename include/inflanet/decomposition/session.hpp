@@ -2,7 +2,25 @@
 /// \file
 /// \brief Process-wide MPI + FFTW initialisation (threads included) as one RAII guard.
 
+#include <optional>
+#include <string_view>
+
 namespace inflanet {
+
+/// \brief The memory a rank can count on before it allocates: its node's MemAvailable shared among the
+/// ranks on that node.
+struct NodeMemory {
+  double available_bytes = 0.0; ///< MemAvailable of the node (bytes); 0 when unknown
+  int ranks_on_node = 1;        ///< ranks of this run sharing that node
+  /// \brief available_bytes / ranks_on_node.
+  [[nodiscard]] double per_rank() const noexcept { return available_bytes / ranks_on_node; }
+  /// \brief False where /proc/meminfo could not be read (then nothing is refused for memory).
+  [[nodiscard]] bool known() const noexcept { return available_bytes > 0.0; }
+};
+
+/// \brief MemAvailable in bytes from the text of /proc/meminfo ("MemAvailable:  123 kB"); nullopt when the
+/// line is absent or malformed.
+[[nodiscard]] std::optional<double> parse_mem_available(std::string_view meminfo);
 
 /// \brief Initialises MPI (MPI_THREAD_FUNNELED), FFTW's thread support and FFTW-MPI, and tears them down
 /// in reverse order. Exactly one may exist per process; a second construction throws.
@@ -18,6 +36,12 @@ public:
   [[nodiscard]] int size() const noexcept { return size_; }
   /// \brief Threads per rank used by FFTW and the OpenMP loops (OMP_NUM_THREADS; 1 without OpenMP).
   [[nodiscard]] int threads() const noexcept { return threads_; }
+
+  /// \brief Collective: the node memory of the rank with the least per_rank() (every rank gets the same
+  /// figures, so all take the same decision). Ranks on a node are counted with MPI_Comm_split_type
+  /// (MPI_COMM_TYPE_SHARED); MemAvailable is read from /proc/meminfo. Unknown (known() false) only when no
+  /// rank can read it. Static, like abort: it needs MPI initialised, i.e. a Session alive.
+  [[nodiscard]] static NodeMemory node_memory();
 
   /// \brief Aborts every rank (for fatal errors seen on one rank only).
   [[noreturn]] static void abort(int status) noexcept;

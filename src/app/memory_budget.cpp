@@ -1,0 +1,129 @@
+#include "inflanet/app/memory_budget.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+
+namespace inflanet {
+namespace {
+
+constexpr double mib = 1024.0 * 1024.0;
+
+/// The key that sets the network's number of points N, with its value.
+std::string points_key(const NetworkParameters& p, std::size_t points) {
+  if (p.dataset == "file") {
+    return fmt::format("network.file = \"{}\" (N = {})", p.file.string(), points);
+  }
+  return fmt::format("network.sublattice = {} (N = M^3 = {})", p.sublattice, points);
+}
+
+} // namespace
+
+double MemoryBudget::total() const {
+  double sum = 0.0;
+  for (const auto& item : items) {
+    sum += item.bytes;
+  }
+  return sum;
+}
+
+MemoryBudget& MemoryBudget::operator+=(const MemoryBudget& other) {
+  items.insert(items.end(), other.items.begin(), other.items.end());
+  return *this;
+}
+
+MemoryBudget lattice_memory(const RunParameters& p, int ranks) {
+  const double n = static_cast<double>(p.box.n);
+  const double planes = std::ceil(n / ranks);
+  // A padded real slab: planes x N x 2 (N/2 + 1) doubles (FFTW's in-place r2c layout).
+  const double field = 8.0 * planes * n * 2.0 * (std::floor(n / 2) + 1);
+  MemoryBudget b;
+  b.items.push_back(
+      {fmt::format("lattice fields (phi, phidot, work: {:g} planes of {:g}^2 sites)", planes, n), 3.0 * field,
+       fmt::format("lattice.N = {}", p.box.n)});
+  if (ranks > 1) {
+    b.items.push_back({"FFT transpose buffer (one slab)", field, fmt::format("lattice.N = {}", p.box.n)});
+  }
+  return b;
+}
+
+MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int input_dim, int ranks) {
+  const double n = static_cast<double>(points), rows = std::ceil(n / ranks);
+  const double w = p.mlp.width, depth = p.mlp.depth, d = input_dim;
+  const double parameters = mlp_parameter_count(input_dim, p.mlp.width, p.mlp.depth);
+  const std::string n_keys = points_key(p, points);
+  const std::string shape_keys =
+      fmt::format("{}, network.width = {}, network.depth = {}", n_keys, p.mlp.width, p.mlp.depth);
+  MemoryBudget b;
+  b.items.push_back(
+      {fmt::format("network Theta rows (Theta(0), Theta(t) and 2 work blocks: {:g} x N = {:g})", rows, n),
+       8.0 * 4.0 * rows * n, n_keys});
+  b.items.push_back({"network layer factors (activations and gradients of every layer, all N points)",
+                     8.0 * n * (2.0 * w + d) * (depth + 1.0), shape_keys});
+  b.items.push_back({"network activations, data and weights (local points; weights, velocity, gradient)",
+                     8.0 * (2.0 * rows * (d + w * depth + 1.0) + n * (d + 1.0) + 4.0 * parameters),
+                     shape_keys});
+  b.items.push_back({"network Theta(0) on rank 0 (gathered N x N, LAPACK's copy, eigenvectors)",
+                     8.0 * 3.0 * n * n, n_keys});
+  return b;
+}
+
+MemoryBudget network_only_memory(const NetworkParameters& p, int ranks) {
+  if (p.dataset == "file") {
+    const Dataset data = p.load_dataset();
+    return network_memory(p, data.points, data.dim, ranks);
+  }
+  const auto m = static_cast<std::size_t>(p.sublattice);
+  // The input dimensions of NetworkParameters::load_dataset: the lattice's periodic embedding (6), the
+  // synthetic teacher's Gaussian points (3).
+  return network_memory(p, m * m * m, p.dataset == "lattice" ? 6 : 3, ranks);
+}
+
+MemoryBudget coupled_memory(const RunParameters& inflaton, const NetworkParameters& network, int ranks) {
+  const auto m = static_cast<std::size_t>(network.sublattice);
+  constexpr int lattice_input_dim = 6; // (cos, sin)(2 pi x_d / L), d = 0, 1, 2 (nn/dataset.hpp)
+  MemoryBudget b = lattice_memory(inflaton, ranks);
+  b += network_memory(network, m * m * m, lattice_input_dim, ranks);
+  return b;
+}
+
+std::string memory_report(const MemoryBudget& budget, const NodeMemory& node, int ranks) {
+  std::string out =
+      fmt::format("# memory before allocation (the largest rank of {}; estimates of the arrays)\n", ranks);
+  for (const auto& item : budget.items) {
+    out += fmt::format("#   {:>12.6g} MiB  {} [{}]\n", item.bytes / mib, item.what, item.keys);
+  }
+  out += fmt::format("#   {:>12.6g} MiB  total per rank\n", budget.total() / mib);
+  if (!node.known()) {
+    out += "#   node memory: unknown (/proc/meminfo unreadable): not checked\n";
+    return out;
+  }
+  out +=
+      fmt::format("#   {:>12.6g} MiB  available per rank (MemAvailable {:.6g} MiB on the node / {} rank(s) "
+                  "on it): {}\n",
+                  node.per_rank() / mib, node.available_bytes / mib, node.ranks_on_node,
+                  budget.total() <= node.per_rank()
+                      ? "fits"
+                      : fmt::format("SHORT by {:.4g}x, refused", budget.total() / node.per_rank()));
+  return out;
+}
+
+void require_memory(const MemoryBudget& budget, const NodeMemory& node, int ranks,
+                    const std::string& deck_file) {
+  if (!node.known() || budget.total() <= node.per_rank() || budget.items.empty()) {
+    return;
+  }
+  const auto largest = std::max_element(budget.items.begin(), budget.items.end(),
+                                        [](const auto& a, const auto& b) { return a.bytes < b.bytes; });
+  throw InputError(fmt::format(
+      "{}: memory: a rank needs {:.4g} MiB on {} rank(s), but its node has {:.4g} MiB available per rank "
+      "(MemAvailable {:.4g} MiB / {} rank(s) on the node); the largest item is {:.4g} MiB of {}, set by {}: "
+      "lower it, or run on more ranks and nodes (`inflanet check` lists every item)",
+      deck_file, budget.total() / mib, ranks, node.per_rank() / mib, node.available_bytes / mib,
+      node.ranks_on_node, largest->bytes / mib, largest->what, largest->keys));
+}
+
+} // namespace inflanet

@@ -1,0 +1,78 @@
+// The memory budget: the lattice's padded slabs by hand, the share per rank falling with the ranks, the
+// network's items growing with N and width, and the refusal naming the figures and the keys (or nothing
+// refused when the node's memory is unknown).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/app/memory_budget.hpp"
+
+using namespace inflanet;
+using ::testing::HasSubstr;
+
+namespace {
+
+RunParameters lattice(std::ptrdiff_t n) {
+  RunParameters p;
+  p.box = Box{n, 10.0};
+  return p;
+}
+
+NetworkParameters network(std::int64_t sublattice, int width) {
+  NetworkParameters p;
+  p.dataset = "synthetic";
+  p.sublattice = sublattice;
+  p.mlp.width = width;
+  p.mlp.depth = 2;
+  return p;
+}
+
+} // namespace
+
+TEST(MemoryBudget, LatticeFieldsArePaddedSlabsByHand) {
+  // N = 16, 1 rank: 3 fields of 16 x 16 x 2 (16/2 + 1) doubles = 3 * 8 * 16 * 16 * 18 bytes.
+  const auto one = lattice_memory(lattice(16), 1);
+  ASSERT_EQ(one.items.size(), 1u);
+  EXPECT_EQ(one.total(), 3.0 * 8 * 16 * 16 * 18);
+  EXPECT_THAT(one.items[0].keys, HasSubstr("lattice.N = 16"));
+  // 3 ranks: ceil(16/3) = 6 planes each, and one more slab of transpose buffer.
+  const auto three = lattice_memory(lattice(16), 3);
+  EXPECT_EQ(three.total(), 4.0 * 8 * 6 * 16 * 18);
+}
+
+TEST(MemoryBudget, NetworkGrowsWithPointsAndWidthAndRank0HoldsTheGatheredKernel) {
+  const auto small = network_only_memory(network(4, 32), 1);
+  const auto more_points = network_only_memory(network(8, 32), 1);
+  const auto wider = network_only_memory(network(4, 256), 1);
+  EXPECT_GT(more_points.total(), small.total());
+  EXPECT_GT(wider.total(), small.total());
+  // The N x N kernel on rank 0 (3 copies) does not shrink with the ranks; the rows do.
+  const double n = 8 * 8 * 8;
+  const auto two = network_only_memory(network(8, 32), 2);
+  EXPECT_EQ(two.items.back().bytes, 8.0 * 3.0 * n * n);
+  EXPECT_EQ(two.items.front().bytes, 8.0 * 4.0 * (n / 2) * n);
+  EXPECT_THAT(two.items.front().keys, HasSubstr("network.sublattice = 8 (N = M^3 = 512)"));
+  EXPECT_EQ(mlp_parameter_count(3, 32, 2), 32 * 4 + 32 * 33 + 33);
+}
+
+TEST(MemoryBudget, ShortfallIsRefusedNamingTheFiguresAndTheKeys) {
+  const auto budget = lattice_memory(lattice(64), 1); // 3 * 8 * 64 * 64 * 66 bytes = 6.19 MiB
+  const NodeMemory roomy{1024.0 * 1024.0 * 1024.0, 2}, tight{8.0 * 1024.0 * 1024.0, 2};
+  EXPECT_NO_THROW(require_memory(budget, roomy, 1, "deck.toml"));
+  EXPECT_THAT(memory_report(budget, roomy, 1), HasSubstr(": fits"));
+  try {
+    require_memory(budget, tight, 1, "deck.toml");
+    FAIL() << "a 6.19 MiB rank on 4 MiB per rank was accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(),
+                HasSubstr("deck.toml: memory: a rank needs 6.188 MiB on 1 rank(s), but its node has 4 MiB "
+                          "available per rank (MemAvailable 8 MiB / 2 rank(s) on the node)"));
+    EXPECT_THAT(e.what(), HasSubstr("set by lattice.N = 64"));
+  }
+  EXPECT_THAT(memory_report(budget, tight, 1), HasSubstr("SHORT by 1.547x, refused"));
+  // Unknown node memory: reported, never refused.
+  EXPECT_NO_THROW(require_memory(budget, NodeMemory{}, 1, "deck.toml"));
+  EXPECT_THAT(memory_report(budget, NodeMemory{}, 1), HasSubstr("node memory: unknown"));
+}
