@@ -126,6 +126,26 @@ std::string CoupledParameters::resolved_with_loss_scale(double c) const {
   return deck_->resolved_toml(derived);
 }
 
+void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p, const NetworkSubcycling& s) {
+  f.write_attribute("match", std::string_view(p.match));
+  f.write_attribute("H", p.dictionary.hubble);
+  f.write_attribute("step", p.dictionary.step);
+  f.write_attribute("eta", p.dictionary.eta);
+  f.write_attribute("beta", p.dictionary.beta);
+  f.write_attribute("gamma", p.dictionary.gamma);
+  f.write_attribute("rho_lambda", p.dictionary.rho_lambda);
+  f.write_attribute("L", p.inflaton.box.length);
+  f.write_attribute("N", static_cast<std::int64_t>(p.inflaton.box.n));
+  f.write_attribute("M", static_cast<std::int64_t>(p.network.sublattice));
+  f.write_attribute("subcycles", s.substeps);
+  f.write_attribute("lattice_substeps", p.inflaton.lattice_substeps);
+  f.write_attribute("eta_run", s.eta);
+  f.write_attribute("beta_run", s.beta);
+  f.write_attribute("h_run", s.h);
+  f.write_attribute("stability_bound_run", s.bound);
+  f.write_attribute("eta_c_lambda_max_run", s.eta_c_lambda_max);
+}
+
 std::string coupled_check_report(const CoupledParameters& p, int ranks) {
   std::string out = check_report(p.inflaton, ranks);
   const auto m = p.network.sublattice;
@@ -628,25 +648,9 @@ void CoupledRun::start() {
     io::write_text_atomically(p.inflaton.output_dir / "resolved.toml", s.deck_text);
     const auto metadata = io::FileMetadata::for_this_build(s.deck_text);
     io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
-    f.write_attribute("match", std::string_view(p.match));
-    f.write_attribute("H", p.dictionary.hubble);
-    f.write_attribute("step", p.dictionary.step);
-    f.write_attribute("eta", p.dictionary.eta);
-    f.write_attribute("beta", p.dictionary.beta);
-    f.write_attribute("gamma", p.dictionary.gamma);
-    f.write_attribute("rho_lambda", p.dictionary.rho_lambda);
+    write_dictionary_attributes(f, p, s.subcycling);
     f.write_attribute("c", s.c);
     f.write_attribute("calibrate", calibration_name(p.calibrate));
-    f.write_attribute("L", p.inflaton.box.length);
-    f.write_attribute("N", static_cast<std::int64_t>(p.inflaton.box.n));
-    f.write_attribute("M", static_cast<std::int64_t>(p.network.sublattice));
-    f.write_attribute("subcycles", s.subcycling.substeps);
-    f.write_attribute("lattice_substeps", p.inflaton.lattice_substeps);
-    f.write_attribute("eta_run", s.subcycling.eta);
-    f.write_attribute("beta_run", s.subcycling.beta);
-    f.write_attribute("h_run", s.subcycling.h);
-    f.write_attribute("stability_bound_run", s.subcycling.bound);
-    f.write_attribute("eta_c_lambda_max_run", s.subcycling.eta_c_lambda_max);
     f.write_attribute("band",
                       std::string_view("lattice modes with |n_d| <= M/2 (both Nyquist partners), k = 0 "
                                        "removed, sampled on the M^3 sites"));

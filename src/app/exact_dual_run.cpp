@@ -212,21 +212,9 @@ void ExactDualRun::start() {
     f.write_attribute("embedding", std::string_view("fourier"));
     f.write_attribute("dispersion", std::string_view(p.network.dispersion));
     f.write_attribute("schedule", std::string_view(p.network.schedule));
-    f.write_attribute("match", std::string_view(p.match));
-    f.write_attribute("H", p.dictionary.hubble);
-    f.write_attribute("step", p.dictionary.step);
-    f.write_attribute("eta", p.dictionary.eta);
-    f.write_attribute("beta", p.dictionary.beta);
-    f.write_attribute("gamma", p.dictionary.gamma);
-    f.write_attribute("rho_lambda", p.dictionary.rho_lambda);
+    write_dictionary_attributes(f, p, s.subcycling);
     f.write_attribute("c", s.c);
     f.write_attribute("V2", s.m2);
-    f.write_attribute("L", p.inflaton.box.length);
-    f.write_attribute("N", static_cast<std::int64_t>(p.inflaton.box.n));
-    f.write_attribute("M", static_cast<std::int64_t>(m));
-    f.write_attribute("subcycles", s.subcycling.substeps);
-    f.write_attribute("eta_run", s.subcycling.eta);
-    f.write_attribute("beta_run", s.subcycling.beta);
     f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
     f.write_attribute("ntk_drift_t_end", 0.0); // a linear model: its NTK does not move
     f.write_dataset("k", s.sub_spectrum.k());

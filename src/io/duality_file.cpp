@@ -50,13 +50,7 @@ DualityFile DualityFile::open_existing(std::filesystem::path path,
                          "' has another width than this run's");
     }
   }
-  const auto steps = series[0].read_int64();
-  const auto keep = static_cast<hsize_t>(
-      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
-      steps.begin());
-  for (auto& dataset : series) {
-    dataset.resize(keep);
-  }
+  detail::drop_rows_after(series, series[0], last_step);
   out.columns_ = std::move(columns);
   write_int64_attribute(file, "restarted_from_step", last_step, file_path);
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);

@@ -1,5 +1,6 @@
 #include "extendible_dataset.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 #include <vector>
@@ -79,6 +80,18 @@ std::vector<std::int64_t> ExtendibleDataset::read_int64() const {
              "H5Dread(" + name_ + ")", file_);
   }
   return values;
+}
+
+hsize_t drop_rows_after(std::vector<ExtendibleDataset>& datasets, const ExtendibleDataset& step_column,
+                        std::int64_t last_step) {
+  const auto steps = step_column.read_int64();
+  const auto keep = static_cast<hsize_t>(
+      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
+      steps.begin());
+  for (auto& dataset : datasets) {
+    dataset.resize(keep);
+  }
+  return keep;
 }
 
 void write_fixed_dataset(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,

@@ -42,6 +42,11 @@ private:
   std::filesystem::path file_;
 };
 
+/// A restart from `last_step`: every dataset of one file shrinks to the rows whose step (read from
+/// `step_column`, a 1-D int64 dataset among them) is at most last_step. Returns the rows kept.
+hsize_t drop_rows_after(std::vector<ExtendibleDataset>& datasets, const ExtendibleDataset& step_column,
+                        std::int64_t last_step);
+
 /// A fixed-size float64 dataset written at once: 1-D [rows] or 2-D [rows, cols] (row-major values).
 void write_fixed_dataset(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,
                          hsize_t cols, bool two_d, const std::filesystem::path& file);

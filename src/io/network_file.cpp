@@ -78,13 +78,7 @@ NetworkFile NetworkFile::open_existing(std::filesystem::path path, std::size_t p
                        "': it holds another number of "
                        "training points");
   }
-  const auto steps = series[0].read_int64();
-  const auto keep = static_cast<hsize_t>(
-      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
-      steps.begin());
-  for (auto& dataset : series) {
-    dataset.resize(keep);
-  }
+  detail::drop_rows_after(series, series[0], last_step);
   write_int64_attribute(root, "restarted_from_step", last_step, file_path);
   check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
   return out;

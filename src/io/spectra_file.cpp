@@ -91,14 +91,7 @@ SpectraFile SpectraFile::open_existing(std::filesystem::path path, std::vector<s
                          datasets[i].name() + "' does not match the others in shape");
     }
   }
-  const auto steps = datasets[0].read_int64();
-  const auto keep = static_cast<hsize_t>(
-      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
-      steps.begin());
-  for (auto& dataset : datasets) {
-    dataset.resize(keep);
-  }
-  spectra.times_ = keep;
+  spectra.times_ = detail::drop_rows_after(datasets, datasets[0], last_step);
   write_int64_attribute(file, "restarted_from_step", last_step, file_path);
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
   return spectra;

@@ -100,14 +100,8 @@ TimeseriesFile TimeseriesFile::open_existing(std::filesystem::path path, std::ve
   }
   const auto step_index = static_cast<std::size_t>(
       std::find(series.columns_.begin(), series.columns_.end(), step_column) - series.columns_.begin());
-  const auto steps = series.state_->datasets[step_index].read_int64();
-  const auto keep = static_cast<hsize_t>(
-      std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
-      steps.begin());
-  for (auto& dataset : series.state_->datasets) {
-    dataset.resize(keep);
-  }
-  series.rows_ = keep;
+  series.rows_ =
+      detail::drop_rows_after(series.state_->datasets, series.state_->datasets[step_index], last_step);
   write_int64_attribute(file, "restarted_from_step", last_step, file_path);
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
   return series;

@@ -14,6 +14,7 @@
 #include <hdf5.h>
 
 #include "child_process.hpp"
+#include "compare.hpp"
 #include "hdf5_read.hpp"
 
 using namespace inflanet::testing;
@@ -324,27 +325,6 @@ steps = 2
   EXPECT_THAT(r.err, HasSubstr("network.initial_velocity"));
   EXPECT_THAT(r.err, HasSubstr("coupled run"));
 }
-
-namespace {
-
-bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && !a.empty() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-double max_relative_difference(const std::vector<double>& a, const std::vector<double>& b) {
-  double scale = 0.0, worst = 0.0;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (std::isnan(a[i]) && std::isnan(b[i])) {
-      continue;
-    }
-    scale = std::max(scale, std::abs(b[i]));
-    worst = std::max(worst, std::abs(a[i] - b[i]));
-  }
-  return a.size() == b.size() && scale > 0 ? worst / scale : 1.0;
-}
-
-} // namespace
 
 TEST_F(CoupledRun, KilledInACheckpointWriteAndRestartedEqualsTheUninterruptedRun) {
   const std::vector<std::string> every = {"output.checkpoint_every=5"};

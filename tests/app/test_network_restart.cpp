@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "child_process.hpp"
+#include "compare.hpp"
 #include "hdf5_read.hpp"
 
 using namespace inflanet::testing;
@@ -52,20 +53,6 @@ t_end = 0.5
 [output]
 checkpoint_every = 5
 )";
-
-bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && !a.empty() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-double max_relative_difference(const std::vector<double>& a, const std::vector<double>& b) {
-  double scale = 0.0, worst = 0.0;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    scale = std::max(scale, std::abs(b[i]));
-    worst = std::max(worst, std::abs(a[i] - b[i]));
-  }
-  return a.size() == b.size() && scale > 0 ? worst / scale : 1.0;
-}
 
 class NetworkRestart : public ::testing::Test {
 protected:

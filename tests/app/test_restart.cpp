@@ -13,6 +13,7 @@
 #include <hdf5.h>
 
 #include "child_process.hpp"
+#include "compare.hpp"
 #include "hdf5_read.hpp"
 
 using namespace inflanet::testing;
@@ -43,20 +44,6 @@ spectra_every = 10
 checkpoint_every = 10
 progress_every = 10
 )";
-
-bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && !a.empty() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-double max_relative_difference(const std::vector<double>& a, const std::vector<double>& b) {
-  double scale = 0.0, worst = 0.0;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    scale = std::max(scale, std::abs(b[i]));
-    worst = std::max(worst, std::abs(a[i] - b[i]));
-  }
-  return a.size() == b.size() && scale > 0 ? worst / scale : 1.0;
-}
 
 class Restart : public ::testing::Test {
 protected:

@@ -13,6 +13,8 @@
 #include "inflanet/config/deck.hpp"
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/duality/calibration.hpp"
+#include "inflanet/duality/subcycling.hpp"
+#include "inflanet/io/duality_file.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
@@ -40,6 +42,12 @@ private:
   std::shared_ptr<const config::Deck> deck_;
   std::map<std::string, std::string> derived_;
 };
+
+/// \brief The run-wide attributes every coupled run's duality.h5 starts with: which side fixed the other, the
+/// dictionary (H, the step h, eta, beta, gamma, rho_lambda), the lattices (L, N, M) and the optimizer that
+/// runs after sub-cycling (subcycles, eta_run, beta_run, h_run, its bound).
+void write_dictionary_attributes(io::DualityFile& file, const CoupledParameters& parameters,
+                                 const NetworkSubcycling& subcycling);
 
 /// \brief `inflanet check` for a coupled deck: the inflaton's report, then the dictionary and the network's
 /// stability condition.
