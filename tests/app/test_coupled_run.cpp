@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include "app_test.hpp"
 #include "child_process.hpp"
 #include "compare.hpp"
 #include "hdf5_read.hpp"
@@ -50,38 +51,16 @@ spectra_every = 5
 progress_every = 10
 )";
 
-class CoupledRun : public ::testing::Test {
+class CoupledRun : public AppTest {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("inflanet_coupled_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    AppTest::SetUp();
     write_file(dir_ / "deck.toml", deck_text);
   }
-  void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
-  }
-  Result inflanet(int ranks, const std::string& command, std::vector<std::string> args,
+  Result inflanet(int ranks, const std::string& command, const std::vector<std::string>& args,
                   const std::vector<std::string>& env = {}) const {
-    std::vector<std::string> argv;
-    if (ranks > 1) {
-      argv = {INFLANET_MPIEXEC,        "-n", std::to_string(ranks), "--oversubscribe",
-              "--allow-run-as-root",   "-x", "OMP_NUM_THREADS=1",   "-x",
-              "OPENBLAS_NUM_THREADS=1"};
-      for (const auto& e : env) {
-        argv.insert(argv.end(), {"-x", e});
-      }
-    }
-    argv.insert(argv.end(), {INFLANET_BINARY, command, "deck.toml"});
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> environment = {"OPENBLAS_NUM_THREADS=1"};
-    environment.insert(environment.end(), env.begin(), env.end());
-    return spawn(argv, dir_, std::chrono::seconds(180), environment);
+    return run_inflanet(ranks, command, "deck.toml", args, env);
   }
-  fs::path dir_;
 };
 
 bool has_link(hid_t file, const char* name) {

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "app_test.hpp"
 #include "child_process.hpp"
 #include "hdf5_read.hpp"
 
@@ -64,33 +65,17 @@ spectra_every = 50
 progress_every = 150
 )";
 
-class ExactDual : public ::testing::Test {
+class ExactDual : public AppTest {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("inflanet_exact_dual_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    AppTest::SetUp();
     write_file(dir_ / "minkowski.toml", minkowski_deck);
     write_file(dir_ / "desitter.toml", desitter_deck);
   }
-  void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
-  }
   Result inflanet(int ranks, const std::string& command, const std::string& deck,
-                  std::vector<std::string> args) const {
-    std::vector<std::string> argv;
-    if (ranks > 1) {
-      argv = {INFLANET_MPIEXEC,      "-n", std::to_string(ranks), "--oversubscribe",
-              "--allow-run-as-root", "-x", "OMP_NUM_THREADS=1"};
-    }
-    argv.insert(argv.end(), {INFLANET_BINARY, command, deck});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return spawn(argv, dir_, std::chrono::seconds(180), {"OMP_NUM_THREADS=1"});
+                  const std::vector<std::string>& args) const {
+    return run_inflanet(ranks, command, deck, args);
   }
-  fs::path dir_;
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "app_test.hpp"
 #include "child_process.hpp"
 #include "compare.hpp"
 #include "hdf5_read.hpp"
@@ -54,39 +55,17 @@ t_end = 0.5
 checkpoint_every = 5
 )";
 
-class NetworkRestart : public ::testing::Test {
+class NetworkRestart : public AppTest {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("inflanet_network_restart_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    AppTest::SetUp();
     write_file(dir_ / "network.toml", network_deck);
     write_file(dir_ / "inflaton.toml", inflaton_deck);
   }
-  void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
-  }
-  Result run(int ranks, const std::string& deck, std::vector<std::string> args,
+  Result run(int ranks, const std::string& deck, const std::vector<std::string>& args,
              const std::vector<std::string>& env = {}) const {
-    std::vector<std::string> argv;
-    if (ranks > 1) {
-      argv = {INFLANET_MPIEXEC,        "-n", std::to_string(ranks), "--oversubscribe",
-              "--allow-run-as-root",   "-x", "OMP_NUM_THREADS=1",   "-x",
-              "OPENBLAS_NUM_THREADS=1"};
-      for (const auto& e : env) {
-        argv.insert(argv.end(), {"-x", e});
-      }
-    }
-    argv.insert(argv.end(), {INFLANET_BINARY, "run", deck});
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> environment = {"OPENBLAS_NUM_THREADS=1"};
-    environment.insert(environment.end(), env.begin(), env.end());
-    return spawn(argv, dir_, std::chrono::seconds(120), environment);
+    return run_inflanet(ranks, "run", deck, args, env, std::chrono::seconds(120));
   }
-  fs::path dir_;
 };
 
 } // namespace

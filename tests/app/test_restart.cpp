@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include "app_test.hpp"
 #include "child_process.hpp"
 #include "compare.hpp"
 #include "hdf5_read.hpp"
@@ -45,34 +46,17 @@ checkpoint_every = 10
 progress_every = 10
 )";
 
-class Restart : public ::testing::Test {
+class Restart : public AppTest {
 protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("inflanet_restart_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    AppTest::SetUp();
     write_file(dir_ / "deck.toml", deck_text);
   }
-  void TearDown() override {
-    if (!HasFailure()) {
-      fs::remove_all(dir_);
-    }
-  }
 
-  /// `inflanet run deck.toml ARGS...` at `ranks` ranks (1: the binary alone, as a singleton MPI process).
-  Result run(int ranks, std::vector<std::string> args, const std::vector<std::string>& env = {}) const {
-    std::vector<std::string> command;
-    if (ranks > 1) {
-      command = {INFLANET_MPIEXEC,      "-n", std::to_string(ranks), "--oversubscribe",
-                 "--allow-run-as-root", "-x", "OMP_NUM_THREADS=1"};
-      for (const auto& e : env) {
-        command.insert(command.end(), {"-x", e});
-      }
-    }
-    command.insert(command.end(), {INFLANET_BINARY, "run", "deck.toml"});
-    command.insert(command.end(), args.begin(), args.end());
-    return spawn(command, dir_, std::chrono::seconds(120), env);
+  /// `inflanet run deck.toml ARGS...` at `ranks` ranks.
+  Result run(int ranks, const std::vector<std::string>& args,
+             const std::vector<std::string>& env = {}) const {
+    return run_inflanet(ranks, "run", "deck.toml", args, env, std::chrono::seconds(120));
   }
 
   /// Uninterrupted run into `out`, and a run stopped at step 30 then restarted from "latest" into `cut`.
@@ -85,8 +69,6 @@ protected:
     ASSERT_EQ(c.status, 0) << c;
     EXPECT_THAT(c.out, HasSubstr("# restarted from step 30"));
   }
-
-  fs::path dir_;
 };
 
 } // namespace
