@@ -9,29 +9,19 @@ synthetic (grow with q, depth and 1/sqrt(width), scatter with the seed); the exa
 import math
 import random
 import sys
-import tomllib
 from pathlib import Path
 
 import h5py
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fake_cli  # noqa: E402
 
-def parse_value(text: str):
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text  # bare strings, as inflanet's command line accepts them
 
 
 def main(argv) -> int:
-    if len(argv) < 2 or argv[0] != "run":
-        print("usage: fake_departure_inflanet.py run DECK [key=value ...]", file=sys.stderr)
+    v = fake_cli.read_run(argv, "fake_departure_inflanet.py")
+    if v is None:
         return 2
-    with open(argv[1], "rb") as f:
-        deck = tomllib.load(f)
-    v = {f"{section}.{key}": value for section, keys in deck.items() for key, value in keys.items()}
-    for override in argv[2:]:
-        key, _, text = override.partition("=")
-        v[key] = parse_value(text)
     depth = int(v.get("network.depth", 0))
     out = Path(v["output.dir"])
     out.mkdir(parents=True, exist_ok=True)

@@ -5,30 +5,18 @@ trainer's stability check, with exit status 3 when network.eta >= 1.5; refuses w
 duality.match is not "network" (the scan must ask for it)."""
 
 import sys
-import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fake_cli  # noqa: E402
 import synthetic_duality  # noqa: E402
 
 
-def parse_value(text: str):
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text  # bare strings, as inflanet's command line accepts them
-
 
 def main(argv) -> int:
-    if len(argv) < 2 or argv[0] != "run":
-        print("usage: fake_inflanet.py run DECK [key=value ...]", file=sys.stderr)
+    values = fake_cli.read_run(argv, "fake_inflanet.py")
+    if values is None:
         return 2
-    with open(argv[1], "rb") as f:
-        deck = tomllib.load(f)
-    values = {f"{section}.{key}": value for section, keys in deck.items() for key, value in keys.items()}
-    for override in argv[2:]:
-        key, _, text = override.partition("=")
-        values[key] = parse_value(text)
     if values.get("duality.match") != "network":
         print("fake inflanet: duality.match must be \"network\" for a scan", file=sys.stderr)
         return 2
