@@ -218,7 +218,7 @@ struct CoupledRun::State {
   std::vector<double> x_local, y_local;
   std::optional<NetworkSystem> system;
   std::optional<LinearisedNetwork> linear;
-  std::optional<DistributedNtk> ntk0, ntk_t;
+  std::optional<DistributedNtk> ntk0;
   Mlp probe{MlpParams{}};
   Integrator integrator;
   double c = 0.0, gamma = 0.0, ntk0_norm = 0.0;
@@ -371,8 +371,7 @@ struct CoupledRun::State {
     lin_gap = rn > 0.0 ? norm(gap) / rn : 0.0;
     if (step > 0 && (step % p.network.ntk_every == 0 || last)) {
       probe.theta() = system->network().theta();
-      ntk_t->build(probe, x_local);
-      ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk_t->distance_squared(*ntk0)) / ntk0_norm : 0.0;
+      ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk0->distance_squared_to(probe, x_local)) / ntk0_norm : 0.0;
     }
     const double loss = system->loss();
     if (!file) {
@@ -462,7 +461,6 @@ void CoupledRun::start() {
   // 2. Theta(0) by rows; its spectrum on rank 0; the mean mode.
   s.probe = network;
   s.ntk0.emplace(s.distribution);
-  s.ntk_t.emplace(s.distribution);
   s.ntk0->build(s.probe, s.x_local);
   s.ntk0_norm = std::sqrt(s.ntk0->norm_squared());
   const std::vector<double> theta0 = s.ntk0->gather_to_root();

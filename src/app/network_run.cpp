@@ -61,7 +61,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
 
   // 3. Theta(0) by rows; its spectrum on rank 0 (N <= 1e4), eigenvalues broadcast for the stability check.
   Mlp probe = system.network(); // NTK passes run on a copy: the system's cached passes stay valid
-  DistributedNtk ntk0(distribution), ntk_t(distribution);
+  DistributedNtk ntk0(distribution);
   ntk0.build(probe, x_local);
   const double ntk0_norm = std::sqrt(ntk0.norm_squared());
   const std::vector<double> theta0 = ntk0.gather_to_root();
@@ -210,8 +210,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     const bool last = step == p.steps;
     if (step % p.ntk_every == 0 || last) {
       probe.theta() = system.network().theta();
-      ntk_t.build(probe, x_local);
-      ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk_t.distance_squared(ntk0)) / ntk0_norm : 0.0;
+      ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk0.distance_squared_to(probe, x_local)) / ntk0_norm : 0.0;
     }
     if (step % p.output_every == 0 || last) {
       record(step);

@@ -2,12 +2,15 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+
 #include "inflanet/app/error.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
 
 namespace inflanet {
 
-void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
+NtkFactors DistributedNtk::gather_factors(Mlp& network, std::span<const double> x_local,
+                                          std::vector<std::vector<double>>& storage) const {
   const PointDistribution& dist = *distribution_;
   const std::size_t n = dist.points(), m = dist.local_count();
   const int layers = network.layers();
@@ -19,7 +22,7 @@ void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
     throw InputError("the empirical NTK is implemented for scalar output (O = 1) only");
   }
   // Gather every layer's A_k and G_k in point order: the same factors on every rank for any rank count.
-  std::vector<std::vector<double>> gathered(2 * static_cast<std::size_t>(layers));
+  storage.assign(2 * static_cast<std::size_t>(layers), {});
   NtkFactors all{n, network.params().sigma_w, network.params().sigma_b, {}};
   for (int k = 0; k < layers; ++k) {
     const auto n_in = static_cast<std::size_t>(network.units(k));
@@ -28,14 +31,47 @@ void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
         m > 0 ? local.layers[static_cast<std::size_t>(k)].a : std::span<const double>{};
     const std::span<const double> g =
         m > 0 ? local.layers[static_cast<std::size_t>(k)].g : std::span<const double>{};
-    auto& ga = gathered[2 * static_cast<std::size_t>(k)];
-    auto& gg = gathered[2 * static_cast<std::size_t>(k) + 1];
+    auto& ga = storage[2 * static_cast<std::size_t>(k)];
+    auto& gg = storage[2 * static_cast<std::size_t>(k) + 1];
     ga = dist.all_gather(a, n_in);
     gg = dist.all_gather(g, n_out);
     all.layers.push_back(NtkLayer{ga, gg, network.units(k), network.units(k + 1)});
   }
+  return all;
+}
+
+void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
+  const PointDistribution& dist = *distribution_;
+  const std::size_t n = dist.points(), m = dist.local_count(), b0 = dist.local_begin();
+  factors_ = gather_factors(network, x_local, gathered_);
   rows_.resize(m * n);
-  ntk_rows(all, dist.local_begin(), dist.local_begin() + m, rows_, work_);
+  for (std::size_t r = 0; r < m; r += ntk_row_chunk) {
+    const std::size_t r1 = std::min(m, r + ntk_row_chunk);
+    ntk_rows(factors_, b0 + r, b0 + r1, std::span<double>(rows_).subspan(r * n, (r1 - r) * n), work_);
+  }
+}
+
+double DistributedNtk::distance_squared_to(Mlp& network, std::span<const double> x_local) const {
+  const PointDistribution& dist = *distribution_;
+  const std::size_t n = dist.points(), m = dist.local_count(), b0 = dist.local_begin();
+  if (rows_.size() != m * n) {
+    throw RuntimeError("DistributedNtk::distance_squared_to: need a built kernel");
+  }
+  std::vector<std::vector<double>> storage;
+  const NtkFactors other = gather_factors(network, x_local, storage);
+  std::vector<double> chunk;
+  double s = 0.0;
+  for (std::size_t r = 0; r < m; r += ntk_row_chunk) {
+    const std::size_t r1 = std::min(m, r + ntk_row_chunk);
+    chunk.resize((r1 - r) * n);
+    ntk_rows(other, b0 + r, b0 + r1, chunk, work_);
+    const double* mine = rows_.data() + r * n;
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      const double d = chunk[i] - mine[i];
+      s += d * d;
+    }
+  }
+  return dist.sum(s);
 }
 
 void DistributedNtk::apply(std::span<const double> r, double scale, std::span<double> out) const {

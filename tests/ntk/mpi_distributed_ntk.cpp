@@ -107,6 +107,45 @@ TEST(DistributedNtk, ProductOnRowBlocksEqualsTheSerialProduct) {
               1e-12 * max_abs(theta) * points);
 }
 
+TEST(DistributedNtk, ChunkedRowsAndStreamedDriftEqualTheSerialKernelAndTheStoredDistance) {
+  // More points than one build chunk, so the row blocks are built in several ntk_rows calls; the drift of the
+  // kernel after a parameter change, streamed chunk by chunk, equals ||Theta_1 - Theta_0||_F from two stored
+  // serial kernels.
+  constexpr std::size_t many = ntk_row_chunk + 61;
+  const auto data = make_dataset(many, 3, 21);
+  Mlp serial(small_params(Activation::erf, 2, 16));
+  const auto theta0 = empirical_ntk(serial, data.x, many);
+  std::vector<double> moved = serial.theta();
+  for (std::size_t i = 0; i < moved.size(); ++i) {
+    moved[i] += 0.05 * std::sin(static_cast<double>(i));
+  }
+  serial.theta() = moved;
+  const auto theta1 = empirical_ntk(serial, data.x, many);
+  double expected = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < theta0.size(); ++i) {
+    expected += (theta1[i] - theta0[i]) * (theta1[i] - theta0[i]);
+    scale += theta0[i] * theta0[i];
+  }
+  ASSERT_GT(expected, 1e-6 * scale); // the change is not negligible
+
+  const PointDistribution dist(many);
+  Mlp net(small_params(Activation::erf, 2, 16));
+  DistributedNtk ntk(dist);
+  const auto x_local = local_block(data.x, dist, 3);
+  ntk.build(net, x_local);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < dist.local_count(); ++i) {
+    for (std::size_t j = 0; j < many; ++j) {
+      worst =
+          std::max(worst, std::abs(ntk.rows()[i * many + j] - theta0[(dist.local_begin() + i) * many + j]));
+    }
+  }
+  EXPECT_LT(std::sqrt(dist.sum(worst * worst)) / max_abs(theta0), 1e-12);
+  net.theta() = moved;
+  const double streamed = ntk.distance_squared_to(net, x_local);
+  EXPECT_NEAR(std::sqrt(streamed), std::sqrt(expected), 1e-10 * std::sqrt(scale));
+}
+
 TEST(DistributedNtk, FullBatchGradientSummedOverRanksEqualsTheSerialGradient) {
   const auto data = make_dataset(points, 3, 13);
   const auto params = small_params(Activation::erf, 2, 20);

@@ -10,6 +10,7 @@
 
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/nn/mlp.hpp"
+#include "inflanet/ntk/empirical_ntk.hpp"
 
 namespace inflanet {
 
@@ -20,9 +21,14 @@ inline constexpr std::size_t ntk_eigen_max_points = 10000;
 /// \brief Rows [local_begin, local_begin + local_count) of the N x N kernel, row-major.
 ///
 /// build() runs the network's forward and backward(1) passes on this rank's points, gathers every layer's
-/// A_k [N x n_k] and G_k [N x n_{k+1}] from all ranks (about N (2 width + d) doubles per layer) and calls
-/// ntk_rows for the local block. The rows are identical, to rounding of the per-row dgemm, for any rank
-/// count (they depend on the gathered factors only).
+/// A_k [N x n_k] and G_k [N x n_{k+1}] from all ranks (about N (2 width + d) doubles per layer, kept: any
+/// block of Theta can be recomputed from them) and calls ntk_rows for the local block, in chunks of
+/// ntk_row_chunk rows so that the work space stays O(chunk x N) and the peak is the row block itself. The
+/// rows are identical, to rounding of the per-row dgemm, for any rank count (they depend on the gathered
+/// factors only).
+/// \brief Rows per ntk_rows call in a build: 2 x 256 x N doubles of work space (134 MB at N = 32768).
+inline constexpr std::size_t ntk_row_chunk = 256;
+
 class DistributedNtk {
 public:
   explicit DistributedNtk(const PointDistribution& distribution) : distribution_(&distribution) {}
@@ -38,15 +44,26 @@ public:
   void apply(std::span<const double> r, double scale, std::span<double> out) const;
   /// \brief ||Theta - other||_F^2 over all rows (other: rows of the same distribution). Collective.
   [[nodiscard]] double distance_squared(const DistributedNtk& other) const;
+  /// \brief ||Theta(network) - Theta||_F^2 without storing Theta(network): its rows are built chunk by chunk
+  /// and compared with this kernel's (the drift of the NTK at O(chunk x N) extra memory). Collective.
+  [[nodiscard]] double distance_squared_to(Mlp& network, std::span<const double> x_local) const;
+  /// \brief Every point's factors (gathered by build()), for kernels built in other layouts.
+  [[nodiscard]] const NtkFactors& factors() const noexcept { return factors_; }
   /// \brief ||Theta||_F^2. Collective.
   [[nodiscard]] double norm_squared() const;
   /// \brief The full N x N kernel on rank 0 (empty elsewhere). Collective.
   [[nodiscard]] std::vector<double> gather_to_root() const;
 
 private:
+  /// Gathers every layer's factors of `network` on the local inputs into `storage`; views in the result.
+  NtkFactors gather_factors(Mlp& network, std::span<const double> x_local,
+                            std::vector<std::vector<double>>& storage) const;
+
   const PointDistribution* distribution_;
+  std::vector<std::vector<double>> gathered_;
+  NtkFactors factors_;
   std::vector<double> rows_;
-  std::vector<double> work_;
+  mutable std::vector<double> work_;
   mutable std::vector<double> local_out_;
 };
 
