@@ -208,6 +208,50 @@ double relative_difference(std::span<const double> a, std::span<const double> b)
   return scale > 0.0 ? std::sqrt(d) / scale : std::sqrt(d);
 }
 
+/// The frequency comparison under each calibration of c, from the one Theta(0) of this run: c lambda(k) is
+/// linear in c, so the matched band and the mismatch of every calibration follow from the shell eigenvalues
+/// (attributes c_<cal>, matched_shells_{t0,t_end}_<cal>, rms_log_mismatch_{t0,t_end}_<cal>). A calibration
+/// that is not defined for this run (background with V'' <= 0) is recorded as NaN.
+void write_calibration_comparison(io::DualityFile& f, std::span<const double> lambda,
+                                  std::span<const double> counts, std::span<const double> p_lattice0,
+                                  std::span<const double> omega2_0, std::span<const double> omega2_end,
+                                  double c_none, double v2) {
+  for (const Calibration cal : {Calibration::none, Calibration::background, Calibration::spectrum}) {
+    double c = std::nan("");
+    try {
+      switch (cal) {
+      case Calibration::none:
+        c = c_none;
+        break;
+      case Calibration::background:
+        c = background_loss_scale(lambda[0], v2);
+        break;
+      case Calibration::spectrum:
+        c = spectrum_loss_scale(omega2_0, lambda, counts, p_lattice0);
+        break;
+      }
+    } catch (const InputError&) {
+      c = std::nan("");
+    }
+    std::vector<double> c_lambda(lambda.size());
+    for (std::size_t b = 0; b < lambda.size(); ++b) {
+      c_lambda[b] = c * lambda[b];
+    }
+    const std::string name(calibration_name(cal));
+    const double nan = std::nan("");
+    const bool defined = std::isfinite(c);
+    const FrequencyMatch at0 = compare_frequencies(c_lambda, omega2_0);
+    const FrequencyMatch at_end = compare_frequencies(c_lambda, omega2_end);
+    f.write_attribute("c_" + name, c);
+    f.write_attribute("matched_shells_t0_" + name,
+                      static_cast<std::int64_t>(defined ? at0.matched_count : 0));
+    f.write_attribute("matched_shells_t_end_" + name,
+                      static_cast<std::int64_t>(defined ? at_end.matched_count : 0));
+    f.write_attribute("rms_log_mismatch_t0_" + name, defined ? at0.rms_log : nan);
+    f.write_attribute("rms_log_mismatch_t_end_" + name, defined ? at_end.rms_log : nan);
+  }
+}
+
 } // namespace
 
 struct CoupledRun::State {
@@ -235,7 +279,7 @@ struct CoupledRun::State {
   EigenClusters clusters;      // rank 0
   double cluster_count = 0;    // on every rank
   ClusterInitialData cluster0;
-  std::vector<double> omega2_network, anisotropy, leakage, lambda_shell;
+  std::vector<double> omega2_network, anisotropy, leakage, lambda_shell, shell_counts;
   std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_lin_ratio, last_omega2;
   double v2_0 = 0.0;          ///< V''(phi_bar) at t0
   std::size_t mean_mode = 0;  ///< eigen-index of the mode closest to uniform (rank 0)
@@ -494,6 +538,7 @@ void CoupledRun::start() {
   const auto dispersion =
       ntk_dispersion_shells(partial, p.network.sublattice, p.inflaton.box.length, lambda_max);
   s.lambda_shell = dispersion.lambda;
+  s.shell_counts = dispersion.counts;
   s.leakage = dispersion.leakage;
 
   // 4. The loss scale: as given, or calibrated to the cosmology at t0.
@@ -784,6 +829,9 @@ void CoupledRun::summarise() {
   }
   f.write_attribute("max_abs_log_P_ratio_t_end", max_log_p);
   f.write_attribute("matched_shells_t_end", static_cast<std::int64_t>(match_end.matched_count));
+  f.write_attribute("lin_gap_t_end", s.lin_gap);
+  write_calibration_comparison(f, s.lambda_shell, s.shell_counts, s.p_lattice0, omega2_0, s.last_omega2,
+                               p.network.c(s.data.points), s.v2_0);
 
   // The two descriptions of the network's dispersion relation. The EFT is a long-wavelength expansion: the
   // shells |n| <= M/4 with k = 0 (exact) included; the decaying form over every shell.

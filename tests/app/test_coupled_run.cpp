@@ -268,6 +268,21 @@ TEST_F(CoupledRun, CalibrationsSetTheLossScaleFromTheCosmology) {
     }
   }
   EXPECT_LT(std::abs(sum / weight), 1e-12);
+
+  // Every run records the comparison under all three calibrations from its one Theta(0): the one it ran
+  // with reproduces its own c and matched band, and the others are what that calibration would have given.
+  for (const auto& [dir, cal] : {std::pair{"bg", "background"}, std::pair{"sp", "spectrum"}}) {
+    const auto f = dir_ / dir / "duality.h5";
+    EXPECT_NEAR(read_double_attribute(f, std::string("c_") + cal) / read_double_attribute(f, "c"), 1.0, 1e-12)
+        << cal;
+    EXPECT_EQ(read_double_attribute(f, std::string("matched_shells_t0_") + cal),
+              read_double_attribute(f, "matched_shells_t0"))
+        << cal;
+    EXPECT_NEAR(read_double_attribute(f, std::string("rms_log_mismatch_t_end_") + cal),
+                read_double_attribute(f, "rms_log_mismatch_t_end"), 1e-12)
+        << cal;
+  }
+  EXPECT_NEAR(read_double_attribute(sp, "c_background") / read_double_attribute(file, "c"), 1.0, 1e-12);
 }
 
 TEST_F(CoupledRun, BadCalibrationAndVelocityKeysAreRefusedNamingTheKey) {
