@@ -8,11 +8,13 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/memory_budget.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/duality/calibration.hpp"
 #include "inflanet/duality/eigenspace_clusters.hpp"
 #include "inflanet/duality/kernel_fits.hpp"
+#include "inflanet/duality/plane_wave_preconditioner.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/duality/velocity_matching.hpp"
 #include "inflanet/io/atomic_file.hpp"
@@ -25,6 +27,7 @@
 #include "inflanet/ntk/damping_fit.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
+#include "inflanet/ntk/krylov.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 #include "inflanet/ntk/ntk_dispersion.hpp"
 
@@ -104,6 +107,9 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   }
   if (deck.has("duality.cluster_tolerance")) {
     p.cluster_tolerance = deck.real("duality.cluster_tolerance");
+  }
+  if (deck.has("duality.velocity_iterations")) {
+    p.velocity_iterations = deck.integer("duality.velocity_iterations");
   }
   if (deck.has("duality.max_subcycles")) {
     p.max_subcycles = deck.integer("duality.max_subcycles");
@@ -186,6 +192,7 @@ std::string coupled_check_report(const CoupledParameters& p, int ranks) {
                                       : "zero (network.initial_velocity = \"zero\")");
   out += fmt::format(
       "#   mode set            = the lattice band-limited to the sub-lattice's modes |n_d| <= {}\n", m / 2);
+  out += theta_memory_line(p.network, static_cast<std::size_t>(points), ranks);
   return out;
 }
 
@@ -207,6 +214,11 @@ double relative_difference(std::span<const double> a, std::span<const double> b)
   const double scale = norm(b);
   return scale > 0.0 ? std::sqrt(d) / scale : std::sqrt(d);
 }
+
+/// The velocity solve without an eigendecomposition: PCG to this relative residual, at most this many
+/// products.
+constexpr double velocity_solve_tolerance = 1e-11;
+constexpr std::size_t velocity_solve_iterations = 1000;
 
 /// The frequency comparison under each calibration of c, from the one Theta(0) of this run: c lambda(k) is
 /// linear in c, so the matched band and the mismatch of every calibration follow from the shell eigenvalues
@@ -289,6 +301,10 @@ struct CoupledRun::State {
   std::vector<double> check_t, check_a; // its amplitude at uniform output times (rank 0)
   double velocity_mismatch = 0.0, velocity_mismatch_trained = 0.0, velocity_dropped = 0.0;
   std::size_t velocity_dropped_modes = 0;
+  std::size_t velocity_iterations = 0;
+  std::vector<double> velocity_history; ///< PCG's relative residual per product
+  std::string velocity_solver = "none";
+  KernelExtremes extremes; ///< Lanczos's lambda_max and smallest Ritz value (ntk_spectrum = "extremes")
   double ntk_drift = 0.0, lin_gap = 0.0, loss0 = 0.0;
   std::vector<double> r0, rdot0; ///< the initial residual and output velocity (checkpointed)
   std::string deck_text;
@@ -318,9 +334,14 @@ struct CoupledRun::State {
   /// The rows of duality.h5, in order.
   [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> duality_columns() const {
     const std::size_t nk = sub_spectrum.bins(), nc = static_cast<std::size_t>(cluster_count);
-    return {{"P_lattice", nk}, {"P_network", nk},  {"P_network_lin", nk},        {"P_ratio", nk},
-            {"T_lattice", nk}, {"T_network", nk},  {"omega2_lattice", nk},       {"omega2_ratio", nk},
-            {"matched", nk},   {"mode_power", nc}, {"mode_power_prediction", nc}};
+    std::vector<std::pair<std::string, std::size_t>> columns = {
+        {"P_lattice", nk}, {"P_network", nk},      {"P_network_lin", nk}, {"P_ratio", nk}, {"T_lattice", nk},
+        {"T_network", nk}, {"omega2_lattice", nk}, {"omega2_ratio", nk},  {"matched", nk}};
+    if (p.network.full_spectrum) { // the per-eigenspace powers need the eigenbasis
+      columns.emplace_back("mode_power", nc);
+      columns.emplace_back("mode_power_prediction", nc);
+    }
+    return columns;
   }
 
   /// Everything a bit-identical continuation needs beyond the inflaton (identical on every rank).
@@ -421,18 +442,23 @@ struct CoupledRun::State {
     if (!file) {
       return;
     }
+    std::vector<std::span<const double>> row = {lattice,        network,     network_lin,
+                                                p_ratio,        t_lattice,   t_network,
+                                                omega2_lattice, match.ratio, match.matched};
     // Per-eigenspace power (basis-free sums over clusters) and the linearised prediction.
-    const auto components = eigen_components(ntk_spectrum, r);
-    const auto power = cluster_products(clusters, components, components);
-    const auto predicted = cluster_power_prediction(clusters, cluster0, gamma, c, t);
+    std::vector<double> components, power, predicted;
+    if (p.network.full_spectrum) {
+      components = eigen_components(ntk_spectrum, r);
+      power = cluster_products(clusters, components, components);
+      predicted = cluster_power_prediction(clusters, cluster0, gamma, c, t);
+      row.emplace_back(power);
+      row.emplace_back(predicted);
+    }
     if (have_check_mode && step % std::max<std::int64_t>(p.inflaton.spectra_every, 1) == 0) {
       // The linearised model is exactly linear: its eigenmodes are exact damped oscillators.
       check_t.push_back(t); // uniform times for the consistency fit
       check_a.push_back(eigen_components(ntk_spectrum, r_lin)[check_mode]);
     }
-    const std::span<const double> row[] = {lattice,       network,   network_lin,    p_ratio,
-                                           t_lattice,     t_network, omega2_lattice, match.ratio,
-                                           match.matched, power,     predicted};
     file->append(step, t, a, row);
     nn_file->append(io::NetworkRow{step, t, loss, ntk_drift, lin_gap, f, f_lin, components});
   }
@@ -502,29 +528,40 @@ void CoupledRun::start() {
   s.y_local.assign(s.data.y.begin() + static_cast<std::ptrdiff_t>(b0),
                    s.data.y.begin() + static_cast<std::ptrdiff_t>(b0 + mine));
 
-  // 2. Theta(0) by rows; its spectrum on rank 0; the mean mode.
+  // 2. Theta(0) by rows; its spectrum: the full eigendecomposition when the deck asks for it (on rank 0),
+  // else the extremes by Lanczos on the row blocks (no rank holds more of Theta than its rows).
   s.probe = network;
   s.ntk0.emplace(s.distribution);
   s.ntk0->build(s.probe, s.x_local);
   s.ntk0_norm = std::sqrt(s.ntk0->norm_squared());
-  const std::vector<double> theta0 = s.ntk0->gather_to_root();
-  std::vector<double> eigenvalues(n, 0.0);
-  if (root) {
-    s.ntk_spectrum = ntk_eigen(theta0, n);
-    eigenvalues = s.ntk_spectrum.values;
-    s.clusters = cluster_eigenvalues(eigenvalues, p.cluster_tolerance);
-    // The mean mode: the eigenvector with the largest overlap with the uniform vector.
-    const std::vector<double> uniform(n, 1.0 / std::sqrt(static_cast<double>(n)));
-    const auto overlaps = eigen_components(s.ntk_spectrum, uniform);
-    for (std::size_t k = 0; k < n; ++k) {
-      if (std::abs(overlaps[k]) > s.mean_overlap) {
-        s.mean_overlap = std::abs(overlaps[k]);
-        s.mean_mode = k;
+  const bool full = p.network.full_spectrum;
+  std::vector<double> eigenvalues, theta0;
+  double lambda_max = 0.0;
+  if (full) {
+    theta0 = s.ntk0->gather_to_root();
+    eigenvalues.assign(n, 0.0);
+    if (root) {
+      s.ntk_spectrum = ntk_eigen(theta0, n);
+      eigenvalues = s.ntk_spectrum.values;
+      s.clusters = cluster_eigenvalues(eigenvalues, p.cluster_tolerance);
+      // The mean mode: the eigenvector with the largest overlap with the uniform vector.
+      const std::vector<double> uniform(n, 1.0 / std::sqrt(static_cast<double>(n)));
+      const auto overlaps = eigen_components(s.ntk_spectrum, uniform);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (std::abs(overlaps[k]) > s.mean_overlap) {
+          s.mean_overlap = std::abs(overlaps[k]);
+          s.mean_mode = k;
+        }
       }
     }
+    s.distribution.broadcast(eigenvalues);
+    lambda_max = eigenvalues.back();
+  } else {
+    s.extremes = lanczos_extremes(
+        [&s](std::span<const double> v, std::span<double> out) { s.ntk0->apply(v, 1.0, out); }, n, 1e-10,
+        std::min<std::size_t>(n, 300));
+    lambda_max = s.extremes.lambda_max;
   }
-  s.distribution.broadcast(eigenvalues);
-  const double lambda_max = eigenvalues.back();
 
   // 3. The NTK's dispersion relation lambda(k) from plane-wave Rayleigh quotients, in the sub-lattice's
   // shells.
@@ -537,6 +574,7 @@ void CoupledRun::start() {
   s.distribution.sum_in_place(partial.residual2);
   const auto dispersion =
       ntk_dispersion_shells(partial, p.network.sublattice, p.inflaton.box.length, lambda_max);
+  const std::vector<double> lambda_per_mode = ntk_dispersion_per_mode(partial, lambda_max).lambda;
   s.lambda_shell = dispersion.lambda;
   s.shell_counts = dispersion.counts;
   s.leakage = dispersion.leakage;
@@ -589,16 +627,16 @@ void CoupledRun::start() {
   } else if (p.match_velocity) {
     const std::vector<double> b = s.on_sites(inflaton.phidot());
     std::vector<double> alpha(n, 0.0);
-    std::vector<double> dropped(2, 0.0);
-    if (root) {
-      const KernelSolve solve = solve_kernel(s.ntk_spectrum, b, s.clusters.resolution);
-      alpha = solve.alpha;
-      dropped = {static_cast<double>(solve.dropped), solve.dropped_fraction};
-    }
-    s.distribution.broadcast(alpha);
-    // One step of iterative refinement: the eigenvectors carry errors of eps ||Theta|| / gap, the product
-    // with the rows does not.
-    {
+    if (full) {
+      std::vector<double> dropped(2, 0.0);
+      if (root) {
+        const KernelSolve solve = solve_kernel(s.ntk_spectrum, b, s.clusters.resolution);
+        alpha = solve.alpha;
+        dropped = {static_cast<double>(solve.dropped), solve.dropped_fraction};
+      }
+      s.distribution.broadcast(alpha);
+      // One step of iterative refinement: the eigenvectors carry errors of eps ||Theta|| / gap, the product
+      // with the rows does not.
       std::vector<double> residual(n);
       s.ntk0->apply(alpha, 1.0, residual);
       for (std::size_t i = 0; i < n; ++i) {
@@ -612,10 +650,23 @@ void CoupledRun::start() {
       for (std::size_t i = 0; i < n; ++i) {
         alpha[i] += correction[i];
       }
+      s.distribution.broadcast(dropped);
+      s.velocity_dropped_modes = static_cast<std::size_t>(dropped[0]);
+      s.velocity_dropped = dropped[1];
+      s.velocity_solver = "eigendecomposition";
+    } else {
+      // Conjugate gradients on the row blocks, preconditioned by the kernel's own plane-wave dispersion.
+      PlaneWavePreconditioner preconditioner(p.network.sublattice, p.inflaton.box.length, lambda_per_mode,
+                                             1e-12 * lambda_max);
+      const ConjugateGradientSolve solve = conjugate_gradient(
+          [&s](std::span<const double> v, std::span<double> out) { s.ntk0->apply(v, 1.0, out); },
+          [&preconditioner](std::span<const double> r, std::span<double> z) { preconditioner.apply(r, z); },
+          b, velocity_solve_tolerance, velocity_solve_iterations);
+      alpha = solve.x;
+      s.velocity_iterations = solve.iterations;
+      s.velocity_history = solve.history;
+      s.velocity_solver = "preconditioned conjugate gradients";
     }
-    s.distribution.broadcast(dropped);
-    s.velocity_dropped_modes = static_cast<std::size_t>(dropped[0]);
-    s.velocity_dropped = dropped[1];
     Mlp vjp = s.system->network();
     std::vector<double> p0 =
         vector_jacobian_product(vjp, s.x_local, mine, std::span<const double>(alpha).subspan(b0, mine));
@@ -658,8 +709,8 @@ void CoupledRun::start() {
   }
 
   // 7. Per-eigenspace initial data (rank 0) and the mode for the integrator consistency check: the resolved
-  // single-eigenvalue cluster with the most initial power.
-  if (root) {
+  // single-eigenvalue cluster with the most initial power (both need the eigenbasis).
+  if (root && full) {
     const auto c_r = eigen_components(s.ntk_spectrum, r0);
     const auto c_v = eigen_components(s.ntk_spectrum, rdot0);
     s.cluster0 = cluster_initial_data(s.clusters, c_r, c_v);
@@ -699,14 +750,31 @@ void CoupledRun::start() {
                                        "removed, sampled on the M^3 sites"));
     f.write_attribute("V2", s.v2_0);
     f.write_attribute("mean_mode_c_lambda", s.omega2_network[0]);
-    f.write_attribute("mean_mode_eigen_c_lambda", s.c * s.ntk_spectrum.values[s.mean_mode]);
-    f.write_attribute("mean_mode_rank", static_cast<std::int64_t>(n - 1 - s.mean_mode));
-    f.write_attribute("mean_mode_overlap", s.mean_overlap);
+    f.write_attribute("ntk_spectrum", std::string_view(full ? "full" : "extremes"));
+    f.write_attribute("lambda_max", lambda_max);
+    if (full) {
+      f.write_attribute("mean_mode_eigen_c_lambda", s.c * s.ntk_spectrum.values[s.mean_mode]);
+      f.write_attribute("mean_mode_rank", static_cast<std::int64_t>(n - 1 - s.mean_mode));
+      f.write_attribute("mean_mode_overlap", s.mean_overlap);
+    } else {
+      f.write_attribute("lambda_max_residual", s.extremes.lambda_max_residual);
+      f.write_attribute("lambda_min_ritz", s.extremes.lambda_min);
+      f.write_attribute("lambda_min_ritz_residual", s.extremes.lambda_min_residual);
+      f.write_attribute("lanczos_iterations", static_cast<std::int64_t>(s.extremes.iterations));
+    }
     f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
     f.write_attribute("velocity_mismatch_linearised", s.velocity_mismatch);
     f.write_attribute("velocity_mismatch_trained", s.velocity_mismatch_trained);
-    f.write_attribute("velocity_unreachable_fraction", s.velocity_dropped);
-    f.write_attribute("velocity_unreachable_modes", static_cast<std::int64_t>(s.velocity_dropped_modes));
+    f.write_attribute("velocity_solver", std::string_view(s.velocity_solver));
+    if (full) {
+      f.write_attribute("velocity_unreachable_fraction", s.velocity_dropped);
+      f.write_attribute("velocity_unreachable_modes", static_cast<std::int64_t>(s.velocity_dropped_modes));
+    } else {
+      f.write_attribute("velocity_solve_iterations", static_cast<std::int64_t>(s.velocity_iterations));
+      if (!s.velocity_history.empty()) {
+        f.write_dataset("velocity_solve_history", s.velocity_history);
+      }
+    }
     f.write_attribute("cluster_tolerance", p.cluster_tolerance);
     f.write_attribute("embedding", std::string_view(p.network.embedding));
     {
@@ -720,7 +788,6 @@ void CoupledRun::start() {
                         p.network.mlp.sigma_w * p.network.mlp.sigma_w * x2 / (static_cast<double>(n) * d_in) +
                             p.network.mlp.sigma_b * p.network.mlp.sigma_b);
     }
-    f.write_attribute("cluster_resolution", s.clusters.resolution);
     f.write_attribute("frequency_tolerance", 0.1);
     f.write_dataset("k", s.sub_spectrum.k());
     f.write_dataset("counts", s.sub_spectrum.counts());
@@ -728,21 +795,27 @@ void CoupledRun::start() {
     f.write_dataset("omega2_network", s.omega2_network);
     f.write_dataset("omega2_network_anisotropy", s.anisotropy);
     f.write_dataset("leakage", s.leakage);
-    f.write_dataset("ntk_eigenvalues", eigenvalues);
-    std::vector<double> first(s.clusters.first.begin(), s.clusters.first.end());
-    f.write_dataset("cluster_first", first);
-    f.write_dataset("cluster_lambda", s.clusters.lambda);
-    f.write_dataset("cluster_size", s.clusters.size);
-    f.write_dataset("cluster_resolved", s.clusters.resolved);
+    if (full) {
+      f.write_attribute("cluster_resolution", s.clusters.resolution);
+      f.write_dataset("ntk_eigenvalues", eigenvalues);
+      std::vector<double> first(s.clusters.first.begin(), s.clusters.first.end());
+      f.write_dataset("cluster_first", first);
+      f.write_dataset("cluster_lambda", s.clusters.lambda);
+      f.write_dataset("cluster_size", s.clusters.size);
+      f.write_dataset("cluster_resolved", s.clusters.resolved);
+    }
     f.define_rows(s.duality_columns());
 
     io::NetworkFile& nn = s.nn_file.emplace(
         p.inflaton.output_dir / "nn.h5", s.data.x, s.data.y, n, s.data.dim,
         io::NetworkRunAttributes{s.subcycling.eta, s.subcycling.beta, s.c, s.gamma, s.integrator.name(),
-                                 s.data.description + "; targets: the inflaton's band-limited perturbation"},
+                                 s.data.description + "; targets: the inflaton's band-limited perturbation",
+                                 full},
         metadata);
     nn.write_weights("weights", s.system->network());
-    nn.write_ntk(theta0, eigenvalues);
+    if (full) {
+      nn.write_ntk(theta0, eigenvalues);
+    }
     std::vector<std::int64_t> sites(3 * n);
     const auto m = static_cast<std::size_t>(p.network.sublattice);
     const auto stride = static_cast<std::int64_t>(p.inflaton.box.n / p.network.sublattice);
@@ -893,24 +966,34 @@ void CoupledRun::summarise() {
   fmt::print("#   frequencies agree (|c lambda / omega^2 - 1| <= 10%) in {} at t_end; at t0: {}; rms "
              "|ln(c lambda / omega^2)| = {:.3g} at t0\n",
              describe_matched(match_end), describe_matched(match0), match0.rms_log);
-  fmt::print("#   loss scale c = {:.6g} ({}); mean mode: c lambda(k = 0) = {:.4g} against V'' = {:.4g}; the "
-             "eigenmode closest to uniform (overlap {:.4f}) is number {} from the top, c lambda = {:.4g}\n",
+  fmt::print("#   loss scale c = {:.6g} ({}); mean mode: c lambda(k = 0) = {:.4g} against V'' = {:.4g}\n",
              s.c,
              p.calibrate == Calibration::none ? "as given"
                                               : "calibrated: " + std::string(calibration_name(p.calibrate)),
-             s.omega2_network[0], s.v2_0, s.mean_overlap, s.ntk_spectrum.values.size() - 1 - s.mean_mode,
-             s.c * s.ntk_spectrum.values[s.mean_mode]);
-  std::size_t unresolved = 0, unresolved_values = 0;
-  for (std::size_t i = 0; i < s.clusters.count(); ++i) {
-    if (s.clusters.resolved[i] == 0.0) {
-      ++unresolved;
-      unresolved_values += static_cast<std::size_t>(s.clusters.size[i]);
+             s.omega2_network[0], s.v2_0);
+  if (p.network.full_spectrum) {
+    fmt::print("#   the eigenmode closest to uniform (overlap {:.4f}) is number {} from the top, c lambda = "
+               "{:.4g}\n",
+               s.mean_overlap, s.ntk_spectrum.values.size() - 1 - s.mean_mode,
+               s.c * s.ntk_spectrum.values[s.mean_mode]);
+    std::size_t unresolved = 0, unresolved_values = 0;
+    for (std::size_t i = 0; i < s.clusters.count(); ++i) {
+      if (s.clusters.resolved[i] == 0.0) {
+        ++unresolved;
+        unresolved_values += static_cast<std::size_t>(s.clusters.size[i]);
+      }
     }
+    fmt::print(
+        "#   NTK eigenspaces: {} clusters (tolerance {:.1e} lambda_max); {} eigenvalue(s) in {} cluster(s) "
+        "are at rounding level: their dynamics is not resolved (cluster_resolved = 0)\n",
+        s.clusters.count(), p.cluster_tolerance, unresolved_values, unresolved);
+  } else {
+    fmt::print(
+        "#   NTK spectrum: extremes only (network.ntk_spectrum = \"extremes\"): lambda_max = {:.10g} "
+        "(Lanczos, {} products, residual {:.2e}); smallest Ritz value {:.4g}; no eigenspace mode powers "
+        "and no integrator consistency check without the eigenbasis\n",
+        s.extremes.lambda_max, s.extremes.iterations, s.extremes.lambda_max_residual, s.extremes.lambda_min);
   }
-  fmt::print(
-      "#   NTK eigenspaces: {} clusters (tolerance {:.1e} lambda_max); {} eigenvalue(s) in {} cluster(s) are "
-      "at rounding level: their dynamics is not resolved (cluster_resolved = 0)\n",
-      s.clusters.count(), p.cluster_tolerance, unresolved_values, unresolved);
   fmt::print(
       "#   network dispersion: {} describes it better (rms relative residual: EFT {:.3g} over {} shells "
       "k <= {:.4g}, decaying {:.3g} over {}); EFT m_eff^2 = {:.4g} +- {:.2g}, c_eff^2 = {:.4g} +- {:.2g}; "

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/ntk/distributed_ntk.hpp"
 
 namespace inflanet {
 namespace {
@@ -58,17 +59,41 @@ MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int 
   const std::string shape_keys =
       fmt::format("{}, network.width = {}, network.depth = {}", n_keys, p.mlp.width, p.mlp.depth);
   MemoryBudget b;
+  b.items.push_back({fmt::format("network Theta(0) rows on this rank ({:g} x N = {:g}; never gathered with "
+                                 "network.ntk_spectrum = \"extremes\")",
+                                 rows, n),
+                     8.0 * rows * n, n_keys});
+  const double chunk = std::min<double>(rows, static_cast<double>(ntk_row_chunk));
   b.items.push_back(
-      {fmt::format("network Theta rows (Theta(0), Theta(t) and 2 work blocks: {:g} x N = {:g})", rows, n),
-       8.0 * 4.0 * rows * n, n_keys});
-  b.items.push_back({"network layer factors (activations and gradients of every layer, all N points)",
-                     8.0 * n * (2.0 * w + d) * (depth + 1.0), shape_keys});
+      {fmt::format("network Theta work: build and drift chunks ({:g} rows x N, three blocks)", chunk),
+       8.0 * 3.0 * chunk * n, n_keys});
+  b.items.push_back(
+      {"network layer factors (activations and gradients of every layer, all N points; a second "
+       "set while the drift is measured)",
+       2.0 * 8.0 * n * (2.0 * w + d) * (depth + 1.0), shape_keys});
   b.items.push_back({"network activations, data and weights (local points; weights, velocity, gradient)",
                      8.0 * (2.0 * rows * (d + w * depth + 1.0) + n * (d + 1.0) + 4.0 * parameters),
                      shape_keys});
-  b.items.push_back({"network Theta(0) on rank 0 (gathered N x N, LAPACK's copy, eigenvectors)",
-                     8.0 * 3.0 * n * n, n_keys});
+  if (p.full_spectrum) {
+    b.items.push_back({"network Theta(0) on rank 0 (gathered N x N, LAPACK's copy, eigenvectors)",
+                       8.0 * 3.0 * n * n, n_keys});
+  } else {
+    b.items.push_back({"network Lanczos basis (at most 300 vectors of N) and solver vectors",
+                       8.0 * (std::min(n, 300.0) + 12.0) * n, n_keys});
+  }
   return b;
+}
+
+std::string theta_memory_line(const NetworkParameters& p, std::size_t points, int ranks) {
+  const double n = static_cast<double>(points), rows = std::ceil(n / ranks);
+  return fmt::format(
+      "#   memory for Theta    = {:.6g} MiB of Theta(0) rows per rank ({:g} of N = {:g}){}\n",
+      8.0 * rows * n / mib, rows, n,
+      p.full_spectrum
+          ? fmt::format(" + {:.6g} MiB on rank 0 (gathered and diagonalised: network.ntk_spectrum "
+                        "= \"full\")",
+                        8.0 * 3.0 * n * n / mib)
+          : std::string(" (never gathered: network.ntk_spectrum = \"extremes\")"));
 }
 
 MemoryBudget network_only_memory(const NetworkParameters& p, int ranks) {

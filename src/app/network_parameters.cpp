@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/app/memory_budget.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
@@ -42,6 +43,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   p.embedding = deck.string("network.embedding");
   p.dispersion = deck.string("network.dispersion");
   p.schedule = deck.string("network.schedule");
+  p.full_spectrum = deck.string("network.ntk_spectrum") == "full";
   if (!coupled) {
     for (const char* key : {"network.embedding", "network.dispersion", "network.schedule"}) {
       if (deck.given_non_default(key)) {
@@ -92,10 +94,12 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
 
   const auto points_of_sublattice = [&] {
     const double m = static_cast<double>(p.sublattice);
-    if (m * m * m > static_cast<double>(ntk_eigen_max_points)) {
+    // Only the full eigendecomposition gathers Theta on one rank; the extremes work on row blocks.
+    if (p.full_spectrum && m * m * m > static_cast<double>(ntk_eigen_max_points)) {
       deck.fail(
           "network.sublattice",
-          fmt::format("M^3 <= {} training points (the NTK is diagonalised on one rank), i.e. M <= {}",
+          fmt::format("M^3 <= {} training points (the NTK is diagonalised on one rank), i.e. M <= {}; "
+                      "network.ntk_spectrum = \"extremes\" has no such limit",
                       ntk_eigen_max_points,
                       static_cast<int>(std::floor(std::cbrt(static_cast<double>(ntk_eigen_max_points))))));
     }
@@ -174,10 +178,11 @@ Dataset NetworkParameters::load_dataset() const {
     const auto m = static_cast<std::size_t>(sublattice);
     data = synthetic_dataset(m * m * m, 3, teacher, mlp.seed);
   }
-  if (data.points > ntk_eigen_max_points) {
-    throw InputError(fmt::format("network.file '{}': {} points, more than the {} the NTK eigendecomposition "
-                                 "supports (it runs on one rank)",
-                                 file.string(), data.points, ntk_eigen_max_points));
+  if (full_spectrum && data.points > ntk_eigen_max_points) {
+    throw InputError(
+        fmt::format("network.file '{}': {} points, more than the {} the NTK eigendecomposition "
+                    "supports (it runs on one rank; network.ntk_spectrum = \"extremes\" has no such limit)",
+                    file.string(), data.points, ntk_eigen_max_points));
   }
   return data;
 }
@@ -207,17 +212,11 @@ std::string network_check_report(const NetworkParameters& p, int ranks) {
   const std::size_t n = data.points;
   const double h = p.step_size(), gamma = p.gamma(), hubble = gamma / 3.0;
   const auto integrator = Integrator::from_name(p.integrator);
-  const double rows = std::ceil(static_cast<double>(n) / ranks);
-  const double nd = static_cast<double>(n);
-  // Per rank: Theta(0) and Theta(t) rows, the dgemm work (2 row blocks), gathered factors of every layer.
-  const double per_rank = 8.0 * (4.0 * rows * nd + nd * (2.0 * p.mlp.width + data.dim) * (p.mlp.depth + 1));
-  // Rank 0 also gathers Theta(0) and diagonalises it: the matrix, LAPACK's copy and the eigenvectors.
-  const double root = 8.0 * 3.0 * nd * nd;
   std::string out = "# inflanet check: the resolved deck (every default filled in)\n" + p.deck_text;
   out += "\n# derived quantities (network-only run)\n";
   out += fmt::format("#   data                = {}\n", data.description);
   out += fmt::format("#   N training points   = {} (d_in = {}), {:.4g} per rank on {} rank(s)\n", n, data.dim,
-                     nd / ranks, ranks);
+                     static_cast<double>(n) / ranks, ranks);
   out += fmt::format("#   P parameters        = {:.0f} ({} hidden layer(s) of {} {}, NTK parameterisation)\n",
                      parameters, p.mlp.depth, p.mlp.width, activation_name(p.mlp.activation));
   out += fmt::format("#   loss scale c        = {:.6g}{}\n", p.c(n), p.loss_scale > 0.0 ? "" : " (1/N)");
@@ -231,9 +230,7 @@ std::string network_check_report(const NetworkParameters& p, int ranks) {
                      "eta c lambda_max < {:.4g} (checked after the NTK is built)\n",
                      integrator.name(), integrator.order(), integrator.drifts_per_step(),
                      network_stability_bound(p.integrator, p.beta));
-  out += fmt::format(
-      "#   memory for Theta    = {:.4g} MiB per rank + {:.4g} MiB on rank 0 (eigendecomposition)\n",
-      per_rank / (1024.0 * 1024.0), root / (1024.0 * 1024.0));
+  out += theta_memory_line(p, n, ranks);
   return out;
 }
 

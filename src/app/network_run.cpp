@@ -17,6 +17,7 @@
 #include "inflanet/nn/network_system.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
+#include "inflanet/ntk/krylov.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 #include "inflanet/version.hpp"
 
@@ -59,20 +60,33 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   const auto integrator = Integrator::from_name(p.integrator);
   const double gamma = system.gamma();
 
-  // 3. Theta(0) by rows; its spectrum on rank 0 (N <= 1e4), eigenvalues broadcast for the stability check.
+  // 3. Theta(0) by rows; its full spectrum on rank 0 (network.ntk_spectrum = "full", N <= 1e4) or its
+  // extremes by Lanczos on the row blocks, for the stability check.
   Mlp probe = system.network(); // NTK passes run on a copy: the system's cached passes stay valid
   DistributedNtk ntk0(distribution);
   ntk0.build(probe, x_local);
   const double ntk0_norm = std::sqrt(ntk0.norm_squared());
-  const std::vector<double> theta0 = ntk0.gather_to_root();
+  const bool full = p.full_spectrum;
+  std::vector<double> theta0;
   NtkSpectrum spectrum;
-  std::vector<double> eigenvalues(n);
-  if (root) {
-    spectrum = ntk_eigen(theta0, n);
-    eigenvalues = spectrum.values;
+  double lambda_max = 0.0, lambda_min = 0.0;
+  if (full) {
+    theta0 = ntk0.gather_to_root();
+    std::vector<double> eigenvalues(n);
+    if (root) {
+      spectrum = ntk_eigen(theta0, n);
+      eigenvalues = spectrum.values;
+    }
+    distribution.broadcast(eigenvalues);
+    lambda_max = eigenvalues.empty() ? 0.0 : eigenvalues.back();
+    lambda_min = eigenvalues.empty() ? 0.0 : eigenvalues.front();
+  } else {
+    const KernelExtremes e = lanczos_extremes(
+        [&ntk0](std::span<const double> v, std::span<double> out) { ntk0.apply(v, 1.0, out); }, n, 1e-10,
+        std::min<std::size_t>(n, 300));
+    lambda_max = e.lambda_max;
+    lambda_min = e.lambda_min;
   }
-  distribution.broadcast(eigenvalues);
-  const double lambda_max = eigenvalues.empty() ? 0.0 : eigenvalues.back();
   const double bound = network_stability_bound(p.integrator, p.beta);
   if (!(p.eta * c * lambda_max < bound)) {
     throw InputError(fmt::format("key 'network.eta': expected eta < {:.6g} for stability of {} (eta c "
@@ -157,10 +171,12 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     file.emplace(io::NetworkFile::open_existing(p.output_dir / "nn.h5", n, first_step));
   } else if (root) {
     file.emplace(p.output_dir / "nn.h5", data.x, data.y, n, data.dim,
-                 io::NetworkRunAttributes{p.eta, p.beta, c, gamma, integrator.name(), data.description},
+                 io::NetworkRunAttributes{p.eta, p.beta, c, gamma, integrator.name(), data.description, full},
                  io::FileMetadata::for_this_build(p.deck_text));
     file->write_weights("weights", system.network());
-    file->write_ntk(theta0, spectrum.values);
+    if (full) {
+      file->write_ntk(theta0, spectrum.values);
+    }
     if (spectrum.clamped > 0) {
       fmt::print("# note: {} round-off negative NTK eigenvalue(s) clamped to 0 (most negative {:.3e})\n",
                  spectrum.clamped, spectrum.most_negative);
@@ -186,15 +202,18 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
                          /*collective=*/true);
     }
     if (file) {
-      // a_k = u_k . (f - y), column k of the eigenvector matrix
-      std::fill(modes.begin(), modes.end(), 0.0);
-      for (std::size_t i = 0; i < n; ++i) {
-        const double* row = spectrum.vectors.data() + i * n;
-        for (std::size_t k = 0; k < n; ++k) {
-          modes[k] += row[k] * residual[i];
+      // a_k = u_k . (f - y), column k of the eigenvector matrix (with the full spectrum only)
+      if (full) {
+        std::fill(modes.begin(), modes.end(), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+          const double* row = spectrum.vectors.data() + i * n;
+          for (std::size_t k = 0; k < n; ++k) {
+            modes[k] += row[k] * residual[i];
+          }
         }
       }
-      file->append(io::NetworkRow{step, linear.time(), loss, ntk_drift, lin_gap, f, f_lin, modes});
+      file->append(io::NetworkRow{step, linear.time(), loss, ntk_drift, lin_gap, f, f_lin,
+                                  full ? std::span<const double>(modes) : std::span<const double>()});
     }
   };
   if (!p.restart) {
@@ -237,8 +256,9 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     fmt::print("#   loss {:.6e} -> {:.6e}; lin_gap = {:.4e}, ntk_drift = {:.4e}\n", loss0, summary.loss,
                lin_gap, ntk_drift);
     fmt::print(
-        "#   NTK(0): lambda_max = {:.6g}, eta c lambda_max = {:.4g} (bound {:.4g}), lambda_min = {:.4g}\n",
-        lambda_max, p.eta * c * lambda_max, bound, eigenvalues.front());
+        "#   NTK(0): lambda_max = {:.6g}, eta c lambda_max = {:.4g} (bound {:.4g}), lambda_min = {:.4g}{}\n",
+        lambda_max, p.eta * c * lambda_max, bound, lambda_min,
+        full ? "" : " (smallest Lanczos Ritz value: an upper bound; network.ntk_spectrum = \"extremes\")");
     fmt::print("#   output: {}/{{nn.h5, resolved.toml}}\n", p.output_dir.string());
   }
   return summary;

@@ -490,6 +490,12 @@ Schema inflanet_schema() {
                         "coupled run only: the network's initial output velocity; unset = \"inflaton\" (the "
                         "band-limited dphi/dt on the sites)")
             .one_of({"inflaton", "zero"}));
+  s.key(KeySpec::string("network.ntk_spectrum",
+                        "what of Theta(0)'s spectrum is computed: its extremes by Lanczos on the row blocks "
+                        "(lambda_max for the stability bound), or the full eigendecomposition (eigenspace "
+                        "mode powers, the integrator check, nn.h5 mode amplitudes)")
+            .one_of({"extremes", "full"})
+            .defaults_to("extremes"));
   s.key(KeySpec::integer("network.output_every", "steps between training diagnostics [steps]")
             .at_least(1)
             .defaults_to(10));
@@ -508,6 +514,12 @@ Schema inflanet_schema() {
                       "NTK eigenvalues closer than this times lambda_max form one eigenspace [dimensionless]")
             .greater_than(0)
             .defaults_to(1e-9));
+  s.key(KeySpec::integer("duality.velocity_iterations",
+                         "most kernel products of the initial-velocity solve by preconditioned conjugate "
+                         "gradients (network.ntk_spectrum = \"extremes\"); the mismatch reached is recorded "
+                         "[products]")
+            .at_least(1)
+            .defaults_to(500));
   s.key(KeySpec::integer("duality.max_subcycles",
                          "most network steps per lattice step before a too-stiff network is refused [steps]")
             .at_least(1)

@@ -1,5 +1,7 @@
 #include "inflanet/io/network_file.hpp"
 
+#include <string_view>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -53,6 +55,9 @@ NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, 
     state_->series.push_back(detail::ExtendibleDataset::create(root, name, H5T_IEEE_F64LE, 0, 512, path_));
   }
   for (const char* name : {"f", "f_lin", "mode_amplitudes"}) {
+    if (std::string_view(name) == "mode_amplitudes" && !attributes.mode_amplitudes) {
+      continue;
+    }
     state_->series.push_back(
         detail::ExtendibleDataset::create(root, name, H5T_IEEE_F64LE, n, chunk_rows, path_));
   }
@@ -71,6 +76,9 @@ NetworkFile NetworkFile::open_existing(std::filesystem::path path, std::size_t p
   const hid_t root = out.state_->file.get();
   auto& series = out.state_->series;
   for (const char* name : {"step", "time", "loss", "ntk_drift", "lin_gap", "f", "f_lin", "mode_amplitudes"}) {
+    if (std::string_view(name) == "mode_amplitudes" && H5Lexists(root, name, H5P_DEFAULT) <= 0) {
+      continue; // a run without the eigenbasis
+    }
     series.push_back(detail::ExtendibleDataset::open(root, name, file_path));
   }
   if (series.back().width() != points) {
@@ -142,8 +150,11 @@ void NetworkFile::write_attribute(const std::string& name, double value) {
 }
 
 void NetworkFile::append(const NetworkRow& row) {
-  if (row.f.size() != points_ || row.f_lin.size() != points_ || row.mode_amplitudes.size() != points_) {
-    throw RuntimeError("NetworkFile::append: f, f_lin and mode_amplitudes need N values each");
+  const bool modes = state_->series.size() == 8;
+  if (row.f.size() != points_ || row.f_lin.size() != points_ ||
+      row.mode_amplitudes.size() != (modes ? points_ : 0)) {
+    throw RuntimeError("NetworkFile::append: f and f_lin need N values each, mode_amplitudes N values (or "
+                       "none in a file without the eigenbasis)");
   }
   auto& s = state_->series;
   s[0].append_row(&row.step, H5T_NATIVE_INT64);
@@ -153,7 +164,9 @@ void NetworkFile::append(const NetworkRow& row) {
   }
   s[5].append_row(row.f.data(), H5T_NATIVE_DOUBLE);
   s[6].append_row(row.f_lin.data(), H5T_NATIVE_DOUBLE);
-  s[7].append_row(row.mode_amplitudes.data(), H5T_NATIVE_DOUBLE);
+  if (modes) {
+    s[7].append_row(row.mode_amplitudes.data(), H5T_NATIVE_DOUBLE);
+  }
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 

@@ -43,6 +43,7 @@ depth = 2
 width = 64
 activation = "relu"
 seed = 4
+ntk_spectrum = "full"
 [duality]
 match = "cosmology"
 [output]
@@ -241,6 +242,42 @@ TEST_F(CoupledRun, WritesEveryDatasetOfDualityH5AndAgreesAcrossRankCounts) {
     fs::create_directories(fs::path(data_dir) / "duality");
     fs::copy_file(file, fs::path(data_dir) / "duality" / "duality.h5", fs::copy_options::overwrite_existing);
     fs::copy_file(nn, fs::path(data_dir) / "duality" / "nn.h5", fs::copy_options::overwrite_existing);
+  }
+}
+
+TEST_F(CoupledRun, ExtremesOnlyNeverGatherThetaAndAgreeWithTheFullSpectrumRun) {
+  // network.ntk_spectrum = "extremes": lambda_max by Lanczos and the initial velocity by preconditioned
+  // conjugate gradients, both on the row blocks; no eigenbasis datasets. The lattice side is untouched and
+  // the network side agrees with the full-spectrum run to the accuracy of the velocity solve.
+  const auto full = inflanet(1, "run", {"output.dir=full"});
+  ASSERT_EQ(full.status, 0) << full;
+  for (const int ranks : {1, 3}) {
+    const std::string out = "extremes" + std::to_string(ranks);
+    const auto r = inflanet(ranks, "run", {"output.dir=" + out, "network.ntk_spectrum=\"extremes\""});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_THAT(r.out, HasSubstr("extremes only"));
+    const auto file = dir_ / out / "duality.h5";
+    const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    for (const char* name : {"ntk_eigenvalues", "cluster_lambda", "mode_power", "mode_power_prediction"}) {
+      EXPECT_FALSE(has_link(f, name)) << name;
+    }
+    EXPECT_TRUE(has_link(f, "velocity_solve_history"));
+    H5Fclose(f);
+    const auto eigenvalues = read_doubles(dir_ / "full/duality.h5", "ntk_eigenvalues");
+    EXPECT_NEAR(read_double_attribute(file, "lambda_max") / eigenvalues.back(), 1.0, 1e-10);
+    EXPECT_GE(read_double_attribute(file, "lambda_min_ritz"), eigenvalues.front() * (1.0 - 1e-10));
+    const double mismatch = read_double_attribute(file, "velocity_mismatch_linearised");
+    EXPECT_LT(mismatch, 1e-6) << "PCG's velocity match at M = 8";
+    EXPECT_EQ(read_doubles(file, "P_lattice"), read_doubles(dir_ / "full/duality.h5", "P_lattice"));
+    const auto a = read_doubles(file, "P_network_lin"),
+               b = read_doubles(dir_ / "full/duality.h5", "P_network_lin");
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (std::isfinite(b[i])) {
+        EXPECT_NEAR(a[i], b[i], 1e-6 * std::abs(b[i]) + 1e-300) << i;
+      }
+    }
   }
 }
 

@@ -42,17 +42,23 @@ TEST(MemoryBudget, LatticeFieldsArePaddedSlabsByHand) {
   EXPECT_EQ(three.total(), 4.0 * 8 * 6 * 16 * 18);
 }
 
-TEST(MemoryBudget, NetworkGrowsWithPointsAndWidthAndRank0HoldsTheGatheredKernel) {
+TEST(MemoryBudget, NetworkGrowsWithPointsAndWidthAndOnlyTheFullSpectrumGathersTheKernel) {
   const auto small = network_only_memory(network(4, 32), 1);
   const auto more_points = network_only_memory(network(8, 32), 1);
   const auto wider = network_only_memory(network(4, 256), 1);
   EXPECT_GT(more_points.total(), small.total());
   EXPECT_GT(wider.total(), small.total());
-  // The N x N kernel on rank 0 (3 copies) does not shrink with the ranks; the rows do.
+  // With the full spectrum the N x N kernel on rank 0 (3 copies) does not shrink with the ranks; the rows do,
+  // and with the extremes only (the default) nothing is gathered.
   const double n = 8 * 8 * 8;
-  const auto two = network_only_memory(network(8, 32), 2);
+  auto full = network(8, 32);
+  full.full_spectrum = true;
+  const auto two = network_only_memory(full, 2);
   EXPECT_EQ(two.items.back().bytes, 8.0 * 3.0 * n * n);
-  EXPECT_EQ(two.items.front().bytes, 8.0 * 4.0 * (n / 2) * n);
+  EXPECT_EQ(two.items.front().bytes, 8.0 * (n / 2) * n);
+  const auto extremes = network_only_memory(network(8, 32), 2);
+  EXPECT_LT(extremes.items.back().bytes, 8.0 * 400.0 * n);
+  EXPECT_LT(extremes.total(), two.total() - 8.0 * 2.0 * n * n);
   EXPECT_THAT(two.items.front().keys, HasSubstr("network.sublattice = 8 (N = M^3 = 512)"));
   EXPECT_EQ(mlp_parameter_count(3, 32, 2), 32 * 4 + 32 * 33 + 33);
 }

@@ -128,7 +128,7 @@ TEST_F(NetworkRun, LossCurvesAreIdenticalAtOneTwoAndThreeRanks) {
 }
 
 TEST_F(NetworkRun, NnH5HasEveryDatasetAndAttributeOfTheContract) {
-  const auto r = run({"run", deck(small_deck)});
+  const auto r = run({"run", deck(small_deck), "network.ntk_spectrum=\"full\""});
   ASSERT_EQ(r.status, 0) << r;
   const fs::path file = dir_ / "out" / "nn.h5";
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -175,6 +175,26 @@ TEST_F(NetworkRun, NnH5HasEveryDatasetAndAttributeOfTheContract) {
     fs::remove_all(target);
     fs::create_directories(target);
     fs::copy(dir_ / "out", target, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  }
+}
+
+TEST_F(NetworkRun, ExtremesOnlyTrainIdenticallyWithoutTheEigenbasisDatasets) {
+  // network.ntk_spectrum = "extremes" (the default): lambda_max by Lanczos, no N x N kernel or eigenbasis in
+  // nn.h5, and the very same training.
+  const auto full = run({"run", deck(small_deck), "network.ntk_spectrum=\"full\"", "output.dir=full"});
+  ASSERT_EQ(full.status, 0) << full;
+  const auto extremes = run({"run", deck(small_deck), "output.dir=extremes"});
+  ASSERT_EQ(extremes.status, 0) << extremes;
+  EXPECT_THAT(extremes.out, HasSubstr("smallest Lanczos Ritz value"));
+  const fs::path file = dir_ / "extremes" / "nn.h5";
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  for (const char* name : {"ntk", "ntk_eigenvalues", "mode_amplitudes"}) {
+    EXPECT_LE(H5Lexists(f, name, H5P_DEFAULT), 0) << name;
+  }
+  H5Fclose(f);
+  for (const char* name : {"loss", "f", "f_lin", "ntk_drift"}) {
+    EXPECT_EQ(read_doubles(file, name), read_doubles(dir_ / "full" / "nn.h5", name)) << name;
   }
 }
 
@@ -336,13 +356,18 @@ TEST_F(NetworkRun, NetworkBeyondTheNodesMemoryIsRefusedBeforeItIsBuilt) {
   }
   EXPECT_FALSE(fs::exists(dir_ / "output"));
   // A deck that fits lists the network's items beside the node's memory.
-  const auto fits = run({"check", deck(small_deck)});
+  const auto fits = run({"check", deck(small_deck), "network.ntk_spectrum=\"full\""});
   ASSERT_EQ(fits.status, 0) << fits;
-  for (const char* item :
-       {"network Theta rows", "network layer factors", "network activations, data and weights",
-        "network Theta(0) on rank 0", "on it): fits"}) {
+  for (const char* item : {"network Theta(0) rows on this rank", "network layer factors",
+                           "network activations, data and weights", "network Theta(0) on rank 0",
+                           "on it): fits", "MiB on rank 0 (gathered and diagonalised"}) {
     EXPECT_THAT(fits.out, HasSubstr(item)) << fits;
   }
+  const auto extremes = run({"check", deck(small_deck)});
+  ASSERT_EQ(extremes.status, 0) << extremes;
+  EXPECT_THAT(extremes.out, HasSubstr("network Lanczos basis"));
+  EXPECT_THAT(extremes.out, HasSubstr("MiB of Theta(0) rows per rank (64 of N = 64) (never gathered"));
+  EXPECT_THAT(extremes.out, Not(HasSubstr("network Theta(0) on rank 0")));
 }
 
 TEST_F(NetworkRun, LatticeDatasetWithoutALatticeSectionNamesWhatItNeeds) {

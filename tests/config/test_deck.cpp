@@ -463,7 +463,7 @@ TEST_F(DeckTest, FailLocatesTheKeyWhereverItsValueCameFrom) {
 
 TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
-  EXPECT_EQ(s.keys().size(), 2u + 3u + 13u + 4u + 8u + 21u + 4u + 1u);
+  EXPECT_EQ(s.keys().size(), 2u + 3u + 13u + 4u + 8u + 22u + 5u + 1u);
   for (const auto& k : s.keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.path;
     EXPECT_TRUE(k.is_required || k.default_value || k.path == "network.loss_scale" || k.path == "restart" ||

@@ -34,6 +34,7 @@ struct CoupledParameters {
   bool match_velocity = true;                ///< network.initial_velocity = "inflaton" (default) or "zero"
   double cluster_tolerance = 1e-9;           ///< duality.cluster_tolerance (relative to lambda_max)
   std::int64_t max_subcycles = 100;          ///< duality.max_subcycles
+  std::int64_t velocity_iterations = 500;    ///< duality.velocity_iterations (PCG products, "extremes")
   static CoupledParameters from_deck(const config::Deck& deck);
   /// \brief The resolved deck with the loss scale the calibration derived recorded as `(derived)`.
   [[nodiscard]] std::string resolved_with_loss_scale(double c) const;

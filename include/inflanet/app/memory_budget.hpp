@@ -42,6 +42,11 @@ struct MemoryBudget {
 /// \brief The network-only run, its points and input dimension found without building the data set where
 /// that would allocate what is being checked (the synthetic teacher has the student's architecture): M^3
 /// points of dimension 6 (lattice) or 3 (synthetic); a file is read for its shape.
+/// \brief check's one line on Theta: the rows each rank holds and, with network.ntk_spectrum = "full", what
+/// rank 0 gathers and diagonalises.
+[[nodiscard]] std::string theta_memory_line(const NetworkParameters& parameters, std::size_t points,
+                                            int ranks);
+
 [[nodiscard]] MemoryBudget network_only_memory(const NetworkParameters& parameters, int ranks);
 
 /// \brief The coupled run: the inflaton's lattice plus the network on its M^3 sub-lattice sites (inputs of

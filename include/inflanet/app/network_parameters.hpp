@@ -29,6 +29,7 @@ struct NetworkParameters {
   std::string embedding = "periodic"; ///< network.embedding: "periodic" or "fourier"
   std::string dispersion = "lattice"; ///< network.dispersion (Fourier features)
   std::string schedule = "none";      ///< network.schedule (coupled Fourier-feature run)
+  bool full_spectrum = false;         ///< network.ntk_spectrum = "full" (default "extremes")
   std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
   std::filesystem::path output_dir;
   bool final_checkpoint = true;       ///< output.final_checkpoint

@@ -6,7 +6,8 @@
 /// (final), each group with attributes activation, sigma_w, sigma_b, parameterization = "ntk", depth, width;
 /// ntk[N,N] at t0 and ntk_eigenvalues[N] (ascending, round-off negatives clamped); extendible step[nt],
 /// time[nt], loss[nt], f[nt,N], f_lin[nt,N], ntk_drift[nt], lin_gap[nt], mode_amplitudes[nt,N] (a_k = u_k .
-/// (f - y) in the eigenbasis of Theta(0), same order as ntk_eigenvalues); root attributes eta, beta, c,
+/// (f - y) in the eigenbasis of Theta(0), same order as ntk_eigenvalues; only when the run has the
+/// eigenbasis, i.e. NetworkRunAttributes::mode_amplitudes); root attributes eta, beta, c,
 /// gamma, integrator, dataset, plus the FileMetadata (deck, code_version, git_commit, created, software).
 /// The file is flushed after every append, so a reader sees whole rows of a run still in progress.
 
@@ -25,14 +26,15 @@ namespace inflanet::io {
 struct NetworkRunAttributes {
   double eta = 0.0, beta = 0.0, c = 0.0, gamma = 0.0;
   std::string integrator;
-  std::string dataset; ///< one-line description of the training data
+  std::string dataset;         ///< one-line description of the training data
+  bool mode_amplitudes = true; ///< the run has Theta(0)'s eigenbasis: rows carry mode_amplitudes
 };
 
 /// \brief One row of the extendible datasets.
 struct NetworkRow {
   std::int64_t step = 0;
   double time = 0.0, loss = 0.0, ntk_drift = 0.0, lin_gap = 0.0;
-  std::span<const double> f, f_lin, mode_amplitudes; ///< N values each
+  std::span<const double> f, f_lin, mode_amplitudes; ///< N values each (mode_amplitudes: empty without one)
 };
 
 /// \brief Creates (truncates) nn.h5 with the data set, the attributes and empty extendible datasets.
