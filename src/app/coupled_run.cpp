@@ -1,6 +1,8 @@
 #include "inflanet/app/coupled_run.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <optional>
 
@@ -215,10 +217,13 @@ double relative_difference(std::span<const double> a, std::span<const double> b)
   return scale > 0.0 ? std::sqrt(d) / scale : std::sqrt(d);
 }
 
-/// The velocity solve without an eigendecomposition: PCG to this relative residual, at most this many
-/// products.
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// The velocity solve without an eigendecomposition: PCG to this relative residual (that of the eigensolve
+/// with its refinement step), or duality.velocity_iterations products.
 constexpr double velocity_solve_tolerance = 1e-11;
-constexpr std::size_t velocity_solve_iterations = 1000;
 
 /// The frequency comparison under each calibration of c, from the one Theta(0) of this run: c lambda(k) is
 /// linear in c, so the matched band and the mismatch of every calibration follow from the shell eigenvalues
@@ -532,9 +537,15 @@ void CoupledRun::start() {
   // else the extremes by Lanczos on the row blocks (no rank holds more of Theta than its rows).
   s.probe = network;
   s.ntk0.emplace(s.distribution);
+  const auto started = std::chrono::steady_clock::now();
   s.ntk0->build(s.probe, s.x_local);
   s.ntk0_norm = std::sqrt(s.ntk0->norm_squared());
   const bool full = p.network.full_spectrum;
+  if (root) {
+    fmt::print("# coupled run: Theta(0) rows built ({} x {} on this rank) in {:.1f} s\n", mine, n,
+               seconds_since(started));
+    std::fflush(stdout);
+  }
   std::vector<double> eigenvalues, theta0;
   double lambda_max = 0.0;
   if (full) {
@@ -561,6 +572,11 @@ void CoupledRun::start() {
         [&s](std::span<const double> v, std::span<double> out) { s.ntk0->apply(v, 1.0, out); }, n, 1e-10,
         std::min<std::size_t>(n, 300));
     lambda_max = s.extremes.lambda_max;
+    if (root) {
+      fmt::print("# coupled run: lambda_max = {:.10g} by Lanczos ({} products, residual {:.2e}), {:.1f} s\n",
+                 lambda_max, s.extremes.iterations, s.extremes.lambda_max_residual, seconds_since(started));
+      std::fflush(stdout);
+    }
   }
 
   // 3. The NTK's dispersion relation lambda(k) from plane-wave Rayleigh quotients, in the sub-lattice's
@@ -661,7 +677,15 @@ void CoupledRun::start() {
       const ConjugateGradientSolve solve = conjugate_gradient(
           [&s](std::span<const double> v, std::span<double> out) { s.ntk0->apply(v, 1.0, out); },
           [&preconditioner](std::span<const double> r, std::span<double> z) { preconditioner.apply(r, z); },
-          b, velocity_solve_tolerance, velocity_solve_iterations);
+          b, velocity_solve_tolerance, static_cast<std::size_t>(p.velocity_iterations),
+          [&](std::size_t it, double residual) {
+            if (root && it % 50 == 0) {
+              fmt::print(
+                  "# coupled run: velocity solve (PCG): {} products, relative residual {:.3e}, {:.1f} s\n",
+                  it, residual, seconds_since(started));
+              std::fflush(stdout);
+            }
+          });
       alpha = solve.x;
       s.velocity_iterations = solve.iterations;
       s.velocity_history = solve.history;

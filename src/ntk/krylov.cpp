@@ -95,7 +95,8 @@ KernelExtremes lanczos_extremes(const KernelProduct& product, std::size_t n, dou
 ConjugateGradientSolve conjugate_gradient(const KernelProduct& product,
                                           const KernelPreconditioner& preconditioner,
                                           std::span<const double> b, double tolerance,
-                                          std::size_t max_iterations) {
+                                          std::size_t max_iterations,
+                                          const std::function<void(std::size_t, double)>& progress) {
   const std::size_t n = b.size();
   ConjugateGradientSolve s;
   s.x.assign(n, 0.0);
@@ -132,6 +133,9 @@ ConjugateGradientSolve conjugate_gradient(const KernelProduct& product,
     s.iterations = it + 1;
     const double rel = std::sqrt(dot(r, r)) / b_norm;
     s.history.push_back(rel);
+    if (progress) {
+      progress(s.iterations, rel);
+    }
     if (rel <= tolerance) {
       s.converged = true;
       break;

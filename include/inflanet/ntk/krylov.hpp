@@ -51,9 +51,10 @@ struct ConjugateGradientSolve {
 /// the iteration stops at the first search direction the operator cannot move (Rayleigh quotient below
 /// 1e-14 of the largest seen): CG is not a least-squares method, so the final relative_residual (a true
 /// one, at least b's part outside the range) is what the caller must check.
-[[nodiscard]] ConjugateGradientSolve conjugate_gradient(const KernelProduct& product,
-                                                        const KernelPreconditioner& preconditioner,
-                                                        std::span<const double> b, double tolerance,
-                                                        std::size_t max_iterations);
+/// `progress` (optional) is called after every iteration with its count and the recursive relative residual.
+[[nodiscard]] ConjugateGradientSolve
+conjugate_gradient(const KernelProduct& product, const KernelPreconditioner& preconditioner,
+                   std::span<const double> b, double tolerance, std::size_t max_iterations,
+                   const std::function<void(std::size_t, double)>& progress = {});
 
 } // namespace inflanet
