@@ -20,8 +20,9 @@ The scan file (TOML):
     "network.width" = [64, 256, 1024]
 
 `[[scan]]` (an array of tables) makes the scan the union of the tables' products, e.g. one key at a time around
-the base. A configuration is the set of overrides that differ from the base deck (with [set] applied): a table
-value equal to the base's is the base itself, so the base runs once however many tables contain it.
+the base. A configuration is the set of overrides that differ from the base deck (with [set] applied, and its
+defaults as `inflanet check` resolves them): a table value equal to the base's is the base itself, so the base
+runs once however many tables contain it.
 
 For every configuration the tool first asks `inflanet check BASE [set] [configuration]` (exit 2: refused, the
 message names the key; an unknown key is refused the same way), then, per seed,
@@ -209,11 +210,21 @@ def flatten(deck: dict, prefix: str = "") -> dict:
     return out
 
 
-def base_values(scan: Scan) -> dict:
-    """The base deck's values by dotted key, [set] applied (keys the deck leaves to defaults are absent)."""
+def base_values(scan: Scan, binary=None, env=None) -> dict:
+    """The base deck's values by dotted key with [set] applied: the deck `inflanet check BASE [set]` resolves
+    (defaults included: it prints the resolved deck) when `binary` is given and accepts it, else the base file's
+    own values (keys left to defaults are then absent)."""
     with open(scan.base, "rb") as f:
         values = flatten(tomllib.load(f))
     values.update(scan.fixed)
+    if binary is not None:
+        cmd = [str(binary), "check", str(scan.base), *(f"{k}={literal(v)}" for k, v in scan.fixed.items())]
+        try:
+            result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            if result.returncode == 0:
+                values.update(flatten(tomllib.loads(result.stdout)))
+        except (OSError, tomllib.TOMLDecodeError):
+            pass
     return values
 
 
@@ -301,8 +312,9 @@ def run_name(config: Configuration, seed: int) -> str:
 
 
 def overrides(scan: Scan, config: Configuration, seed: int) -> list:
-    """The run's overrides before output.dir: [set], the configuration, the seed (later ones win)."""
-    return [*(f"{k}={literal(v)}" for k, v in scan.fixed.items()),
+    """The run's overrides before output.dir: [set] (less the keys the configuration sets), the configuration,
+    the seed."""
+    return [*(f"{k}={literal(v)}" for k, v in scan.fixed.items() if k not in config.values),
             *(f"{k}={literal(v)}" for k, v in config.values.items()), f"{SEED_KEY}={seed}"]
 
 
@@ -441,12 +453,12 @@ class Runner:
 
     def __init__(self, scan: Scan, out: Path, binary: str, mpirun: str = DEFAULT_MPIRUN):
         self.scan, self.out, self.binary, self.mpirun = scan, out, binary, mpirun
-        self.base = base_values(scan)
-        self.configs = expand(scan, self.base)
         self.keys = scan.keys
         self.rows, self.errors = [], []
         self.env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
         self.env.setdefault("OMP_NUM_THREADS", "1")
+        self.base = base_values(scan, binary, self.env)
+        self.configs = expand(scan, self.base)
 
     def run_dir(self, config: Configuration, seed: int) -> Path:
         return self.out / "runs" / run_name(config, seed)
@@ -927,14 +939,15 @@ def main(argv=None) -> int:
         print(f"eft_scan.py: {error}", file=sys.stderr)
         return 2
     out = args.out.resolve()
+    binary = Path(args.binary)
+    executable = binary.is_file() and os.access(binary, os.X_OK)
     if args.dry_run:
-        for config in expand(scan):
+        for config in expand(scan, base_values(scan, binary if executable else None)):
             for seed in scan.seeds:
                 run_dir = out / "runs" / run_name(config, seed)
                 print(" ".join(command(args.binary, "run", scan, config, seed, run_dir, args.mpirun)))
         return 0
-    binary = Path(args.binary)
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
+    if not executable:
         print(f"eft_scan.py: the binary '{args.binary}' is not an executable file (--binary)", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Stands in for `inflanet check|run DECK key=value ...` in the eft_scan.py tests (no MPI, a fraction of a second).
 
-Like the real binary, `check` and `run` both refuse with exit status 2 and an `inflanet: error: ...` line naming
+Like the real binary, `check` prints the resolved deck (the deck, DEFAULTS for two keys it leaves out, the
+overrides), and `check` and `run` both refuse with exit status 2 and an `inflanet: error: ...` line naming
 the key: an override of a key the deck schema does not know (the keys are read from src/config/schema.cpp, the
 schema's source) and a network.sublattice that does not divide lattice.N. `run` then writes into output.dir:
-  * resolved.toml: the deck with the overrides applied;
+  * resolved.toml: the deck with DEFAULTS and the overrides applied;
   * duality.h5: synthetic_duality.write's contract file for the run's eta, beta, width, depth and activation,
     its ntk_drift_t_end replaced by NTK_DRIFT(width, seed); unless FAKE_INFLANET_LEGACY is set (today's binary:
     the frequency match only under the run's own calibration) also <name>_<calibration> for every calibration
@@ -26,6 +27,7 @@ import fake_cli  # noqa: E402
 
 SCHEMA = TESTS.parents[1] / "src" / "config" / "schema.cpp"
 CALIBRATIONS = ("none", "background", "spectrum")
+DEFAULTS = {"network.sigma_b": 0.1, "network.embedding": "periodic"}  # two of the schema's defaults
 
 
 def schema_keys() -> set:
@@ -79,6 +81,7 @@ def main(argv) -> int:
     values = fake_cli.read_run(["run", *argv[1:]] if verb == "check" else argv, "fake_eft_inflanet.py")
     if values is None or verb not in ("run", "check"):
         return 2
+    values = {**DEFAULTS, **values}
     if os.environ.get("FAKE_INFLANET_LOG"):
         with open(os.environ["FAKE_INFLANET_LOG"], "a") as log:
             log.write(" ".join([verb, *argv[2:]]) + "\n")
@@ -86,13 +89,14 @@ def main(argv) -> int:
     if why:
         print(f"inflanet: error: {why}", file=sys.stderr)
         return 2
+    import synthetic_duality  # noqa: E402
+
     if verb == "check":
-        print("# inflanet check: the deck is valid (fake)")
+        print("# inflanet check: the resolved deck (fake)\n" + synthetic_duality.deck_text(values))
         return 0
 
     import h5py  # noqa: E402  (only a run writes files: check stays fast)
     import numpy as np  # noqa: E402
-    import synthetic_duality  # noqa: E402
 
     out = Path(values["output.dir"])
     out.mkdir(parents=True, exist_ok=True)

@@ -115,7 +115,8 @@ def test_overrides_are_toml_literals_and_mpirun_starts_more_than_one_rank(tmp_pa
     assert [eft_scan.literal(v) for v in ("tanh", 'a"b', 64, 0.0025, 1e-5, True)] == \
         ['"tanh"', '"a\\"b"', "64", "0.0025", "1e-05", "true"]
     scan = eft_scan.load_scan(write_scan(tmp_path, 'base = "base.toml"\nseeds = [7]\nranks = 2\n[set]\n'
-                                                   '"time.t_end" = 0.5\n[scan]\n"network.activation" = ["tanh"]\n'))
+                                                   '"time.t_end" = 0.5\n"network.activation" = "relu"\n[scan]\n'
+                                                   '"network.activation" = ["tanh"]\n'))
     config = eft_scan.expand(scan)[0]
     cmd = eft_scan.command("build/inflanet", "run", scan, config, 7, Path("/o/runs/x"))
     assert cmd == ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", "build/inflanet", "run",
@@ -123,6 +124,16 @@ def test_overrides_are_toml_literals_and_mpirun_starts_more_than_one_rank(tmp_pa
                    "output.dir=/o/runs/x"]
     scan.ranks = 1
     assert eft_scan.command("inflanet", "check", scan, config, 7, Path("d"))[:2] == ["inflanet", "check"]
+
+
+def test_a_value_equal_to_a_default_the_base_leaves_out_is_the_base(tmp_path):
+    scan = eft_scan.load_scan(write_scan(tmp_path, 'base = "base.toml"\nseeds = [1]\n[scan]\n'
+                                                   '"network.embedding" = ["periodic", "fourier"]\n'))
+    # the base file alone does not say that the embedding defaults to "periodic"; `inflanet check` does
+    assert [c.name for c in eft_scan.expand(scan)] == ["embedding-periodic", "embedding-fourier"]
+    base = eft_scan.base_values(scan, FAKE)
+    assert base["network.embedding"] == "periodic" and base["network.width"] == 64
+    assert [c.name for c in eft_scan.expand(scan, base)] == ["base", "embedding-fourier"]
 
 
 def test_same_compares_deck_values_as_the_deck_does():
@@ -254,9 +265,11 @@ def test_a_second_invocation_runs_nothing_that_finished(scanned, tmp_path):
     log = tmp_path / "calls.log"
     result, rows, errors = run_scan(scanned["path"], scanned["out"], FAKE_INFLANET_LOG=str(log))
     calls = log.read_text().splitlines()
-    # the finished runs are re-read; only the refused and failed ones are tried again
-    assert [c.split()[0] for c in calls] == ["check", "check", "run", "run", "check"]
-    assert all("network.sigma_w=0.1" in c for c in calls[1:4])
+    # the base's defaults are asked for; the finished runs are re-read; only the refused and failed ones are tried
+    # again
+    assert calls[0] == "check time.t_end=0.5"
+    assert [c.split()[0] for c in calls[1:]] == ["check", "check", "run", "run", "check"]
+    assert all("network.sigma_w=0.1" in c for c in calls[2:5])
     assert "10 already done, 6 to run" in result.stdout
     assert [(r["config"], r["seed"], r["status"]) for r in rows] == \
         [(r["config"], r["seed"], r["status"]) for r in scanned["rows"]]
@@ -275,7 +288,7 @@ def test_a_run_whose_overrides_changed_runs_again(tmp_path):
     log = tmp_path / "calls.log"
     path.write_text(body.replace("0.5", "0.25"))
     result, rows, _ = run_scan(path, out, FAKE_INFLANET_LOG=str(log))
-    assert result.returncode == 0 and [c.split()[0] for c in log.read_text().splitlines()] == ["check", "run"]
+    assert result.returncode == 0 and [c.split()[0] for c in log.read_text().splitlines()] == ["check"] * 2 + ["run"]
     assert "time.t_end=0.25" in log.read_text()
 
 
