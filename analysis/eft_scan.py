@@ -885,6 +885,12 @@ def plot_key(path: Path, key: str, rows: list, configs: list, tables: list, decl
             finite = [v for v in finite if math.isfinite(v)]
             if finite and min(finite) > 0:
                 ax.set_yscale("log")
+        ok_rows = [r for r in all_rows if r["status"] == "ok"]
+        missing = [n.rsplit("_", 1)[-1] for n in names
+                   if ok_rows and not any(math.isfinite(number(r.get(n))) for r in ok_rows)]
+        if missing and len(names) > 1:
+            ax.text(0.02, 0.02, "not reported by the runs: " + ", ".join(missing), transform=ax.transAxes,
+                    fontsize=7, color="0.4")
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(key)
         if ax.get_legend_handles_labels()[0]:
