@@ -11,8 +11,9 @@ schema's source) and a network.sublattice that does not divide lattice.N. `run` 
     the frequency match only under the run's own calibration) also <name>_<calibration> for every calibration
     (calibrated()) and lin_gap_t_end = LIN_GAP(width, seed);
   * nn.h5: rows of step, time, loss, ntk_drift and lin_gap whose last row is NTK_DRIFT and LIN_GAP.
-and fails at run time (exit 1, after resolved.toml) when network.sigma_w < 0.15, as the real run does when the
-loss becomes non-finite. With FAKE_INFLANET_LOG set, every invocation appends one line `VERB key=value ...` there.
+and, after resolved.toml, refuses at run time (exit 2) when network.eta >= 1, as the real run refuses a network
+too stiff to sub-cycle once it knows c and the NTK, and fails (exit 1) when network.sigma_w < 0.15, as the real
+run does when the loss becomes non-finite. With FAKE_INFLANET_LOG set, every invocation appends one line `VERB key=value ...` there.
 """
 
 import math
@@ -101,6 +102,10 @@ def main(argv) -> int:
     out = Path(values["output.dir"])
     out.mkdir(parents=True, exist_ok=True)
     (out / "resolved.toml").write_text(synthetic_duality.deck_text(values))
+    if float(values.get("network.eta", 0.0025)) >= 1.0:
+        print("inflanet: error: key 'network.eta': the network needs more than duality.max_subcycles = 100 "
+              "sub-steps per step", file=sys.stderr)
+        return 2
     sigma_w = float(values.get("network.sigma_w", 1.0))
     if sigma_w < 0.15:
         print("inflanet: error: the network's loss became non-finite; reduce the step", file=sys.stderr)

@@ -292,6 +292,15 @@ def test_a_run_whose_overrides_changed_runs_again(tmp_path):
     assert "time.t_end=0.25" in log.read_text()
 
 
+def test_a_run_the_binary_refuses_once_started_is_refused_with_its_message(tmp_path):
+    path = write_scan(tmp_path, 'base = "base.toml"\nseeds = [1]\n[scan]\n"network.eta" = [1.0]\n')
+    result, rows, errors = run_scan(path, tmp_path / "out")
+    assert result.returncode == 1 and [(r["config"], r["status"]) for r in rows] == [("eta1", "refused")]
+    assert errors[0]["rc"] == "2" and "max_subcycles" in errors[0]["message"]
+    assert errors[0]["log"] == "runs/eta1_seed1/run.log" and float(rows[0]["wall_s"]) > 0
+    assert rows[0]["network.eta"] == "1.0"
+
+
 def test_today_s_binary_gives_the_run_s_own_calibration_and_nan_for_the_others(tmp_path):
     path = write_scan(tmp_path, 'base = "base.toml"\nseeds = [4]\n[scan]\n"network.depth" = [1]\n')
     result, rows, _ = run_scan(path, tmp_path / "out", FAKE_INFLANET_LEGACY="1")
