@@ -32,7 +32,7 @@ message names the key; an unknown key is refused the same way), then, per seed,
 with OPENBLAS_NUM_THREADS=1. A refused configuration and a run that fails (exit 1; exit 2 at run time is
 'refused') are reported and recorded, and the scan goes on. A finished run leaves DIR/runs/<name>/scan_done.json
 (its row, written atomically); a second invocation skips it and re-reads the row (a run whose overrides changed
-since is run again; refused and failed ones are retried). Progress lines give runs done / total, the last run's
+since, or whose base deck is another, is run again; refused and failed ones are retried). Progress lines give runs done / total, the last run's
 time, the mean time per run and the ETA.
 
 Writes (rewritten as the scan goes, complete at its end):
@@ -345,9 +345,9 @@ def write_json_atomically(path: Path, data: dict) -> None:
     os.replace(temporary, path)
 
 
-def read_done(run_dir: Path, expected_overrides: list):
+def read_done(run_dir: Path, expected_overrides: list, base: Path):
     """The row of a finished run (its scan_done.json), or None when there is none, it is unreadable or it
-    was made with other overrides (then the run is stale and runs again)."""
+    was made from another base deck or with other overrides (then the run is stale and runs again)."""
     path = run_dir / DONE_NAME
     if not path.is_file():
         return None
@@ -355,7 +355,8 @@ def read_done(run_dir: Path, expected_overrides: list):
         done = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if done.get("overrides") != expected_overrides or not isinstance(done.get("row"), dict):
+    if (done.get("overrides") != expected_overrides or done.get("base") != str(base)
+            or not isinstance(done.get("row"), dict)):
         return None
     return done["row"]
 
@@ -474,7 +475,7 @@ class Runner:
 
     def run(self) -> list:
         scan, out = self.scan, self.out
-        done = {(c.name, s): read_done(self.run_dir(c, s), overrides(scan, c, s))
+        done = {(c.name, s): read_done(self.run_dir(c, s), overrides(scan, c, s), scan.base)
                 for c in self.configs for s in scan.seeds}
         total = len(done)
         to_run = sum(row is None for row in done.values())
