@@ -25,6 +25,7 @@ Run with Debian's /usr/bin/python3, which sees python3-h5py and python3-numpy.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from pathlib import Path
@@ -64,6 +65,15 @@ DUALITY_SUMMARY_ATTRIBUTES = ("rms_log_mismatch_t0", "matched_shells_t0", "rms_l
                               "eft_rms_relative", "decay_log_amplitude", "decay_slope", "decay_rms_relative",
                               "decay_shells", "kernel_form", "H_eff", "H_eff_err", "H_dictionary", "H_eff_mode",
                               "H_eff_note", "ntk_drift_t_end", "max_abs_log_P_ratio_t_end")
+# The calibrations of the loss scale c (physics.md §5, duality.calibrate). A coupled run reports the frequency
+# match under every one of them as <name>_<calibration> (DUALITY_PER_CALIBRATION); a run of an older binary
+# reports it only under its own calibration (attribute `calibrate`), as <name>. duality_calibrations() reads both.
+CALIBRATIONS = ("none", "background", "spectrum")
+DUALITY_PER_CALIBRATION = ("matched_shells_t0", "matched_shells_t_end", "rms_log_mismatch_t0", "rms_log_mismatch_t_end",
+                           "c")
+# Summary attributes that not every binary writes (absent: the readers below fall back, never fail).
+DUALITY_OPTIONAL_ATTRIBUTES = (tuple(f"{name}_{cal}" for name in DUALITY_PER_CALIBRATION for cal in CALIBRATIONS)
+                               + ("lin_gap_t_end",))
 
 
 def _decode(value):
@@ -166,7 +176,8 @@ def load_duality(path_or_dir) -> dict:
                  'matched': [nt, nk] bool (|omega2_ratio - 1| <= frequency_tolerance);
                  'mode_power', 'mode_power_prediction': [nt, nc] (per eigenspace cluster);
       'attrs':   the root attributes with strings decoded (DUALITY_ATTRIBUTES, and DUALITY_SUMMARY_ATTRIBUTES
-                 once the run has finished; the attribute `step` is the time step h, unrelated to the dataset).
+                 once the run has finished, with DUALITY_OPTIONAL_ATTRIBUTES where the binary writes them: see
+                 duality_calibrations; the attribute `step` is the time step h, unrelated to the dataset).
 
     Row datasets are cut to the rows every one of them has (a run stopped mid-append). Any other dataset of the
     file is returned as stored. Raises FileNotFoundError when there is no file and KeyError when a dataset of
@@ -192,6 +203,55 @@ def load_duality(path_or_dir) -> dict:
     out["cluster_first"] = np.asarray(out["cluster_first"]).astype(np.int64)
     out["cluster_resolved"] = np.asarray(out["cluster_resolved"]) != 0
     out["matched"] = np.asarray(out["matched"]) != 0
+    return out
+
+
+def duality_calibrations(attrs: dict) -> dict:
+    """The frequency match under each calibration: {f"{name}_{cal}": value} for name in DUALITY_PER_CALIBRATION
+    and cal in CALIBRATIONS, from duality.h5's root attributes `attrs`.
+
+    Each value is the attribute <name>_<cal> when the file has it; else, for the run's own calibration (attribute
+    `calibrate`), the attribute <name> (the only one an older binary writes, computed with the run's c); else NaN.
+    """
+    own = attrs.get("calibrate")
+    out = {}
+    for name in DUALITY_PER_CALIBRATION:
+        for cal in CALIBRATIONS:
+            value = attrs.get(f"{name}_{cal}")
+            if value is None and cal == own:
+                value = attrs.get(name)
+            out[f"{name}_{cal}"] = math.nan if value is None else value
+    return out
+
+
+def network_t_end(run_dir, attrs: dict | None = None) -> dict:
+    """{'ntk_drift': ..., 'lin_gap': ...} at the end of a coupled run in `run_dir`: duality.h5's attributes
+    ntk_drift_t_end / lin_gap_t_end when `attrs` (its root attributes) has them, else the last row of nn.h5's
+    datasets of the same name, else NaN (no nn.h5, or an empty one)."""
+    attrs = attrs or {}
+    out = {name: attrs.get(f"{name}_t_end") for name in ("ntk_drift", "lin_gap")}
+    if any(value is None for value in out.values()):
+        try:
+            network = load_network(run_dir)
+        except (FileNotFoundError, OSError):
+            network = {}
+        for name, value in out.items():
+            if value is None:
+                series = np.atleast_1d(network.get(name, []))
+                out[name] = float(series[-1]) if series.size else math.nan
+    return out
+
+
+def duality_summary(run_dir) -> dict:
+    """The scalars a hyperparameter scan tabulates for one finished coupled run in `run_dir`: every root
+    attribute of duality.h5 (load_duality: contract-checked, strings decoded), the frequency match under each
+    calibration (duality_calibrations) and the network's ntk_drift and lin_gap at t_end (network_t_end).
+
+    Raises what load_duality raises (FileNotFoundError, KeyError)."""
+    attrs = load_duality(run_dir)["attrs"]
+    out = dict(attrs)
+    out.update(duality_calibrations(attrs))
+    out.update(network_t_end(run_dir, attrs))
     return out
 
 

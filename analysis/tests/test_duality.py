@@ -2,7 +2,7 @@
 follows the contract (synthetic_duality.py), with fake_inflanet.py standing in for the binary; and, when the C++
 test app.coupled_run has written them to $INFLANET_TEST_DATA_DIR/duality/{duality.h5, nn.h5} (its deck: N = 16,
 M = 8, width 64, relu, t_end = 1, rows every 5 steps), the same reader, the plots and the contract's identities on
-the real files."""
+the real files; and the summary a hyperparameter scan tabulates (duality_summary)."""
 
 import csv
 import math
@@ -133,6 +133,33 @@ def test_load_duality_cuts_rows_to_a_common_length_and_decodes_fixed_length_stri
     assert data["attrs"]["match"] == "cosmology"
     for name in inflanet_io.DUALITY_AXES + inflanet_io.DUALITY_PER_SHELL + inflanet_io.DUALITY_PER_CLUSTER:
         assert data[name].shape[0] == NT - 1, name
+
+
+def test_duality_calibrations_prefers_each_calibration_s_attribute_then_the_run_s_own():
+    attrs = {"calibrate": "spectrum", "c": 2.0, "rms_log_mismatch_t0": 0.5, "matched_shells_t0": 3, "c_none": 1.0}
+    got = inflanet_io.duality_calibrations(attrs)
+    assert set(got) == {f"{n}_{cal}" for n in inflanet_io.DUALITY_PER_CALIBRATION for cal in inflanet_io.CALIBRATIONS}
+    assert got["c_none"] == 1.0 and got["c_spectrum"] == 2.0 and got["rms_log_mismatch_t0_spectrum"] == 0.5
+    assert got["matched_shells_t0_spectrum"] == 3
+    assert math.isnan(got["c_background"]) and math.isnan(got["rms_log_mismatch_t0_none"])
+
+
+def test_duality_summary_takes_t_end_attributes_else_the_last_row_of_nn_h5(synthetic):
+    with h5py.File(synthetic / "nn.h5", "w") as f:
+        f["ntk_drift"] = np.array([0.0, 0.02, 0.03])
+        f["lin_gap"] = np.array([0.0, 0.1, 0.4])
+    summary = inflanet_io.duality_summary(synthetic)
+    assert summary["ntk_drift"] == 0.01  # the synthetic file's ntk_drift_t_end
+    assert summary["lin_gap"] == 0.4  # no lin_gap_t_end: nn.h5's last row
+    assert summary["rms_log_mismatch_t0_none"] == summary["rms_log_mismatch_t0"]  # calibrate = "none"
+    assert math.isnan(summary["rms_log_mismatch_t0_spectrum"]) and summary["m_eff2"] > 0
+    with h5py.File(synthetic / "duality.h5", "a") as f:
+        f.attrs["lin_gap_t_end"] = 0.5
+    assert inflanet_io.duality_summary(synthetic)["lin_gap"] == 0.5
+    (synthetic / "nn.h5").unlink()
+    with h5py.File(synthetic / "duality.h5", "a") as f:
+        del f.attrs["ntk_drift_t_end"]
+    assert math.isnan(inflanet_io.duality_summary(synthetic)["ntk_drift"])
 
 
 def test_damped_power_hand_values():
