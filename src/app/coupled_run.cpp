@@ -579,6 +579,8 @@ void CoupledRun::start() {
     }
   }
 
+  s.ntk0->release_factors(); // every later use of Theta(0) goes through its rows
+
   // 3. The NTK's dispersion relation lambda(k) from plane-wave Rayleigh quotients, in the sub-lattice's
   // shells.
   auto partial =
@@ -861,11 +863,13 @@ void CoupledRun::start() {
                s.subcycling.eta_c_lambda_max, s.subcycling.bound, s.subcycling.substeps,
                p.inflaton.lattice_substeps);
     if (p.match_velocity) {
-      fmt::print(
-          "# coupled run: initial velocity matched: |df_lin/dt - dphi/dt| / |dphi/dt| = {:.3e} (linearised), "
-          "{:.3e} (trained network, central difference); {} eigenvalue(s) at rounding level carry {:.3e} "
-          "of it\n",
-          s.velocity_mismatch, s.velocity_mismatch_trained, s.velocity_dropped_modes, s.velocity_dropped);
+      fmt::print("# coupled run: initial velocity matched: |df_lin/dt - dphi/dt| / |dphi/dt| = {:.3e} "
+                 "(linearised), {:.3e} (trained network, central difference); {}\n",
+                 s.velocity_mismatch, s.velocity_mismatch_trained,
+                 full ? fmt::format("{} eigenvalue(s) at rounding level carry {:.3e} of it",
+                                    s.velocity_dropped_modes, s.velocity_dropped)
+                      : fmt::format("PCG, best of {} products (duality.velocity_iterations)",
+                                    s.velocity_iterations));
     }
   }
   if (!restored) {

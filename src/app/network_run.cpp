@@ -87,6 +87,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     lambda_max = e.lambda_max;
     lambda_min = e.lambda_min;
   }
+  ntk0.release_factors(); // every later use of Theta(0) goes through its rows
   const double bound = network_stability_bound(p.integrator, p.beta);
   if (!(p.eta * c * lambda_max < bound)) {
     throw InputError(fmt::format("key 'network.eta': expected eta < {:.6g} for stability of {} (eta c "

@@ -51,6 +51,12 @@ void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
   }
 }
 
+void DistributedNtk::release_factors() noexcept {
+  factors_ = NtkFactors{};
+  gathered_.clear();
+  gathered_.shrink_to_fit();
+}
+
 double DistributedNtk::distance_squared_to(Mlp& network, std::span<const double> x_local) const {
   const PointDistribution& dist = *distribution_;
   const std::size_t n = dist.points(), m = dist.local_count(), b0 = dist.local_begin();

@@ -117,6 +117,10 @@ ConjugateGradientSolve conjugate_gradient(const KernelProduct& product,
   p = z;
   double rz = dot(r, z);
   double largest = 0.0; // the largest Rayleigh quotient seen: the operator's scale
+  // CG's residual is not monotone: the iterate returned is the one with the smallest residual (x = 0, the
+  // residual b, is the first candidate), so a solve stopped early is never worse than no solve.
+  std::vector<double> best(n, 0.0);
+  double best_rel = 1.0;
   for (std::size_t it = 0; it < max_iterations; ++it) {
     product(p, q);
     const double pq = dot(p, q);
@@ -136,6 +140,10 @@ ConjugateGradientSolve conjugate_gradient(const KernelProduct& product,
     if (progress) {
       progress(s.iterations, rel);
     }
+    if (rel < best_rel) {
+      best_rel = rel;
+      best = s.x;
+    }
     if (rel <= tolerance) {
       s.converged = true;
       break;
@@ -148,6 +156,7 @@ ConjugateGradientSolve conjugate_gradient(const KernelProduct& product,
       p[i] = z[i] + ratio * p[i];
     }
   }
+  s.x = std::move(best);
   // The true residual (the recursion drifts from it in floating point).
   product(s.x, q);
   double rr = 0.0;

@@ -26,8 +26,9 @@ inline constexpr std::size_t ntk_eigen_max_points = 10000;
 /// ntk_row_chunk rows so that the work space stays O(chunk x N) and the peak is the row block itself. The
 /// rows are identical, to rounding of the per-row dgemm, for any rank count (they depend on the gathered
 /// factors only).
-/// \brief Rows per ntk_rows call in a build: 2 x 256 x N doubles of work space (134 MB at N = 32768).
-inline constexpr std::size_t ntk_row_chunk = 256;
+/// \brief Rows per ntk_rows call in a build or a drift measurement: 2 x 128 x N doubles of work space and
+/// 128 x N of rows (100 MB together at N = 32768).
+inline constexpr std::size_t ntk_row_chunk = 128;
 
 class DistributedNtk {
 public:
@@ -49,6 +50,9 @@ public:
   [[nodiscard]] double distance_squared_to(Mlp& network, std::span<const double> x_local) const;
   /// \brief Every point's factors (gathered by build()), for kernels built in other layouts.
   [[nodiscard]] const NtkFactors& factors() const noexcept { return factors_; }
+  /// \brief Frees the gathered factors once no other layout is to be built (about N (2 width + d) doubles
+  /// per layer); rows(), apply() and distance_squared_to() do not need them.
+  void release_factors() noexcept;
   /// \brief ||Theta||_F^2. Collective.
   [[nodiscard]] double norm_squared() const;
   /// \brief The full N x N kernel on rank 0 (empty elsewhere). Collective.

@@ -47,7 +47,9 @@ struct ConjugateGradientSolve {
 };
 
 /// \brief Solves Theta x = b by preconditioned conjugate gradients from x = 0, stopping when the recursive
-/// relative residual is at most `tolerance` or after max_iterations products. For a semi-definite Theta
+/// relative residual is at most `tolerance` or after max_iterations products, and returns the iterate with
+/// the smallest recursive residual (CG's residual is not monotone; x = 0 counts, so the result is never
+/// worse than no solve). For a semi-definite Theta
 /// the iteration stops at the first search direction the operator cannot move (Rayleigh quotient below
 /// 1e-14 of the largest seen): CG is not a least-squares method, so the final relative_residual (a true
 /// one, at least b's part outside the range) is what the caller must check.
