@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <climits>
 #include <cmath>
 #include <string>
@@ -29,6 +30,10 @@ std::vector<std::size_t> global_indices(int count, int nb, int me, int nprocs) {
         static_cast<std::size_t>(l % nb);
   }
   return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 /// Integers counted as doubles (for the memory report).
@@ -68,6 +73,7 @@ void NtkEigensystem::solve_serial(const DistributedNtk& ntk) {
   const std::size_t n = ntk.distribution().points();
   const auto ni = static_cast<lapack_int>(n);
   const std::span<const double> rows = ntk.rows();
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<double> a(n * n);
   constexpr std::size_t tile = 64;
   for (std::size_t i0 = 0; i0 < n; i0 += tile) {
@@ -79,6 +85,8 @@ void NtkEigensystem::solve_serial(const DistributedNtk& ntk) {
       }
     }
   }
+  build_seconds_ = seconds_since(t0);
+  const auto t1 = std::chrono::steady_clock::now();
   values_.resize(n);
   vectors_.resize(n * n);
   std::vector<lapack_int> support(2 * n);
@@ -99,6 +107,7 @@ void NtkEigensystem::solve_serial(const DistributedNtk& ntk) {
     peak_doubles_ = a.size() + vectors_.size() + values_.size() + work.size() +
                     int_doubles(iwork.size() + support.size());
   }
+  solve_seconds_ = seconds_since(t1);
   if (info != 0 || found != ni) {
     throw RuntimeError(
         fmt::format("LAPACKE_dsyevr failed (info = {}, {} of {} eigenvalues)", info, found, n));
@@ -137,6 +146,7 @@ void NtkEigensystem::solve_distributed(const DistributedNtk& ntk, int block) {
   // [r0, r1) x [c0, c1) is built as ntk_block(c0, c1, r0, r1), whose row-major layout is the tile's
   // column-major one (Theta is symmetric), and copied into the local matrix. Tiles above the diagonal
   // (c0 >= r1) are skipped: half the kernel's cost.
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<double> a(local, 0.0), tile, tile_work;
   const NtkFactors& factors = ntk.factors();
   for (int lj0 = 0; lj0 < lcols; lj0 += block) {
@@ -160,6 +170,8 @@ void NtkEigensystem::solve_distributed(const DistributedNtk& ntk, int block) {
   const std::size_t tile_doubles = tile.capacity() + tile_work.capacity();
   tile = {};
   tile_work = {};
+  build_seconds_ = seconds_since(t0);
+  const auto t1 = std::chrono::steady_clock::now();
 
   // pdsyevd (divide and conquer) rather than pdsyevr (MRRR): both return all eigenpairs in O(N^3 / P), but
   // divide and conquer keeps the eigenvectors orthogonal to working precision inside tight clusters, which
@@ -200,6 +212,7 @@ void NtkEigensystem::solve_distributed(const DistributedNtk& ntk, int block) {
     peak_doubles_ = a.size() + std::max(tile_doubles, vectors_.size() + values_.size() + work.size() +
                                                           int_doubles(iwork.size()));
   }
+  solve_seconds_ = seconds_since(t1);
   // pdsyevd's info is global, but an error must be raised on every rank or on none, so it is agreed on.
   std::array<double, 1> failing{info != 0 ? 1.0 : 0.0};
   grid_.sum_in_place(failing);

@@ -70,6 +70,10 @@ public:
   /// integers counted at their size in doubles). The DistributedNtk's own rows and factors are not included.
   /// For memory reports.
   [[nodiscard]] std::size_t local_doubles() const noexcept { return peak_doubles_; }
+  /// \brief This rank's wall time in compute: building its matrix (tiles from the factors; the transposed
+  /// copy on one rank) and the solver (dsyevr or pdsyevd, workspace query included), in seconds.
+  [[nodiscard]] double build_seconds() const noexcept { return build_seconds_; }
+  [[nodiscard]] double solve_seconds() const noexcept { return solve_seconds_; }
   /// \brief Doubles this rank keeps after compute (eigenvectors and eigenvalues).
   [[nodiscard]] std::size_t stored_doubles() const noexcept { return vectors_.size() + values_.size(); }
 
@@ -87,6 +91,7 @@ private:
   std::size_t clamped_ = 0;
   double most_negative_ = 0.0;
   std::size_t peak_doubles_ = 0;
+  double build_seconds_ = 0.0, solve_seconds_ = 0.0;
 };
 
 } // namespace inflanet
