@@ -28,6 +28,16 @@ endif()
 find_package(BLAS REQUIRED)
 find_package(LAPACK REQUIRED)
 pkg_check_modules(LAPACKE REQUIRED IMPORTED_TARGET lapacke)
+# ScaLAPACK + BLACS (libscalapack-openmpi-dev) for the distributed NTK eigensolver. Found as a plain library:
+# Debian's scalapack-config.cmake imports /usr/lib/libscalapack-openmpi.so.2.2.1, a path that does not exist
+# (its _IMPORT_PREFIX climbs out of lib/<arch>), and the .pc file's `Requires: lapack blas` would add
+# OpenBLAS's own directory to the link line. The .pc file only hints the directory; the library links the
+# same generic libblas.so.3 / liblapack.so.3 as we do, so the alternatives switch both together.
+pkg_check_modules(SCALAPACK QUIET scalapack-openmpi)
+find_library(SCALAPACK_LIBRARY NAMES scalapack-openmpi HINTS ${SCALAPACK_LIBDIR} ${SCALAPACK_LIBRARY_DIRS})
+if(NOT SCALAPACK_LIBRARY)
+  message(FATAL_ERROR "libscalapack-openmpi not found (package libscalapack-openmpi-dev)")
+endif()
 
 add_library(inflanet_deps INTERFACE)
 add_library(inflanet::deps ALIAS inflanet_deps)
@@ -45,6 +55,7 @@ target_link_libraries(
             fmt::fmt
             PkgConfig::MUPARSER
             PkgConfig::LAPACKE
+            ${SCALAPACK_LIBRARY}
             ${LAPACK_LIBRARIES}
             ${BLAS_LIBRARIES})
 

@@ -9,6 +9,7 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
+#include "inflanet/ntk/ntk_eigensystem.hpp"
 
 namespace inflanet {
 
@@ -59,6 +60,10 @@ std::vector<double> eigen_components(const NtkSpectrum& spectrum, std::span<cons
   cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(n), static_cast<int>(n), 1.0,
               spectrum.vectors.data(), static_cast<int>(n), v.data(), 1, 0.0, out.data(), 1);
   return out;
+}
+
+std::vector<double> eigen_components(const NtkEigensystem& eigensystem, std::span<const double> v) {
+  return eigensystem.components(v);
 }
 
 std::vector<double> cluster_products(const EigenClusters& clusters, std::span<const double> a,

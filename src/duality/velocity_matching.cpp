@@ -6,25 +6,39 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/duality/eigenspace_clusters.hpp"
+#include "inflanet/ntk/ntk_eigensystem.hpp"
 
 namespace inflanet {
 
-KernelSolve solve_kernel(const NtkSpectrum& spectrum, std::span<const double> b, double resolution) {
-  const std::size_t n = spectrum.values.size();
-  const std::vector<double> components = eigen_components(spectrum, b);
-  std::vector<double> scaled(n, 0.0);
+namespace {
+
+/// The dropping rule, for either eigenvector layout: components / lambda where lambda > resolution, else 0
+/// (counted, and their share of ||b|| reported). `components` is overwritten with the scaled components.
+KernelSolve divide_by_eigenvalues(std::span<const double> values, std::vector<double>& components,
+                                  double resolution) {
   KernelSolve out;
   double dropped2 = 0.0, total2 = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    total2 += components[k] * components[k];
-    if (spectrum.values[k] > resolution) {
-      scaled[k] = components[k] / spectrum.values[k];
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const double c = components[k];
+    total2 += c * c;
+    if (values[k] > resolution) {
+      components[k] = c / values[k];
     } else {
       ++out.dropped;
-      dropped2 += components[k] * components[k];
+      dropped2 += c * c;
+      components[k] = 0.0;
     }
   }
   out.dropped_fraction = total2 > 0.0 ? std::sqrt(dropped2 / total2) : 0.0;
+  return out;
+}
+
+} // namespace
+
+KernelSolve solve_kernel(const NtkSpectrum& spectrum, std::span<const double> b, double resolution) {
+  const std::size_t n = spectrum.values.size();
+  std::vector<double> scaled = eigen_components(spectrum, b);
+  KernelSolve out = divide_by_eigenvalues(spectrum.values, scaled, resolution);
   // alpha = U scaled (U row-major, eigenvectors in columns): alpha_i = sum_k U_ik scaled_k.
   out.alpha.assign(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -35,6 +49,13 @@ KernelSolve solve_kernel(const NtkSpectrum& spectrum, std::span<const double> b,
     }
     out.alpha[i] = sum;
   }
+  return out;
+}
+
+KernelSolve solve_kernel(const NtkEigensystem& eigensystem, std::span<const double> b, double resolution) {
+  std::vector<double> scaled = eigensystem.components(b);
+  KernelSolve out = divide_by_eigenvalues(eigensystem.values(), scaled, resolution);
+  out.alpha = eigensystem.synthesize(scaled);
   return out;
 }
 

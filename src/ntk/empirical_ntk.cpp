@@ -94,27 +94,37 @@ void ntk_rows(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::sp
   if (r0 > r1 || r1 > n || rows.size() != (r1 - r0) * n) {
     throw RuntimeError("ntk_rows: need r0 <= r1 <= N and (r1 - r0) x N output values");
   }
-  const std::size_t m = r1 - r0;
-  if (m == 0) {
+  ntk_block(factors, r0, r1, 0, n, rows, work);
+}
+
+void ntk_block(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1,
+               std::span<double> out, std::vector<double>& work) {
+  const std::size_t n = factors.points;
+  if (r0 > r1 || r1 > n || c0 > c1 || c1 > n || out.size() != (r1 - r0) * (c1 - c0)) {
+    throw RuntimeError(
+        "ntk_block: need r0 <= r1 <= N, c0 <= c1 <= N and (r1 - r0) x (c1 - c0) output values");
+  }
+  const std::size_t m = r1 - r0, w = c1 - c0;
+  if (m == 0 || w == 0) {
     return;
   }
-  work.resize(2 * m * n); // sigma_w^2 A A^T / n + sigma_b^2, then G G^T, for the row block
+  work.resize(2 * m * w); // sigma_w^2 A A^T / n + sigma_b^2, then G G^T, for the block
   double* aa = work.data();
-  double* gg = work.data() + m * n;
-  std::fill(rows.begin(), rows.end(), 0.0);
+  double* gg = work.data() + m * w;
+  std::fill(out.begin(), out.end(), 0.0);
   const double sb2 = factors.sigma_b * factors.sigma_b;
-  const int mi = static_cast<int>(m), ni = static_cast<int>(n);
+  const int mi = static_cast<int>(m), wi = static_cast<int>(w);
   for (const NtkLayer& layer : factors.layers) {
-    std::fill(aa, aa + m * n, sb2);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, ni, layer.n_in,
-                factors.sigma_w * factors.sigma_w / layer.n_in,
-                layer.a.data() + r0 * static_cast<std::size_t>(layer.n_in), layer.n_in, layer.a.data(),
-                layer.n_in, 1.0, aa, ni);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, ni, layer.n_out, 1.0,
-                layer.g.data() + r0 * static_cast<std::size_t>(layer.n_out), layer.n_out, layer.g.data(),
-                layer.n_out, 0.0, gg, ni);
-    for (std::size_t i = 0; i < m * n; ++i) {
-      rows[i] += gg[i] * aa[i];
+    const auto n_in = static_cast<std::size_t>(layer.n_in), n_out = static_cast<std::size_t>(layer.n_out);
+    std::fill(aa, aa + m * w, sb2);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, wi, layer.n_in,
+                factors.sigma_w * factors.sigma_w / layer.n_in, layer.a.data() + r0 * n_in, layer.n_in,
+                layer.a.data() + c0 * n_in, layer.n_in, 1.0, aa, wi);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, mi, wi, layer.n_out, 1.0,
+                layer.g.data() + r0 * n_out, layer.n_out, layer.g.data() + c0 * n_out, layer.n_out, 0.0, gg,
+                wi);
+    for (std::size_t i = 0; i < m * w; ++i) {
+      out[i] += gg[i] * aa[i];
     }
   }
 }

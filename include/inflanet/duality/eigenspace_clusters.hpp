@@ -22,6 +22,8 @@
 
 namespace inflanet {
 
+class NtkEigensystem;
+
 /// \brief The partition of an ascending spectrum into clusters.
 struct EigenClusters {
   double tolerance = 0.0;         ///< relative to lambda_max: the split criterion
@@ -40,6 +42,10 @@ struct EigenClusters {
 /// \brief U^T v: the components of v (N values, site order) along every eigenvector (column k of the
 /// row-major N x N eigenvector matrix).
 [[nodiscard]] std::vector<double> eigen_components(const NtkSpectrum& spectrum, std::span<const double> v);
+/// \brief The same for distributed eigenvectors: NtkEigensystem::components (v and the result, in eigenvalue
+/// order, on every rank). Collective.
+[[nodiscard]] std::vector<double> eigen_components(const NtkEigensystem& eigensystem,
+                                                   std::span<const double> v);
 
 /// \brief Per cluster, sum_{k in C} a_k b_k of two component vectors (eigen_components): a^T P_C b.
 [[nodiscard]] std::vector<double> cluster_products(const EigenClusters& clusters, std::span<const double> a,

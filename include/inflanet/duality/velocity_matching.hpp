@@ -15,6 +15,8 @@
 
 namespace inflanet {
 
+class NtkEigensystem;
+
 /// \brief alpha = Theta^+ b through the eigendecomposition, the eigenvalues at or below `resolution`
 /// (rounding level) left out: the network cannot move its outputs along those directions at all.
 struct KernelSolve {
@@ -23,6 +25,10 @@ struct KernelSolve {
   double dropped_fraction = 0.0; ///< ||b's part along them|| / ||b||
 };
 [[nodiscard]] KernelSolve solve_kernel(const NtkSpectrum& spectrum, std::span<const double> b,
+                                       double resolution);
+/// \brief The same through distributed eigenvectors: components, the same dropping rule, synthesize. b (N
+/// values, the same on every rank) and alpha on every rank. Collective.
+[[nodiscard]] KernelSolve solve_kernel(const NtkEigensystem& eigensystem, std::span<const double> b,
                                        double resolution);
 
 /// \brief J^T alpha over this rank's points: sum_i alpha_i df(x_i)/dtheta (one forward and one backward pass

@@ -16,6 +16,8 @@ namespace inflanet {
 
 /// \brief Largest N for which Theta is gathered onto one rank and diagonalised there (LAPACKE_dsyevr):
 /// O(N^3) time and about 3 N^2 doubles on rank 0 (Theta, its copy, the eigenvectors): 2.4 GB at 10^4.
+/// NtkEigensystem (ntk_eigensystem.hpp) has no such limit: on several ranks it diagonalises Theta with
+/// ScaLAPACK from each rank's block-cyclic share, about 4 N^2 / P doubles per rank.
 inline constexpr std::size_t ntk_eigen_max_points = 10000;
 
 /// \brief Rows [local_begin, local_begin + local_count) of the N x N kernel, row-major.

@@ -54,6 +54,14 @@ void layerwise_ntk(const NtkFactors& factors, std::span<double> theta, std::vect
 void ntk_rows(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::span<double> rows,
               std::vector<double>& work);
 
+/// \brief The block Theta[r0:r1, c0:c1], (r1 - r0) x (c1 - c0) row-major, from the factors of all N points:
+/// (G[r0:r1] G[c0:c1]^T) o (sigma_w^2 A[r0:r1] A[c0:c1]^T / n + sigma_b^2), two dgemm calls per layer. Any
+/// tile of any layout (the block-cyclic matrices of the distributed eigensolver) is built from it without
+/// moving Theta; ntk_rows is the block [r0:r1, 0:N]. Since Theta is symmetric, the row-major block
+/// [c0:c1, r0:r1] is the column-major block [r0:r1, c0:c1]. `work` is resized to 2 (r1 - r0) (c1 - c0).
+void ntk_block(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1,
+               std::span<double> out, std::vector<double>& work);
+
 /// \brief Eigenpairs of a symmetric PSD kernel. values ascending; vectors N x N row-major with column k the
 /// unit eigenvector of values[k] (so Theta = V diag(values) V^T).
 struct NtkSpectrum {
