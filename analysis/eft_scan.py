@@ -6,7 +6,7 @@ decaying-kernel alternative, the mean mode's c lambda, the frequency match under
 network's departure from its linearisation at t_end (ntk_drift, lin_gap). With network.width scanned it also
 measures the width exponents of ntk_drift and lin_gap.
 
-    /usr/bin/python3 analysis/eft_scan.py inputs/eft_scan.toml --out output/eft_scan [--binary build/inflanet]
+    /usr/bin/python3 analysis/eft_scan.py inputs/scans/eft_scan.toml --out output/eft_scan [--binary build/inflanet]
 
 The scan file (TOML):
 

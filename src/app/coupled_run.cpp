@@ -32,6 +32,7 @@
 #include "inflanet/ntk/krylov.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 #include "inflanet/ntk/ntk_dispersion.hpp"
+#include "inflanet/ntk/ntk_eigensystem.hpp"
 
 namespace inflanet {
 
@@ -291,10 +292,10 @@ struct CoupledRun::State {
   SpectralOperators sub_ops;
   PowerSpectrum sub_spectrum;
   Field sub_field, sub_scratch;
-  std::vector<double> mean_k2; ///< <k^2> per shell: omega^2 of a shell is <k^2>/a^2 + V
-  NtkSpectrum ntk_spectrum;    // rank 0
-  EigenClusters clusters;      // rank 0
-  double cluster_count = 0;    // on every rank
+  std::vector<double> mean_k2;               ///< <k^2> per shell: omega^2 of a shell is <k^2>/a^2 + V
+  std::optional<NtkEigensystem> eigensystem; ///< ntk_spectrum = "full": every rank, eigenvectors distributed
+  EigenClusters clusters;                    // every rank (from the identical eigenvalues)
+  double cluster_count = 0;                  // on every rank
   ClusterInitialData cluster0;
   std::vector<double> omega2_network, anisotropy, leakage, lambda_shell, shell_counts;
   std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_lin_ratio, last_omega2;
@@ -303,7 +304,7 @@ struct CoupledRun::State {
   double mean_overlap = 0.0;  ///< |u_mean . 1/sqrt(N)|
   std::size_t check_mode = 0; ///< the size-1 cluster used for the integrator consistency check
   bool have_check_mode = false;
-  std::vector<double> check_t, check_a; // its amplitude at uniform output times (rank 0)
+  std::vector<double> check_t, check_a; // its amplitude at uniform output times (every rank)
   double velocity_mismatch = 0.0, velocity_mismatch_trained = 0.0, velocity_dropped = 0.0;
   std::size_t velocity_dropped_modes = 0;
   std::size_t velocity_iterations = 0;
@@ -444,25 +445,28 @@ struct CoupledRun::State {
       ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk0->distance_squared_to(probe, x_local)) / ntk0_norm : 0.0;
     }
     const double loss = system->loss();
+    // Per-eigenspace power (basis-free sums over clusters) and the linearised prediction: the eigenvectors
+    // are distributed, so every rank takes part.
+    std::vector<double> components, power, predicted;
+    if (eigensystem) {
+      components = eigen_components(*eigensystem, r);
+      power = cluster_products(clusters, components, components);
+      predicted = cluster_power_prediction(clusters, cluster0, gamma, c, t);
+      if (have_check_mode && step % std::max<std::int64_t>(p.inflaton.spectra_every, 1) == 0) {
+        // The linearised model is exactly linear: its eigenmodes are exact damped oscillators.
+        check_t.push_back(t); // uniform times for the consistency fit
+        check_a.push_back(eigen_components(*eigensystem, r_lin)[check_mode]);
+      }
+    }
     if (!file) {
       return;
     }
     std::vector<std::span<const double>> row = {lattice,        network,     network_lin,
                                                 p_ratio,        t_lattice,   t_network,
                                                 omega2_lattice, match.ratio, match.matched};
-    // Per-eigenspace power (basis-free sums over clusters) and the linearised prediction.
-    std::vector<double> components, power, predicted;
-    if (p.network.full_spectrum) {
-      components = eigen_components(ntk_spectrum, r);
-      power = cluster_products(clusters, components, components);
-      predicted = cluster_power_prediction(clusters, cluster0, gamma, c, t);
+    if (eigensystem) {
       row.emplace_back(power);
       row.emplace_back(predicted);
-    }
-    if (have_check_mode && step % std::max<std::int64_t>(p.inflaton.spectra_every, 1) == 0) {
-      // The linearised model is exactly linear: its eigenmodes are exact damped oscillators.
-      check_t.push_back(t); // uniform times for the consistency fit
-      check_a.push_back(eigen_components(ntk_spectrum, r_lin)[check_mode]);
     }
     file->append(step, t, a, row);
     nn_file->append(io::NetworkRow{step, t, loss, ntk_drift, lin_gap, f, f_lin, components});
@@ -549,24 +553,33 @@ void CoupledRun::start() {
   std::vector<double> eigenvalues, theta0;
   double lambda_max = 0.0;
   if (full) {
-    theta0 = s.ntk0->gather_to_root();
-    eigenvalues.assign(n, 0.0);
-    if (root) {
-      s.ntk_spectrum = ntk_eigen(theta0, n);
-      eigenvalues = s.ntk_spectrum.values;
-      s.clusters = cluster_eigenvalues(eigenvalues, p.cluster_tolerance);
-      // The mean mode: the eigenvector with the largest overlap with the uniform vector.
-      const std::vector<double> uniform(n, 1.0 / std::sqrt(static_cast<double>(n)));
-      const auto overlaps = eigen_components(s.ntk_spectrum, uniform);
-      for (std::size_t k = 0; k < n; ++k) {
-        if (std::abs(overlaps[k]) > s.mean_overlap) {
-          s.mean_overlap = std::abs(overlaps[k]);
-          s.mean_mode = k;
-        }
+    // LAPACK's dsyevr on one rank, ScaLAPACK's pdsyevd on a process grid beyond it: the eigenvectors stay
+    // distributed. nn.h5's ntk[N,N] (post-processing of small runs) is the only gather, and only for
+    // N <= ntk_eigen_max_points.
+    if (n <= ntk_eigen_max_points) {
+      theta0 = s.ntk0->gather_to_root();
+    }
+    const NtkEigensystem& eig = s.eigensystem.emplace(NtkEigensystem::compute(*s.ntk0));
+    eigenvalues.assign(eig.values().begin(), eig.values().end());
+    s.clusters = cluster_eigenvalues(eigenvalues, p.cluster_tolerance);
+    // The mean mode: the eigenvector with the largest overlap with the uniform vector.
+    const std::vector<double> uniform(n, 1.0 / std::sqrt(static_cast<double>(n)));
+    const auto overlaps = eigen_components(eig, uniform);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (std::abs(overlaps[k]) > s.mean_overlap) {
+        s.mean_overlap = std::abs(overlaps[k]);
+        s.mean_mode = k;
       }
     }
-    s.distribution.broadcast(eigenvalues);
     lambda_max = eigenvalues.back();
+    if (root) {
+      fmt::print("# coupled run: Theta(0) diagonalised ({}, block {}), {:.1f} s\n",
+                 eig.distributed()
+                     ? fmt::format("pdsyevd on a {} x {} grid", eig.grid().nprow(), eig.grid().npcol())
+                     : std::string("dsyevr on one rank"),
+                 eig.block_size(), seconds_since(started));
+      std::fflush(stdout);
+    }
   } else {
     s.extremes = lanczos_extremes(
         [&s](std::span<const double> v, std::span<double> out) { s.ntk0->apply(v, 1.0, out); }, n, 1e-10,
@@ -646,13 +659,8 @@ void CoupledRun::start() {
     const std::vector<double> b = s.on_sites(inflaton.phidot());
     std::vector<double> alpha(n, 0.0);
     if (full) {
-      std::vector<double> dropped(2, 0.0);
-      if (root) {
-        const KernelSolve solve = solve_kernel(s.ntk_spectrum, b, s.clusters.resolution);
-        alpha = solve.alpha;
-        dropped = {static_cast<double>(solve.dropped), solve.dropped_fraction};
-      }
-      s.distribution.broadcast(alpha);
+      const KernelSolve solve = solve_kernel(*s.eigensystem, b, s.clusters.resolution);
+      alpha = solve.alpha;
       // One step of iterative refinement: the eigenvectors carry errors of eps ||Theta|| / gap, the product
       // with the rows does not.
       std::vector<double> residual(n);
@@ -660,17 +668,13 @@ void CoupledRun::start() {
       for (std::size_t i = 0; i < n; ++i) {
         residual[i] = b[i] - residual[i];
       }
-      std::vector<double> correction(n, 0.0);
-      if (root) {
-        correction = solve_kernel(s.ntk_spectrum, residual, s.clusters.resolution).alpha;
-      }
-      s.distribution.broadcast(correction);
+      const std::vector<double> correction =
+          solve_kernel(*s.eigensystem, residual, s.clusters.resolution).alpha;
       for (std::size_t i = 0; i < n; ++i) {
         alpha[i] += correction[i];
       }
-      s.distribution.broadcast(dropped);
-      s.velocity_dropped_modes = static_cast<std::size_t>(dropped[0]);
-      s.velocity_dropped = dropped[1];
+      s.velocity_dropped_modes = solve.dropped;
+      s.velocity_dropped = solve.dropped_fraction;
       s.velocity_solver = "eigendecomposition";
     } else {
       // Conjugate gradients on the row blocks, preconditioned by the kernel's own plane-wave dispersion.
@@ -736,9 +740,9 @@ void CoupledRun::start() {
 
   // 7. Per-eigenspace initial data (rank 0) and the mode for the integrator consistency check: the resolved
   // single-eigenvalue cluster with the most initial power (both need the eigenbasis).
-  if (root && full) {
-    const auto c_r = eigen_components(s.ntk_spectrum, r0);
-    const auto c_v = eigen_components(s.ntk_spectrum, rdot0);
+  if (full) {
+    const auto c_r = eigen_components(*s.eigensystem, r0);
+    const auto c_v = eigen_components(*s.eigensystem, rdot0);
     s.cluster0 = cluster_initial_data(s.clusters, c_r, c_v);
     double best = 0.0;
     for (std::size_t i = 0; i < s.clusters.count(); ++i) {
@@ -749,11 +753,6 @@ void CoupledRun::start() {
       }
     }
     s.cluster_count = static_cast<double>(s.clusters.count());
-  }
-  {
-    std::vector<double> count{s.cluster_count};
-    s.distribution.broadcast(count);
-    s.cluster_count = count[0];
   }
 
   // 8. duality.h5 and nn.h5 (rank 0); the first row; the loop hooks.
@@ -779,7 +778,7 @@ void CoupledRun::start() {
     f.write_attribute("ntk_spectrum", std::string_view(full ? "full" : "extremes"));
     f.write_attribute("lambda_max", lambda_max);
     if (full) {
-      f.write_attribute("mean_mode_eigen_c_lambda", s.c * s.ntk_spectrum.values[s.mean_mode]);
+      f.write_attribute("mean_mode_eigen_c_lambda", s.c * eigenvalues[s.mean_mode]);
       f.write_attribute("mean_mode_rank", static_cast<std::int64_t>(n - 1 - s.mean_mode));
       f.write_attribute("mean_mode_overlap", s.mean_overlap);
     } else {
@@ -839,7 +838,7 @@ void CoupledRun::start() {
                                  full},
         metadata);
     nn.write_weights("weights", s.system->network());
-    if (full) {
+    if (full && !theta0.empty()) {
       nn.write_ntk(theta0, eigenvalues);
     }
     std::vector<std::int64_t> sites(3 * n);
@@ -1002,8 +1001,8 @@ void CoupledRun::summarise() {
   if (p.network.full_spectrum) {
     fmt::print("#   the eigenmode closest to uniform (overlap {:.4f}) is number {} from the top, c lambda = "
                "{:.4g}\n",
-               s.mean_overlap, s.ntk_spectrum.values.size() - 1 - s.mean_mode,
-               s.c * s.ntk_spectrum.values[s.mean_mode]);
+               s.mean_overlap, s.eigensystem->size() - 1 - s.mean_mode,
+               s.c * s.eigensystem->values()[s.mean_mode]);
     std::size_t unresolved = 0, unresolved_values = 0;
     for (std::size_t i = 0; i < s.clusters.count(); ++i) {
       if (s.clusters.resolved[i] == 0.0) {

@@ -75,8 +75,19 @@ MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int 
                      8.0 * (2.0 * rows * (d + w * depth + 1.0) + n * (d + 1.0) + 4.0 * parameters),
                      shape_keys});
   if (p.full_spectrum) {
-    b.items.push_back({"network Theta(0) on rank 0 (gathered N x N, LAPACK's copy, eigenvectors)",
-                       8.0 * 3.0 * n * n, n_keys});
+    // The eigensystem's peak (NtkEigensystem::local_doubles): the matrix and the eigenvectors on one rank
+    // (dsyevr), matrix, eigenvectors and ScaLAPACK's work, about 4 N^2 / P, on a grid; plus nn.h5's gathered
+    // ntk[N,N] on rank 0 for N <= ntk_eigen_max_points.
+    const double eigen = ranks == 1 ? 2.0 * n * n : 4.0 * n * n / ranks;
+    b.items.push_back(
+        {fmt::format("network Theta(0) eigendecomposition ({}; network.ntk_spectrum = \"full\")",
+                     ranks == 1 ? "dsyevr: matrix and eigenvectors"
+                                : "pdsyevd: block-cyclic matrix, eigenvectors and work"),
+         8.0 * eigen, n_keys});
+    if (n <= static_cast<double>(ntk_eigen_max_points)) {
+      b.items.push_back(
+          {"network Theta(0) gathered on rank 0 for nn.h5 (N <= 10^4 only)", 8.0 * n * n, n_keys});
+    }
   } else {
     b.items.push_back({"network Lanczos basis (at most 300 vectors of N) and solver vectors",
                        8.0 * (std::min(n, 300.0) + 12.0) * n, n_keys});
@@ -86,13 +97,17 @@ MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int 
 
 std::string theta_memory_line(const NetworkParameters& p, std::size_t points, int ranks) {
   const double n = static_cast<double>(points), rows = std::ceil(n / ranks);
+  const double eigen = ranks == 1 ? 2.0 * n * n : 4.0 * n * n / ranks;
   return fmt::format(
       "#   memory for Theta    = {:.6g} MiB of Theta(0) rows per rank ({:g} of N = {:g}){}\n",
       8.0 * rows * n / mib, rows, n,
       p.full_spectrum
-          ? fmt::format(" + {:.6g} MiB on rank 0 (gathered and diagonalised: network.ntk_spectrum "
-                        "= \"full\")",
-                        8.0 * 3.0 * n * n / mib)
+          ? fmt::format(" + {:.6g} MiB per rank for its eigendecomposition ({}; network.ntk_spectrum "
+                        "= \"full\"){}",
+                        8.0 * eigen / mib, ranks == 1 ? "dsyevr" : "ScaLAPACK pdsyevd",
+                        n <= static_cast<double>(ntk_eigen_max_points)
+                            ? fmt::format(" + {:.6g} MiB on rank 0 for nn.h5's ntk", 8.0 * n * n / mib)
+                            : std::string())
           : std::string(" (never gathered: network.ntk_spectrum = \"extremes\")"));
 }
 

@@ -92,18 +92,6 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
     }
   }
 
-  const auto points_of_sublattice = [&] {
-    const double m = static_cast<double>(p.sublattice);
-    // Only the full eigendecomposition gathers Theta on one rank; the extremes work on row blocks.
-    if (p.full_spectrum && m * m * m > static_cast<double>(ntk_eigen_max_points)) {
-      deck.fail(
-          "network.sublattice",
-          fmt::format("M^3 <= {} training points (the NTK is diagonalised on one rank), i.e. M <= {}; "
-                      "network.ntk_spectrum = \"extremes\" has no such limit",
-                      ntk_eigen_max_points,
-                      static_cast<int>(std::floor(std::cbrt(static_cast<double>(ntk_eigen_max_points))))));
-    }
-  };
   if (p.dataset == "lattice") {
     if (p.sublattice > p.lattice_n || p.lattice_n % p.sublattice != 0) {
       deck.fail("network.sublattice",
@@ -111,7 +99,6 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
                             "(N/M)-th site)",
                             p.lattice_n));
     }
-    points_of_sublattice();
     if (p.targets == "inflaton" && !coupled) {
       deck.fail(
           "network.targets",
@@ -151,7 +138,6 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
                                           p.dataset));
   }
   if (p.dataset == "synthetic") {
-    points_of_sublattice();
   }
   if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.given_non_default("network.ntk_every")) {
     deck.fail("network.ntk_every", fmt::format("at most network.steps = {}", p.steps));
@@ -177,12 +163,6 @@ Dataset NetworkParameters::load_dataset() const {
     teacher.seed = mlp.seed + 0x7EAC4E5ull;
     const auto m = static_cast<std::size_t>(sublattice);
     data = synthetic_dataset(m * m * m, 3, teacher, mlp.seed);
-  }
-  if (full_spectrum && data.points > ntk_eigen_max_points) {
-    throw InputError(
-        fmt::format("network.file '{}': {} points, more than the {} the NTK eigendecomposition "
-                    "supports (it runs on one rank; network.ntk_spectrum = \"extremes\" has no such limit)",
-                    file.string(), data.points, ntk_eigen_max_points));
   }
   return data;
 }

@@ -19,6 +19,7 @@
 #include "inflanet/ntk/empirical_ntk.hpp"
 #include "inflanet/ntk/krylov.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
+#include "inflanet/ntk/ntk_eigensystem.hpp"
 #include "inflanet/version.hpp"
 
 namespace inflanet {
@@ -60,24 +61,22 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   const auto integrator = Integrator::from_name(p.integrator);
   const double gamma = system.gamma();
 
-  // 3. Theta(0) by rows; its full spectrum on rank 0 (network.ntk_spectrum = "full", N <= 1e4) or its
-  // extremes by Lanczos on the row blocks, for the stability check.
+  // 3. Theta(0) by rows; its full spectrum (network.ntk_spectrum = "full": dsyevr on one rank, ScaLAPACK's
+  // pdsyevd beyond, eigenvectors distributed) or its extremes by Lanczos on the row blocks.
   Mlp probe = system.network(); // NTK passes run on a copy: the system's cached passes stay valid
   DistributedNtk ntk0(distribution);
   ntk0.build(probe, x_local);
   const double ntk0_norm = std::sqrt(ntk0.norm_squared());
   const bool full = p.full_spectrum;
-  std::vector<double> theta0;
-  NtkSpectrum spectrum;
+  std::vector<double> theta0, eigenvalues;
+  std::optional<NtkEigensystem> spectrum;
   double lambda_max = 0.0, lambda_min = 0.0;
   if (full) {
-    theta0 = ntk0.gather_to_root();
-    std::vector<double> eigenvalues(n);
-    if (root) {
-      spectrum = ntk_eigen(theta0, n);
-      eigenvalues = spectrum.values;
+    if (n <= ntk_eigen_max_points) {
+      theta0 = ntk0.gather_to_root(); // nn.h5's ntk[N,N], for post-processing small runs only
     }
-    distribution.broadcast(eigenvalues);
+    spectrum.emplace(NtkEigensystem::compute(ntk0));
+    eigenvalues.assign(spectrum->values().begin(), spectrum->values().end());
     lambda_max = eigenvalues.empty() ? 0.0 : eigenvalues.back();
     lambda_min = eigenvalues.empty() ? 0.0 : eigenvalues.front();
   } else {
@@ -175,12 +174,12 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
                  io::NetworkRunAttributes{p.eta, p.beta, c, gamma, integrator.name(), data.description, full},
                  io::FileMetadata::for_this_build(p.deck_text));
     file->write_weights("weights", system.network());
-    if (full) {
-      file->write_ntk(theta0, spectrum.values);
+    if (full && !theta0.empty()) {
+      file->write_ntk(theta0, eigenvalues);
     }
-    if (spectrum.clamped > 0) {
+    if (spectrum && spectrum->clamped() > 0) {
       fmt::print("# note: {} round-off negative NTK eigenvalue(s) clamped to 0 (most negative {:.3e})\n",
-                 spectrum.clamped, spectrum.most_negative);
+                 spectrum->clamped(), spectrum->most_negative());
     }
   }
   double lin_gap = 0.0, loss = system.loss();
@@ -202,17 +201,12 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
       throw RuntimeError(fmt::format("the loss became non-finite at step {}; reduce network.eta", step),
                          /*collective=*/true);
     }
+    // a_k = u_k . (f - y) in the eigenbasis of Theta(0) (full spectrum only; collective: the eigenvectors are
+    // distributed).
+    if (spectrum) {
+      modes = spectrum->components(residual);
+    }
     if (file) {
-      // a_k = u_k . (f - y), column k of the eigenvector matrix (with the full spectrum only)
-      if (full) {
-        std::fill(modes.begin(), modes.end(), 0.0);
-        for (std::size_t i = 0; i < n; ++i) {
-          const double* row = spectrum.vectors.data() + i * n;
-          for (std::size_t k = 0; k < n; ++k) {
-            modes[k] += row[k] * residual[i];
-          }
-        }
-      }
       file->append(io::NetworkRow{step, linear.time(), loss, ntk_drift, lin_gap, f, f_lin,
                                   full ? std::span<const double>(modes) : std::span<const double>()});
     }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -389,7 +390,10 @@ TEST_F(CoupledRun, KilledInACheckpointWriteAndRestartedEqualsTheUninterruptedRun
   for (const char* name :
        {"P_lattice", "P_network", "P_network_lin", "T_network", "mode_power", "mode_power_prediction"}) {
     EXPECT_TRUE(bitwise_equal(duality("cut", name), duality("full", name))) << name << " (2 -> 2 ranks)";
-    EXPECT_LT(max_relative_difference(duality("three", name), duality("full", name)), 1e-12)
+    // The eigenspace powers come from ScaLAPACK on a 1 x 2 or a 1 x 3 grid: cluster sums agree to
+    // eps lambda_max / gap, not to the rounding of a product.
+    const bool eigen = std::string_view(name).starts_with("mode_power");
+    EXPECT_LT(max_relative_difference(duality("three", name), duality("full", name)), eigen ? 1e-10 : 1e-12)
         << name << " (2 -> 3)";
   }
   for (const char* name : {"f", "f_lin", "loss"}) {

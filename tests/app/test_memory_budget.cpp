@@ -48,13 +48,16 @@ TEST(MemoryBudget, NetworkGrowsWithPointsAndWidthAndOnlyTheFullSpectrumGathersTh
   const auto wider = network_only_memory(network(4, 256), 1);
   EXPECT_GT(more_points.total(), small.total());
   EXPECT_GT(wider.total(), small.total());
-  // With the full spectrum the N x N kernel on rank 0 (3 copies) does not shrink with the ranks; the rows do,
-  // and with the extremes only (the default) nothing is gathered.
+  // With the full spectrum the eigendecomposition shares ~4 N^2 over the ranks (2 N^2 on one) and rank 0
+  // gathers N^2 for nn.h5 (N <= 10^4); the rows shrink with the ranks; with the extremes only (the default)
+  // nothing is gathered.
   const double n = 8 * 8 * 8;
   auto full = network(8, 32);
   full.full_spectrum = true;
   const auto two = network_only_memory(full, 2);
-  EXPECT_EQ(two.items.back().bytes, 8.0 * 3.0 * n * n);
+  EXPECT_EQ(two.items.back().bytes, 8.0 * n * n);
+  EXPECT_EQ(two.items[two.items.size() - 2].bytes, 8.0 * 4.0 * n * n / 2);
+  EXPECT_EQ(network_only_memory(full, 1).items[two.items.size() - 2].bytes, 8.0 * 2.0 * n * n);
   EXPECT_EQ(two.items.front().bytes, 8.0 * (n / 2) * n);
   const auto extremes = network_only_memory(network(8, 32), 2);
   EXPECT_LT(extremes.items.back().bytes, 8.0 * 400.0 * n);

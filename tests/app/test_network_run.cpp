@@ -358,16 +358,18 @@ TEST_F(NetworkRun, NetworkBeyondTheNodesMemoryIsRefusedBeforeItIsBuilt) {
   // A deck that fits lists the network's items beside the node's memory.
   const auto fits = run({"check", deck(small_deck), "network.ntk_spectrum=\"full\""});
   ASSERT_EQ(fits.status, 0) << fits;
-  for (const char* item : {"network Theta(0) rows on this rank", "network layer factors",
-                           "network activations, data and weights", "network Theta(0) on rank 0",
-                           "on it): fits", "MiB on rank 0 (gathered and diagonalised"}) {
+  for (const char* item :
+       {"network Theta(0) rows on this rank", "network layer factors",
+        "network activations, data and weights", "network Theta(0) eigendecomposition (dsyevr",
+        "network Theta(0) gathered on rank 0 for nn.h5", "on it): fits",
+        "MiB per rank for its eigendecomposition (dsyevr"}) {
     EXPECT_THAT(fits.out, HasSubstr(item)) << fits;
   }
   const auto extremes = run({"check", deck(small_deck)});
   ASSERT_EQ(extremes.status, 0) << extremes;
   EXPECT_THAT(extremes.out, HasSubstr("network Lanczos basis"));
   EXPECT_THAT(extremes.out, HasSubstr("MiB of Theta(0) rows per rank (64 of N = 64) (never gathered"));
-  EXPECT_THAT(extremes.out, Not(HasSubstr("network Theta(0) on rank 0")));
+  EXPECT_THAT(extremes.out, Not(HasSubstr("network Theta(0) eigendecomposition")));
 }
 
 TEST_F(NetworkRun, LatticeDatasetWithoutALatticeSectionNamesWhatItNeeds) {
