@@ -2,7 +2,8 @@
 # Runs every benchmark in the configurations docs/performance.md reports:
 #   FFT-pair overhead of the Field API: N = 64, 128, 256 at 1 and 2 ranks;
 #   inflaton step cost: N = 128, 256 at 1 rank x 1 thread, 2 ranks x 1 thread, 1 rank x 2 threads;
-#   Fourier-feature layer step cost: M = 32, 64 at 1 and 2 ranks.
+#   Fourier-feature layer step cost: M = 32, 64 at 1 and 2 ranks;
+#   NTK eigendecomposition (dsyevr / pdsyevd) at N = 4096 on 1 and 2 ranks.
 # Usage: bash bench/run_benchmarks.sh [build-dir]   (build first: bash .ci/setup)
 set -euo pipefail
 build=${1:-build}
@@ -23,4 +24,9 @@ echo
 echo "## Fourier-feature layer (exact dual, depth 0) step vs FFT-pair floor"
 for np in 1 2; do
   OMP_NUM_THREADS=1 $mpi -np $np -x OMP_NUM_THREADS "$build/bench/bench_fourier_layer" 32 64
+done
+echo
+echo "## NTK eigendecomposition: dsyevr on 1 rank, ScaLAPACK pdsyevd on 2, against an N^3 dgemm floor"
+for np in 1 2; do
+  OPENBLAS_NUM_THREADS=1 $mpi -np $np -x OPENBLAS_NUM_THREADS "$build/bench/bench_ntk_eigensystem" 4096 2
 done
