@@ -88,7 +88,9 @@ DEFAULT_MPIRUN = "mpirun --allow-run-as-root --oversubscribe"
 # calibration; then the network at t_end (inflanet_io.network_t_end).
 EFT_COLUMNS = ("m_eff2", "m_eff2_err", "c_eff2", "c_eff2_err", "eft_chi2_per_dof", "eft_shells", "eft_k_max",
                "eft_rms_relative")
-DECAY_COLUMNS = ("decay_slope", "decay_log_amplitude", "decay_rms_relative", "decay_shells", "kernel_form")
+DECAY_COLUMNS = ("decay_slope", "decay_log_amplitude", "decay_rms_relative", "decay_shells", "power_exponent",
+                 "power_log_amplitude", "power_rms_relative", "power_shells", "kernel_form_rms_eft",
+                 "kernel_form_rms_decaying", "kernel_form_rms_power_law", "kernel_form")
 CALIBRATED_COLUMNS = tuple(f"{name}_{cal}" for name in inflanet_io.DUALITY_PER_CALIBRATION
                            for cal in inflanet_io.CALIBRATIONS)
 RESULT_COLUMNS = (*EFT_COLUMNS, *DECAY_COLUMNS, "mean_mode_c_lambda", *CALIBRATED_COLUMNS, "calibrate", "ntk_drift",

@@ -65,6 +65,10 @@ DUALITY_SUMMARY_ATTRIBUTES = ("rms_log_mismatch_t0", "matched_shells_t0", "rms_l
                               "eft_rms_relative", "decay_log_amplitude", "decay_slope", "decay_rms_relative",
                               "decay_shells", "kernel_form", "H_eff", "H_eff_err", "H_dictionary", "H_eff_mode",
                               "H_eff_note", "ntk_drift_t_end", "max_abs_log_P_ratio_t_end")
+# The power-law description and the three-way comparison of forms (issue 12); older files lack them.
+DUALITY_KERNEL_FORM_ATTRIBUTES = ("power_log_amplitude", "power_exponent", "power_rms_relative", "power_shells",
+                                  "kernel_form_shells", "kernel_form_rms_eft", "kernel_form_rms_decaying",
+                                  "kernel_form_rms_power_law")
 # The calibrations of the loss scale c (physics.md §5, duality.calibrate). A coupled run reports the frequency
 # match under every one of them as <name>_<calibration> (DUALITY_PER_CALIBRATION); a run of an older binary
 # reports it only under its own calibration (attribute `calibrate`), as <name>. duality_calibrations() reads both.
@@ -73,7 +77,7 @@ DUALITY_PER_CALIBRATION = ("matched_shells_t0", "matched_shells_t_end", "rms_log
                            "c")
 # Summary attributes that not every binary writes (absent: the readers below fall back, never fail).
 DUALITY_OPTIONAL_ATTRIBUTES = (tuple(f"{name}_{cal}" for name in DUALITY_PER_CALIBRATION for cal in CALIBRATIONS)
-                               + ("lin_gap_t_end",))
+                               + ("lin_gap_t_end",) + DUALITY_KERNEL_FORM_ATTRIBUTES)
 
 
 def _decode(value):

@@ -110,6 +110,13 @@ def kernel_fit_curve(attrs, k):
         label = (f"decaying fit (kernel_form) $e^{{{exponent}}}$, "
                  f"rms rel. {attrs.get('decay_rms_relative', math.nan):.2g}")
         return kk, curve, label
+    if form == "power_law" and all(n in attrs for n in ("power_log_amplitude", "power_exponent")):
+        positive = k[k > 0]
+        kk = np.linspace(positive.min(), float(attrs.get("eft_k_max", k.max())), 100)
+        curve = np.exp(attrs["power_log_amplitude"]) * kk ** attrs["power_exponent"]
+        label = (f"power-law fit (kernel_form) $k^{{{attrs['power_exponent']:.3g}}}$, "
+                 f"{attrs.get('power_shells', '?')} shells, rms rel. {attrs.get('power_rms_relative', math.nan):.2g}")
+        return kk, curve, label
     return None
 
 

@@ -933,15 +933,25 @@ void CoupledRun::summarise() {
   write_calibration_comparison(f, s.lambda_shell, s.shell_counts, s.p_lattice0, omega2_0, s.last_omega2,
                                p.network.c(s.data.points), s.v2_0);
 
-  // The two descriptions of the network's dispersion relation. The EFT is a long-wavelength expansion: the
-  // shells |n| <= M/4 with k = 0 (exact) included; the decaying form over every shell.
+  // The descriptions of the network's dispersion relation. The EFT is a long-wavelength expansion: the
+  // shells |n| <= M/4 with k = 0 (exact) included; the decaying form also over every shell. Which form
+  // describes the network is decided on the long-wavelength shells, all three fitted there and compared by
+  // their rms relative residual per degree of freedom.
   const auto window = static_cast<std::size_t>(std::max<std::int64_t>(p.network.sublattice / 4, 2)) + 1;
   const auto shells = std::min(window, nk);
   const RelativeEftFit eft = fit_eft_relative(std::span<const double>(k.data(), shells),
                                               std::span<const double>(s.omega2_network.data(), shells),
                                               /*with_k4=*/shells >= 6);
   const DecayingKernelFit decay = fit_decaying_kernel(k, s.omega2_network);
-  const std::string form = preferred_kernel_form(eft, decay);
+  const std::span<const double> k_window(k.data(), shells), omega2_window(s.omega2_network.data(), shells);
+  const KernelFormComparison forms = compare_kernel_forms(k_window, omega2_window, /*with_k4=*/shells >= 6);
+  PowerLawKernelFit power{std::nan(""), std::nan(""), std::nan(""), 0};
+  try {
+    power = fit_power_law_kernel(k_window, omega2_window);
+  } catch (const InputError&) {
+    // fewer than two long-wavelength shells with k > 0: no power law (NaN)
+  }
+  const std::string& form = forms.preferred;
   f.write_attribute("eft_weights",
                     std::string_view("relative residuals (1 / c lambda_b): no scatter between seeds "
                                      "was measured; the in-shell spread is anisotropy, not noise"));
@@ -960,6 +970,14 @@ void CoupledRun::summarise() {
   f.write_attribute("decay_slope", decay.slope);
   f.write_attribute("decay_rms_relative", decay.rms_relative);
   f.write_attribute("decay_shells", static_cast<std::int64_t>(decay.shells));
+  f.write_attribute("power_log_amplitude", power.log_amplitude);
+  f.write_attribute("power_exponent", power.exponent);
+  f.write_attribute("power_rms_relative", power.rms_relative);
+  f.write_attribute("power_shells", static_cast<std::int64_t>(power.shells));
+  f.write_attribute("kernel_form_shells", static_cast<std::int64_t>(shells));
+  f.write_attribute("kernel_form_rms_eft", forms.eft);
+  f.write_attribute("kernel_form_rms_decaying", forms.decaying);
+  f.write_attribute("kernel_form_rms_power_law", forms.power_law);
   f.write_attribute("kernel_form", std::string_view(form));
 
   // The integrator consistency check (not evidence): for linear dynamics the fitted friction of any exact
@@ -1021,13 +1039,19 @@ void CoupledRun::summarise() {
         "and no integrator consistency check without the eigenbasis\n",
         s.extremes.lambda_max, s.extremes.iterations, s.extremes.lambda_max_residual, s.extremes.lambda_min);
   }
-  fmt::print(
-      "#   network dispersion: {} describes it better (rms relative residual: EFT {:.3g} over {} shells "
-      "k <= {:.4g}, decaying {:.3g} over {}); EFT m_eff^2 = {:.4g} +- {:.2g}, c_eff^2 = {:.4g} +- {:.2g}; "
-      "decay: c lambda ~ exp({:.4g} k)\n",
-      form == "eft" ? "the EFT" : "a decaying kernel", eft.rms_relative, eft.fit.bins_used, k[shells - 1],
-      decay.rms_relative, decay.shells, eft.fit.m_eff2, eft.fit.m_eff2_err, eft.fit.c_eff2,
-      eft.fit.c_eff2_err, decay.slope);
+  fmt::print("#   network dispersion on the {} shells k <= {:.4g}: {} describes it (rms relative residual "
+             "per degree of "
+             "freedom: EFT {:.3g}, decaying {:.3g}, power law {:.3g}); EFT m_eff^2 = {:.4g} +- {:.2g}, "
+             "c_eff^2 = {:.4g} "
+             "+- {:.2g}; power law c lambda ~ k^{:.4g}; decaying (all {} shells, rms {:.3g}): c lambda ~ "
+             "exp({:.4g} k)\n",
+             shells, k[shells - 1],
+             form == "eft"         ? "the EFT"
+             : form == "decaying"  ? "a decaying kernel"
+             : form == "power_law" ? "a power law"
+                                   : "no form with a degree of freedom left",
+             forms.eft, forms.decaying, forms.power_law, eft.fit.m_eff2, eft.fit.m_eff2_err, eft.fit.c_eff2,
+             eft.fit.c_eff2_err, power.exponent, decay.shells, decay.rms_relative, decay.slope);
   fmt::print(
       "#   network loss {:.6e} -> {:.6e}; lin_gap = {:.3e}, ntk_drift = {:.3e}; optimizer run: eta = {:.6g}, "
       "beta = {:.6g} ({} sub-step(s) of h = {:.6g})\n",

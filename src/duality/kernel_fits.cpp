@@ -1,6 +1,9 @@
 #include "inflanet/duality/kernel_fits.hpp"
 
 #include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "inflanet/app/error.hpp"
@@ -69,6 +72,60 @@ RelativeEftFit fit_eft_relative(std::span<const double> k, std::span<const doubl
 
 std::string preferred_kernel_form(const RelativeEftFit& eft, const DecayingKernelFit& decaying) {
   return eft.rms_relative <= decaying.rms_relative ? "eft" : "decaying";
+}
+
+PowerLawKernelFit fit_power_law_kernel(std::span<const double> k, std::span<const double> omega2) {
+  if (k.size() != omega2.size()) {
+    throw InputError("fit_power_law_kernel: k and omega2 differ in length");
+  }
+  std::vector<double> log_k, value;
+  for (std::size_t b = 0; b < k.size(); ++b) {
+    if (k[b] > 0.0 && omega2[b] > 0.0) {
+      log_k.push_back(std::log(k[b]));
+      value.push_back(omega2[b]);
+    }
+  }
+  if (log_k.size() < 2) {
+    throw InputError("fit_power_law_kernel: fewer than two shells with k > 0 and omega2 > 0");
+  }
+  // A decaying fit in ln k is the power law in k.
+  const DecayingKernelFit line = fit_decaying_kernel(log_k, value);
+  PowerLawKernelFit out;
+  out.log_amplitude = line.log_amplitude;
+  out.exponent = line.slope;
+  out.shells = line.shells;
+  const double dof = static_cast<double>(line.shells - 2);
+  out.rms_relative =
+      dof > 0.0 ? line.rms_relative * std::sqrt(static_cast<double>(line.shells) / dof) : std::nan("");
+  return out;
+}
+
+KernelFormComparison compare_kernel_forms(std::span<const double> k, std::span<const double> omega2,
+                                          bool with_k4) {
+  KernelFormComparison out;
+  const auto per_dof = [](double rms, int shells, int parameters) {
+    const int dof = shells - parameters;
+    return dof > 0 ? rms * std::sqrt(static_cast<double>(shells) / dof) : std::nan("");
+  };
+  const RelativeEftFit eft = fit_eft_relative(k, omega2, with_k4);
+  out.eft = per_dof(eft.rms_relative, eft.fit.bins_used, eft.fit.terms);
+  const DecayingKernelFit decaying = fit_decaying_kernel(k, omega2);
+  out.decaying = per_dof(decaying.rms_relative, decaying.shells, 2);
+  try {
+    out.power_law = fit_power_law_kernel(k, omega2).rms_relative;
+  } catch (const InputError&) {
+    out.power_law = std::nan(""); // fewer than two shells with k > 0
+  }
+  out.preferred = "none";
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& [name, value] : {std::pair{"eft", out.eft}, std::pair{"decaying", out.decaying},
+                                    std::pair{"power_law", out.power_law}}) {
+    if (std::isfinite(value) && value < best) {
+      best = value;
+      out.preferred = name;
+    }
+  }
+  return out;
 }
 
 } // namespace inflanet

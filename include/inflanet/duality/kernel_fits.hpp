@@ -38,4 +38,27 @@ struct RelativeEftFit {
 /// \brief "eft" or "decaying": the form with the smaller rms relative residual.
 [[nodiscard]] std::string preferred_kernel_form(const RelativeEftFit& eft, const DecayingKernelFit& decaying);
 
+/// \brief ln(omega2) = log_amplitude + exponent ln k, ordinary least squares over the shells with k > 0 and
+/// omega2 > 0: the power law a smooth activation's NTK on the torus has at long wavelengths (a kernel with
+/// k^-p tails, not exponential ones). rms_relative is the rms of ln(omega2 / fit) divided by the degrees
+/// of freedom (shells - 2), NaN without any.
+struct PowerLawKernelFit {
+  double log_amplitude = 0.0, exponent = 0.0;
+  double rms_relative = 0.0;
+  int shells = 0;
+};
+[[nodiscard]] PowerLawKernelFit fit_power_law_kernel(std::span<const double> k,
+                                                     std::span<const double> omega2);
+
+/// \brief The three forms compared on the same long-wavelength shells by their rms relative residual per
+/// degree of freedom, sqrt(sum r^2 / (shells - parameters)): "eft", "decaying" or "power_law" (a form with
+/// no degree of freedom left is not a candidate; "none" if no form has one).
+struct KernelFormComparison {
+  double eft = 0.0, decaying = 0.0,
+         power_law = 0.0; ///< rms relative residual per degree of freedom (NaN: none)
+  std::string preferred;
+};
+[[nodiscard]] KernelFormComparison compare_kernel_forms(std::span<const double> k,
+                                                        std::span<const double> omega2, bool with_k4);
+
 } // namespace inflanet
