@@ -42,6 +42,8 @@ Writes (rewritten as the scan goes, complete at its end):
                             from its run's resolved.toml (else the base deck); results are NaN where a run
                             reports nothing;
   DIR/eft_scan_errors.csv   the rows whose status is not ok, with the return code, message and log file;
+  DIR/eft_scan_tables.md    per scan table, each configuration's seed mean ± std of the dispersion, the
+                            frequency match and the linearisation (write_tables);
   DIR/eft_scan_<key>.png    per scanned key: PANELS against the key (each seed's points, and the mean with the
                             standard deviation over seeds), one series per value of the other keys scanned with it;
   DIR/width_exponents.csv, DIR/width_exponents.png   with network.width scanned: the local slopes
@@ -910,9 +912,59 @@ def figure_name(key: str) -> str:
     return f"eft_scan_{re.sub(r'[^A-Za-z0-9_.+-]', '-', key)}.png"
 
 
+# The per-table summaries of eft_scan_tables.md: (column, format) of the dispersion and of the match.
+TABLE_DISPERSION = (("mean_mode_c_lambda", "{:.3g}"), ("m_eff2", "{:.3g}"), ("c_eff2", "{:.3g}"),
+                    ("power_exponent", "{:.3g}"), ("decay_slope", "{:.3g}"), ("kernel_form", None))
+TABLE_MATCH = (("rms_log_mismatch_t0_none", "{:.3g}"), ("rms_log_mismatch_t0_background", "{:.3g}"),
+               ("rms_log_mismatch_t0_spectrum", "{:.3g}"), ("matched_shells_t0_spectrum", "{:.2g}"),
+               ("ntk_drift", "{:.3g}"), ("lin_gap", "{:.3g}"), ("wall_s", "{:.2g}"))
+
+
+def summarise_column(rows: list, column: str, fmt) -> str:
+    """'mean ± std' over the rows' finite values (fmt None: the most frequent value and its count)."""
+    values = [r.get(column) for r in rows if r.get("status") == "ok"]
+    if fmt is None:
+        present = [str(v) for v in values if v not in (None, "")]
+        if not present:
+            return "-"
+        top = max(dict.fromkeys(present), key=present.count)
+        return top if present.count(top) == len(present) else f"{top} ({present.count(top)}/{len(present)})"
+    numbers = np.array([number(v) for v in values], dtype=float)
+    numbers = numbers[np.isfinite(numbers)]
+    if numbers.size == 0:
+        return "-"
+    if numbers.size == 1:
+        return fmt.format(numbers[0])
+    return f"{fmt.format(numbers.mean())} ± {fmt.format(numbers.std(ddof=1))}"
+
+
+def write_tables(scan: Scan, configs: list, rows: list, path: Path) -> None:
+    """eft_scan_tables.md: per scan table, its configurations (rows) against the seed mean ± standard deviation
+    of the dispersion (TABLE_DISPERSION) and of the frequency match and linearisation (TABLE_MATCH)."""
+    lines = [f"<!-- written by analysis/eft_scan.py from {path.parent / 'eft_scan.csv'}: mean ± std over seeds "
+             f"{list(scan.seeds)} -->", ""]
+    for index, table in enumerate(scan.tables):
+        keys = list(table)
+        names = [c.name for c in configs if index in c.tables]
+        for title, spec in (("dispersion", TABLE_DISPERSION), ("frequency match and linearisation", TABLE_MATCH)):
+            lines.append(f"**{', '.join(keys)}: {title}**")
+            lines.append("")
+            lines.append("| " + " | ".join([*keys, *(c for c, _ in spec)]) + " |")
+            lines.append("|" + "---|" * (len(keys) + len(spec)))
+            for name in names:
+                group = [r for r in rows if r["config"] == name]
+                if not group:
+                    continue
+                values = [str(group[0].get(k, "")) for k in keys]
+                lines.append("| " + " | ".join([*values, *(summarise_column(group, c, f) for c, f in spec)]) + " |")
+            lines.append("")
+    path.write_text("\n".join(lines) + "\n")
+
+
 def plot_all(scan: Scan, configs: list, rows: list, out: Path) -> list:
     """The per-key figures, and the width exponents when network.width is scanned. Returns the files written."""
-    written = []
+    written = [out / "eft_scan_tables.md"]
+    write_tables(scan, configs, rows, written[0])
     for key in scan.keys:
         declared = list(dict.fromkeys(v for t in scan.tables for v in t.get(key, [])))
         path = out / figure_name(key)

@@ -358,3 +358,17 @@ def test_a_curve_that_never_settles_is_fitted_over_the_top_three_widths_and_flag
     assert not one_seed["settled"] and "fewer than 2 seeds" in one_seed["note"]
     assert one_seed["exponent"] == pytest.approx(-0.5) and math.isnan(one_seed["err_scatter"])
     assert math.isnan(eft_scan.width_exponent({64: {1: 0.1, 2: 0.2}})["exponent"])
+
+
+def test_tables_give_each_configuration_its_seed_mean_and_scatter(scanned):
+    text = (scanned["out"] / "eft_scan_tables.md").read_text()
+    assert "**network.width: dispersion**" in text and "**network.width: frequency match and linearisation**" in text
+    rows = [r for r in scanned["rows"] if r["status"] == "ok" and r["config"].startswith("width")]
+    assert rows, "the scan has ok width configurations"
+    # One table line per ok configuration of the width table, with mean ± std of a column over its seeds.
+    config = rows[0]["config"]
+    values = np.array([float(r["ntk_drift"]) for r in scanned["rows"] if r["config"] == config and r["status"] == "ok"])
+    expected = f"{values.mean():.3g} ± {values.std(ddof=1):.3g}" if values.size > 1 else f"{values[0]:.3g}"
+    width = rows[0]["network.width"]
+    lines = [line for line in text.splitlines() if line.startswith(f"| {width} |") and expected in line]
+    assert lines, (expected, text)
