@@ -8,6 +8,17 @@
 
 namespace inflanet::bench {
 
+/// Wall time of one call of f (seconds, max over ranks), all ranks starting together.
+template <class F>
+double seconds(F&& f) {
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  f();
+  double dt = MPI_Wtime() - t0;
+  MPI_Allreduce(MPI_IN_PLACE, &dt, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return dt;
+}
+
 /// Median wall time (seconds, max over ranks) of `repeats` calls of f, after `warmup` untimed calls.
 template <class F>
 double median_seconds(F&& f, int repeats, int warmup = 2) {
@@ -16,12 +27,7 @@ double median_seconds(F&& f, int repeats, int warmup = 2) {
   }
   std::vector<double> times;
   for (int i = 0; i < repeats; ++i) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    f();
-    double dt = MPI_Wtime() - t0;
-    MPI_Allreduce(MPI_IN_PLACE, &dt, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    times.push_back(dt);
+    times.push_back(seconds(f));
   }
   std::nth_element(times.begin(), times.begin() + repeats / 2, times.end());
   return times[repeats / 2];
@@ -31,14 +37,7 @@ double median_seconds(F&& f, int repeats, int warmup = 2) {
 template <class F, class G>
 std::pair<double, double> paired_median_seconds(F&& a, G&& b, int repeats, int warmup = 2) {
   std::vector<double> ta, tb;
-  auto time_one = [](auto&& f) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    const double t0 = MPI_Wtime();
-    f();
-    double dt = MPI_Wtime() - t0;
-    MPI_Allreduce(MPI_IN_PLACE, &dt, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    return dt;
-  };
+  auto time_one = [](auto&& f) { return seconds(f); };
   for (int i = 0; i < warmup; ++i) {
     a();
     b();

@@ -26,20 +26,11 @@
 #include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/ntk_eigensystem.hpp"
 
+#include "bench_timer.hpp"
+
 using namespace inflanet;
 
 namespace {
-
-/// Wall time of f (seconds, max over ranks), all ranks starting together.
-template <class F>
-double timed(F&& f) {
-  MPI_Barrier(MPI_COMM_WORLD);
-  const double t0 = MPI_Wtime();
-  f();
-  double dt = MPI_Wtime() - t0;
-  MPI_Allreduce(MPI_IN_PLACE, &dt, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return dt;
-}
 
 double max_over_ranks(double x) {
   MPI_Allreduce(MPI_IN_PLACE, &x, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
@@ -73,7 +64,7 @@ int main(int argc, char** argv) {
       x.begin() + static_cast<std::ptrdiff_t>((dist.local_begin() + dist.local_count()) * d));
   Mlp net(params);
   DistributedNtk ntk(dist);
-  const double t_rows = timed([&] { ntk.build(net, x_local); });
+  const double t_rows = inflanet::bench::seconds([&] { ntk.build(net, x_local); });
 
   // The floor: C = A B, N x N x N, each rank computing its block of C's columns (B's columns) at once.
   const int ni = static_cast<int>(n), cols = static_cast<int>(dist.local_count());
@@ -94,9 +85,9 @@ int main(int argc, char** argv) {
   double lambda_max = 0.0, t_build = 0.0, t_solve = 0.0;
   int block = 0, nprow = 0, npcol = 0;
   for (int r = 0; r < repeats; ++r) {
-    t_floor = std::min(t_floor, timed(dgemm));
+    t_floor = std::min(t_floor, inflanet::bench::seconds(dgemm));
     double build = 0.0, solve = 0.0;
-    const double t = timed([&] {
+    const double t = inflanet::bench::seconds([&] {
       const auto es = NtkEigensystem::compute(ntk, block_request);
       local_doubles = es.local_doubles();
       local_tiles = es.local_rows() * es.local_cols();
