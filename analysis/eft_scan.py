@@ -33,7 +33,8 @@ with OPENBLAS_NUM_THREADS=1. A refused configuration and a run that fails (exit 
 'refused') are reported and recorded, and the scan goes on. A finished run leaves DIR/runs/<name>/scan_done.json
 (its row, written atomically); a second invocation skips it and re-reads the row (a run whose overrides changed
 since, or whose base deck is another, is run again; refused and failed ones are retried). Progress lines give runs done / total, the last run's
-time, the mean time per run and the ETA.
+time, the mean time per run and the ETA, and after each configuration the configurations done / total, its time, the
+mean per configuration and the ETA.
 
 Writes (rewritten as the scan goes, complete at its end):
   DIR/eft_scan.csv          one row per (configuration, seed), columns(): config, the scanned keys by deck name,
@@ -404,6 +405,24 @@ def make_row(scan: Scan, config: Configuration, seed: int, run_dir: Path, out: P
     return row
 
 
+class ConfigurationProgress:
+    """Configurations done / total (all seeds of one configuration, its check included), the time of the last
+    one, the mean over those this invocation ran, and the ETA of the configurations still to do."""
+
+    def __init__(self, total: int, to_run: int):
+        self.total, self.left, self.done, self.times = total, to_run, total - to_run, []
+
+    def report(self, name: str, seconds: float) -> str:
+        self.done += 1
+        self.left = max(self.left - 1, 0)
+        self.times.append(seconds)
+        mean = sum(self.times) / len(self.times)
+        line = (f"configurations {self.done}/{self.total}: {name} done in {seconds:.1f} s; mean {mean:.1f} s per "
+                f"configuration; ETA {format_seconds(mean * self.left)} ({self.left} to run)")
+        print(line, flush=True)
+        return line
+
+
 class Progress:
     """Runs done / total, the last run's time, the mean over the runs this invocation executed, and the ETA of
     the runs still to do."""
@@ -486,8 +505,12 @@ class Runner:
         print(f"eft_scan.py: {len(self.configs)} configuration(s) x {len(scan.seeds)} seed(s) = {total} run(s) of "
               f"{scan.base} on {scan.ranks} rank(s); {total - to_run} already done, {to_run} to run", flush=True)
         progress = Progress(total, to_run)
+        configurations = ConfigurationProgress(len(self.configs),
+                                               sum(any(done[(c.name, s)] is None for s in scan.seeds)
+                                                   for c in self.configs))
         for config in self.configs:
             pending = [s for s in scan.seeds if done[(config.name, s)] is None]
+            config_start = time.monotonic()
             for seed in scan.seeds:
                 row = done[(config.name, seed)]
                 if row is not None:
@@ -511,11 +534,13 @@ class Runner:
                     progress.report(run_name(config, seed), status, time.monotonic() - start, executed=False)
                     start = time.monotonic()
                 self.write_tables()
+                configurations.report(config.name, time.monotonic() - config_start)
                 continue
             for seed in pending:
                 self.run_one(config, seed, progress, start)
                 start = time.monotonic()
                 self.write_tables()
+            configurations.report(config.name, time.monotonic() - config_start)
         self.write_tables()
         return self.rows
 

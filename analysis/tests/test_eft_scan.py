@@ -241,6 +241,9 @@ def test_progress_lines_give_runs_done_the_last_time_the_mean_and_the_eta(scanne
     lines = [line for line in scanned["result"].stdout.splitlines() if line.startswith("[")]
     assert len(lines) == 16 and lines[0].startswith("[1/16] base_seed1: ok in ")
     assert "mean" in lines[-1] and "ETA 0m00s (0 to run)" in lines[-1] and "s per run over" in lines[3]
+    configs = [line for line in scanned["result"].stdout.splitlines() if line.startswith("configurations ")]
+    assert configs[0].startswith("configurations 1/") and "s per configuration; ETA" in configs[0]
+    assert configs[-1].endswith("(0 to run)") and len(configs) == int(configs[0].split("/")[1].split(":")[0])
 
 
 def test_figures_per_scanned_key_and_the_width_exponents(scanned):
