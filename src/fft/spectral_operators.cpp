@@ -7,17 +7,7 @@
 namespace inflanet {
 
 SpectralOperators::SpectralOperators(const Decomposition& decomposition, FftPlan& plan)
-    : decomposition_(&decomposition), plan_(&plan) {
-  const Box& box = decomposition.box();
-  ny_.resize(static_cast<std::size_t>(decomposition.local_nky()));
-  for (std::ptrdiff_t j = 0; j < decomposition.local_nky(); ++j) {
-    ny_[j] = box.signed_mode(decomposition.ky_start() + j);
-  }
-  nx_.resize(static_cast<std::size_t>(box.n));
-  for (std::ptrdiff_t i = 0; i < box.n; ++i) {
-    nx_[i] = box.signed_mode(i);
-  }
-}
+    : decomposition_(&decomposition), plan_(&plan) {}
 
 void SpectralOperators::laplacian(const Field& in, Field& out) {
   if (&in != &out) {

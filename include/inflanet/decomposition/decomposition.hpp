@@ -31,13 +31,6 @@ public:
 
   /// \brief This rank's planes and how its buffers are laid out (see SlabLayout).
   [[nodiscard]] const SlabLayout& layout() const noexcept { return layout_; }
-  // The layout's figures, until every loop goes through lattice_loops.hpp.
-  [[nodiscard]] std::ptrdiff_t local_nx() const noexcept { return layout_.local_nx(); }
-  [[nodiscard]] std::ptrdiff_t x_start() const noexcept { return layout_.x_start(); }
-  [[nodiscard]] std::ptrdiff_t local_nky() const noexcept { return layout_.local_nky(); }
-  [[nodiscard]] std::ptrdiff_t ky_start() const noexcept { return layout_.ky_start(); }
-  [[nodiscard]] std::ptrdiff_t nz_complex() const noexcept { return box_.n / 2 + 1; }
-  [[nodiscard]] std::ptrdiff_t nz_padded() const noexcept { return 2 * nz_complex(); }
   /// \brief Complex elements to allocate per field (>= both layouts, FFTW's own figure).
   [[nodiscard]] std::ptrdiff_t alloc_complex() const noexcept { return alloc_complex_; }
 
