@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     }
     const double grown = d.sum(proc_status_bytes("VmHWM") - baseline);
     // Counted: four fields (2 * alloc_complex doubles each) and two per-mode vectors (amplitude, k^2).
-    const double modes = static_cast<double>(d.local_nky() * d.n() * d.nz_complex());
+    const double modes = static_cast<double>(d.layout().fourier_size());
     const double counted = d.sum(4.0 * 16.0 * static_cast<double>(d.alloc_complex()) + 2.0 * 8.0 * modes);
 
     // Two floors, as bench_step_cost: the hot pair repeats on one field (which stays in cache), the cold pair

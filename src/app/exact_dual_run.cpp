@@ -8,6 +8,7 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/duality/calibration.hpp"
 #include "inflanet/duality/subcycling.hpp"
@@ -67,30 +68,22 @@ struct ExactDualRun::State {
     const auto values =
         band_limited_sites(field, run.scratch(), run.operators().plan(), p.network.sublattice);
     const auto m = sub.n();
-    auto view = out.real_view();
-    for (std::ptrdiff_t x = 0; x < sub.local_nx(); ++x) {
-      for (std::ptrdiff_t y = 0; y < m; ++y) {
-        for (std::ptrdiff_t z = 0; z < m; ++z) {
-          view(x, y, z) = values[static_cast<std::size_t>(((sub.x_start() + x) * m + y) * m + z)];
-        }
-      }
-    }
+    double* data = out.real_data();
+    for_each_site(sub, [&](const Site& site) {
+      data[site.offset] = values[static_cast<std::size_t>((site.ix * m + site.iy) * m + site.iz)];
+    });
     out.set_space(Space::real);
   }
 
   /// max over sites |r - phi_band| / max |phi_band| (collective).
   double site_difference() {
-    auto a = network_residual.real_view();
-    auto b = lattice_sites.real_view();
+    const double* a = network_residual.real_data();
+    const double* b = lattice_sites.real_data();
     double worst = 0.0, scale = 0.0;
-    for (std::ptrdiff_t x = 0; x < sub.local_nx(); ++x) {
-      for (std::ptrdiff_t y = 0; y < sub.n(); ++y) {
-        for (std::ptrdiff_t z = 0; z < sub.n(); ++z) {
-          worst = std::max(worst, std::abs(a(x, y, z) - b(x, y, z)));
-          scale = std::max(scale, std::abs(b(x, y, z)));
-        }
-      }
-    }
+    for_each_site(sub, [&](const Site& site) {
+      worst = std::max(worst, std::abs(a[site.offset] - b[site.offset]));
+      scale = std::max(scale, std::abs(b[site.offset]));
+    });
     worst = sub.max(worst);
     scale = sub.max(scale);
     return scale > 0.0 ? worst / scale : worst;
@@ -169,18 +162,11 @@ void ExactDualRun::start() {
   const double dk = 2.0 * std::numbers::pi / p.inflaton.box.length;
   s.k2_per_mode.resize(amplitude.size());
   double c_lambda_max = 0.0;
-  {
-    const std::ptrdiff_t n = s.sub.n(), nz = s.sub.nz_complex();
-    for (std::ptrdiff_t j = 0; j < s.sub.local_nky(); ++j) {
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        for (std::ptrdiff_t l = 0; l < nz; ++l) {
-          const auto idx = static_cast<std::size_t>((j * n + i) * nz + l);
-          s.k2_per_mode[idx] = dk * dk * static_cast<double>(s.sub_ops.n_squared(j, i, l));
-          c_lambda_max = std::max(c_lambda_max, s.c * amplitude[idx] * amplitude[idx]);
-        }
-      }
-    }
-  }
+  for_each_mode(s.sub, [&](const Mode& mode) {
+    const auto idx = static_cast<std::size_t>(mode.offset);
+    s.k2_per_mode[idx] = dk * dk * static_cast<double>(mode.n2());
+    c_lambda_max = std::max(c_lambda_max, s.c * amplitude[idx] * amplitude[idx]);
+  });
   c_lambda_max = s.sub.max(c_lambda_max);
   s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.step, p.dictionary.beta, c_lambda_max,
                                   p.max_subcycles);

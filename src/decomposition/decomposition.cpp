@@ -15,8 +15,10 @@ Decomposition::Decomposition(const Box& box, MPI_Comm comm) : box_(box), comm_(c
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
   const std::ptrdiff_t n = box.n;
-  alloc_complex_ = fftw_mpi_local_size_3d_transposed(n, n, n / 2 + 1, comm_, &local_nx_, &x_start_,
-                                                     &local_nky_, &ky_start_);
+  std::ptrdiff_t local_nx = 0, x_start = 0, local_nky = 0, ky_start = 0;
+  alloc_complex_ =
+      fftw_mpi_local_size_3d_transposed(n, n, n / 2 + 1, comm_, &local_nx, &x_start, &local_nky, &ky_start);
+  layout_ = SlabLayout(n, local_nx, x_start, local_nky, ky_start);
   // FFTW may hand out 0 for a rank that owns nothing; keep a positive size so fftw_malloc is valid.
   alloc_complex_ = std::max<std::ptrdiff_t>(alloc_complex_, 1);
 }

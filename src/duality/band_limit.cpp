@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 
 namespace inflanet {
 namespace {
@@ -31,22 +32,12 @@ void band_limit(Field& fourier, std::ptrdiff_t m) {
   if (fourier.space() != Space::fourier) {
     throw InputError("band_limit: the field must be in Fourier space");
   }
-  const Box& box = d.box();
-  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
   std::complex<double>* data = fourier.fourier_data();
-  // Transposed layout: local ky plane j, kx index i, kz index l (l = N/2 is n_z = -N/2, as signed_mode says).
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    const std::ptrdiff_t ny = box.signed_mode(d.ky_start() + j);
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const std::ptrdiff_t nx = box.signed_mode(i);
-      std::complex<double>* row = data + (j * n + i) * nz;
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        if (!in_sublattice_band(nx, ny, box.signed_mode(l), m)) {
-          row[l] = 0.0;
-        }
-      }
+  for_each_mode(d, [&](const Mode& mode) {
+    if (!in_sublattice_band(mode.nx, mode.ny, mode.nz, m)) {
+      data[mode.offset] = 0.0;
     }
-  }
+  });
 }
 
 std::vector<double> sample_sites(const Field& real, std::ptrdiff_t m) {
@@ -57,19 +48,17 @@ std::vector<double> sample_sites(const Field& real, std::ptrdiff_t m) {
   }
   const std::ptrdiff_t stride = d.n() / m;
   std::vector<double> samples(static_cast<std::size_t>(m * m * m), 0.0);
-  auto view = real.real_view();
-  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
-    const std::ptrdiff_t gx = d.x_start() + x;
-    if (gx % stride != 0) {
-      continue;
+  const double* data = real.real_data();
+  double* out = samples.data();
+  for_each_site_row(d, [=](const SiteRow& row) {
+    if (row.ix % stride != 0 || row.iy % stride != 0) {
+      return;
     }
-    for (std::ptrdiff_t iy = 0; iy < m; ++iy) {
-      for (std::ptrdiff_t iz = 0; iz < m; ++iz) {
-        samples[static_cast<std::size_t>(((gx / stride) * m + iy) * m + iz)] =
-            view(x, iy * stride, iz * stride);
-      }
+    const std::ptrdiff_t sx = row.ix / stride, sy = row.iy / stride;
+    for (std::ptrdiff_t sz = 0; sz < m; ++sz) {
+      out[(sx * m + sy) * m + sz] = data[row.offset + sz * stride];
     }
-  }
+  });
   d.sum_in_place(samples); // every site is owned by one rank; the others add zeros
   return samples;
 }

@@ -2,20 +2,12 @@
 
 #include <stdexcept>
 
+#include "inflanet/decomposition/lattice_loops.hpp"
+
 namespace inflanet {
 
 SpectralOperators::SpectralOperators(const Decomposition& decomposition, FftPlan& plan)
-    : decomposition_(&decomposition), plan_(&plan) {
-  const Box& box = decomposition.box();
-  ny_.resize(static_cast<std::size_t>(decomposition.local_nky()));
-  for (std::ptrdiff_t j = 0; j < decomposition.local_nky(); ++j) {
-    ny_[j] = box.signed_mode(decomposition.ky_start() + j);
-  }
-  nx_.resize(static_cast<std::size_t>(box.n));
-  for (std::ptrdiff_t i = 0; i < box.n; ++i) {
-    nx_[i] = box.signed_mode(i);
-  }
-}
+    : decomposition_(&decomposition), plan_(&plan) {}
 
 void SpectralOperators::laplacian(const Field& in, Field& out) {
   if (&in != &out) {
@@ -25,18 +17,13 @@ void SpectralOperators::laplacian(const Field& in, Field& out) {
   const auto& d = *decomposition_;
   const double dk = d.box().dk();
   const double factor = -dk * dk / d.box().sites(); // -k^2 and the 1/N^3 of the round trip
-  const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex();
   std::complex<double>* f = out.fourier_data();
-#pragma omp parallel for collapse(2) schedule(static)
-  for (std::ptrdiff_t j = 0; j < nky; ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const std::ptrdiff_t base = (j * n + i) * nz;
-      const double k2xy = static_cast<double>(nx_[i] * nx_[i] + ny_[j] * ny_[j]);
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        f[base + l] *= factor * (k2xy + static_cast<double>(l * l));
-      }
+  for_each_mode_row(d, [=](const ModeRow& row) {
+    const double k2xy = static_cast<double>(row.n2_xy());
+    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
+      f[row.offset + l] *= factor * (k2xy + static_cast<double>(l * l));
     }
-  }
+  });
   plan_->to_real(out, Scale::none);
 }
 
@@ -50,22 +37,18 @@ void SpectralOperators::gradient(const Field& in, int axis, Field& out) {
   plan_->to_fourier(out);
   const auto& d = *decomposition_;
   const double scale = d.box().dk() / d.box().sites();
-  const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex(), half = n / 2;
+  const std::ptrdiff_t n = d.n(), half = n / 2;
   std::complex<double>* f = out.fourier_data();
-#pragma omp parallel for collapse(2) schedule(static)
-  for (std::ptrdiff_t j = 0; j < nky; ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const std::ptrdiff_t base = (j * n + i) * nz;
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        std::ptrdiff_t m = axis == 0 ? nx_[i] : (axis == 1 ? ny_[j] : l);
-        // Odd derivative: the Nyquist mode's +/- k partner is itself, so its derivative is zeroed.
-        if (n % 2 == 0 && (m == -half || m == half)) {
-          m = 0;
-        }
-        f[base + l] *= std::complex<double>(0.0, scale * static_cast<double>(m));
+  for_each_mode_row(d, [=](const ModeRow& row) {
+    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
+      std::ptrdiff_t m = axis == 0 ? row.nx : (axis == 1 ? row.ny : l);
+      // Odd derivative: the Nyquist mode's +/- k partner is itself, so its derivative is zeroed.
+      if (n % 2 == 0 && (m == -half || m == half)) {
+        m = 0;
       }
+      f[row.offset + l] *= std::complex<double>(0.0, scale * static_cast<double>(m));
     }
-  }
+  });
   plan_->to_real(out, Scale::none);
 }
 
@@ -80,37 +63,32 @@ double SpectralOperators::gradient_squared_sum(const Field& in, Field& scratch) 
 
 double SpectralOperators::gradient_squared_sum_fourier(const Field& fourier) const {
   const auto& d = *decomposition_;
-  const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex();
   const std::complex<double>* f = fourier.fourier_data();
-  double local = 0.0;
-#pragma omp parallel for collapse(2) reduction(+ : local) schedule(static)
-  for (std::ptrdiff_t j = 0; j < nky; ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const std::ptrdiff_t base = (j * n + i) * nz;
-      const double k2xy = static_cast<double>(nx_[i] * nx_[i] + ny_[j] * ny_[j]);
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        local += hermitian_weight(l) * (k2xy + static_cast<double>(l * l)) * std::norm(f[base + l]);
-      }
+  const auto local = sum_over_mode_rows<1>(d, [=](const ModeRow& row, double(&acc)[1]) {
+    const double k2xy = static_cast<double>(row.n2_xy());
+    double sum = acc[0];
+    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
+      sum += row.weight(l) * (k2xy + static_cast<double>(l * l)) * std::norm(f[row.offset + l]);
     }
-  }
+    acc[0] = sum;
+  });
   const double dk = d.box().dk();
-  return d.sum(local) * dk * dk / d.box().sites();
+  return d.sum(local[0]) * dk * dk / d.box().sites();
 }
 
 namespace {
 /// Global sum over the real-space sites (padding skipped) of g(value).
 template <class G>
-double sum_over_sites(const Decomposition& d, const Field& field, G&& g) {
-  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
+double sum_over_sites(const Decomposition& d, const Field& field, G g) {
   const double* data = field.real_data();
-  double local = 0.0;
-#pragma omp parallel for reduction(+ : local) schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    for (std::ptrdiff_t z = 0; z < n; ++z) {
-      local += g(data[r * stride + z]);
+  const auto local = sum_over_site_rows<1>(d, [=](const SiteRow& row, double(&acc)[1]) {
+    double sum = acc[0];
+    for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+      sum += g(data[row.offset + z]);
     }
-  }
-  return d.sum(local);
+    acc[0] = sum;
+  });
+  return d.sum(local[0]);
 }
 } // namespace
 

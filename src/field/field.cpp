@@ -7,6 +7,8 @@
 #include <new>
 #include <utility>
 
+#include "inflanet/decomposition/lattice_loops.hpp"
+
 namespace inflanet {
 
 Field::Field(const Decomposition& decomposition) : decomposition_(&decomposition) {
@@ -47,26 +49,20 @@ Field& Field::operator=(Field&& other) noexcept {
 }
 
 std::size_t Field::padded_real_size() const noexcept {
-  const auto& d = *decomposition_;
-  return static_cast<std::size_t>(d.local_nx() * d.n() * d.nz_padded());
+  return static_cast<std::size_t>(decomposition_->layout().padded_real_size());
 }
 
 std::size_t Field::fourier_size() const noexcept {
-  const auto& d = *decomposition_;
-  return static_cast<std::size_t>(d.local_nky() * d.n() * d.nz_complex());
+  return static_cast<std::size_t>(decomposition_->layout().fourier_size());
 }
 
 void Field::fill(double value) {
-  const auto& d = *decomposition_;
-  const std::ptrdiff_t rows = d.local_nx() * d.n();
-  const std::ptrdiff_t n = d.n();
-  const std::ptrdiff_t stride = d.nz_padded();
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    double* row = data_ + r * stride;
-    std::fill(row, row + n, value);
-    std::fill(row + n, row + stride, 0.0);
-  }
+  double* data = data_;
+  for_each_site_row(*decomposition_, [=](const SiteRow& row) {
+    double* begin = data + row.offset;
+    std::fill(begin, begin + row.length, value);
+    std::fill(begin + row.length, begin + row.length + row.padding, 0.0);
+  });
   space_ = Space::real;
 }
 

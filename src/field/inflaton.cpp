@@ -1,6 +1,9 @@
 #include "inflanet/field/inflaton.hpp"
 
+#include <array>
 #include <limits>
+
+#include "inflanet/decomposition/lattice_loops.hpp"
 
 namespace inflanet {
 
@@ -60,40 +63,38 @@ void Inflaton::drift(double s) {
 
 void Inflaton::drift_pass(double s) {
   const auto& d = operators_->decomposition();
-  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* q = phi_.real_data();
   double* p = phidot_.real_data();
   double* w = work_.real_data();
   const double pa = pending_a_, pb = pending_b_;
-  double kin_local = 0.0;
   if (has_pending_) {
-#pragma omp parallel for reduction(+ : kin_local) schedule(static)
-    for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      const std::ptrdiff_t o = r * stride;
-#pragma omp simd reduction(+ : kin_local)
+    const auto kin_local = sum_over_site_rows<1>(d, [=](const SiteRow& row, double(&acc)[1]) {
+      const std::ptrdiff_t o = row.offset, n = row.length;
+      double kin = acc[0];
+#pragma omp simd reduction(+ : kin)
       for (std::ptrdiff_t z = 0; z < n; ++z) {
         const double pz = pb != 0.0 ? pa * p[o + z] - pb * w[o + z] : pa * p[o + z];
         p[o + z] = pz;
-        kin_local += pz * pz;
+        kin += pz * pz;
         const double value = q[o + z] + s * pz;
         q[o + z] = value;
         w[o + z] = value;
       }
-    }
-    kinetic_sum_ = d.sum(kin_local);
+      acc[0] = kin;
+    });
+    kinetic_sum_ = d.sum(kin_local[0]);
     kinetic_valid_ = true;
     has_pending_ = false;
   } else {
-#pragma omp parallel for schedule(static)
-    for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      const std::ptrdiff_t o = r * stride;
+    for_each_site_row(d, [=](const SiteRow& row) {
+      const std::ptrdiff_t o = row.offset, n = row.length;
 #pragma omp simd
       for (std::ptrdiff_t z = 0; z < n; ++z) {
         const double value = q[o + z] + s * p[o + z];
         q[o + z] = value;
         w[o + z] = value;
       }
-    }
+    });
   }
   work_.set_space(Space::real);
   boundary_valid_ = false;
@@ -117,89 +118,83 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   const double factor =
       clock_.alpha() == 0.0 ? dk * dk / (a * a * sites) : dk * dk * clock_.gradient_factor(eta_) / sites;
   const double mass = clock_.mass_factor(eta_); // a^(2 alpha): exactly 1 in cosmic time
-  const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex();
-  const auto& nx = operators_->nx();
-  const auto& ny = operators_->ny();
   std::complex<double>* f = work_.fourier_data();
-  double grad_local = 0.0;
-#pragma omp parallel for collapse(2) reduction(+ : grad_local) schedule(static)
-  for (std::ptrdiff_t j = 0; j < nky; ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const std::ptrdiff_t base = (j * n + i) * nz;
-      const double k2xy = static_cast<double>(nx[i] * nx[i] + ny[j] * ny[j]);
-      // Interior kz planes count twice (their Hermitian partners are not stored); kz = 0 and N/2 once
-      // (nz >= 2 since N >= 2; for odd N the last plane is interior and hermitian_weight says so).
-      double interior = 0.0, edges = 0.0;
+  const auto grad_local = sum_over_mode_rows<1>(d, [=](const ModeRow& row, double(&acc)[1]) {
+    const std::ptrdiff_t base = row.offset, nz = row.length;
+    const double k2xy = static_cast<double>(row.n2_xy());
+    // Interior kz planes count twice (their Hermitian partners are not stored); kz = 0 and N/2 once
+    // (nz >= 2 since N >= 2; for odd N the last plane is interior and the row's weight says so).
+    double interior = 0.0, edges = 0.0;
 #pragma omp simd reduction(+ : interior)
-      for (std::ptrdiff_t l = 1; l < nz - 1; ++l) {
-        const double n2 = k2xy + static_cast<double>(l * l);
-        interior += n2 * std::norm(f[base + l]);
-        f[base + l] *= factor * n2;
-      }
-      for (std::ptrdiff_t l : {std::ptrdiff_t{0}, nz - 1}) {
-        const double n2 = k2xy + static_cast<double>(l * l);
-        edges += operators_->hermitian_weight(l) * n2 * std::norm(f[base + l]);
-        f[base + l] *= factor * n2;
-      }
-      grad_local += 2.0 * interior + edges;
+    for (std::ptrdiff_t l = 1; l < nz - 1; ++l) {
+      const double n2 = k2xy + static_cast<double>(l * l);
+      interior += n2 * std::norm(f[base + l]);
+      f[base + l] *= factor * n2;
     }
-  }
+    for (std::ptrdiff_t l : {std::ptrdiff_t{0}, nz - 1}) {
+      const double n2 = k2xy + static_cast<double>(l * l);
+      edges += row.weight(l) * n2 * std::norm(f[base + l]);
+      f[base + l] *= factor * n2;
+    }
+    acc[0] += 2.0 * interior + edges;
+  });
   plan.to_real(work_, Scale::none);
 
   // Real space: F = -lap(phi)/a^2 + V'(phi), and sum V on the way; the momentum maps ride along in the same
   // pass. Built-in potentials inline here.
-  const std::ptrdiff_t rows = d.local_nx() * n, stride = d.nz_padded();
   const double* q = phi_.real_data();
   double* w = work_.real_data();
   double* p = phidot_.real_data();
-  double pot_local = 0.0, kin_local = 0.0;
-  std::visit(
-      [&](const auto& V) {
+  const auto real_sums = std::visit(
+      [&](const auto& V) -> std::array<double, 2> { // {sum V, sum p^2}
         switch (use) {
         case ForceUse::cache:
-#pragma omp parallel for reduction(+ : pot_local) schedule(static)
-          for (std::ptrdiff_t r = 0; r < rows; ++r) {
-            const std::ptrdiff_t o = r * stride;
+          return sum_over_site_rows<2>(d, [=](const SiteRow& row, double(&acc)[2]) {
+            const std::ptrdiff_t o = row.offset, n = row.length;
+            double pot = acc[0];
             for (std::ptrdiff_t z = 0; z < n; ++z) {
               const double x = q[o + z];
               w[o + z] += mass * V.dV(x);
-              pot_local += V.V(x);
+              pot += V.V(x);
             }
-          }
-          break;
+            acc[0] = pot;
+          });
         case ForceUse::kick: // p <- A p - B F, F cached for the kicks that follow at the same phi
-#pragma omp parallel for reduction(+ : pot_local, kin_local) schedule(static)
-          for (std::ptrdiff_t r = 0; r < rows; ++r) {
-            const std::ptrdiff_t o = r * stride;
+          return sum_over_site_rows<2>(d, [=](const SiteRow& row, double(&acc)[2]) {
+            const std::ptrdiff_t o = row.offset, n = row.length;
+            double pot = acc[0], kin = acc[1];
             for (std::ptrdiff_t z = 0; z < n; ++z) {
               const double x = q[o + z];
               const double force = w[o + z] + mass * V.dV(x);
               w[o + z] = force;
-              pot_local += V.V(x);
+              pot += V.V(x);
               const double pz = maps.a * p[o + z] - maps.b * force;
               p[o + z] = pz;
-              kin_local += pz * pz;
+              kin += pz * pz;
             }
-          }
-          break;
+            acc[0] = pot;
+            acc[1] = kin;
+          });
         case ForceUse::across: // step boundary: p_sync = A1 p - B1 F (measured), p <- A2 p_sync - B2 F
-#pragma omp parallel for reduction(+ : pot_local, kin_local) schedule(static)
-          for (std::ptrdiff_t r = 0; r < rows; ++r) {
-            const std::ptrdiff_t o = r * stride;
+          return sum_over_site_rows<2>(d, [=](const SiteRow& row, double(&acc)[2]) {
+            const std::ptrdiff_t o = row.offset, n = row.length;
+            double pot = acc[0], kin = acc[1];
             for (std::ptrdiff_t z = 0; z < n; ++z) {
               const double x = q[o + z];
               const double force = w[o + z] + mass * V.dV(x);
-              pot_local += V.V(x);
+              pot += V.V(x);
               const double synchronised = maps.a * p[o + z] - maps.b * force;
-              kin_local += synchronised * synchronised;
+              kin += synchronised * synchronised;
               p[o + z] = maps.a_next * synchronised - maps.b_next * force;
             }
-          }
-          break;
+            acc[0] = pot;
+            acc[1] = kin;
+          });
         }
+        return {0.0, 0.0};
       },
       potential_);
-  double sums[3] = {grad_local * dk * dk / sites, pot_local, kin_local};
+  double sums[3] = {grad_local[0] * dk * dk / sites, real_sums[0], real_sums[1]};
   d.sum_in_place(sums);
   grad_sum_ = sums[0];
   pot_sum_ = sums[1];
@@ -246,22 +241,21 @@ void Inflaton::flush_pending() {
     return;
   }
   const auto& d = operators_->decomposition();
-  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* p = phidot_.real_data();
   const double* force = work_.real_data();
   const double a = pending_a_, b = pending_b_;
-  double kin_local = 0.0;
-#pragma omp parallel for reduction(+ : kin_local) schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    const std::ptrdiff_t o = r * stride;
-#pragma omp simd reduction(+ : kin_local)
+  const auto kin_local = sum_over_site_rows<1>(d, [=](const SiteRow& row, double(&acc)[1]) {
+    const std::ptrdiff_t o = row.offset, n = row.length;
+    double kin = acc[0];
+#pragma omp simd reduction(+ : kin)
     for (std::ptrdiff_t z = 0; z < n; ++z) {
       const double value = b != 0.0 ? a * p[o + z] - b * force[o + z] : a * p[o + z];
       p[o + z] = value;
-      kin_local += value * value;
+      kin += value * value;
     }
-  }
-  kinetic_sum_ = d.sum(kin_local);
+    acc[0] = kin;
+  });
+  kinetic_sum_ = d.sum(kin_local[0]);
   kinetic_valid_ = true;
   has_pending_ = false;
 }
@@ -277,20 +271,19 @@ void Inflaton::momentum_update_across(double a, double b, double a_next, double 
   if (force_valid_) {
     // The force is cached (energies were asked for after the drift): apply both maps in one pass.
     const auto& d = operators_->decomposition();
-    const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
     double* p = phidot_.real_data();
     const double* force = work_.real_data();
-    double kin_local = 0.0;
-#pragma omp parallel for reduction(+ : kin_local) schedule(static)
-    for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      const std::ptrdiff_t o = r * stride;
+    const auto kin_local = sum_over_site_rows<1>(d, [=](const SiteRow& row, double(&acc)[1]) {
+      const std::ptrdiff_t o = row.offset, n = row.length;
+      double kin = acc[0];
       for (std::ptrdiff_t z = 0; z < n; ++z) {
         const double synchronised = a * p[o + z] - b * force[o + z];
-        kin_local += synchronised * synchronised;
+        kin += synchronised * synchronised;
         p[o + z] = a_next * synchronised - b_next * force[o + z];
       }
-    }
-    boundary_kinetic_sum_ = d.sum(kin_local);
+      acc[0] = kin;
+    });
+    boundary_kinetic_sum_ = d.sum(kin_local[0]);
     boundary_valid_ = true;
     kinetic_valid_ = false;
     return;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "inflanet/background/mode_function.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/field/counter_rng.hpp"
 
 namespace inflanet {
@@ -53,15 +54,12 @@ std::vector<ModeValue> mode_table(const Decomposition& decomposition, const Back
 }
 
 void add_constant(Field& field, double value) {
-  const auto& d = field.decomposition();
-  const std::ptrdiff_t rows = d.local_nx() * d.n(), n = d.n(), stride = d.nz_padded();
   double* data = field.real_data();
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t r = 0; r < rows; ++r) {
-    for (std::ptrdiff_t z = 0; z < n; ++z) {
-      data[r * stride + z] += value;
+  for_each_site_row(field.decomposition(), [=](const SiteRow& row) {
+    for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+      data[row.offset + z] += value;
     }
-  }
+  });
 }
 
 void scale(Field& field, double factor) {
@@ -79,21 +77,23 @@ void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& opera
                        const Background& background, double m2, double t0, std::uint64_t seed, double kcut) {
   const auto& d = operators.decomposition();
   const Box& box = d.box();
-  const std::ptrdiff_t n = box.n, nky = d.local_nky(), nz = d.nz_complex();
+  const std::ptrdiff_t n = box.n;
   const auto n2_max = static_cast<std::size_t>(3 * (n / 2) * (n / 2) + 1);
   const double kcut2 = kcut > 0.0 ? (kcut / box.dk()) * (kcut / box.dk()) : 0.0;
+  // Every rank marks every |n|^2 of the lattice (|n_i| in [0, N/2] on each axis), so the table is the same
+  // everywhere.
   std::vector<char> needed(n2_max + 1, 0);
-  for (std::ptrdiff_t jy = 0; jy < n; ++jy) { // every rank marks the whole lattice: same table everywhere
-    for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        const auto my = box.signed_mode(jy), mx = box.signed_mode(ix);
-        needed[static_cast<std::size_t>(mx * mx + my * my + l * l)] = 1;
+  for (std::ptrdiff_t a = 0; a <= n / 2; ++a) {
+    for (std::ptrdiff_t b = 0; b <= n / 2; ++b) {
+      for (std::ptrdiff_t c = 0; c <= n / 2; ++c) {
+        needed[static_cast<std::size_t>(a * a + b * b + c * c)] = 1;
       }
     }
   }
   const auto table = mode_table(d, background, m2, t0, needed);
 
-  // phi~_n = (N^3 / L^{3/2}) (u alpha_n + u^* alpha_{-n}^*), alpha = z / sqrt(2) with <|z|^2> = 1.
+  // phi~_n = (N^3 / L^{3/2}) (u alpha_n + u^* alpha_{-n}^*), alpha = z / sqrt(2) with <|z|^2> = 1, drawn by
+  // the global FFT indices of n and -n, so the field does not depend on the rank count.
   const CounterRng rng(seed);
   const double amplitude = box.sites() / std::pow(box.length, 1.5) / std::sqrt(2.0);
   auto global_index = [n](std::ptrdiff_t ix, std::ptrdiff_t iy, std::ptrdiff_t iz) {
@@ -102,24 +102,18 @@ void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& opera
   auto wrap = [n](std::ptrdiff_t i) { return (n - i) % n; };
   std::complex<double>* f = phi.fourier_data();
   std::complex<double>* g = phidot.fourier_data();
-  for (std::ptrdiff_t j = 0; j < nky; ++j) {
-    const std::ptrdiff_t iy = d.ky_start() + j;
-    for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
-      for (std::ptrdiff_t iz = 0; iz < nz; ++iz) {
-        const std::ptrdiff_t offset = (j * n + ix) * nz + iz;
-        const auto n2 = static_cast<std::size_t>(operators.n_squared(j, ix, iz));
-        if (n2 == 0 || (kcut2 > 0.0 && static_cast<double>(n2) > kcut2)) {
-          f[offset] = g[offset] = 0.0;
-          continue;
-        }
-        const auto z_plus = rng.complex_gaussian(global_index(ix, iy, iz));
-        const auto z_minus = std::conj(rng.complex_gaussian(global_index(wrap(ix), wrap(iy), wrap(iz))));
-        const ModeValue& mode = table[n2];
-        f[offset] = amplitude * (mode.u * z_plus + std::conj(mode.u) * z_minus);
-        g[offset] = amplitude * (mode.du_dt * z_plus + std::conj(mode.du_dt) * z_minus);
-      }
+  for_each_mode(d, [&](const Mode& m) {
+    const auto n2 = static_cast<std::size_t>(m.n2());
+    if (n2 == 0 || (kcut2 > 0.0 && static_cast<double>(n2) > kcut2)) {
+      f[m.offset] = g[m.offset] = 0.0;
+      return;
     }
-  }
+    const auto z_plus = rng.complex_gaussian(global_index(m.ix, m.iy, m.iz));
+    const auto z_minus = std::conj(rng.complex_gaussian(global_index(wrap(m.ix), wrap(m.iy), wrap(m.iz))));
+    const ModeValue& mode = table[n2];
+    f[m.offset] = amplitude * (mode.u * z_plus + std::conj(mode.u) * z_minus);
+    g[m.offset] = amplitude * (mode.du_dt * z_plus + std::conj(mode.du_dt) * z_minus);
+  });
   phi.set_space(Space::fourier);
   phidot.set_space(Space::fourier);
 }

@@ -41,16 +41,17 @@ Hdf5Handle collective_transfer(hid_t object, const std::filesystem::path& file) 
 }
 
 /// The file-side and memory-side selections of this rank's slab. The memory side describes the padded
-/// buffer [local_nx][N][2(N/2+1)] and picks the first N doubles of each row.
+/// buffer (SlabLayout::real_storage_shape) and picks the owned sites of each row.
 struct SlabSpaces {
   Hdf5Handle file_space;
   Hdf5Handle memory_space;
 };
 
 SlabSpaces slab_spaces(hid_t dataset, const Decomposition& d, const std::filesystem::path& file) {
-  const auto n = static_cast<hsize_t>(d.n());
+  const SlabLayout& layout = d.layout();
+  const IndexBox owned = layout.owned_sites();
   SlabSpaces s{Hdf5Handle(H5Dget_space(dataset), HandleKind::dataspace, "H5Dget_space", file), {}};
-  if (d.local_nx() == 0) {
+  if (owned.empty()) {
     // A rank without planes still joins the collective transfer, with empty selections on both sides.
     const std::array<hsize_t, 3> one{1, 1, 1};
     s.memory_space =
@@ -59,13 +60,16 @@ SlabSpaces slab_spaces(hid_t dataset, const Decomposition& d, const std::filesys
     check_h5(H5Sselect_none(s.memory_space.get()), "H5Sselect_none", file);
     return s;
   }
-  const std::array<hsize_t, 3> memory_dims{static_cast<hsize_t>(d.local_nx()), n,
-                                           static_cast<hsize_t>(d.nz_padded())};
+  const auto dims = [](const std::array<std::ptrdiff_t, 3>& v) {
+    return std::array<hsize_t, 3>{static_cast<hsize_t>(v[0]), static_cast<hsize_t>(v[1]),
+                                  static_cast<hsize_t>(v[2])};
+  };
+  const std::array<hsize_t, 3> memory_dims = dims(layout.real_storage_shape());
   s.memory_space = Hdf5Handle(H5Screate_simple(3, memory_dims.data(), nullptr), HandleKind::dataspace,
                               "H5Screate_simple", file);
-  const std::array<hsize_t, 3> count{static_cast<hsize_t>(d.local_nx()), n, n};
+  const std::array<hsize_t, 3> count = dims(owned.count);
   const std::array<hsize_t, 3> memory_start{0, 0, 0};
-  const std::array<hsize_t, 3> file_start{static_cast<hsize_t>(d.x_start()), 0, 0};
+  const std::array<hsize_t, 3> file_start = dims(owned.start);
   check_h5(H5Sselect_hyperslab(s.memory_space.get(), H5S_SELECT_SET, memory_start.data(), nullptr,
                                count.data(), nullptr),
            "H5Sselect_hyperslab(memory)", file);

@@ -6,23 +6,11 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 namespace {
-
-/// Calls f(idx, j, i, l) for every local element of a Fourier slab (transposed layout).
-template <class F>
-void for_each_mode(const Decomposition& d, F&& f) {
-  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        f(static_cast<std::size_t>((j * n + i) * nz + l), j, i, l);
-      }
-    }
-  }
-}
 
 /// A mode is its own conjugate on the sub-lattice when every signed component is 0 or -M/2.
 bool self_conjugate(std::ptrdiff_t nx, std::ptrdiff_t ny, std::ptrdiff_t nz, std::ptrdiff_t m) {
@@ -40,14 +28,14 @@ std::vector<double> fourier_amplitudes(const SpectralOperators& sub, FourierDisp
   const Decomposition& d = sub.decomposition();
   const double dk = 2.0 * std::numbers::pi / d.box().length;
   const double points = static_cast<double>(d.n()) * static_cast<double>(d.n()) * static_cast<double>(d.n());
-  std::vector<double> s(static_cast<std::size_t>(d.local_nky() * d.n() * d.nz_complex()));
-  for_each_mode(d, [&](std::size_t idx, std::ptrdiff_t j, std::ptrdiff_t i, std::ptrdiff_t l) {
+  std::vector<double> s(static_cast<std::size_t>(d.layout().fourier_size()));
+  for_each_mode(d, [&](const Mode& mode) {
+    const auto idx = static_cast<std::size_t>(mode.offset);
     if (dispersion == FourierDispersion::lattice) {
-      const double k2 = dk * dk * static_cast<double>(sub.n_squared(j, i, l));
+      const double k2 = dk * dk * static_cast<double>(mode.n2());
       s[idx] = std::sqrt((k2 + m2) / c);
     } else {
-      const bool own = self_conjugate(sub.nx()[static_cast<std::size_t>(i)],
-                                      sub.ny()[static_cast<std::size_t>(j)], d.box().signed_mode(l), d.n());
+      const bool own = self_conjugate(mode.nx, mode.ny, mode.nz, d.n());
       s[idx] = std::sqrt(own ? points : 0.5 * points);
     }
   });
@@ -113,7 +101,7 @@ FourierFeatureNetwork::FourierFeatureNetwork(SpectralOperators& ops, std::vector
       gamma_(Dictionary::from_network(eta, beta).gamma), theta_(ops.decomposition()), p_(ops.decomposition()),
       work_(ops.decomposition()), y_(ops.decomposition()), time_(t0) {
   const Decomposition& d = ops.decomposition();
-  if (amplitude_.size() != static_cast<std::size_t>(d.local_nky() * d.n() * d.nz_complex())) {
+  if (amplitude_.size() != static_cast<std::size_t>(d.layout().fourier_size())) {
     throw InputError("Fourier features: one amplitude per local Fourier element is needed");
   }
   if (!(c > 0.0) || !std::isfinite(c)) {
@@ -121,8 +109,8 @@ FourierFeatureNetwork::FourierFeatureNetwork(SpectralOperators& ops, std::vector
   }
   const double dk = 2.0 * std::numbers::pi / d.box().length;
   k2_.resize(amplitude_.size());
-  for_each_mode(d, [&](std::size_t idx, std::ptrdiff_t j, std::ptrdiff_t i, std::ptrdiff_t l) {
-    k2_[idx] = dk * dk * static_cast<double>(ops.n_squared(j, i, l));
+  for_each_mode(d, [&](const Mode& mode) {
+    k2_[static_cast<std::size_t>(mode.offset)] = dk * dk * static_cast<double>(mode.n2());
   });
   for (Field* f : {&theta_, &p_}) {
     f->fill(0.0);

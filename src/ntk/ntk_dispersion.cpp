@@ -11,6 +11,7 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/decomposition/decomposition.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/field.hpp"
@@ -46,7 +47,6 @@ void for_each_row_transform(std::span<const double> theta_rows, std::size_t r0, 
   const Decomposition serial(Box{m, length}, MPI_COMM_SELF);
   FftPlan plan(serial, PlanRigor::estimate);
   Field row(serial);
-  const std::ptrdiff_t nz = serial.nz_complex(), pad = serial.nz_padded();
   // e^{-i 2 pi q / M}: k.x_i = 2 pi (n . idx_i) / M and n_d = j_d (mod M) for the FFT index j_d, so the
   // phase of every mode is one table entry, exactly periodic.
   std::vector<std::complex<double>> table(ms);
@@ -54,28 +54,28 @@ void for_each_row_transform(std::span<const double> theta_rows, std::size_t r0, 
     const double angle = -2.0 * std::numbers::pi * static_cast<double>(q) / static_cast<double>(m);
     table[q] = {std::cos(angle), std::sin(angle)};
   }
-  std::vector<std::complex<double>> phase(static_cast<std::size_t>(m * m * nz));
+  std::vector<std::complex<double>> phase(static_cast<std::size_t>(serial.layout().fourier_size()));
   for (std::size_t i = r0; i < r1; ++i) {
     const double* src = theta_rows.data() + (i - r0) * n;
     double* dst = row.real_data();
-    for (std::ptrdiff_t a = 0; a < m * m; ++a) {
-      std::copy(src + a * m, src + (a + 1) * m, dst + a * pad);
-      std::fill(dst + a * pad + m, dst + (a + 1) * pad, 0.0);
-    }
+    for_each_site_row(serial, [=](const SiteRow& site_row) {
+      const double* begin = src + (site_row.ix * m + site_row.iy) * m;
+      std::copy(begin, begin + site_row.length, dst + site_row.offset);
+      std::fill_n(dst + site_row.offset + site_row.length, site_row.padding, 0.0);
+    });
     row.set_space(Space::real);
     plan.to_fourier(row);
     const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(i / (ms * ms)),
                          iy = static_cast<std::ptrdiff_t>((i / ms) % ms),
                          iz = static_cast<std::ptrdiff_t>(i % ms);
-    for (std::ptrdiff_t jy = 0; jy < m; ++jy) {
-      for (std::ptrdiff_t jx = 0; jx < m; ++jx) {
-        const std::ptrdiff_t base = (jx * ix + jy * iy) % m;
-        for (std::ptrdiff_t l = 0; l < nz; ++l) {
-          phase[static_cast<std::size_t>((jy * m + jx) * nz + l)] =
-              table[static_cast<std::size_t>((base + l * iz) % m)];
-        }
+    std::complex<double>* out = phase.data();
+    const std::complex<double>* entries = table.data();
+    for_each_mode_row(serial, [=](const ModeRow& mode_row) {
+      const std::ptrdiff_t base = (mode_row.ix * ix + mode_row.iy * iy) % m;
+      for (std::ptrdiff_t l = 0; l < mode_row.length; ++l) {
+        out[mode_row.offset + l] = entries[(base + l * iz) % m];
       }
-    }
+    });
     per_row(i, std::span<const std::complex<double>>(row.fourier_data(), phase.size()),
             std::span<const std::complex<double>>(phase));
   }

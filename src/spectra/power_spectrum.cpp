@@ -6,29 +6,24 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 
 namespace inflanet {
 
 PowerSpectrum::PowerSpectrum(const SpectralOperators& operators, double width) : operators_(&operators) {
   const auto& d = operators.decomposition();
-  const std::ptrdiff_t nky = d.local_nky(), n = d.n(), nz = d.nz_complex();
-  const double n_max = std::sqrt(3.0) * static_cast<double>(n / 2);
+  const double n_max = std::sqrt(3.0) * static_cast<double>(d.n() / 2);
   const auto nbins = static_cast<std::size_t>(std::floor(n_max / width + 0.5)) + 1;
   k_.assign(nbins, 0.0);
   counts_.assign(nbins, 0.0);
-  bin_of_local_.resize(static_cast<std::size_t>(nky * n * nz));
-  for (std::ptrdiff_t j = 0; j < nky; ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        const double norm_n = std::sqrt(static_cast<double>(operators.n_squared(j, i, l)));
-        const auto b = static_cast<std::size_t>(std::floor(norm_n / width + 0.5));
-        bin_of_local_[(j * n + i) * nz + l] = static_cast<int>(b);
-        const double w = operators.hermitian_weight(l);
-        counts_[b] += w;
-        k_[b] += w * norm_n;
-      }
-    }
-  }
+  bin_of_local_.resize(static_cast<std::size_t>(d.layout().fourier_size()));
+  for_each_mode(d, [&](const Mode& m) {
+    const double norm_n = std::sqrt(static_cast<double>(m.n2()));
+    const auto b = static_cast<std::size_t>(std::floor(norm_n / width + 0.5));
+    bin_of_local_[static_cast<std::size_t>(m.offset)] = static_cast<int>(b);
+    counts_[b] += m.weight;
+    k_[b] += m.weight * norm_n;
+  });
   d.sum_in_place(counts_);
   d.sum_in_place(k_);
   const double dk = d.box().dk();
@@ -46,13 +41,12 @@ const char* PowerSpectrum::normalisation() {
 template <class Value>
 std::vector<double> PowerSpectrum::weighted_shell_sums(Value&& value) const {
   const auto& d = operators_->decomposition();
-  const std::ptrdiff_t nz = d.nz_complex();
-  const auto total = static_cast<std::ptrdiff_t>(bin_of_local_.size());
   std::vector<double> sums(counts_.size(), 0.0);
-  for (std::ptrdiff_t idx = 0; idx < total; ++idx) {
-    const std::ptrdiff_t l = idx % nz;
-    sums[bin_of_local_[idx]] += operators_->hermitian_weight(l) * value(idx);
-  }
+  // In storage order on one thread: the bins' sums do not depend on threads.
+  for_each_mode(d, [&](const Mode& m) {
+    sums[static_cast<std::size_t>(bin_of_local_[static_cast<std::size_t>(m.offset)])] +=
+        m.weight * value(m.offset);
+  });
   d.sum_in_place(sums);
   return sums;
 }
@@ -106,16 +100,10 @@ std::vector<double> PowerSpectrum::compute(const Field& field, Field& scratch, F
 std::vector<double> PowerSpectrum::mean_k2() const {
   const Decomposition& d = operators_->decomposition();
   const double dk = 2.0 * std::numbers::pi / d.box().length;
-  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
-  std::vector<double> per_mode(static_cast<std::size_t>(d.local_nky() * n * nz));
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        per_mode[static_cast<std::size_t>((j * n + i) * nz + l)] =
-            dk * dk * static_cast<double>(operators_->n_squared(j, i, l));
-      }
-    }
-  }
+  std::vector<double> per_mode(static_cast<std::size_t>(d.layout().fourier_size()));
+  for_each_mode(d, [&](const Mode& m) {
+    per_mode[static_cast<std::size_t>(m.offset)] = dk * dk * static_cast<double>(m.n2());
+  });
   return shell_mean(per_mode);
 }
 

@@ -135,9 +135,7 @@ TEST(SpectralOperators, ResultsIndependentOfRankCount) {
     world.ops.laplacian(fw, ow);
     serial.ops.laplacian(fs, os);
     auto serial_view = os.real_view();
-    const auto x0 = world.decomposition.x_start();
     const double worst = max_deviation(ow, [&](auto x, auto y, auto z) { return serial_view(x, y, z); });
-    (void)x0;
     EXPECT_LT(worst, 1e-12);
     EXPECT_NEAR(world.ops.variance(fw), serial.ops.variance(fs), 1e-14);
     EXPECT_NEAR(world.ops.gradient_squared_sum(fw, ow), serial.ops.gradient_squared_sum(fs, os),

@@ -17,6 +17,7 @@
 
 #include "inflanet/background/background.hpp"
 #include "inflanet/background/mode_function.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
 #include "inflanet/field/inflaton.hpp"
@@ -235,23 +236,19 @@ TEST(InflatonPhysics, VacuumSpectrumAfterThreeEfoldsWithinFourSigma) {
   const auto nb = spectrum.bins();
   std::vector<double> expected(nb, 0.0), variance(nb, 0.0), initial(nb, 0.0);
   const double dk = d.box().dk();
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      for (std::ptrdiff_t l = 0; l < d.nz_complex(); ++l) {
-        const auto n2 = lat.ops.n_squared(j, i, l);
-        if (n2 == 0) {
-          continue;
-        }
-        const double norm_n = std::sqrt(static_cast<double>(n2));
-        const auto b = static_cast<std::size_t>(std::floor(norm_n + 0.5));
-        const double w = lat.ops.hermitian_weight(l);
-        const double e = std::norm(bunch_davies_massless(dk * norm_n, hubble, 1.0, t).u);
-        expected[b] += w * e;
-        variance[b] += 2.0 * w * e * e;
-        initial[b] += w * std::norm(bunch_davies_massless(dk * norm_n, hubble, 1.0, 0.0).u);
-      }
+  for_each_mode(d, [&](const Mode& mode) {
+    const auto n2 = mode.n2();
+    if (n2 == 0) {
+      return;
     }
-  }
+    const double norm_n = std::sqrt(static_cast<double>(n2));
+    const auto b = static_cast<std::size_t>(std::floor(norm_n + 0.5));
+    const double w = mode.weight;
+    const double e = std::norm(bunch_davies_massless(dk * norm_n, hubble, 1.0, t).u);
+    expected[b] += w * e;
+    variance[b] += 2.0 * w * e * e;
+    initial[b] += w * std::norm(bunch_davies_massless(dk * norm_n, hubble, 1.0, 0.0).u);
+  });
   d.sum_in_place(expected);
   d.sum_in_place(variance);
   d.sum_in_place(initial);
@@ -308,35 +305,28 @@ namespace {
 /// space. Returns +1 / -1 / 0 per local Fourier element: chosen mode, stored partner, skipped.
 std::vector<int> write_mode_functions(Inflaton& inflaton, Lattice& lat, double m2, double t0) {
   const auto& d = lat.decomposition;
-  const std::ptrdiff_t n = d.n(), nz = d.nz_complex();
+  const std::ptrdiff_t n = d.n();
   const double dk = d.box().dk();
   auto wrap = [n](std::ptrdiff_t i) { return (n - i) % n; };
   Field& phi = inflaton.phi();
   Field& phidot = inflaton.phidot();
-  std::vector<int> role(static_cast<std::size_t>(d.local_nky() * n * nz), 0);
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    const std::ptrdiff_t iy = d.ky_start() + j;
-    for (std::ptrdiff_t ix = 0; ix < n; ++ix) {
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        const std::ptrdiff_t offset = (j * n + ix) * nz + l;
-        const bool in_plane = l == 0 || 2 * l == n; // both n and -n are stored in these planes
-        int r = 1;
-        if (in_plane) {
-          const auto self = std::pair{iy, ix}, partner = std::pair{wrap(iy), wrap(ix)};
-          r = self < partner ? 1 : (self == partner ? 0 : -1);
-        }
-        role[static_cast<std::size_t>(offset)] = r;
-        ModeValue mode{0.0, 0.0};
-        if (r != 0) {
-          const double k = dk * std::sqrt(static_cast<double>(lat.ops.n_squared(j, ix, l)));
-          mode =
-              m2 == 0.0 ? bunch_davies_massless(k, 1.0, 1.0, t0) : bunch_davies_hankel(k, m2, 1.0, 1.0, t0);
-        }
-        phi.fourier_data()[offset] = r >= 0 ? mode.u : std::conj(mode.u);
-        phidot.fourier_data()[offset] = r >= 0 ? mode.du_dt : std::conj(mode.du_dt);
-      }
+  std::vector<int> role(phi.fourier_size(), 0);
+  for_each_mode(d, [&](const Mode& m) {
+    const bool in_plane = m.iz == 0 || 2 * m.iz == n; // both n and -n are stored in these planes
+    int r = 1;
+    if (in_plane) {
+      const auto self = std::pair{m.iy, m.ix}, partner = std::pair{wrap(m.iy), wrap(m.ix)};
+      r = self < partner ? 1 : (self == partner ? 0 : -1);
     }
-  }
+    role[static_cast<std::size_t>(m.offset)] = r;
+    ModeValue mode{0.0, 0.0};
+    if (r != 0) {
+      const double k = dk * std::sqrt(static_cast<double>(m.n2()));
+      mode = m2 == 0.0 ? bunch_davies_massless(k, 1.0, 1.0, t0) : bunch_davies_hankel(k, m2, 1.0, 1.0, t0);
+    }
+    phi.fourier_data()[m.offset] = r >= 0 ? mode.u : std::conj(mode.u);
+    phidot.fourier_data()[m.offset] = r >= 0 ? mode.du_dt : std::conj(mode.du_dt);
+  });
   phi.set_space(Space::fourier);
   phidot.set_space(Space::fourier);
   lat.plan.to_real(phi, Scale::full);
@@ -401,18 +391,17 @@ TEST(InflatonPhysics, InitialConditionsBitIdenticalForAnyRankCount) {
   draw_vacuum_modes(phi_s, phidot_s, serial.ops, background, m2, t0, seed, 0.0);
 
   const auto& d = world.decomposition;
-  const std::ptrdiff_t nz = d.nz_complex();
+  // Where each global mode (iy, ix, iz) sits in the single-rank slab.
+  std::vector<std::ptrdiff_t> serial_offset(static_cast<std::size_t>(n * n * n), -1);
+  for_each_mode(serial.decomposition, [&](const Mode& m) {
+    serial_offset[static_cast<std::size_t>((m.iy * n + m.ix) * n + m.iz)] = m.offset;
+  });
   long mismatches = 0;
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      for (std::ptrdiff_t l = 0; l < nz; ++l) {
-        const std::ptrdiff_t local = (j * n + i) * nz + l;
-        const std::ptrdiff_t global = ((d.ky_start() + j) * n + i) * nz + l;
-        mismatches += phi_w.fourier_data()[local] != phi_s.fourier_data()[global] ? 1 : 0;
-        mismatches += phidot_w.fourier_data()[local] != phidot_s.fourier_data()[global] ? 1 : 0;
-      }
-    }
-  }
+  for_each_mode(d, [&](const Mode& m) {
+    const std::ptrdiff_t global = serial_offset[static_cast<std::size_t>((m.iy * n + m.ix) * n + m.iz)];
+    mismatches += phi_w.fourier_data()[m.offset] != phi_s.fourier_data()[global] ? 1 : 0;
+    mismatches += phidot_w.fourier_data()[m.offset] != phidot_s.fourier_data()[global] ? 1 : 0;
+  });
   mismatches = static_cast<long>(d.sum(static_cast<double>(mismatches)));
   EXPECT_EQ(mismatches, 0) << "Fourier coefficients differing from the single-rank draw";
 

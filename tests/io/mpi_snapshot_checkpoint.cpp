@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 #include "inflanet/io/parallel_file.hpp"
@@ -62,19 +63,13 @@ double phidot_of(std::ptrdiff_t x, std::ptrdiff_t y, std::ptrdiff_t z) {
 /// Sites (over all ranks) whose bits differ from f.
 template <class F>
 double bit_differences(const Field& field, F&& f) {
-  const auto& d = field.decomposition();
-  auto view = field.real_view();
+  const double* data = field.real_data();
   double wrong = 0;
-  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
-    for (std::ptrdiff_t y = 0; y < d.n(); ++y) {
-      for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
-        const double expected = f(d.x_start() + x, y, z);
-        wrong +=
-            std::bit_cast<std::uint64_t>(view(x, y, z)) != std::bit_cast<std::uint64_t>(expected) ? 1 : 0;
-      }
-    }
-  }
-  return d.sum(wrong);
+  for_each_site(field.decomposition(), [&](const Site& s) {
+    const double expected = f(s.ix, s.iy, s.iz);
+    wrong += std::bit_cast<std::uint64_t>(data[s.offset]) != std::bit_cast<std::uint64_t>(expected) ? 1 : 0;
+  });
+  return field.decomposition().sum(wrong);
 }
 
 FileMetadata sample_metadata() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "inflanet/background/background.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/inflaton.hpp"
@@ -61,32 +62,20 @@ void band_limited(Field& f, FftPlan& plan, const SpectralOperators& ops, unsigne
   inflanet::testing::fill_sites(
       f, [salt](auto x, auto y, auto z) { return inflanet::testing::site_noise(x, y, z, salt); });
   plan.to_fourier(f);
-  const auto& d = f.decomposition();
-  auto view = f.fourier_view();
-  for (std::ptrdiff_t j = 0; j < d.local_nky(); ++j) {
-    for (std::ptrdiff_t i = 0; i < d.n(); ++i) {
-      for (std::ptrdiff_t l = 0; l < d.nz_complex(); ++l) {
-        if (static_cast<double>(ops.n_squared(j, i, l)) > cut * cut) {
-          view(j, i, l) = 0.0;
-        }
-      }
+  std::complex<double>* modes = f.fourier_data();
+  for_each_mode(ops.decomposition(), [&](const Mode& mode) {
+    if (static_cast<double>(mode.n2()) > cut * cut) {
+      modes[mode.offset] = 0.0;
     }
-  }
+  });
   plan.to_real(f);
 }
 
 /// Sites of a serial field in C order (the training points' order).
 std::vector<double> sites(const Field& f) {
-  const auto& d = f.decomposition();
-  const auto view = f.real_view();
+  const double* data = f.real_data();
   std::vector<double> out;
-  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
-    for (std::ptrdiff_t y = 0; y < d.n(); ++y) {
-      for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
-        out.push_back(view(x, y, z));
-      }
-    }
-  }
+  for_each_site(f.decomposition(), [&](const Site& site) { out.push_back(data[site.offset]); });
   return out;
 }
 } // namespace

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/field/field.hpp"
 
 namespace inflanet::testing {
@@ -12,32 +13,20 @@ namespace inflanet::testing {
 /// Fills the real-space slab with f(x, y, z) of global integer site indices.
 template <class F>
 void fill_sites(Field& field, F&& f) {
-  const auto& d = field.decomposition();
-  auto view = field.real_view();
-  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
-    for (std::ptrdiff_t y = 0; y < d.n(); ++y) {
-      for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
-        view(x, y, z) = f(d.x_start() + x, y, z);
-      }
-    }
-  }
+  double* data = field.real_data();
+  for_each_site(field.decomposition(), [&](const Site& s) { data[s.offset] = f(s.ix, s.iy, s.iz); });
   field.set_space(Space::real);
 }
 
 /// Largest |field - f(x,y,z)| over the global lattice (collective).
 template <class F>
 double max_deviation(const Field& field, F&& f) {
-  const auto& d = field.decomposition();
-  auto view = field.real_view();
+  const double* data = field.real_data();
   double worst = 0.0;
-  for (std::ptrdiff_t x = 0; x < d.local_nx(); ++x) {
-    for (std::ptrdiff_t y = 0; y < d.n(); ++y) {
-      for (std::ptrdiff_t z = 0; z < d.n(); ++z) {
-        worst = std::max(worst, std::abs(view(x, y, z) - f(d.x_start() + x, y, z)));
-      }
-    }
-  }
-  return d.max(worst);
+  for_each_site(field.decomposition(), [&](const Site& s) {
+    worst = std::max(worst, std::abs(data[s.offset] - f(s.ix, s.iy, s.iz)));
+  });
+  return field.decomposition().max(worst);
 }
 
 /// Deterministic pseudo-random value of a site (a hash), independent of the decomposition.

@@ -4,7 +4,6 @@
 
 #include <complex>
 #include <cstddef>
-#include <vector>
 
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/field/field.hpp"
@@ -14,9 +13,10 @@ namespace inflanet {
 /// \brief Spectral calculus on one Decomposition: Laplacian, gradient components, the box sum of
 /// |grad f|^2, and global means and variances. Physics code uses these verbs and never MPI.
 ///
-/// Wavenumbers k_n = 2 pi n / L with n in [-N/2, N/2). The Laplacian multiplies by -|k|^2 including the
-/// Nyquist modes (it is what the equations of motion use, and its quadratic form is the gradient energy,
-/// so energy bookkeeping is exact); the gradient, an odd derivative, zeroes the Nyquist plane of its axis.
+/// Wavenumbers k_n = 2 pi n / L with n in [-N/2, N/2) (per-mode loops: lattice_loops.hpp). The Laplacian
+/// multiplies by -|k|^2 including the Nyquist modes (it is what the equations of motion use, and its
+/// quadratic form is the gradient energy, so energy bookkeeping is exact); the gradient, an odd derivative,
+/// zeroes the Nyquist plane of its axis.
 class SpectralOperators {
 public:
   SpectralOperators(const Decomposition& decomposition, FftPlan& plan);
@@ -38,28 +38,12 @@ public:
   [[nodiscard]] double sum(const Field& field) const;
   [[nodiscard]] double sum_of_squares(const Field& field) const;
 
-  /// \brief |k|^2 of local Fourier index (j, i, l) as an integer |n|^2 (multiply by dk^2 for k^2).
-  [[nodiscard]] std::ptrdiff_t n_squared(std::ptrdiff_t j, std::ptrdiff_t i,
-                                         std::ptrdiff_t l) const noexcept {
-    const auto ny = ny_[j], nx = nx_[i];
-    return nx * nx + ny * ny + l * l;
-  }
-  /// \brief Signed integer modes of local Fourier indices along y (local j), x (i); z is l itself.
-  [[nodiscard]] const std::vector<std::ptrdiff_t>& ny() const noexcept { return ny_; }
-  [[nodiscard]] const std::vector<std::ptrdiff_t>& nx() const noexcept { return nx_; }
-  /// \brief Multiplicity of a half-space mode kz = l in full-space sums: 1 for l = 0 and l = N/2, else 2.
-  [[nodiscard]] double hermitian_weight(std::ptrdiff_t l) const noexcept {
-    return (l == 0 || 2 * l == decomposition_->n()) ? 1.0 : 2.0;
-  }
-
   [[nodiscard]] FftPlan& plan() noexcept { return *plan_; }
   [[nodiscard]] const Decomposition& decomposition() const noexcept { return *decomposition_; }
 
 private:
   const Decomposition* decomposition_;
   FftPlan* plan_;
-  std::vector<std::ptrdiff_t> ny_; ///< signed n_y for each local ky plane
-  std::vector<std::ptrdiff_t> nx_; ///< signed n_x for each kx index
 };
 
 } // namespace inflanet

@@ -2,6 +2,7 @@
 /// \file
 /// \brief A scalar field on the distributed lattice: owns its FFTW buffer and knows which space it is in.
 
+#include <array>
 #include <complex>
 #include <cstddef>
 #include <span>
@@ -18,19 +19,19 @@ enum class Space { real, fourier };
 
 /// \brief One real scalar field on this rank's slab, stored in FFTW's padded in-place r2c layout.
 ///
-/// Real space: phi[x - x_start][y][z] at offset (x * N + y) * 2(N/2+1) + z (z < N; the two trailing
-/// doubles of each row are padding). Fourier space (transposed, see Decomposition):
-/// f~[ky - ky_start][kx][kz] at complex offset (ky * N + kx) * (N/2+1) + kz, unnormalised,
-/// f~_n = sum_x f(x) e^{-i k.x}. The storage is fftw_malloc'ed (SIMD-aligned) and freed by the
-/// destructor; fields can be moved, not copied (copy explicitly with copy_from).
+/// Real space: the padded slab of SlabLayout (Site::offset, SiteRow); Fourier space: its transposed slab
+/// (Mode::offset, ModeRow), unnormalised, f~_n = sum_x f(x) e^{-i k.x}. Loop over either with
+/// lattice_loops.hpp. The storage is fftw_malloc'ed (SIMD-aligned) and freed by the destructor; fields can
+/// be moved, not copied (copy explicitly with copy_from).
 class Field {
-  // Declared first: the views below deduce their type from it.
+  // Declared first: the views below deduce their type from them.
+  [[nodiscard]] static std::array<std::size_t, 3> storage_shape(const std::array<std::ptrdiff_t, 3>& s) {
+    return {static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]), static_cast<std::size_t>(s[2])};
+  }
   template <class T>
   [[nodiscard]] auto adapt_padded(T* ptr) const {
-    const auto& d = *decomposition_;
-    std::array<std::size_t, 3> shape{static_cast<std::size_t>(d.local_nx()), static_cast<std::size_t>(d.n()),
-                                     static_cast<std::size_t>(d.nz_padded())};
-    return xt::adapt(ptr, padded_real_size(), xt::no_ownership(), shape);
+    return xt::adapt(ptr, padded_real_size(), xt::no_ownership(),
+                     storage_shape(decomposition_->layout().real_storage_shape()));
   }
 
 public:
@@ -54,9 +55,9 @@ public:
   [[nodiscard]] const std::complex<double>* fourier_data() const noexcept {
     return reinterpret_cast<const std::complex<double>*>(data_);
   }
-  /// \brief Doubles in the padded real-space slab (local_nx * N * 2(N/2+1)).
+  /// \brief Doubles in the padded real-space slab (SlabLayout::padded_real_size).
   [[nodiscard]] std::size_t padded_real_size() const noexcept;
-  /// \brief Complex numbers in the transposed Fourier slab (local_nky * N * (N/2+1)).
+  /// \brief Complex numbers in the transposed Fourier slab (SlabLayout::fourier_size).
   [[nodiscard]] std::size_t fourier_size() const noexcept;
 
   /// \brief xtensor view of the real-space slab, shape (local_nx, N, N): padding hidden.
@@ -69,10 +70,8 @@ public:
   }
   /// \brief xtensor view of the transposed Fourier slab, shape (local_nky, N, N/2+1), axes (ky, kx, kz).
   [[nodiscard]] auto fourier_view() {
-    const auto& d = *decomposition_;
-    std::array<std::size_t, 3> shape{static_cast<std::size_t>(d.local_nky()), static_cast<std::size_t>(d.n()),
-                                     static_cast<std::size_t>(d.nz_complex())};
-    return xt::adapt(fourier_data(), fourier_size(), xt::no_ownership(), shape);
+    return xt::adapt(fourier_data(), fourier_size(), xt::no_ownership(),
+                     storage_shape(decomposition_->layout().fourier_storage_shape()));
   }
 
   /// \brief Sets every real-space site (padding zeroed) and marks the field real.

@@ -38,15 +38,15 @@ public:
 
   /// \brief Hermitian-weighted mean over each shell of a per-mode quantity q (collective):
   /// sum_{modes in b} w q / counts_b (0 for an empty bin). `per_mode` is indexed like this rank's Fourier
-  /// slab of a Field (transposed: (j * N + i) * (N/2+1) + l for local ky plane j, kx index i, kz = l), size
-  /// Field::fourier_size(). compute() bins |f~|^2 through the same code path.
+  /// slab of a Field (by Mode::offset, see lattice_loops.hpp), size Field::fourier_size(). compute() bins
+  /// |f~|^2 through the same code path.
   [[nodiscard]] std::vector<double> shell_mean(std::span<const double> per_mode) const;
   /// \brief Hermitian-weighted population variance of q over each shell (same layout; collective):
   /// sum w (q - mean_b)^2 / counts_b, two passes (no cancellation).
   [[nodiscard]] std::vector<double> shell_variance(std::span<const double> per_mode) const;
 
 private:
-  /// Sum over this rank's modes of w(l) value(idx) into each bin, summed over ranks (the one binning loop).
+  /// Sum over this rank's modes of w value(offset) into each bin, summed over ranks (the one binning loop).
   template <class Value>
   [[nodiscard]] std::vector<double> weighted_shell_sums(Value&& value) const;
 

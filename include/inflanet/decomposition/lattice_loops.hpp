@@ -1,0 +1,140 @@
+#pragma once
+/// \file
+/// \brief The loops over this rank's sites and modes. Every site and mode loop of the library goes through
+/// these templates, so the slab arithmetic lives in SlabLayout alone and the threading here alone: a pencil
+/// decomposition changes the layout, a GPU backend these loops, and nothing else needs to.
+///
+/// Why free templates in their own header, and not members of Decomposition or SlabLayout: the loops are
+/// about *visiting* (order, threads, per-thread sums), the layout about *where things are*, and the
+/// decomposition about ranks and reductions; keeping the three apart keeps OpenMP out of the MPI-facing
+/// header and lets the callers' lambdas inline into the loops (templates, never std::function).
+///
+/// Two forms of each loop:
+/// - pointwise, `for_each_site` / `for_each_mode`: f(const Site&) or f(const Mode&), every local site or
+///   mode once, in storage order, on the calling thread. For set-up, I/O and diagnostics, and for sums
+///   whose order matters (shell binning).
+/// - row-wise, `for_each_site_row` / `for_each_mode_row`: f(const SiteRow&) or f(const ModeRow&) per
+///   contiguous z-row, threaded over rows (OpenMP, static schedule, rows in storage order). The body owns
+///   the inner loop, so it stays vectorisable with its own `omp simd`. Rows run concurrently: a body
+///   writes only its own row's elements.
+/// - `sum_over_site_rows<K>` / `sum_over_mode_rows<K>`: the row-wise loop with K running sums. The body
+///   gets this thread's partial sums, `double (&acc)[K]`, and adds into them in row order (so a body that
+///   adds site by site gives the same sum, bit for bit, as a plain loop in storage order on one thread);
+///   the threads' partials are added at the end. Returns this rank's sums; the global sum is the
+///   Decomposition's verb (`sum`, `sum_in_place`).
+///
+/// The row-wise forms copy the body once per thread before the loop, so scalars it captured by value are
+/// thread-local registers in the inner loop and cannot alias the arrays it writes: capture scalars and
+/// pointers by value (`[=]`) in hot loops; capture large objects by reference.
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+#include "inflanet/decomposition/decomposition.hpp"
+#include "inflanet/decomposition/slab_layout.hpp"
+
+namespace inflanet {
+
+/// \brief Calls f(const Site&) for every site this rank owns, in storage order (x, y, z), on this thread.
+template <class F>
+void for_each_site(const Decomposition& d, F&& f) {
+  const SlabLayout layout = d.layout();
+  for (std::ptrdiff_t r = 0; r < layout.site_rows(); ++r) {
+    const SiteRow row = layout.site_row(r);
+    for (std::ptrdiff_t iz = 0; iz < row.length; ++iz) {
+      f(row.site(iz));
+    }
+  }
+}
+
+/// \brief Calls f(const SiteRow&) for every local z-row of sites, threaded over rows.
+template <class F>
+void for_each_site_row(const Decomposition& d, F&& f) {
+  const SlabLayout layout = d.layout();
+  const std::ptrdiff_t rows = layout.site_rows();
+#pragma omp parallel
+  {
+    std::decay_t<F> body = f;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      body(layout.site_row(r));
+    }
+  }
+}
+
+/// \brief Calls f(const SiteRow&, double (&acc)[K]) for every local z-row, threaded, and returns this rank's
+/// K sums.
+template <std::size_t K, class F>
+[[nodiscard]] std::array<double, K> sum_over_site_rows(const Decomposition& d, F&& f) {
+  static_assert(K > 0, "sum_over_site_rows needs at least one sum");
+  const SlabLayout layout = d.layout();
+  const std::ptrdiff_t rows = layout.site_rows();
+  double acc[K] = {};
+#pragma omp parallel reduction(+ : acc[:K])
+  {
+    std::decay_t<F> body = f;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      body(layout.site_row(r), acc);
+    }
+  }
+  std::array<double, K> out{};
+  for (std::size_t k = 0; k < K; ++k) {
+    out[k] = acc[k];
+  }
+  return out;
+}
+
+/// \brief Calls f(const Mode&) for every Fourier mode stored on this rank, in storage order (ky, kx, kz),
+/// on this thread.
+template <class F>
+void for_each_mode(const Decomposition& d, F&& f) {
+  const SlabLayout layout = d.layout();
+  for (std::ptrdiff_t r = 0; r < layout.mode_rows(); ++r) {
+    const ModeRow row = layout.mode_row(r);
+    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
+      f(row.mode(l));
+    }
+  }
+}
+
+/// \brief Calls f(const ModeRow&) for every local kz-row of modes, threaded over rows.
+template <class F>
+void for_each_mode_row(const Decomposition& d, F&& f) {
+  const SlabLayout layout = d.layout();
+  const std::ptrdiff_t rows = layout.mode_rows();
+#pragma omp parallel
+  {
+    std::decay_t<F> body = f;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      body(layout.mode_row(r));
+    }
+  }
+}
+
+/// \brief Calls f(const ModeRow&, double (&acc)[K]) for every local kz-row, threaded, and returns this
+/// rank's K sums.
+template <std::size_t K, class F>
+[[nodiscard]] std::array<double, K> sum_over_mode_rows(const Decomposition& d, F&& f) {
+  static_assert(K > 0, "sum_over_mode_rows needs at least one sum");
+  const SlabLayout layout = d.layout();
+  const std::ptrdiff_t rows = layout.mode_rows();
+  double acc[K] = {};
+#pragma omp parallel reduction(+ : acc[:K])
+  {
+    std::decay_t<F> body = f;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      body(layout.mode_row(r), acc);
+    }
+  }
+  std::array<double, K> out{};
+  for (std::size_t k = 0; k < K; ++k) {
+    out[k] = acc[k];
+  }
+  return out;
+}
+
+} // namespace inflanet
