@@ -1,0 +1,297 @@
+#include "inflanet/potential/multi_field_expression.hpp"
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/potential/multi_field_potential.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <muParser.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <numbers>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace inflanet {
+
+std::string derivative_name(const std::vector<std::string>& fields, std::size_t first, std::size_t second) {
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  if (first == none)
+    return "V";
+  if (second == none)
+    return "dV/d" + fields.at(first);
+  if (first == second)
+    return fmt::format("d2V/d{}2", fields.at(first));
+  // Partial derivatives commute: a mixed one is named in deck order, whichever order it was given in.
+  return fmt::format("d2V/d{} d{}", fields.at(std::min(first, second)), fields.at(std::max(first, second)));
+}
+
+namespace {
+
+constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+std::size_t role_dV(std::size_t i) {
+  return 1 + i;
+}
+std::size_t role_d2V(std::size_t n, std::size_t i, std::size_t j) {
+  return 1 + n + n * i + j;
+}
+
+std::string role_name(const MultiFieldExpression::Spec& spec, std::size_t role) {
+  const std::size_t n = spec.fields.size();
+  if (role == 0)
+    return "V";
+  if (role <= n)
+    return derivative_name(spec.fields, role - 1, none);
+  return derivative_name(spec.fields, (role - 1 - n) / n, (role - 1 - n) % n);
+}
+
+/// Defines the fields (as variables at `x`) and the parameters and pi (as constants) on a parser.
+void define_names(mu::Parser& parser, const MultiFieldExpression::Spec& spec, double* x) {
+  for (std::size_t i = 0; i < spec.fields.size(); ++i)
+    parser.DefineVar(spec.fields[i], x + i);
+  for (const auto& [name, value] : spec.parameters)
+    parser.DefineConst(name, value);
+  parser.DefineConst("pi", std::numbers::pi);
+}
+
+/// One thread's parsers for one MultiFieldExpression. The parsers hold the addresses of x's elements, so x
+/// is sized once and never reallocated, and the object never moves (it lives behind a unique_ptr).
+struct Evaluator {
+  std::vector<double> x;
+  std::vector<std::unique_ptr<mu::Parser>> parser; // per role; null where no formula was given
+
+  explicit Evaluator(const MultiFieldExpression::Spec& spec)
+      : x(spec.fields.size(), 0.0), parser(spec.formulas.size()) {
+    for (std::size_t r = 0; r < spec.formulas.size(); ++r) {
+      if (spec.formulas[r].empty())
+        continue;
+      parser[r] = std::make_unique<mu::Parser>();
+      define_names(*parser[r], spec, x.data());
+      parser[r]->SetExpr(spec.formulas[r]);
+    }
+  }
+  void set(std::span<const double> f) {
+    for (std::size_t i = 0; i < x.size(); ++i)
+      x[i] = f[i];
+  }
+  double eval(std::size_t role) { return parser[role]->Eval(); }
+
+  // Fourth-order central difference of formula `role` along field j at the current x (x restored after):
+  // [8 (f(+h) - f(-h)) - (f(+2h) - f(-2h))] / (12 h).
+  double central(std::size_t role, std::size_t j, double step) {
+    const double x0 = x[j], h = step * std::max(1.0, std::abs(x0));
+    double f[4];
+    const double offsets[4] = {h, -h, 2 * h, -2 * h};
+    for (int k = 0; k < 4; ++k) {
+      x[j] = x0 + offsets[k];
+      f[k] = eval(role);
+    }
+    x[j] = x0;
+    return (8.0 * (f[0] - f[1]) - (f[2] - f[3])) / (12.0 * h);
+  }
+};
+
+/// Per-thread cache with a one-entry fast path (as ExpressionPotential's). Entries are never freed: a run
+/// builds a handful of potentials, each costing a few kB per thread.
+struct ThreadCache {
+  std::unordered_map<std::uint64_t, std::unique_ptr<Evaluator>> map;
+  std::uint64_t last_id = 0;
+  Evaluator* last = nullptr;
+};
+
+Evaluator& evaluator_for(const MultiFieldExpression::Spec& spec) {
+  thread_local ThreadCache cache;
+  if (cache.last != nullptr && cache.last_id == spec.id)
+    return *cache.last;
+  auto& slot = cache.map[spec.id];
+  if (!slot)
+    slot = std::make_unique<Evaluator>(spec);
+  cache.last_id = spec.id;
+  cache.last = slot.get();
+  return *slot;
+}
+
+std::atomic<std::uint64_t> next_id{1};
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+    return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
+  return true;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "));
+}
+
+/// Names muparser met in a formula that are neither fields nor parameters; the factory hands each a dummy.
+struct UnknownNames {
+  std::vector<std::string> names;
+  double dummy[64] = {};
+};
+double* record_unknown(const char* name, void* user) {
+  auto* u = static_cast<UnknownNames*>(user);
+  u->names.emplace_back(name);
+  return &u->dummy[(u->names.size() - 1) % 64];
+}
+
+/// Parses one formula now, so syntax errors and unknown names surface at start-up as input errors naming
+/// the role, rather than inside a threaded loop (muparser parses lazily, on the first Eval).
+void validate(const MultiFieldExpression::Spec& spec, std::size_t role) {
+  const std::string& formula = spec.formulas[role];
+  std::vector<double> x(spec.fields.size(), 1.0);
+  UnknownNames unknown;
+  try {
+    mu::Parser parser;
+    define_names(parser, spec, x.data());
+    parser.SetVarFactory(record_unknown, &unknown);
+    parser.SetExpr(formula);
+    (void)parser.Eval();
+  } catch (const mu::Parser::exception_type& e) {
+    throw InputError(fmt::format("{}: cannot parse \"{}\": {} (at position {})", role_name(spec, role),
+                                 formula, e.GetMsg(), e.GetPos()));
+  }
+  if (!unknown.names.empty()) {
+    std::vector<std::string> params;
+    for (const auto& p : spec.parameters)
+      params.push_back(p.first);
+    throw InputError(fmt::format("{}: \"{}\" in \"{}\" is neither a field ({}) nor a parameter ({})",
+                                 role_name(spec, role), unknown.names.front(), formula, joined(spec.fields),
+                                 joined(params)));
+  }
+}
+
+} // namespace
+
+MultiFieldExpression::MultiFieldExpression(Definition def) {
+  const std::size_t n = def.fields.size();
+  if (n == 0)
+    throw InputError("fields: an expression potential needs at least one field");
+  std::unordered_set<std::string> seen;
+  for (const auto& f : def.fields) {
+    if (!is_identifier(f))
+      throw InputError(fmt::format("fields: \"{}\" is not a name a formula can use (letters, digits and _, "
+                                   "not starting with a digit)",
+                                   f));
+    if (!seen.insert(f).second)
+      throw InputError(fmt::format("fields: \"{}\" is named twice", f));
+  }
+  for (const auto& [name, value] : def.parameters) {
+    if (!is_identifier(name) || name == "pi")
+      throw InputError(
+          fmt::format("parameters: \"{}\" is not a name a formula can use (letters, digits and _, "
+                      "not starting with a digit; not pi)",
+                      name));
+    if (!seen.insert(name).second)
+      throw InputError(fmt::format("parameters: \"{}\" is already the name of a field or parameter", name));
+    if (!std::isfinite(value))
+      throw InputError(fmt::format("parameters: {} is not finite ({})", name, value));
+  }
+  if (!(def.fd_step > 0.0) || !std::isfinite(def.fd_step))
+    throw InputError(fmt::format("fd_step: must be > 0, got {}", def.fd_step));
+  if (def.V.empty())
+    throw InputError("V: the formula is empty");
+  if (def.dV.size() != n)
+    throw InputError(fmt::format("dV: expected a formula for each of the {} fields ({}), got {}", n,
+                                 joined(def.fields), def.dV.size()));
+  if (!def.d2V.empty() && def.d2V.size() != n * n)
+    throw InputError(fmt::format("d2V: expected {} x {} entries (or none), got {}", n, n, def.d2V.size()));
+
+  auto spec = std::make_shared<Spec>();
+  spec->fields = std::move(def.fields);
+  spec->parameters = std::move(def.parameters);
+  spec->fd_step = def.fd_step;
+  spec->formulas.assign(1 + n + n * n, std::string());
+  spec->formulas[0] = std::move(def.V);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (def.dV[i].empty())
+      throw InputError(fmt::format("{}: no formula given (an expression potential needs dV for every field)",
+                                   derivative_name(spec->fields, i, none)));
+    spec->formulas[role_dV(i)] = std::move(def.dV[i]);
+  }
+  if (!def.d2V.empty())
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        // An entry given for (i, j) alone serves (j, i) too: the Hessian is symmetric.
+        const std::string& own = def.d2V[n * i + j];
+        spec->formulas[role_d2V(n, i, j)] = own.empty() ? def.d2V[n * j + i] : own;
+      }
+  for (std::size_t r = 0; r < spec->formulas.size(); ++r)
+    if (!spec->formulas[r].empty())
+      validate(*spec, r);
+  spec->id = next_id.fetch_add(1);
+  spec_ = std::move(spec);
+}
+
+double MultiFieldExpression::V(std::span<const double> f) const {
+  Evaluator& ev = evaluator_for(*spec_);
+  ev.set(f);
+  return ev.eval(0);
+}
+
+double MultiFieldExpression::dV(std::span<const double> f, std::size_t i) const {
+  Evaluator& ev = evaluator_for(*spec_);
+  ev.set(f);
+  return ev.eval(role_dV(i));
+}
+
+void MultiFieldExpression::gradient(std::span<const double> f, std::span<double> out) const {
+  Evaluator& ev = evaluator_for(*spec_);
+  ev.set(f);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = ev.eval(role_dV(i));
+}
+
+bool MultiFieldExpression::has_d2V_formula(std::size_t i, std::size_t j) const {
+  return !spec_->formulas.at(role_d2V(field_count(), i, j)).empty();
+}
+
+double MultiFieldExpression::d2V(std::span<const double> f, std::size_t i, std::size_t j) const {
+  Evaluator& ev = evaluator_for(*spec_);
+  ev.set(f);
+  const std::size_t role = role_d2V(field_count(), i, j);
+  if (ev.parser[role])
+    return ev.eval(role);
+  // Symmetrised, so the matrix is symmetric to rounding whatever the truncation error of each difference.
+  if (i == j)
+    return ev.central(role_dV(i), i, spec_->fd_step);
+  return 0.5 * (ev.central(role_dV(i), j, spec_->fd_step) + ev.central(role_dV(j), i, spec_->fd_step));
+}
+
+std::string MultiFieldExpression::describe() const {
+  const Spec& s = *spec_;
+  const std::size_t n = s.fields.size();
+  std::string out = fmt::format("expression(fields=({})", fmt::join(s.fields, ", "));
+  if (!s.parameters.empty()) {
+    std::vector<std::string> p;
+    for (const auto& [name, value] : s.parameters)
+      p.push_back(fmt::format("{}={:.17g}", name, value));
+    out += fmt::format(", parameters=({})", fmt::join(p, ", "));
+  }
+  for (std::size_t r = 0; r < 1 + n; ++r)
+    out += fmt::format(", {}=\"{}\"", role_name(s, r), s.formulas[r]);
+  bool all_given = true;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      const std::string& g = s.formulas[role_d2V(n, i, j)];
+      if (g.empty())
+        all_given = false;
+      else
+        out += fmt::format(", {}=\"{}\"", role_name(s, role_d2V(n, i, j)), g);
+    }
+  if (!all_given)
+    out += fmt::format(", other d2V: differences of dV, h={:.3g}*max(1,|x|)", s.fd_step);
+  return out + ")";
+}
+
+DerivativeCheckReport MultiFieldExpression::check_derivatives(const std::vector<std::vector<double>>& points,
+                                                              double tolerance) const {
+  return inflanet::check_derivatives(MultiFieldPotential{*this}, spec_->fields, points, tolerance);
+}
+
+} // namespace inflanet
