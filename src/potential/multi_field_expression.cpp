@@ -2,6 +2,7 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/potential/multi_field_potential.hpp"
+#include "parser_cache.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -94,27 +95,9 @@ struct Evaluator {
   }
 };
 
-/// Per-thread cache with a one-entry fast path (as ExpressionPotential's). Entries are never freed: a run
-/// builds a handful of potentials, each costing a few kB per thread.
-struct ThreadCache {
-  std::unordered_map<std::uint64_t, std::unique_ptr<Evaluator>> map;
-  std::uint64_t last_id = 0;
-  Evaluator* last = nullptr;
-};
-
 Evaluator& evaluator_for(const MultiFieldExpression::Spec& spec) {
-  thread_local ThreadCache cache;
-  if (cache.last != nullptr && cache.last_id == spec.id)
-    return *cache.last;
-  auto& slot = cache.map[spec.id];
-  if (!slot)
-    slot = std::make_unique<Evaluator>(spec);
-  cache.last_id = spec.id;
-  cache.last = slot.get();
-  return *slot;
+  return detail::thread_evaluator<Evaluator>(spec);
 }
-
-std::atomic<std::uint64_t> next_id{1};
 
 bool is_identifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
@@ -224,7 +207,7 @@ MultiFieldExpression::MultiFieldExpression(Definition def) {
   for (std::size_t r = 0; r < spec->formulas.size(); ++r)
     if (!spec->formulas[r].empty())
       validate(*spec, r);
-  spec->id = next_id.fetch_add(1);
+  spec->id = detail::next_expression_id();
   spec_ = std::move(spec);
 }
 

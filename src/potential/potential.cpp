@@ -1,6 +1,7 @@
 #include "inflanet/potential/potential.hpp"
 
 #include "inflanet/app/error.hpp"
+#include "parser_cache.hpp"
 
 #include <fmt/format.h>
 #include <muParser.h>
@@ -52,27 +53,9 @@ struct Evaluator {
   }
 };
 
-/// Per-thread cache. A one-entry fast path avoids the hash lookup in loops over one potential.
-/// Entries are never freed: a run builds a handful of potentials, each costing a few kB per thread.
-struct ThreadCache {
-  std::unordered_map<std::uint64_t, std::unique_ptr<Evaluator>> map;
-  std::uint64_t last_id = 0;
-  Evaluator* last = nullptr;
-};
-
 Evaluator& evaluator_for(const ExpressionPotential::Spec& spec) {
-  thread_local ThreadCache cache;
-  if (cache.last != nullptr && cache.last_id == spec.id)
-    return *cache.last;
-  auto& slot = cache.map[spec.id];
-  if (!slot)
-    slot = std::make_unique<Evaluator>(spec);
-  cache.last_id = spec.id;
-  cache.last = slot.get();
-  return *slot;
+  return detail::thread_evaluator<Evaluator>(spec);
 }
-
-std::atomic<std::uint64_t> next_expression_id{1};
 
 } // namespace
 
@@ -88,7 +71,7 @@ ExpressionPotential::ExpressionPotential(std::string expression, std::string dV_
   spec->expression[1] = std::move(dV_expression);
   spec->expression[2] = std::move(d2V_expression);
   spec->fd_step = fd_step;
-  spec->id = next_expression_id.fetch_add(1);
+  spec->id = detail::next_expression_id();
   // muparser parses lazily on the first Eval: evaluate each formula once here so that syntax errors and
   // unknown names surface now, as input errors, rather than inside a threaded loop.
   static const char* const role[3] = {"V(phi)", "V'(phi)", "V''(phi)"};

@@ -38,68 +38,61 @@ struct FieldPair {
   std::size_t chi = 1; ///< index of the field named "chi"
 };
 
-namespace detail {
+/// \brief The deck-order interface of a two-field built-in, written once (CRTP). `Model` supplies V(p, c),
+/// gradient(p, c) = {V_p, V_c} and hessian(p, c) = {V_pp, V_pc, V_cc} of its two roles; these members map
+/// them to the deck's field indices.
+template <class Model>
+struct TwoFieldModel {
+  FieldPair fields; ///< where phi and chi sit in the deck's order
 
-// The span members of a two-field built-in, written once. `M` supplies V(p, c), gradient(p, c) = {V_p, V_c}
-// and hessian(p, c) = {V_pp, V_pc, V_cc} of its two roles and `fields`; these map them to deck indices.
-template <class M>
-[[nodiscard]] inline double two_field_V(const M& m, std::span<const double> f) noexcept {
-  return m.V(f[m.fields.phi], f[m.fields.chi]);
-}
-template <class M>
-[[nodiscard]] inline double two_field_dV(const M& m, std::span<const double> f, std::size_t i) noexcept {
-  const std::array<double, 2> g = m.gradient(f[m.fields.phi], f[m.fields.chi]);
-  return i == m.fields.phi ? g[0] : i == m.fields.chi ? g[1] : 0.0;
-}
-template <class M>
-[[nodiscard]] inline double two_field_d2V(const M& m, std::span<const double> f, std::size_t i,
-                                          std::size_t j) noexcept {
-  const int a = i == m.fields.phi ? 0 : i == m.fields.chi ? 1 : -1;
-  const int b = j == m.fields.phi ? 0 : j == m.fields.chi ? 1 : -1;
-  if (a < 0 || b < 0)
-    return 0.0;
-  const std::array<double, 3> h = m.hessian(f[m.fields.phi], f[m.fields.chi]);
-  return h[static_cast<std::size_t>(a + b)]; // (0,0) -> pp, (0,1) and (1,0) -> pc, (1,1) -> cc
-}
-template <class M>
-inline void two_field_gradient(const M& m, std::span<const double> f, std::span<double> out) noexcept {
-  const std::array<double, 2> g = m.gradient(f[m.fields.phi], f[m.fields.chi]);
-  for (double& o : out)
-    o = 0.0;
-  out[m.fields.phi] = g[0];
-  out[m.fields.chi] = g[1];
-}
+  /// \brief V at a site; f holds every deck field's value, in deck order.
+  [[nodiscard]] double V(std::span<const double> f) const noexcept {
+    return self().V(f[fields.phi], f[fields.chi]);
+  }
+  /// \brief dV/dphi_i for deck field i (0 for a field the model ignores).
+  [[nodiscard]] double dV(std::span<const double> f, std::size_t i) const noexcept {
+    const std::array<double, 2> g = self().gradient(f[fields.phi], f[fields.chi]);
+    return i == fields.phi ? g[0] : i == fields.chi ? g[1] : 0.0;
+  }
+  /// \brief d^2V/dphi_i dphi_j for deck fields i, j.
+  [[nodiscard]] double d2V(std::span<const double> f, std::size_t i, std::size_t j) const noexcept {
+    const int a = i == fields.phi ? 0 : i == fields.chi ? 1 : -1;
+    const int b = j == fields.phi ? 0 : j == fields.chi ? 1 : -1;
+    if (a < 0 || b < 0) {
+      return 0.0;
+    }
+    const std::array<double, 3> h = self().hessian(f[fields.phi], f[fields.chi]);
+    return h[static_cast<std::size_t>(a + b)]; // (0,0) -> pp, (0,1) and (1,0) -> pc, (1,1) -> cc
+  }
+  /// \brief out[i] = dV/dphi_i for every deck field (out.size() of them).
+  void gradient(std::span<const double> f, std::span<double> out) const noexcept {
+    const std::array<double, 2> g = self().gradient(f[fields.phi], f[fields.chi]);
+    for (double& o : out) {
+      o = 0.0;
+    }
+    out[fields.phi] = g[0];
+    out[fields.chi] = g[1];
+  }
 
-} // namespace detail
+private:
+  [[nodiscard]] const Model& self() const noexcept { return static_cast<const Model&>(*this); }
+};
 
 /// \brief Chaotic inflation with a quadratic coupling to a second field (preheating):
 /// V = m^2 phi^2 / 2 + g2 phi^2 chi^2 / 2.
 /// V_phi = (m^2 + g2 chi^2) phi, V_chi = g2 phi^2 chi; V_phiphi = m^2 + g2 chi^2, V_phichi = 2 g2 phi chi,
 /// V_chichi = g2 phi^2 (chi's effective mass is set by the inflaton: the parametric-resonance coupling).
-struct ChaoticG2 {
+struct ChaoticG2 : TwoFieldModel<ChaoticG2> {
   static constexpr const char* name = "chaotic_g2";
-  double m = 0.0;   ///< inflaton mass
-  double g2 = 0.0;  ///< coupling g^2 (dimensionless)
-  FieldPair fields; ///< where phi and chi sit in the deck's order
+  double m = 0.0;  ///< inflaton mass
+  double g2 = 0.0; ///< coupling g^2 (dimensionless)
 
   constexpr ChaoticG2() = default;
   constexpr ChaoticG2(double m_, double g2_, FieldPair fields_ = {}) noexcept
-      : m(m_), g2(g2_), fields(fields_) {}
+      : TwoFieldModel<ChaoticG2>{fields_}, m(m_), g2(g2_) {}
 
-  /// \brief V at a site; f holds every deck field's value, in deck order.
-  [[nodiscard]] double V(std::span<const double> f) const noexcept { return detail::two_field_V(*this, f); }
-  /// \brief dV/dphi_i for deck field i (0 for a field the model ignores).
-  [[nodiscard]] double dV(std::span<const double> f, std::size_t i) const noexcept {
-    return detail::two_field_dV(*this, f, i);
-  }
-  /// \brief d^2V/dphi_i dphi_j for deck fields i, j.
-  [[nodiscard]] double d2V(std::span<const double> f, std::size_t i, std::size_t j) const noexcept {
-    return detail::two_field_d2V(*this, f, i, j);
-  }
-  /// \brief out[i] = dV/dphi_i for every deck field (out.size() of them).
-  void gradient(std::span<const double> f, std::span<double> out) const noexcept {
-    detail::two_field_gradient(*this, f, out);
-  }
+  using TwoFieldModel<ChaoticG2>::V;
+  using TwoFieldModel<ChaoticG2>::gradient;
   [[nodiscard]] double V(double phi, double chi) const noexcept {
     return 0.5 * phi * phi * (m * m + g2 * chi * chi);
   }
@@ -117,30 +110,17 @@ struct ChaoticG2 {
 /// V = lambda phi^4 / 4 + g2 phi^2 chi^2 / 2.
 /// V_phi = (lambda phi^2 + g2 chi^2) phi, V_chi = g2 phi^2 chi; V_phiphi = 3 lambda phi^2 + g2 chi^2,
 /// V_phichi = 2 g2 phi chi, V_chichi = g2 phi^2.
-struct QuarticG2 {
+struct QuarticG2 : TwoFieldModel<QuarticG2> {
   static constexpr const char* name = "quartic_g2";
   double lambda = 0.0; ///< quartic self-coupling (dimensionless)
   double g2 = 0.0;     ///< coupling g^2 (dimensionless)
-  FieldPair fields;    ///< where phi and chi sit in the deck's order
 
   constexpr QuarticG2() = default;
   constexpr QuarticG2(double lambda_, double g2_, FieldPair fields_ = {}) noexcept
-      : lambda(lambda_), g2(g2_), fields(fields_) {}
+      : TwoFieldModel<QuarticG2>{fields_}, lambda(lambda_), g2(g2_) {}
 
-  /// \brief V at a site; f holds every deck field's value, in deck order.
-  [[nodiscard]] double V(std::span<const double> f) const noexcept { return detail::two_field_V(*this, f); }
-  /// \brief dV/dphi_i for deck field i (0 for a field the model ignores).
-  [[nodiscard]] double dV(std::span<const double> f, std::size_t i) const noexcept {
-    return detail::two_field_dV(*this, f, i);
-  }
-  /// \brief d^2V/dphi_i dphi_j for deck fields i, j.
-  [[nodiscard]] double d2V(std::span<const double> f, std::size_t i, std::size_t j) const noexcept {
-    return detail::two_field_d2V(*this, f, i, j);
-  }
-  /// \brief out[i] = dV/dphi_i for every deck field (out.size() of them).
-  void gradient(std::span<const double> f, std::span<double> out) const noexcept {
-    detail::two_field_gradient(*this, f, out);
-  }
+  using TwoFieldModel<QuarticG2>::V;
+  using TwoFieldModel<QuarticG2>::gradient;
   [[nodiscard]] double V(double phi, double chi) const noexcept {
     const double p2 = phi * phi;
     return p2 * (0.25 * lambda * p2 + 0.5 * g2 * chi * chi);
@@ -168,32 +148,19 @@ struct QuarticG2 {
 /// once phi rolls below phi_c the modes of chi with k^2/a^2 < lambda v^2 - g2 phi^2 grow exponentially
 /// (tachyonic preheating) and chi falls to its minima chi = +-v, where (at phi = 0) V = 0 and the
 /// masses are V_chichi = 2 lambda v^2, V_phiphi = m^2 + g2 v^2. Requires lambda > 0, g2 > 0.
-struct Hybrid {
+struct Hybrid : TwoFieldModel<Hybrid> {
   static constexpr const char* name = "hybrid";
   double lambda = 0.0; ///< waterfall self-coupling (dimensionless, > 0)
   double v = 0.0;      ///< waterfall vacuum expectation value (field units)
   double g2 = 0.0;     ///< inflaton-waterfall coupling g^2 (dimensionless, > 0)
   double m = 0.0;      ///< inflaton mass
-  FieldPair fields;    ///< where phi and chi sit in the deck's order
 
   constexpr Hybrid() = default;
   constexpr Hybrid(double lambda_, double v_, double g2_, double m_, FieldPair fields_ = {}) noexcept
-      : lambda(lambda_), v(v_), g2(g2_), m(m_), fields(fields_) {}
+      : TwoFieldModel<Hybrid>{fields_}, lambda(lambda_), v(v_), g2(g2_), m(m_) {}
 
-  /// \brief V at a site; f holds every deck field's value, in deck order.
-  [[nodiscard]] double V(std::span<const double> f) const noexcept { return detail::two_field_V(*this, f); }
-  /// \brief dV/dphi_i for deck field i (0 for a field the model ignores).
-  [[nodiscard]] double dV(std::span<const double> f, std::size_t i) const noexcept {
-    return detail::two_field_dV(*this, f, i);
-  }
-  /// \brief d^2V/dphi_i dphi_j for deck fields i, j.
-  [[nodiscard]] double d2V(std::span<const double> f, std::size_t i, std::size_t j) const noexcept {
-    return detail::two_field_d2V(*this, f, i, j);
-  }
-  /// \brief out[i] = dV/dphi_i for every deck field (out.size() of them).
-  void gradient(std::span<const double> f, std::span<double> out) const noexcept {
-    detail::two_field_gradient(*this, f, out);
-  }
+  using TwoFieldModel<Hybrid>::V;
+  using TwoFieldModel<Hybrid>::gradient;
   [[nodiscard]] double V(double phi, double chi) const noexcept {
     const double c2 = chi * chi, p2 = phi * phi, w = c2 - v * v;
     return 0.25 * lambda * w * w + 0.5 * (g2 * c2 + m * m) * p2;
