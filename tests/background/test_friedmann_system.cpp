@@ -1,0 +1,218 @@
+// The self-consistent homogeneous background (friedmann_system.hpp): the coupled field-plus-scale-factor
+// system advanced by the integrator family, against an independent ODE integration of Friedmann +
+// Klein-Gordon in cosmic time, with the measured convergence order of the Friedmann constraint violation.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/background/friedmann_system.hpp"
+#include "inflanet/integrator/integrator.hpp"
+
+using namespace inflanet;
+
+namespace {
+constexpr double mass = 1.0, phi_start = 1.0;
+
+HomogeneousPotential quadratic(double m) {
+  return {[m](std::span<const double> f) { return 0.5 * m * m * f[0] * f[0]; },
+          [m](std::span<const double> f, std::span<double> out) { out[0] = m * m * f[0]; }};
+}
+
+FriedmannSystem massive_field() {
+  return FriedmannSystem(quadratic(mass), {phi_start}, {0.0}, 1.0);
+}
+
+/// Friedmann + Klein-Gordon in cosmic time, written independently of the split: y = (a, phi, phidot),
+/// a' = a H, phi'' = -3 H phi' - m^2 phi with H = +sqrt(rho / 3), classic RK4 in long double.
+struct Reference {
+  long double a, phi, phidot;
+};
+
+std::array<long double, 3> reference_rate(const std::array<long double, 3>& y) {
+  const long double m2 = static_cast<long double>(mass) * mass;
+  const long double rho = 0.5L * y[2] * y[2] + 0.5L * m2 * y[1] * y[1];
+  const long double H = std::sqrt(rho / 3.0L);
+  return {y[0] * H, y[2], -3.0L * H * y[2] - m2 * y[1]};
+}
+
+Reference reference_solution(double t_end, long steps) {
+  std::array<long double, 3> y{1.0L, phi_start, 0.0L};
+  const long double h = static_cast<long double>(t_end) / steps;
+  for (long n = 0; n < steps; ++n) {
+    const auto k1 = reference_rate(y);
+    std::array<long double, 3> y2{}, y3{}, y4{};
+    for (int i = 0; i < 3; ++i)
+      y2[i] = y[i] + 0.5L * h * k1[i];
+    const auto k2 = reference_rate(y2);
+    for (int i = 0; i < 3; ++i)
+      y3[i] = y[i] + 0.5L * h * k2[i];
+    const auto k3 = reference_rate(y3);
+    for (int i = 0; i < 3; ++i)
+      y4[i] = y[i] + h * k3[i];
+    const auto k4 = reference_rate(y4);
+    for (int i = 0; i < 3; ++i)
+      y[i] += h / 6.0L * (k1[i] + 2.0L * k2[i] + 2.0L * k3[i] + k4[i]);
+  }
+  return {y[0], y[1], y[2]};
+}
+
+/// Advances the massive field by `steps` steps of h; returns the system and the largest violation seen.
+struct Trajectory {
+  FriedmannSystem system;
+  double max_violation;
+};
+
+Trajectory run(const Integrator& integrator, double h, long steps) {
+  FriedmannSystem system = massive_field();
+  double worst = system.constraint_violation();
+  for (long n = 0; n < steps; ++n) {
+    integrator.step(system, h);
+    worst = std::max(worst, system.constraint_violation());
+  }
+  return {system, worst};
+}
+
+/// Least-squares slope of log(y) against log(x).
+double log_log_slope(const std::vector<double>& x, const std::vector<double>& y) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const auto n = static_cast<double>(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double lx = std::log(x[i]), ly = std::log(y[i]);
+    sx += lx;
+    sy += ly;
+    sxx += lx * lx;
+    sxy += lx * ly;
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+} // namespace
+
+TEST(FriedmannSystem, StartsOnTheConstraintSurfaceExpanding) {
+  const FriedmannSystem system = massive_field();
+  EXPECT_NEAR(system.hubble(), std::sqrt(0.5 / 3.0), 1e-16);
+  EXPECT_LT(system.constraint_violation(), 1e-15);
+  EXPECT_NEAR(system.hamiltonian(), 0.0, 1e-15);
+  EXPECT_DOUBLE_EQ(system.rho(), 0.5);
+  EXPECT_DOUBLE_EQ(system.pressure(), -0.5);
+}
+
+TEST(FriedmannSystem, DriftIsAFlowComposingAndReversing) {
+  // The drift is an exact flow: D(s1) D(s2) = D(s1 + s2), D(s) D(-s) = identity, to rounding.
+  FriedmannSystem one(quadratic(mass), {0.3}, {-0.8}, 1.7);
+  FriedmannSystem two = one;
+  one.drift(0.7);
+  two.drift(0.25);
+  two.drift(0.45);
+  EXPECT_NEAR(one.a(), two.a(), 1e-14 * one.a());
+  EXPECT_NEAR(one.phi()[0], two.phi()[0], 1e-14);
+  EXPECT_NEAR(one.hubble(), two.hubble(), 1e-14);
+  EXPECT_NEAR(one.phi_dot(0), two.phi_dot(0), 1e-14);
+  one.drift(-0.7);
+  EXPECT_NEAR(one.a(), 1.7, 1e-14);
+  EXPECT_NEAR(one.phi()[0], 0.3, 1e-14);
+  EXPECT_NEAR(one.phi_dot(0), -0.8, 1e-14);
+}
+
+TEST(FriedmannSystem, DriftIsExactForAStiffFluidUniverse) {
+  // With V = 0 the whole system is the drift alone (the exact flow of e^{-3b} K): a stiff-fluid (p = rho)
+  // universe with H^2 = phidot^2 / 6, a ~ t^{1/3}, whose closed form one drift must reproduce to rounding.
+  const HomogeneousPotential free{[](std::span<const double>) { return 0.0; },
+                                  [](std::span<const double>, std::span<double> out) { out[0] = 0.0; }};
+  FriedmannSystem system(free, {0.2}, {0.9}, 1.3);
+  const double H0 = system.hubble(), t_end = 2.0;
+  system.drift(t_end);
+  // Closed form of the stiff universe: a^3 = a0^3 (1 + 3 H0 t), phidot = phidot0 / (1 + 3 H0 t),
+  // phi = phi0 + phidot0 ln(1 + 3 H0 t) / (3 H0).
+  const double x = 1.0 + 3.0 * H0 * t_end;
+  EXPECT_NEAR(system.a(), 1.3 * std::cbrt(x), 1e-14);
+  EXPECT_NEAR(system.phi_dot(0), 0.9 / x, 1e-15);
+  EXPECT_NEAR(system.phi()[0], 0.2 + 0.9 * std::log(x) / (3.0 * H0), 1e-14);
+  EXPECT_NEAR(system.hubble(), H0 / x, 1e-15);
+}
+
+TEST(FriedmannSystem, OneForceEvaluationPerKickGroup) {
+  // step() flushes the momentum map once per maximal run of kicks (and frictions) between drifts, and
+  // each flush evaluates V and dV once.
+  for (const auto& name : Integrator::names()) {
+    const auto integrator = Integrator::from_name(name);
+    long groups = 0;
+    bool open = false;
+    for (const Stage& stage : integrator.stages()) {
+      if (stage.flow == Flow::drift) {
+        open = false;
+      } else if (stage.flow == Flow::kick && !open) {
+        ++groups;
+        open = true;
+      }
+    }
+    FriedmannSystem system = massive_field();
+    for (int n = 0; n < 10; ++n) {
+      integrator.step(system, 0.01);
+    }
+    EXPECT_EQ(system.force_evaluations(), 10 * groups) << name;
+  }
+}
+
+TEST(FriedmannSystem, Yoshida6MatchesFriedmannKleinGordonOde) {
+  // A massive field from rest at phi = 1 (H0 = sqrt(1/6)): about three oscillations to t = 20, while a
+  // grows by about 5 (matter-like, a ~ t^{2/3}).
+  const double t_end = 20.0, h = 0.02;
+  const auto steps = std::lround(t_end / h);
+  const Trajectory result = run(Integrator::from_name("yoshida6"), h, steps);
+  const Reference ref = reference_solution(result.system.t(), 400000);
+  const Reference check = reference_solution(result.system.t(), 200000);
+  const double a_error = std::abs(result.system.a() - static_cast<double>(ref.a)) / result.system.a();
+  const double phi_error = std::abs(result.system.phi()[0] - static_cast<double>(ref.phi));
+  const double phidot_error = std::abs(result.system.phi_dot(0) - static_cast<double>(ref.phidot));
+  std::printf("yoshida6 h = %g to t = %g: a = %.15g (ref %.15Lg), |da|/a = %.3g, |dphi| = %.3g, "
+              "|dphidot| = %.3g; reference self-check |da| = %.3Lg\n",
+              h, result.system.t(), result.system.a(), ref.a, a_error, phi_error, phidot_error,
+              std::abs(ref.a - check.a));
+  EXPECT_LT(std::abs(ref.a - check.a), 1e-13L);
+  EXPECT_GT(result.system.a(), 3.0);
+  EXPECT_LT(a_error, 1e-8);
+  EXPECT_LT(phi_error, 1e-8);
+  EXPECT_LT(phidot_error, 1e-8);
+}
+
+TEST(FriedmannSystem, ConstraintViolationConvergesAtIntegratorOrder) {
+  // Violation at t = 10 for steps h0, h0/2, h0/4, h0/8; h0 per order keeps the errors well above
+  // rounding (1e-15) and in the asymptotic range.
+  for (const auto& name : Integrator::names()) {
+    const auto integrator = Integrator::from_name(name);
+    const double h0 = integrator.order() >= 6 ? 0.2 : (integrator.order() >= 4 ? 0.1 : 0.02);
+    std::vector<double> hs, violations;
+    for (int k = 0; k < 4; ++k) {
+      const double h = h0 / std::pow(2.0, k);
+      const Trajectory result = run(integrator, h, std::lround(10.0 / h));
+      hs.push_back(h);
+      violations.push_back(result.max_violation);
+    }
+    const double slope = log_log_slope(hs, violations);
+    std::printf("%-9s h = %g..%g: max violation %.3g %.3g %.3g %.3g, slope %.3f\n", name.c_str(), hs.front(),
+                hs.back(), violations[0], violations[1], violations[2], violations[3], slope);
+    EXPECT_NEAR(slope, integrator.order(), 0.2) << name;
+  }
+}
+
+TEST(FriedmannSystem, Yoshida4ConstraintBelow1e8Over1e4Steps) {
+  const double h = 0.01;
+  const Trajectory result = run(Integrator::from_name("yoshida4"), h, 10000);
+  std::printf("yoshida4 h = %g, 1e4 steps to t = %g (a = %.4g): max violation %.3g, final %.3g\n", h,
+              result.system.t(), result.system.a(), result.max_violation,
+              result.system.constraint_violation());
+  EXPECT_LT(result.max_violation, 1e-8);
+}
+
+TEST(FriedmannSystem, RefusesInvalidStarts) {
+  EXPECT_THROW(FriedmannSystem(quadratic(mass), {}, {}, 1.0), InputError);
+  EXPECT_THROW(FriedmannSystem(quadratic(mass), {1.0}, {}, 1.0), InputError);
+  EXPECT_THROW(FriedmannSystem(quadratic(mass), {1.0}, {0.0}, 0.0), InputError);
+  EXPECT_THROW(FriedmannSystem(quadratic(mass), {0.0}, {0.0}, 1.0), InputError);       // rho = 0
+  EXPECT_THROW(FriedmannSystem(quadratic(mass), {1.0}, {0.0}, 1.0, -1.0), InputError); // rho < 0
+}
