@@ -27,38 +27,47 @@ FriedmannSystem massive_field() {
   return FriedmannSystem(quadratic(mass), {phi_start}, {0.0}, 1.0);
 }
 
-/// Friedmann + Klein-Gordon in cosmic time, written independently of the split: y = (a, phi, phidot),
-/// a' = a H, phi'' = -3 H phi' - m^2 phi with H = +sqrt(rho / 3), classic RK4 in long double.
-struct Reference {
-  long double a, phi, phidot;
+/// Friedmann + Klein-Gordon in cosmic time, written independently of the split, for two fields with
+/// V = m1^2 phi^2 / 2 + m2^2 chi^2 / 2 + g2 phi^2 chi^2 / 2 + rho_Lambda: y = (a, phi, chi, phidot, chidot),
+/// a' = a H, phi_i'' = -3 H phi_i' - dV/dphi_i with H = +sqrt(rho / 3), classic RK4 in long double.
+struct ReferenceModel {
+  long double m1 = 1, m2 = 0, g2 = 0, rho_lambda = 0;
 };
+using ReferenceState = std::array<long double, 5>;
 
-std::array<long double, 3> reference_rate(const std::array<long double, 3>& y) {
-  const long double m2 = static_cast<long double>(mass) * mass;
-  const long double rho = 0.5L * y[2] * y[2] + 0.5L * m2 * y[1] * y[1];
+ReferenceState reference_rate(const ReferenceModel& model, const ReferenceState& y) {
+  const long double phi = y[1], chi = y[2];
+  const long double V = 0.5L * model.m1 * model.m1 * phi * phi + 0.5L * model.m2 * model.m2 * chi * chi +
+                        0.5L * model.g2 * phi * phi * chi * chi + model.rho_lambda;
+  const long double rho = 0.5L * (y[3] * y[3] + y[4] * y[4]) + V;
   const long double H = std::sqrt(rho / 3.0L);
-  return {y[0] * H, y[2], -3.0L * H * y[2] - m2 * y[1]};
+  return {y[0] * H, y[3], y[4], -3.0L * H * y[3] - model.m1 * model.m1 * phi - model.g2 * phi * chi * chi,
+          -3.0L * H * y[4] - model.m2 * model.m2 * chi - model.g2 * chi * phi * phi};
 }
 
-Reference reference_solution(double t_end, long steps) {
-  std::array<long double, 3> y{1.0L, phi_start, 0.0L};
+ReferenceState reference_solution(const ReferenceModel& model, ReferenceState y, double t_end, long steps) {
   const long double h = static_cast<long double>(t_end) / steps;
   for (long n = 0; n < steps; ++n) {
-    const auto k1 = reference_rate(y);
-    std::array<long double, 3> y2{}, y3{}, y4{};
-    for (int i = 0; i < 3; ++i)
+    const ReferenceState k1 = reference_rate(model, y);
+    ReferenceState y2{}, y3{}, y4{};
+    for (std::size_t i = 0; i < y.size(); ++i)
       y2[i] = y[i] + 0.5L * h * k1[i];
-    const auto k2 = reference_rate(y2);
-    for (int i = 0; i < 3; ++i)
+    const ReferenceState k2 = reference_rate(model, y2);
+    for (std::size_t i = 0; i < y.size(); ++i)
       y3[i] = y[i] + 0.5L * h * k2[i];
-    const auto k3 = reference_rate(y3);
-    for (int i = 0; i < 3; ++i)
+    const ReferenceState k3 = reference_rate(model, y3);
+    for (std::size_t i = 0; i < y.size(); ++i)
       y4[i] = y[i] + h * k3[i];
-    const auto k4 = reference_rate(y4);
-    for (int i = 0; i < 3; ++i)
+    const ReferenceState k4 = reference_rate(model, y4);
+    for (std::size_t i = 0; i < y.size(); ++i)
       y[i] += h / 6.0L * (k1[i] + 2.0L * k2[i] + 2.0L * k3[i] + k4[i]);
   }
-  return {y[0], y[1], y[2]};
+  return y;
+}
+
+/// The massive single field from rest at phi = 1, a = 1.
+ReferenceState massive_reference(double t_end, long steps) {
+  return reference_solution(ReferenceModel{}, {1.0L, phi_start, 0.0L, 0.0L, 0.0L}, t_end, steps);
 }
 
 /// Advances the massive field by `steps` steps of h; returns the system and the largest violation seen.
@@ -160,24 +169,107 @@ TEST(FriedmannSystem, OneForceEvaluationPerKickGroup) {
 
 TEST(FriedmannSystem, Yoshida6MatchesFriedmannKleinGordonOde) {
   // A massive field from rest at phi = 1 (H0 = sqrt(1/6)): about three oscillations to t = 20, while a
-  // grows by about 5 (matter-like, a ~ t^{2/3}).
-  const double t_end = 20.0, h = 0.02;
+  // grows by about 6.5 (matter-like, a ~ t^{2/3}). a(t), phi(t) and phidot(t) are compared after every
+  // step; the reference takes 1000 RK4 substeps per step (5e-5 apart) and is checked against 500.
+  const double t_end = 20.0, h = 0.05;
   const auto steps = std::lround(t_end / h);
-  const Trajectory result = run(Integrator::from_name("yoshida6"), h, steps);
-  const Reference ref = reference_solution(result.system.t(), 400000);
-  const Reference check = reference_solution(result.system.t(), 200000);
-  const double a_error = std::abs(result.system.a() - static_cast<double>(ref.a)) / result.system.a();
-  const double phi_error = std::abs(result.system.phi()[0] - static_cast<double>(ref.phi));
-  const double phidot_error = std::abs(result.system.phi_dot(0) - static_cast<double>(ref.phidot));
-  std::printf("yoshida6 h = %g to t = %g: a = %.15g (ref %.15Lg), |da|/a = %.3g, |dphi| = %.3g, "
-              "|dphidot| = %.3g; reference self-check |da| = %.3Lg\n",
-              h, result.system.t(), result.system.a(), ref.a, a_error, phi_error, phidot_error,
-              std::abs(ref.a - check.a));
-  EXPECT_LT(std::abs(ref.a - check.a), 1e-13L);
-  EXPECT_GT(result.system.a(), 3.0);
+  const auto integrator = Integrator::from_name("yoshida6");
+  FriedmannSystem system = massive_field();
+  ReferenceState ref{1.0L, phi_start, 0.0L, 0.0L, 0.0L}, check = ref;
+  double a_error = 0.0, phi_error = 0.0, phidot_error = 0.0, t_previous = 0.0;
+  for (long n = 0; n < steps; ++n) {
+    integrator.step(system, h);
+    ref = reference_solution(ReferenceModel{}, ref, system.t() - t_previous, 1000);
+    check = reference_solution(ReferenceModel{}, check, system.t() - t_previous, 500);
+    t_previous = system.t();
+    a_error = std::max(a_error, std::abs(system.a() - static_cast<double>(ref[0])) / system.a());
+    phi_error = std::max(phi_error, std::abs(system.phi()[0] - static_cast<double>(ref[1])));
+    phidot_error = std::max(phidot_error, std::abs(system.phi_dot(0) - static_cast<double>(ref[3])));
+  }
+  const auto reference_error =
+      static_cast<double>(std::max(std::abs(ref[0] - check[0]), std::abs(ref[1] - check[1])));
+  std::printf(
+      "yoshida6 h = %g to t = %g: a = %.15g (ref %.15Lg), max over steps |da|/a = %.3g, |dphi| = %.3g, "
+      "|dphidot| = %.3g; reference self-check %.3g\n",
+      h, system.t(), system.a(), ref[0], a_error, phi_error, phidot_error, reference_error);
+  EXPECT_LT(reference_error, 1e-13);
+  EXPECT_GT(system.a(), 3.0);
   EXPECT_LT(a_error, 1e-8);
   EXPECT_LT(phi_error, 1e-8);
   EXPECT_LT(phidot_error, 1e-8);
+}
+
+TEST(FriedmannSystem, StateErrorConvergesAtIntegratorOrder) {
+  // The order of each composition measured on the coupled field-plus-scale-factor system: the error of
+  // (a, phi, phidot) at t = 10 against the reference, for steps h0 .. h0/8.
+  const double t_end = 10.0;
+  const ReferenceState ref = massive_reference(t_end, 200000);
+  for (const auto& name : Integrator::names()) {
+    const auto integrator = Integrator::from_name(name);
+    const double h0 = integrator.order() >= 6 ? 0.2 : (integrator.order() >= 4 ? 0.1 : 0.02);
+    std::vector<double> hs, errors;
+    for (int k = 0; k < 4; ++k) {
+      const double h = h0 / std::pow(2.0, k);
+      const Trajectory result = run(integrator, h, std::lround(t_end / h));
+      const FriedmannSystem& s = result.system;
+      hs.push_back(h);
+      errors.push_back(std::max({std::abs(s.a() - static_cast<double>(ref[0])) / s.a(),
+                                 std::abs(s.phi()[0] - static_cast<double>(ref[1])),
+                                 std::abs(s.phi_dot(0) - static_cast<double>(ref[3]))}));
+    }
+    const double slope = log_log_slope(hs, errors);
+    std::printf("%-9s h = %g..%g: state error %.3g %.3g %.3g %.3g, slope %.3f\n", name.c_str(), hs.front(),
+                hs.back(), errors[0], errors[1], errors[2], errors[3], slope);
+    EXPECT_NEAR(slope, integrator.order(), 0.2) << name;
+  }
+}
+
+TEST(FriedmannSystem, TwoCoupledFieldsWithCosmologicalConstantMatchOde) {
+  // V = m1^2 phi^2 / 2 + m2^2 chi^2 / 2 + g2 phi^2 chi^2 / 2 plus rho_Lambda, both fields moving.
+  const ReferenceModel model{1.0L, 0.5L, 2.0L, 0.1L};
+  const double m1 = 1.0, m2 = 0.5, g2 = 2.0, rho_lambda = 0.1;
+  const HomogeneousPotential potential{[=](std::span<const double> f) {
+                                         return 0.5 * m1 * m1 * f[0] * f[0] + 0.5 * m2 * m2 * f[1] * f[1] +
+                                                0.5 * g2 * f[0] * f[0] * f[1] * f[1];
+                                       },
+                                       [=](std::span<const double> f, std::span<double> out) {
+                                         out[0] = m1 * m1 * f[0] + g2 * f[0] * f[1] * f[1];
+                                         out[1] = m2 * m2 * f[1] + g2 * f[1] * f[0] * f[0];
+                                       }};
+  FriedmannSystem system(potential, {1.0, 0.5}, {0.1, -0.2}, 1.0, rho_lambda);
+  const auto integrator = Integrator::from_name("yoshida6");
+  const double h = 0.02;
+  double worst = 0.0;
+  for (int n = 0; n < 750; ++n) {
+    integrator.step(system, h);
+    worst = std::max(worst, system.constraint_violation());
+  }
+  const ReferenceState ref = reference_solution(model, {1.0L, 1.0L, 0.5L, 0.1L, -0.2L}, system.t(), 300000);
+  double error = std::abs(system.a() - static_cast<double>(ref[0])) / system.a();
+  for (std::size_t i = 0; i < 2; ++i) {
+    error = std::max({error, std::abs(system.phi()[i] - static_cast<double>(ref[1 + i])),
+                      std::abs(system.phi_dot(i) - static_cast<double>(ref[3 + i]))});
+  }
+  std::printf(
+      "two fields + rho_Lambda, yoshida6 h = %g to t = %g (a = %.4g): state error %.3g, max violation "
+      "%.3g\n",
+      h, system.t(), system.a(), error, worst);
+  EXPECT_LT(error, 1e-8);
+  EXPECT_LT(worst, 1e-8);
+}
+
+TEST(FriedmannSystem, CosmologicalConstantAloneIsDeSitter) {
+  // A field at rest at the minimum: rho = rho_Lambda = 3 (H = 1), a = e^t.
+  FriedmannSystem system(quadratic(mass), {0.0}, {0.0}, 1.0, 3.0);
+  const auto integrator = Integrator::from_name("yoshida6");
+  for (int n = 0; n < 500; ++n) {
+    integrator.step(system, 0.01);
+  }
+  std::printf("de Sitter, yoshida6 h = 0.01 to t = 5: |a - e^t| / a = %.3g, |H - 1| = %.3g\n",
+              std::abs(system.a() - std::exp(system.t())) / system.a(), std::abs(system.hubble() - 1.0));
+  EXPECT_NEAR(system.a() / std::exp(system.t()), 1.0, 1e-11);
+  EXPECT_NEAR(system.hubble(), 1.0, 1e-11);
+  EXPECT_EQ(system.phi()[0], 0.0);
 }
 
 TEST(FriedmannSystem, ConstraintViolationConvergesAtIntegratorOrder) {
