@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <utility>
+#include <variant>
 
 namespace inflanet {
 
@@ -123,6 +124,20 @@ double FriedmannSystem::hamiltonian() const {
 
 double FriedmannSystem::constraint_violation() const {
   return friedmann_constraint_violation(hubble(), rho());
+}
+
+HomogeneousPotential homogeneous_potential(const Potential& potential) {
+  return {[potential](std::span<const double> f) { return potential_V(potential, f[0]); },
+          [potential](std::span<const double> f, std::span<double> out) {
+            out[0] = potential_dV(potential, f[0]);
+          }};
+}
+
+HomogeneousPotential homogeneous_potential(const MultiFieldPotential& potential) {
+  return {[potential](std::span<const double> f) { return multi_field_V(potential, f); },
+          [potential](std::span<const double> f, std::span<double> out) {
+            std::visit([&](const auto& model) { model.gradient(f, out); }, potential);
+          }};
 }
 
 double friedmann_constraint_violation(double hubble, double rho) noexcept {

@@ -301,6 +301,33 @@ TEST(FriedmannSystem, Yoshida4ConstraintBelow1e8Over1e4Steps) {
   EXPECT_LT(result.max_violation, 1e-8);
 }
 
+TEST(FriedmannSystem, DeckPotentialsGiveTheSameTrajectory) {
+  // The adapters of the single-field and multi-field potentials reproduce the hand-written V = m^2 phi^2/2
+  // (and, for chaotic_g2 with g2 = 0, a free massless chi at rest) to rounding.
+  PotentialParams params;
+  params.kind = "quadratic";
+  params.m = mass;
+  MultiFieldPotentialSpec spec;
+  spec.kind = "chaotic_g2";
+  spec.fields = {"phi", "chi"};
+  spec.parameters = {{"m", mass}, {"g2", 0.0}};
+  FriedmannSystem hand = massive_field();
+  FriedmannSystem single(homogeneous_potential(make_potential(params)), {phi_start}, {0.0}, 1.0);
+  FriedmannSystem multi(homogeneous_potential(make_multi_field_potential(spec)), {phi_start, 0.0}, {0.0, 0.0},
+                        1.0);
+  const auto integrator = Integrator::from_name("yoshida4");
+  for (int n = 0; n < 100; ++n) {
+    integrator.step(hand, 0.05);
+    integrator.step(single, 0.05);
+    integrator.step(multi, 0.05);
+  }
+  EXPECT_DOUBLE_EQ(single.a(), hand.a());
+  EXPECT_DOUBLE_EQ(single.phi()[0], hand.phi()[0]);
+  EXPECT_DOUBLE_EQ(multi.a(), hand.a());
+  EXPECT_DOUBLE_EQ(multi.phi()[0], hand.phi()[0]);
+  EXPECT_EQ(multi.phi()[1], 0.0);
+}
+
 TEST(FriedmannSystem, RefusesInvalidStarts) {
   EXPECT_THROW(FriedmannSystem(quadratic(mass), {}, {}, 1.0), InputError);
   EXPECT_THROW(FriedmannSystem(quadratic(mass), {1.0}, {}, 1.0), InputError);
