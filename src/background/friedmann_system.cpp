@@ -10,39 +10,29 @@
 
 namespace inflanet {
 
-namespace {
-/// atanh(x) / x, exact at x = 0 (the drift's length with fields at rest).
-double atanh_over_x(double x) noexcept {
-  return x == 0.0 ? 1.0 : std::atanh(x) / x;
-}
-} // namespace
-
 FriedmannSystem::FriedmannSystem(HomogeneousPotential potential, std::vector<double> phi0,
                                  std::vector<double> phidot0, double a0, double rho_lambda)
-    : potential_(std::move(potential)), phi_(std::move(phi0)), pi_(std::move(phidot0)), a_(a0),
+    : potential_(std::move(potential)), phi_(std::move(phi0)), pi_(std::move(phidot0)),
       rho_lambda_(rho_lambda) {
   if (phi_.empty() || phi_.size() != pi_.size())
     throw InputError(fmt::format("Friedmann background needs one initial velocity per field, got {} fields "
                                  "and {} velocities",
                                  phi_.size(), pi_.size()));
-  if (!(std::isfinite(a0) && a0 > 0.0))
-    throw InputError(
-        fmt::format("Friedmann background needs a finite initial scale factor a0 > 0, got {}", a0));
   if (!std::isfinite(rho_lambda))
     throw InputError(fmt::format("Friedmann background needs a finite rho_lambda, got {}", rho_lambda));
   if (!potential_.V || !potential_.dV)
     throw InputError("Friedmann background needs a potential with V and dV");
   gradient_.resize(phi_.size());
+  // rho at t = 0 from the given velocities dphi/dt (pi_ still holds them); on_constraint checks a0 and rho
+  double kinetic = 0.0;
+  for (double v : pi_) {
+    kinetic += 0.5 * v * v;
+  }
+  scale_factor_ = ScaleFactor::on_constraint(a0, kinetic + potential_.V(phi_) + rho_lambda);
   const double a3 = a0 * a0 * a0;
   for (double& p : pi_) {
     p *= a3; // pi = a^3 phidot
   }
-  const double rho0 = rho();
-  if (!(std::isfinite(rho0) && rho0 > 0.0))
-    throw InputError(fmt::format("Friedmann background needs a finite initial energy density rho > 0 "
-                                 "(H^2 = rho / 3), got {}",
-                                 rho0));
-  p_b_ = -6.0 * a3 * std::sqrt(rho0 / 3.0);
 }
 
 double FriedmannSystem::kinetic_sum() const noexcept {
@@ -54,72 +44,48 @@ double FriedmannSystem::kinetic_sum() const noexcept {
 }
 
 void FriedmannSystem::momentum_update(double A, double B) {
-  for (double& p : pi_) {
-    p *= A;
-  }
-  p_b_ *= A;
   if (B == 0.0) {
+    for (double& p : pi_) {
+      p *= A;
+    }
+    scale_factor_.momentum_update(A, 0.0, 0.0);
     return;
   }
   ++force_evaluations_;
-  const double a3 = a_ * a_ * a_;
+  const double a = scale_factor_.a(), a3 = a * a * a;
   potential_.dV(phi_, gradient_);
   for (std::size_t i = 0; i < pi_.size(); ++i) {
-    pi_[i] -= B * a3 * gradient_[i];
+    pi_[i] = A * pi_[i] - B * a3 * gradient_[i];
   }
-  p_b_ -= B * 3.0 * a3 * (potential_.V(phi_) + rho_lambda_);
+  scale_factor_.momentum_update(A, B, 3.0 * a3 * (potential_.V(phi_) + rho_lambda_));
 }
 
 void FriedmannSystem::drift(double s) {
-  // Exact flow of e^{-3b} K(p) (header): a^3(u) = A0 + c1 u + c2 u^2, I(s) = int_0^s du / a^3(u).
-  const double A0 = a_ * a_ * a_;
-  const double P2 = kinetic_sum();
-  const double E = (-p_b_ * p_b_ / 12.0 + 0.5 * P2) / A0;
-  const double c1 = -0.5 * p_b_;
-  const double c2 = -0.75 * E;
-  const double A1 = A0 + s * (c1 + c2 * s);
-  const double denominator = 2.0 * A0 + c1 * s;
-  // a^3 > 0 on [0, s] holds iff it holds at both ends and at an interior minimum, if any: with c2 > 0 the
-  // minimum of the parabola is at u = -c1 / (2 c2). s may be negative (Yoshida's inner stages); a^3 > 0
-  // between 0 and s then guarantees |x| < 1 below (4 A0 a^3(u) = (2 A0 + c1 u)^2 - delta^2 u^2).
-  const double u_min = c2 > 0.0 ? -c1 / (2.0 * c2) : 0.0;
-  const bool inside = s > 0.0 ? (u_min > 0.0 && u_min < s) : (u_min < 0.0 && u_min > s);
-  const bool interior_zero = inside && A0 + u_min * (c1 + c2 * u_min) <= 0.0;
-  if (!(A1 > 0.0) || !(denominator > 0.0) || interior_zero)
-    throw RuntimeError(fmt::format("Friedmann drift of length {} at t = {} takes a^3 = {} through zero "
-                                   "(H = {}): the step is too long for a collapsing universe",
-                                   s, t_, A0, hubble()));
-  const double delta = std::sqrt(1.5 * P2);
-  const double length = 2.0 * s / denominator * atanh_over_x(delta * s / denominator);
+  const ScaleFactor::Drift flow = scale_factor_.drift(s, kinetic_sum());
   for (std::size_t i = 0; i < phi_.size(); ++i) {
-    phi_[i] += pi_[i] * length;
+    phi_[i] += pi_[i] * flow.length;
   }
-  p_b_ += 3.0 * E * s;
-  a_ = std::cbrt(A1);
   t_ += s;
 }
 
-double FriedmannSystem::hubble() const noexcept {
-  return -p_b_ / (6.0 * a_ * a_ * a_);
-}
-
 double FriedmannSystem::phi_dot(std::size_t i) const noexcept {
-  return pi_[i] / (a_ * a_ * a_);
+  const double a = scale_factor_.a();
+  return pi_[i] / (a * a * a);
 }
 
 double FriedmannSystem::rho() const {
-  const double a3 = a_ * a_ * a_;
+  const double a = scale_factor_.a(), a3 = a * a * a;
   return 0.5 * kinetic_sum() / (a3 * a3) + potential_.V(phi_) + rho_lambda_;
 }
 
 double FriedmannSystem::pressure() const {
-  const double a3 = a_ * a_ * a_;
+  const double a = scale_factor_.a(), a3 = a * a * a;
   return 0.5 * kinetic_sum() / (a3 * a3) - potential_.V(phi_) - rho_lambda_;
 }
 
 double FriedmannSystem::hamiltonian() const {
-  const double a3 = a_ * a_ * a_;
-  return -p_b_ * p_b_ / (12.0 * a3) + 0.5 * kinetic_sum() / a3 + a3 * (potential_.V(phi_) + rho_lambda_);
+  const double a = scale_factor_.a(), a3 = a * a * a;
+  return scale_factor_.kinetic_energy() + 0.5 * kinetic_sum() / a3 + a3 * (potential_.V(phi_) + rho_lambda_);
 }
 
 double FriedmannSystem::constraint_violation() const {

@@ -36,6 +36,7 @@
 /// the volume average of V + |grad phi|^2 / (2 a^2) (whose e^{3b} factor then becomes e^{b} for the
 /// gradient part, still a function of b alone, so the kick stays exact).
 
+#include "inflanet/background/scale_factor.hpp"
 #include "inflanet/potential/multi_field_potential.hpp"
 #include "inflanet/potential/potential.hpp"
 
@@ -80,9 +81,10 @@ public:
   void drift(double s);
 
   [[nodiscard]] double t() const noexcept { return t_; }
-  [[nodiscard]] double a() const noexcept { return a_; }
+  [[nodiscard]] double a() const noexcept { return scale_factor_.a(); }
   /// \brief H = (da/dt) / a = -p_b / (6 a^3), from the momentum (not from rho).
-  [[nodiscard]] double hubble() const noexcept;
+  [[nodiscard]] double hubble() const noexcept { return scale_factor_.hubble(); }
+  [[nodiscard]] const ScaleFactor& scale_factor() const noexcept { return scale_factor_; }
   [[nodiscard]] std::size_t field_count() const noexcept { return phi_.size(); }
   [[nodiscard]] std::span<const double> phi() const noexcept { return phi_; }
   /// \brief dphi_i/dt = pi_i / a^3.
@@ -104,7 +106,8 @@ private:
   HomogeneousPotential potential_;
   std::vector<double> phi_, pi_; ///< fields and their momenta pi_i = a^3 phidot_i
   std::vector<double> gradient_; ///< scratch for dV
-  double a_ = 1.0, p_b_ = 0.0, t_ = 0.0, rho_lambda_ = 0.0;
+  ScaleFactor scale_factor_ = ScaleFactor::on_constraint(1.0, 1.0); ///< set in the constructor
+  double t_ = 0.0, rho_lambda_ = 0.0;
   long force_evaluations_ = 0;
 };
 

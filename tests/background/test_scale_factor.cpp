@@ -1,0 +1,56 @@
+// The scale factor's two exact flows (scale_factor.hpp), without fields: the kick, the drift's closed form
+// against quadrature, and the refusal of a drift that would take a^3 through zero.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/background/scale_factor.hpp"
+
+using namespace inflanet;
+
+TEST(ScaleFactor, OnConstraintIsExpandingWithHSquaredRhoOverThree) {
+  const ScaleFactor sf = ScaleFactor::on_constraint(2.0, 3.0);
+  EXPECT_DOUBLE_EQ(sf.hubble(), 1.0);
+  EXPECT_DOUBLE_EQ(sf.momentum(), -48.0);       // -6 a^3 H
+  EXPECT_DOUBLE_EQ(sf.kinetic_energy(), -24.0); // -3 a^3 H^2
+  EXPECT_THROW((void)ScaleFactor::on_constraint(0.0, 1.0), InputError);
+  EXPECT_THROW((void)ScaleFactor::on_constraint(1.0, 0.0), InputError);
+  EXPECT_THROW((void)ScaleFactor::on_constraint(1.0, NAN), InputError);
+}
+
+TEST(ScaleFactor, DriftLengthIsTheIntegralOfOneOverACubed) {
+  // Off the constraint surface (E != 0) and with moving fields (delta > 0): a^3(u) must be the quadratic
+  // A0 + c1 u + c2 u^2 and the length its reciprocal's integral; compared with composite Simpson.
+  for (const double s : {0.3, -0.2, 1.5}) {
+    ScaleFactor sf = ScaleFactor::on_constraint(1.2, 0.7);
+    sf.momentum_update(1.0, 0.1, 2.0); // leave the constraint surface
+    const double A0 = std::pow(sf.a(), 3), p_b = sf.momentum(), pi2 = 0.9;
+    const double E = (-p_b * p_b / 12.0 + 0.5 * pi2) / A0;
+    const auto a3 = [&](double u) { return A0 - 0.5 * p_b * u - 0.75 * E * u * u; };
+    const int n = 20000;
+    double integral = 0.0;
+    for (int k = 0; k <= n; ++k) {
+      const double w = (k == 0 || k == n) ? 1.0 : (k % 2 == 1 ? 4.0 : 2.0);
+      integral += w / a3(s * k / n);
+    }
+    integral *= s / n / 3.0;
+    const ScaleFactor::Drift flow = sf.drift(s, pi2);
+    EXPECT_NEAR(flow.length, integral, 1e-13) << s;
+    EXPECT_NEAR(std::pow(sf.a(), 3), a3(s), 1e-13) << s;
+    EXPECT_NEAR(flow.damping, A0 / a3(s), 1e-13) << s;
+    EXPECT_NEAR(sf.momentum(), p_b + 3.0 * E * s, 1e-13) << s;
+  }
+}
+
+TEST(ScaleFactor, DriftThroughCollapseIsRefused) {
+  // H = 1, <pi^2> = 1: a^3(u) = 1 + 3u + 1.875 u^2 has roots near u = -0.473 and -1.127. Backwards drifts
+  // (Yoshida's negative stages) that end inside (-0.7) or cross the negative interval and come out
+  // positive again (-1.5) are refused; -0.3 is fine.
+  for (const double s : {-0.7, -1.5}) {
+    ScaleFactor sf = ScaleFactor::on_constraint(1.0, 3.0);
+    EXPECT_THROW((void)sf.drift(s, 1.0), RuntimeError) << s;
+  }
+  ScaleFactor sf = ScaleFactor::on_constraint(1.0, 3.0);
+  EXPECT_NO_THROW((void)sf.drift(-0.3, 1.0));
+}
