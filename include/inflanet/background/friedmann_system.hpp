@@ -31,9 +31,9 @@
 /// - friction: none (damping() is 1); Hubble friction is inside the exact drift through pi = a^3 phidot.
 /// So the existing compositions advance the coupled system unchanged: `euler` D K, `leapfrog` K/2 D K/2,
 /// and Yoshida's compositions of it, with the order of each composition. The drift needs only the
-/// global sum of pi_i^2 and a per-field length I(s): on a lattice (later) the same drift moves every site by
-/// pi(x) I(s), with sum_i pi_i^2 replaced by the volume average of the field momenta squared and U by
-/// the volume average of V + |grad phi|^2 / (2 a^2) (whose e^{3b} factor then becomes e^{b} for the
+/// global sum of pi_i^2 and gives one length I(s) for every field: on a lattice (later) the same drift moves
+/// every site by pi(x) I(s), with sum_i pi_i^2 replaced by the volume average of the field momenta squared
+/// and U by the volume average of V + |grad phi|^2 / (2 a^2) (whose e^{3b} factor then becomes e^{b} for the
 /// gradient part, still a function of b alone, so the kick stays exact).
 
 #include "inflanet/background/scale_factor.hpp"
