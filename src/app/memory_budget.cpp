@@ -21,6 +21,12 @@ std::string points_key(const NetworkParameters& p, std::size_t points) {
   return fmt::format("network.sublattice = {} (N = M^3 = {})", p.sublattice, points);
 }
 
+/// NtkEigensystem's peak per rank (local_doubles, measured): the matrix and the eigenvectors on one rank
+/// (dsyevr); matrix, eigenvectors and ScaLAPACK's work, about 4 N^2 / P, on a grid.
+double eigensystem_doubles(double n, int ranks) {
+  return ranks == 1 ? 2.0 * n * n : 4.0 * n * n / ranks;
+}
+
 } // namespace
 
 double MemoryBudget::total() const {
@@ -75,10 +81,8 @@ MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int 
                      8.0 * (2.0 * rows * (d + w * depth + 1.0) + n * (d + 1.0) + 4.0 * parameters),
                      shape_keys});
   if (p.full_spectrum) {
-    // The eigensystem's peak (NtkEigensystem::local_doubles): the matrix and the eigenvectors on one rank
-    // (dsyevr), matrix, eigenvectors and ScaLAPACK's work, about 4 N^2 / P, on a grid; plus nn.h5's gathered
-    // ntk[N,N] on rank 0 for N <= ntk_eigen_max_points.
-    const double eigen = ranks == 1 ? 2.0 * n * n : 4.0 * n * n / ranks;
+    // The eigensystem's peak, plus nn.h5's gathered ntk[N,N] on rank 0 for N <= ntk_eigen_max_points.
+    const double eigen = eigensystem_doubles(n, ranks);
     b.items.push_back(
         {fmt::format("network Theta(0) eigendecomposition ({}; network.ntk_spectrum = \"full\")",
                      ranks == 1 ? "dsyevr: matrix and eigenvectors"
@@ -97,7 +101,7 @@ MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int 
 
 std::string theta_memory_line(const NetworkParameters& p, std::size_t points, int ranks) {
   const double n = static_cast<double>(points), rows = std::ceil(n / ranks);
-  const double eigen = ranks == 1 ? 2.0 * n * n : 4.0 * n * n / ranks;
+  const double eigen = eigensystem_doubles(n, ranks);
   return fmt::format(
       "#   memory for Theta    = {:.6g} MiB of Theta(0) rows per rank ({:g} of N = {:g}){}\n",
       8.0 * rows * n / mib, rows, n,

@@ -95,18 +95,6 @@ void DistributedNtk::apply(std::span<const double> r, double scale, std::span<do
   std::copy(full.begin(), full.end(), out.begin());
 }
 
-double DistributedNtk::distance_squared(const DistributedNtk& other) const {
-  if (other.rows_.size() != rows_.size()) {
-    throw RuntimeError("DistributedNtk::distance_squared: kernels of different shapes");
-  }
-  double s = 0.0;
-  for (std::size_t i = 0; i < rows_.size(); ++i) {
-    const double d = rows_[i] - other.rows_[i];
-    s += d * d;
-  }
-  return distribution_->sum(s);
-}
-
 double DistributedNtk::norm_squared() const {
   double s = 0.0;
   for (const double v : rows_) {

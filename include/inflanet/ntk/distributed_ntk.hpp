@@ -45,8 +45,6 @@ public:
   /// \brief out = scale Theta r for a full N-vector r held by every rank; the result is the full N-vector on
   /// every rank (local rows times r, then one all-gather of N doubles). Collective.
   void apply(std::span<const double> r, double scale, std::span<double> out) const;
-  /// \brief ||Theta - other||_F^2 over all rows (other: rows of the same distribution). Collective.
-  [[nodiscard]] double distance_squared(const DistributedNtk& other) const;
   /// \brief ||Theta(network) - Theta||_F^2 without storing Theta(network): its rows are built chunk by chunk
   /// and compared with this kernel's (the drift of the NTK at O(chunk x N) extra memory). Collective.
   [[nodiscard]] double distance_squared_to(Mlp& network, std::span<const double> x_local) const;
