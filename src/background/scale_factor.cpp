@@ -26,6 +26,15 @@ ScaleFactor ScaleFactor::on_constraint(double a0, double rho) {
   return {a0, -6.0 * a0 * a0 * a0 * std::sqrt(rho / 3.0)};
 }
 
+ScaleFactor ScaleFactor::from_state(double a, double p_b) {
+  if (!(std::isfinite(a) && a > 0.0 && std::isfinite(p_b)))
+    throw InputError(
+        fmt::format("a scale factor's state needs a finite a > 0 and a finite momentum, got a = {}, "
+                    "p_b = {}",
+                    a, p_b));
+  return {a, p_b};
+}
+
 ScaleFactor::Drift ScaleFactor::drift(double s, double pi2) {
   // Exact flow of e^{-3b} K (friedmann_system.hpp): a^3(u) = A0 + c1 u + c2 u^2, I(s) = int_0^s du / a^3(u).
   const double A0 = a_ * a_ * a_;

@@ -71,17 +71,10 @@ void scale(Field& field, double factor) {
   }
 }
 
-} // namespace
-
-void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& operators,
-                       const Background& background, double m2, double t0, std::uint64_t seed, double kcut) {
-  const auto& d = operators.decomposition();
-  const Box& box = d.box();
+/// Every |n|^2 of the lattice (|n_i| in [0, N/2] on each axis), marked the same on every rank.
+std::vector<char> lattice_n2(const Box& box) {
   const std::ptrdiff_t n = box.n;
   const auto n2_max = static_cast<std::size_t>(3 * (n / 2) * (n / 2) + 1);
-  const double kcut2 = kcut > 0.0 ? (kcut / box.dk()) * (kcut / box.dk()) : 0.0;
-  // Every rank marks every |n|^2 of the lattice (|n_i| in [0, N/2] on each axis), so the table is the same
-  // everywhere.
   std::vector<char> needed(n2_max + 1, 0);
   for (std::ptrdiff_t a = 0; a <= n / 2; ++a) {
     for (std::ptrdiff_t b = 0; b <= n / 2; ++b) {
@@ -90,8 +83,16 @@ void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& opera
       }
     }
   }
-  const auto table = mode_table(d, background, m2, t0, needed);
+  return needed;
+}
 
+/// The modes' coefficients from a table of mode functions indexed by |n|^2 (see draw_vacuum_modes).
+void draw_from_table(Field& phi, Field& phidot, const SpectralOperators& operators,
+                     const std::vector<ModeValue>& table, std::uint64_t seed, double kcut) {
+  const auto& d = operators.decomposition();
+  const Box& box = d.box();
+  const std::ptrdiff_t n = box.n;
+  const double kcut2 = kcut > 0.0 ? (kcut / box.dk()) * (kcut / box.dk()) : 0.0;
   // phi~_n = (N^3 / L^{3/2}) (u alpha_n + u^* alpha_{-n}^*), alpha = z / sqrt(2) with <|z|^2> = 1, drawn by
   // the global FFT indices of n and -n, so the field does not depend on the rank count.
   const CounterRng rng(seed);
@@ -116,6 +117,33 @@ void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& opera
   });
   phi.set_space(Space::fourier);
   phidot.set_space(Space::fourier);
+}
+
+} // namespace
+
+void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& operators,
+                       const Background& background, double m2, double t0, std::uint64_t seed, double kcut) {
+  const auto& d = operators.decomposition();
+  draw_from_table(phi, phidot, operators, mode_table(d, background, m2, t0, lattice_n2(d.box())), seed, kcut);
+}
+
+void draw_wkb_modes(Field& phi, Field& phidot, const SpectralOperators& operators, double a0, double m2,
+                    std::uint64_t seed, double kcut) {
+  const auto& d = operators.decomposition();
+  const auto needed = lattice_n2(d.box());
+  std::vector<ModeValue> table(needed.size());
+  const double dk = d.box().dk();
+  for (std::size_t n2 = 1; n2 < needed.size(); ++n2) {
+    const double k = dk * std::sqrt(static_cast<double>(n2));
+    const double omega2 = k * k / (a0 * a0) + m2;
+    if (needed[n2] == 0 || !(omega2 > 0.0)) {
+      continue; // tachyonic or massless-at-rest modes have no WKB vacuum: left at zero
+    }
+    const double omega = std::sqrt(omega2);
+    table[n2].u = 1.0 / std::sqrt(2.0 * omega * a0 * a0 * a0);
+    table[n2].du_dt = std::complex<double>(0.0, -omega) * table[n2].u;
+  }
+  draw_from_table(phi, phidot, operators, table, seed, kcut);
 }
 
 void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, const InitialConditions& ic) {

@@ -9,11 +9,15 @@
 #include <cstdio>
 #include <vector>
 
+#include "friedmann_reference.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/background/friedmann_system.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 using namespace inflanet;
+using inflanet::testing::reference_solution;
+using inflanet::testing::ReferenceModel;
+using inflanet::testing::ReferenceState;
 
 namespace {
 constexpr double mass = 1.0, phi_start = 1.0;
@@ -25,44 +29,6 @@ HomogeneousPotential quadratic(double m) {
 
 FriedmannSystem massive_field() {
   return FriedmannSystem(quadratic(mass), {phi_start}, {0.0}, 1.0);
-}
-
-/// Friedmann + Klein-Gordon in cosmic time, written independently of the split, for two fields with
-/// V = m1^2 phi^2 / 2 + m2^2 chi^2 / 2 + g2 phi^2 chi^2 / 2 + rho_Lambda: y = (a, phi, chi, phidot, chidot),
-/// a' = a H, phi_i'' = -3 H phi_i' - dV/dphi_i with H = +sqrt(rho / 3), classic RK4 in long double.
-struct ReferenceModel {
-  long double m1 = 1, m2 = 0, g2 = 0, rho_lambda = 0;
-};
-using ReferenceState = std::array<long double, 5>;
-
-ReferenceState reference_rate(const ReferenceModel& model, const ReferenceState& y) {
-  const long double phi = y[1], chi = y[2];
-  const long double V = 0.5L * model.m1 * model.m1 * phi * phi + 0.5L * model.m2 * model.m2 * chi * chi +
-                        0.5L * model.g2 * phi * phi * chi * chi + model.rho_lambda;
-  const long double rho = 0.5L * (y[3] * y[3] + y[4] * y[4]) + V;
-  const long double H = std::sqrt(rho / 3.0L);
-  return {y[0] * H, y[3], y[4], -3.0L * H * y[3] - model.m1 * model.m1 * phi - model.g2 * phi * chi * chi,
-          -3.0L * H * y[4] - model.m2 * model.m2 * chi - model.g2 * chi * phi * phi};
-}
-
-ReferenceState reference_solution(const ReferenceModel& model, ReferenceState y, double t_end, long steps) {
-  const long double h = static_cast<long double>(t_end) / steps;
-  for (long n = 0; n < steps; ++n) {
-    const ReferenceState k1 = reference_rate(model, y);
-    ReferenceState y2{}, y3{}, y4{};
-    for (std::size_t i = 0; i < y.size(); ++i)
-      y2[i] = y[i] + 0.5L * h * k1[i];
-    const ReferenceState k2 = reference_rate(model, y2);
-    for (std::size_t i = 0; i < y.size(); ++i)
-      y3[i] = y[i] + 0.5L * h * k2[i];
-    const ReferenceState k3 = reference_rate(model, y3);
-    for (std::size_t i = 0; i < y.size(); ++i)
-      y4[i] = y[i] + h * k3[i];
-    const ReferenceState k4 = reference_rate(model, y4);
-    for (std::size_t i = 0; i < y.size(); ++i)
-      y[i] += h / 6.0L * (k1[i] + 2.0L * k2[i] + 2.0L * k3[i] + k4[i]);
-  }
-  return y;
 }
 
 /// The massive single field from rest at phi = 1, a = 1.

@@ -23,6 +23,9 @@ public:
   /// \brief a = a0 and the expanding root of the constraint, H = +sqrt(rho / 3).
   /// \throws InputError unless a0 and rho are finite and > 0.
   static ScaleFactor on_constraint(double a0, double rho);
+  /// \brief The state (a, p_b) as stored (a restart). \throws InputError unless a is finite and > 0 and p_b
+  /// is finite.
+  static ScaleFactor from_state(double a, double p_b);
 
   [[nodiscard]] double a() const noexcept { return a_; }
   /// \brief p_b = -6 a^3 H.

@@ -35,4 +35,11 @@ void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, co
 void draw_vacuum_modes(Field& phi, Field& phidot, const SpectralOperators& operators,
                        const Background& background, double m2, double t0, std::uint64_t seed, double kcut);
 
+/// \brief The flat-space WKB vacuum at scale factor a0 (physics.md §2's normalisation): for every mode
+/// n != 0 with omega^2 = k^2/a0^2 + m2 > 0, u = (2 omega a0^3)^(-1/2), du/dt = -i omega u, realised like
+/// draw_vacuum_modes (same generator, same rank independence). Modes with omega^2 <= 0 (tachyonic) have no
+/// WKB vacuum and are set to zero.
+void draw_wkb_modes(Field& phi, Field& phidot, const SpectralOperators& operators, double a0, double m2,
+                    std::uint64_t seed, double kcut);
+
 } // namespace inflanet

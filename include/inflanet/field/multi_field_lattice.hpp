@@ -1,0 +1,187 @@
+#pragma once
+/// \file
+/// \brief Several interacting real scalar fields on the lattice, phi_i'' + 3H phi_i' - lap(phi_i)/a^2 +
+/// dV/dphi_i = 0, in a fixed background (de Sitter, Minkowski) or with the expansion they source
+/// (Friedmann, H^2 = rho/3), advanced as one SplitSystem by the one integrator family, in cosmic time.
+///
+/// Two expansions, one set of passes:
+/// - fixed: the momentum of field i is p_i = dphi_i/dt; friction exp(-3 int H) is the integrator's
+///   friction flow; the kick's force is F_i = -lap(phi_i)/a^2 + dV/dphi_i at frozen t.
+/// - friedmann: the lattice generalisation of friedmann_system.hpp. Canonical pairs (phi_i(x), pi_i(x) =
+///   a^3 dphi_i/dt) and (b = ln a, p_b = -6 a^3 H), per unit comoving volume with <.> the box average:
+///     Ham = e^{-3b} (-p_b^2/12 + <sum_i pi_i^2>/2) + e^{3b} <V + rho_Lambda> + e^{b} <sum_i |grad
+///     phi_i|^2>/2.
+///   The potential piece is a function of (b, phi) alone, so its flow (the kick) is exact:
+///     pi_i <- pi_i - s (-a lap(phi_i) + a^3 dV/dphi_i),   p_b <- p_b - s (3 a^3 <U> + a <|grad phi|^2>/2);
+///   the kinetic piece's flow (the drift) is exact too, with the closed form of ScaleFactor::drift: every
+///   site moves by phi_i <- phi_i + pi_i I(s), I(s) = int du / a^3(u), which needs only <sum_i pi_i^2>.
+///   No friction flow (damping() is 1): Hubble friction rides inside the drift through pi = a^3 phidot.
+///   Ham = a^3 (rho - 3 H^2), so the constraint |H^2 - rho/3| / (rho/3) measures the integrator's error.
+///
+/// Passes per force evaluation (both expansions): per field one copy of phi (made by the drift), one
+/// r2c + c2r pair with the Laplacian and the Parseval gradient sum in k-space, then one real-space pass
+/// over all fields together that evaluates V and its gradient at each site (the potential couples them),
+/// applies the pending momentum maps and sums <V>, <p_i^2>. As in Inflaton, half-kicks are merged across
+/// step boundaries (momentum_update_across) and the energies are summed inside passes that already run.
+///
+/// Memory: three padded fields per field (phi_i, p_i, and one work buffer holding the copy of phi_i being
+/// transformed, then the force).
+
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "inflanet/background/background.hpp"
+#include "inflanet/background/scale_factor.hpp"
+#include "inflanet/fft/spectral_operators.hpp"
+#include "inflanet/field/field.hpp"
+#include "inflanet/potential/multi_field_potential.hpp"
+
+namespace inflanet {
+
+/// \brief How a(t) is obtained: prescribed by a fixed Background, or sourced by the fields.
+struct Expansion {
+  const Background* fixed = nullptr; ///< de Sitter or Minkowski; nullptr: Friedmann
+  double a0 = 1.0;                   ///< Friedmann: a at the initial time
+  double rho_lambda = 0.0;           ///< Friedmann: cosmological-constant energy density (mass^4)
+
+  [[nodiscard]] static Expansion fixed_background(const Background& background) { return {&background}; }
+  [[nodiscard]] static Expansion friedmann(double a0, double rho_lambda = 0.0) {
+    return {nullptr, a0, rho_lambda};
+  }
+  [[nodiscard]] bool self_consistent() const noexcept { return fixed == nullptr; }
+};
+
+/// \brief Box-averaged energy components of all fields at one time (program units, M_p = 1).
+struct MultiFieldEnergies {
+  double time = 0.0;
+  double a = 1.0;
+  double hubble = 0.0;          ///< H: the background's, or -p_b / (6 a^3) for Friedmann
+  std::vector<double> kinetic;  ///< per field: <(dphi_i/dt)^2> / 2
+  std::vector<double> gradient; ///< per field: <|grad phi_i|^2> / (2 a^2), spectral
+  double potential = 0.0;       ///< <V(phi_1, ..., phi_n)>
+  double rho_lambda = 0.0;      ///< Friedmann's cosmological constant (0 otherwise)
+  bool self_consistent = false; ///< H is the Friedmann momentum's (constraint_violation is meaningful)
+
+  [[nodiscard]] double kinetic_total() const noexcept;
+  [[nodiscard]] double gradient_total() const noexcept;
+  /// \brief rho = sum_i (kin_i + grad_i) + <V> + rho_Lambda.
+  [[nodiscard]] double rho() const noexcept {
+    return kinetic_total() + gradient_total() + potential + rho_lambda;
+  }
+  /// \brief p = sum_i (kin_i - grad_i / 3) - <V> - rho_Lambda.
+  [[nodiscard]] double pressure() const noexcept {
+    return kinetic_total() - gradient_total() / 3.0 - potential - rho_lambda;
+  }
+  /// \brief d rho / dt = -3H (rho + p): the continuity equation's right-hand side, sign flipped.
+  [[nodiscard]] double dissipation() const noexcept { return 3.0 * hubble * (rho() + pressure()); }
+  /// \brief |H^2 - rho/3| / (rho/3) (Friedmann; 0 for a fixed background, which does not obey it).
+  [[nodiscard]] double constraint_violation() const noexcept;
+  [[nodiscard]] bool finite() const noexcept { return std::isfinite(rho()) && std::isfinite(pressure()); }
+};
+
+/// \brief The fields phi_i and their momenta on the lattice, and (Friedmann) the scale factor, as one
+/// SplitSystem (see the file comment).
+class MultiFieldLattice {
+public:
+  /// \brief The largest number of fields (per-site scratch lives on the stack).
+  static constexpr std::size_t max_fields = 64;
+
+  /// \brief Fields named `names` (deck order, the order the potential's spans use), starting at cosmic
+  /// time t0. With a Friedmann expansion the state is not runnable until start() or restore().
+  /// \throws InputError for no fields, more than max_fields, or a fixed background with alpha-time needs.
+  MultiFieldLattice(SpectralOperators& operators, std::vector<std::string> names,
+                    MultiFieldPotential potential, Expansion expansion, double t0);
+
+  [[nodiscard]] std::size_t field_count() const noexcept { return names_.size(); }
+  [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
+  [[nodiscard]] const MultiFieldPotential& potential() const noexcept { return potential_; }
+  [[nodiscard]] const Expansion& expansion() const noexcept { return expansion_; }
+  [[nodiscard]] Field& phi(std::size_t i) noexcept { return fields_[i].phi; }
+  [[nodiscard]] const Field& phi(std::size_t i) const noexcept { return fields_[i].phi; }
+  /// \brief The momentum field of field i (dphi/dt for a fixed background, a^3 dphi/dt for Friedmann);
+  /// applies any pending momentum update first.
+  [[nodiscard]] Field& momentum(std::size_t i) {
+    flush_pending();
+    return fields_[i].p;
+  }
+  /// \brief Read-only momentum; valid between steps (no update pending).
+  [[nodiscard]] const Field& momentum(std::size_t i) const noexcept { return fields_[i].p; }
+  /// \brief dphi_i/dt into `out` (the momentum divided by a^3 for Friedmann).
+  void velocity(std::size_t i, Field& out);
+
+  [[nodiscard]] double time() const noexcept { return t_; }
+  [[nodiscard]] double a() const;
+  /// \brief H: the background's, or -p_b / (6 a^3).
+  [[nodiscard]] double hubble() const;
+  /// \brief Friedmann only: a and p_b (throws std::logic_error for a fixed background).
+  [[nodiscard]] const ScaleFactor& scale_factor() const;
+
+  /// \brief Starts the run from the initial state written into phi(i) and momentum(i), where momentum(i)
+  /// holds the *velocity* dphi_i/dt at time t: converts it to the system's momentum and, for Friedmann,
+  /// sets a = a0 and H = +sqrt(rho/3) from the lattice's rho (gradients included), so the constraint
+  /// holds to rounding at t. \throws InputError (Friedmann) if rho is not finite and > 0.
+  void start(double t);
+  /// \brief Continues from a checkpoint: phi(i) and momentum(i) hold the system's own variables at time t;
+  /// for Friedmann (a, p_b) is the scale factor's state.
+  void restore(double t, double a = 1.0, double p_b = 0.0);
+
+  // --- SplitSystem -------------------------------------------------------------------------------
+  /// \brief exp(-3 int_t^{t+s} H) for a fixed background; 1 for Friedmann (friction is in the drift).
+  [[nodiscard]] double damping(double s) const;
+  /// \brief p_i <- A p_i - B F_i (and p_b likewise for Friedmann). For a fixed background with the force
+  /// cached the update waits for the next drift's pass.
+  void momentum_update(double A, double B);
+  /// \brief A step boundary inside Integrator::advance (see Inflaton::momentum_update_across).
+  void momentum_update_across(double a, double b, double a_next, double b_next);
+  /// \brief phi_i <- phi_i + L p_i, t <- t + s (L = s, or Friedmann's I(s), which also advances a, p_b).
+  void drift(double s);
+  /// \brief Applies a pending momentum update now.
+  void flush_pending();
+
+  /// \brief Energies at the current (synchronised) state.
+  [[nodiscard]] MultiFieldEnergies energies();
+  [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
+
+private:
+  struct FieldState {
+    Field phi, p, work;
+    double grad_sum = 0.0;         ///< sum over sites of |grad phi|^2
+    double kinetic_sum = 0.0;      ///< sum over sites of p^2 (current p)
+    double boundary_kinetic = 0.0; ///< sum of the synchronised p^2 at the last step boundary
+  };
+  enum class ForceUse { cache, kick, across };
+  struct MomentumMaps {
+    double a = 1.0, b = 0.0, a_next = 1.0, b_next = 0.0;
+  };
+  void evaluate_force(ForceUse use, const MomentumMaps& maps);
+  void drift_pass(double length);
+  void apply_cached_force(const MomentumMaps& maps, bool across);
+  void sum_kinetic();
+  [[nodiscard]] double kinetic_pi2() const; ///< <sum_i p_i^2> (box average)
+  /// Friedmann: dHam_pot/db = 3 a^3 <V + rho_Lambda> + a <sum |grad phi|^2> / 2 at the current phi.
+  [[nodiscard]] double dham_pot_db() const;
+  void require_started() const;
+
+  SpectralOperators* operators_;
+  std::vector<std::string> names_;
+  MultiFieldPotential potential_;
+  Expansion expansion_;
+  std::vector<FieldState> fields_;
+  std::optional<ScaleFactor> scale_factor_;
+  double t_;
+  bool started_ = false;
+  bool work_holds_phi_ = false;
+  bool force_valid_ = false;
+  bool kinetic_valid_ = false;
+  bool boundary_valid_ = false;
+  double boundary_hubble_ = 0.0;
+  double pot_sum_ = 0.0; ///< sum over sites of V
+  long force_evaluations_ = 0;
+  bool has_pending_ = false;
+  double pending_a_ = 1.0, pending_b_ = 0.0;
+};
+
+} // namespace inflanet

@@ -1,0 +1,532 @@
+#include "inflanet/field/multi_field_lattice.hpp"
+
+#include <array>
+#include <span>
+#include <stdexcept>
+#include <utility>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/error.hpp"
+#include "inflanet/background/friedmann_system.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
+
+namespace inflanet {
+
+double MultiFieldEnergies::kinetic_total() const noexcept {
+  double sum = 0.0;
+  for (double k : kinetic) {
+    sum += k;
+  }
+  return sum;
+}
+
+double MultiFieldEnergies::gradient_total() const noexcept {
+  double sum = 0.0;
+  for (double g : gradient) {
+    sum += g;
+  }
+  return sum;
+}
+
+double MultiFieldEnergies::constraint_violation() const noexcept {
+  return self_consistent ? friedmann_constraint_violation(hubble, rho()) : 0.0;
+}
+
+namespace {
+
+enum class Use { cache, kick, across };
+
+/// The pointers of every field's arrays, captured by value into the row loop.
+template <std::size_t N>
+struct FieldPointers {
+  std::array<const double*, N> q{};
+  std::array<double*, N> w{}, p{};
+};
+
+/// The one real-space pass of a force evaluation (see the header): the work buffers hold the Laplacian part
+/// of each force; add mass * dV/dphi_i at each site, sum V, and apply the momentum maps of `use`. Sums:
+/// [0] V, [1 + i] p_i^2 after the maps, [1 + N + i] the synchronised p_i^2 (across only). N is the field
+/// count when Exact, else an upper bound on the runtime count n.
+template <std::size_t N, bool Exact, Use U, class Pot>
+std::array<double, 1 + 2 * N> site_pass(const Decomposition& d, const Pot& V, std::size_t runtime_n,
+                                        const FieldPointers<N>& ptr, double mass, double A, double B,
+                                        double A_next, double B_next) {
+  const std::size_t n = Exact ? N : runtime_n;
+  return sum_over_site_rows<1 + 2 * N>(d, [=, &V](const SiteRow& row, double(&acc)[1 + 2 * N]) {
+    const std::ptrdiff_t o = row.offset, len = row.length;
+    for (std::ptrdiff_t z = 0; z < len; ++z) {
+      double f[N], g[N];
+      for (std::size_t i = 0; i < n; ++i) {
+        f[i] = ptr.q[i][o + z];
+      }
+      const std::span<const double> values(f, n);
+      acc[0] += V.V(values);
+      V.gradient(values, std::span<double>(g, n));
+      for (std::size_t i = 0; i < n; ++i) {
+        const double force = ptr.w[i][o + z] + mass * g[i];
+        if constexpr (U == Use::cache) {
+          ptr.w[i][o + z] = force;
+        } else if constexpr (U == Use::kick) {
+          ptr.w[i][o + z] = force;
+          const double pz = A * ptr.p[i][o + z] - B * force;
+          ptr.p[i][o + z] = pz;
+          acc[1 + i] += pz * pz;
+        } else {
+          const double synchronised = A * ptr.p[i][o + z] - B * force;
+          acc[1 + N + i] += synchronised * synchronised;
+          const double pz = A_next * synchronised - B_next * force;
+          ptr.p[i][o + z] = pz;
+          acc[1 + i] += pz * pz;
+        }
+      }
+    }
+  });
+}
+
+/// Runs site_pass for the field count, exact for 1 to 4 fields (loops unrolled), bounded beyond; returns
+/// {sum V, p_i^2 ..., synchronised p_i^2 ...} (1 + 2n entries).
+template <Use U, class Pot>
+std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, std::vector<double*> q,
+                                       std::vector<double*> w, std::vector<double*> p, double mass, double A,
+                                       double B, double A_next, double B_next) {
+  const std::size_t n = q.size();
+  const auto run = [&]<std::size_t N, bool Exact>() {
+    FieldPointers<N> ptr;
+    for (std::size_t i = 0; i < n; ++i) {
+      ptr.q[i] = q[i];
+      ptr.w[i] = w[i];
+      ptr.p[i] = p[i];
+    }
+    const auto sums = site_pass<N, Exact, U>(d, V, n, ptr, mass, A, B, A_next, B_next);
+    std::vector<double> out(1 + 2 * n);
+    out[0] = sums[0];
+    for (std::size_t i = 0; i < n; ++i) {
+      out[1 + i] = sums[1 + i];
+      out[1 + n + i] = sums[1 + N + i];
+    }
+    return out;
+  };
+  switch (n) {
+  case 1:
+    return run.template operator()<1, true>();
+  case 2:
+    return run.template operator()<2, true>();
+  case 3:
+    return run.template operator()<3, true>();
+  case 4:
+    return run.template operator()<4, true>();
+  default:
+    return n <= 16 ? run.template operator()<16, false>()
+                   : run.template operator()<MultiFieldLattice::max_fields, false>();
+  }
+}
+
+} // namespace
+
+MultiFieldLattice::MultiFieldLattice(SpectralOperators& operators, std::vector<std::string> names,
+                                     MultiFieldPotential potential, Expansion expansion, double t0)
+    : operators_(&operators), names_(std::move(names)), potential_(std::move(potential)),
+      expansion_(expansion), t_(t0) {
+  if (names_.empty() || names_.size() > max_fields)
+    throw InputError(
+        fmt::format("a multi-field lattice needs 1 to {} fields, got {}", max_fields, names_.size()));
+  const auto& d = operators.decomposition();
+  fields_.reserve(names_.size());
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    fields_.push_back(FieldState{Field(d), Field(d), Field(d)});
+  }
+  if (!expansion_.self_consistent()) {
+    started_ = true; // a fixed background needs nothing more than the fields
+  }
+}
+
+double MultiFieldLattice::a() const {
+  return expansion_.self_consistent() ? scale_factor().a() : expansion_.fixed->a(t_);
+}
+
+double MultiFieldLattice::hubble() const {
+  return expansion_.self_consistent() ? scale_factor().hubble() : expansion_.fixed->hubble(t_);
+}
+
+const ScaleFactor& MultiFieldLattice::scale_factor() const {
+  if (!scale_factor_) {
+    throw std::logic_error(
+        "MultiFieldLattice::scale_factor: no self-consistent scale factor (fixed background, "
+        "or not started)");
+  }
+  return *scale_factor_;
+}
+
+void MultiFieldLattice::require_started() const {
+  if (!started_) {
+    throw std::logic_error(
+        "MultiFieldLattice: start() or restore() must set the scale factor before stepping");
+  }
+}
+
+void MultiFieldLattice::velocity(std::size_t i, Field& out) {
+  out.copy_from(momentum(i));
+  if (!expansion_.self_consistent()) {
+    return;
+  }
+  const double a1 = a(), factor = 1.0 / (a1 * a1 * a1);
+  double* data = out.real_data();
+  for_each_site_row(out.decomposition(), [=](const SiteRow& row) {
+    for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+      data[row.offset + z] *= factor;
+    }
+  });
+}
+
+void MultiFieldLattice::start(double t) {
+  t_ = t;
+  has_pending_ = work_holds_phi_ = force_valid_ = kinetic_valid_ = boundary_valid_ = false;
+  if (!expansion_.self_consistent()) {
+    started_ = true;
+    return;
+  }
+  // The momenta hold dphi/dt: pi = a0^3 dphi/dt. Then rho from the lattice at a0 (gradients included), and
+  // the expanding root of the constraint.
+  const double a0 = expansion_.a0, a3 = a0 * a0 * a0;
+  scale_factor_ = ScaleFactor::from_state(a0, 0.0);
+  for (auto& f : fields_) {
+    double* data = f.p.real_data();
+    for_each_site_row(f.p.decomposition(), [=](const SiteRow& row) {
+      for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+        data[row.offset + z] *= a3;
+      }
+    });
+  }
+  started_ = true;
+  const auto e = energies();
+  scale_factor_ = ScaleFactor::on_constraint(a0, e.rho());
+}
+
+void MultiFieldLattice::restore(double t, double a, double p_b) {
+  t_ = t;
+  has_pending_ = work_holds_phi_ = force_valid_ = kinetic_valid_ = boundary_valid_ = false;
+  if (expansion_.self_consistent()) {
+    scale_factor_ = ScaleFactor::from_state(a, p_b);
+  }
+  started_ = true;
+}
+
+double MultiFieldLattice::damping(double s) const {
+  return expansion_.self_consistent() ? 1.0 : expansion_.fixed->friction_factor(t_, s);
+}
+
+double MultiFieldLattice::kinetic_pi2() const {
+  double sum = 0.0;
+  for (const auto& f : fields_) {
+    sum += f.kinetic_sum;
+  }
+  return sum / operators_->decomposition().box().sites();
+}
+
+double MultiFieldLattice::dham_pot_db() const {
+  const double sites = operators_->decomposition().box().sites();
+  const double a1 = scale_factor_->a(), a3 = a1 * a1 * a1;
+  double grad = 0.0;
+  for (const auto& f : fields_) {
+    grad += f.grad_sum;
+  }
+  return 3.0 * a3 * (pot_sum_ / sites + expansion_.rho_lambda) + 0.5 * a1 * grad / sites;
+}
+
+void MultiFieldLattice::drift(double s) {
+  require_started();
+  if (!expansion_.self_consistent()) {
+    drift_pass(s); // the pending momentum map rides along
+    t_ += s;
+    return;
+  }
+  // The drift's length needs <sum pi^2> of the momenta it moves with: they are kicked first.
+  flush_pending();
+  if (!kinetic_valid_) {
+    sum_kinetic();
+  }
+  const ScaleFactor::Drift flow = scale_factor_->drift(s, kinetic_pi2());
+  drift_pass(flow.length);
+  t_ += s;
+}
+
+void MultiFieldLattice::drift_pass(double length) {
+  const auto& d = operators_->decomposition();
+  const double pa = pending_a_, pb = pending_b_;
+  if (has_pending_) {
+    std::vector<double> kinetic(fields_.size());
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      double* q = fields_[i].phi.real_data();
+      double* p = fields_[i].p.real_data();
+      double* w = fields_[i].work.real_data();
+      kinetic[i] = sum_over_site_rows<1>(d, [=](const SiteRow& row, double(&acc)[1]) {
+        const std::ptrdiff_t o = row.offset, n = row.length;
+        double kin = acc[0];
+#pragma omp simd reduction(+ : kin)
+        for (std::ptrdiff_t z = 0; z < n; ++z) {
+          const double pz = pb != 0.0 ? pa * p[o + z] - pb * w[o + z] : pa * p[o + z];
+          p[o + z] = pz;
+          kin += pz * pz;
+          const double value = q[o + z] + length * pz;
+          q[o + z] = value;
+          w[o + z] = value;
+        }
+        acc[0] = kin;
+      })[0];
+    }
+    d.sum_in_place(kinetic);
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      fields_[i].kinetic_sum = kinetic[i];
+    }
+    kinetic_valid_ = true;
+    has_pending_ = false;
+  } else {
+    for (auto& f : fields_) {
+      double* q = f.phi.real_data();
+      const double* p = f.p.real_data();
+      double* w = f.work.real_data();
+      for_each_site_row(d, [=](const SiteRow& row) {
+        const std::ptrdiff_t o = row.offset, n = row.length;
+#pragma omp simd
+        for (std::ptrdiff_t z = 0; z < n; ++z) {
+          const double value = q[o + z] + length * p[o + z];
+          q[o + z] = value;
+          w[o + z] = value;
+        }
+      });
+    }
+  }
+  for (auto& f : fields_) {
+    f.work.set_space(Space::real);
+  }
+  boundary_valid_ = false;
+  work_holds_phi_ = true;
+  force_valid_ = false;
+}
+
+void MultiFieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
+  const auto& d = operators_->decomposition();
+  FftPlan& plan = operators_->plan();
+  const double a1 = a();
+  const double dk = d.box().dk();
+  const double sites = d.box().sites();
+  // Fixed background: F = -lap/a^2 + V'. Friedmann: F = a^3 (-lap/a^2 + V') = -a lap + a^3 V'.
+  const bool friedmann = expansion_.self_consistent();
+  const double factor = friedmann ? dk * dk * a1 / sites : dk * dk / (a1 * a1 * sites);
+  const double mass = friedmann ? a1 * a1 * a1 : 1.0;
+  const std::size_t n = fields_.size();
+  std::vector<double> sums(n + 1 + 2 * n, 0.0); // grad_i, V, p_i^2, synchronised p_i^2
+  for (std::size_t i = 0; i < n; ++i) {
+    Field& work = fields_[i].work;
+    if (!work_holds_phi_) {
+      work.copy_from(fields_[i].phi);
+    }
+    plan.to_fourier(work);
+    std::complex<double>* f = work.fourier_data();
+    const auto grad_local = sum_over_mode_rows<1>(d, [=](const ModeRow& row, double(&acc)[1]) {
+      const std::ptrdiff_t base = row.offset, nz = row.length;
+      const double k2xy = static_cast<double>(row.n2_xy());
+      double interior = 0.0, edges = 0.0;
+#pragma omp simd reduction(+ : interior)
+      for (std::ptrdiff_t l = 1; l < nz - 1; ++l) {
+        const double n2 = k2xy + static_cast<double>(l * l);
+        interior += n2 * std::norm(f[base + l]);
+        f[base + l] *= factor * n2;
+      }
+      for (std::ptrdiff_t l : {std::ptrdiff_t{0}, nz - 1}) {
+        const double n2 = k2xy + static_cast<double>(l * l);
+        edges += row.weight(l) * n2 * std::norm(f[base + l]);
+        f[base + l] *= factor * n2;
+      }
+      acc[0] += 2.0 * interior + edges;
+    });
+    plan.to_real(work, Scale::none);
+    sums[i] = grad_local[0] * dk * dk / sites;
+  }
+
+  std::vector<double*> q(n), w(n), p(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    q[i] = fields_[i].phi.real_data();
+    w[i] = fields_[i].work.real_data();
+    p[i] = fields_[i].p.real_data();
+  }
+  const auto real_sums = std::visit(
+      [&](const auto& V) {
+        switch (use) {
+        case ForceUse::cache:
+          return dispatch_site_pass<Use::cache>(d, V, q, w, p, mass, 1.0, 0.0, 1.0, 0.0);
+        case ForceUse::kick:
+          return dispatch_site_pass<Use::kick>(d, V, q, w, p, mass, maps.a, maps.b, 1.0, 0.0);
+        case ForceUse::across:
+          break;
+        }
+        return dispatch_site_pass<Use::across>(d, V, q, w, p, mass, maps.a, maps.b, maps.a_next, maps.b_next);
+      },
+      potential_);
+  std::copy(real_sums.begin(), real_sums.end(), sums.begin() + static_cast<std::ptrdiff_t>(n));
+  d.sum_in_place(sums);
+  for (std::size_t i = 0; i < n; ++i) {
+    fields_[i].grad_sum = sums[i];
+  }
+  pot_sum_ = sums[n];
+  ++force_evaluations_;
+  work_holds_phi_ = false;
+  if (use == ForceUse::cache) {
+    force_valid_ = true;
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    fields_[i].kinetic_sum = sums[n + 1 + i];
+    fields_[i].boundary_kinetic = sums[2 * n + 1 + i];
+  }
+  kinetic_valid_ = true;
+  if (use == ForceUse::kick) {
+    force_valid_ = true;
+    if (friedmann) {
+      scale_factor_->momentum_update(maps.a, maps.b, dham_pot_db());
+    }
+    return;
+  }
+  // across: the force was used in flight and not stored
+  force_valid_ = false;
+  boundary_valid_ = true;
+  if (friedmann) {
+    const double dham = dham_pot_db();
+    scale_factor_->momentum_update(maps.a, maps.b, dham);
+    boundary_hubble_ = scale_factor_->hubble();
+    scale_factor_->momentum_update(maps.a_next, maps.b_next, dham);
+  }
+}
+
+void MultiFieldLattice::apply_cached_force(const MomentumMaps& maps, bool across) {
+  const auto& d = operators_->decomposition();
+  const std::size_t n = fields_.size();
+  std::vector<double> sums(2 * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    double* p = fields_[i].p.real_data();
+    const double* force = fields_[i].work.real_data();
+    const MomentumMaps m = maps;
+    const auto local = sum_over_site_rows<2>(d, [=](const SiteRow& row, double(&acc)[2]) {
+      const std::ptrdiff_t o = row.offset, len = row.length;
+      for (std::ptrdiff_t z = 0; z < len; ++z) {
+        const double f = m.b != 0.0 || m.b_next != 0.0 ? force[o + z] : 0.0;
+        const double synchronised = m.a * p[o + z] - m.b * f;
+        acc[1] += synchronised * synchronised;
+        const double pz = across ? m.a_next * synchronised - m.b_next * f : synchronised;
+        p[o + z] = pz;
+        acc[0] += pz * pz;
+      }
+    });
+    sums[i] = local[0];
+    sums[n + i] = local[1];
+  }
+  d.sum_in_place(sums);
+  for (std::size_t i = 0; i < n; ++i) {
+    fields_[i].kinetic_sum = sums[i];
+    fields_[i].boundary_kinetic = sums[n + i];
+  }
+  kinetic_valid_ = true;
+  if (expansion_.self_consistent()) {
+    const double dham = maps.b != 0.0 || maps.b_next != 0.0 ? dham_pot_db() : 0.0;
+    scale_factor_->momentum_update(maps.a, maps.b, dham);
+    boundary_hubble_ = scale_factor_->hubble();
+    if (across) {
+      scale_factor_->momentum_update(maps.a_next, maps.b_next, dham);
+    }
+  }
+  boundary_valid_ = across;
+}
+
+void MultiFieldLattice::momentum_update(double A, double B) {
+  require_started();
+  boundary_valid_ = false;
+  if (has_pending_) {
+    pending_b_ = A * pending_b_ + B;
+    pending_a_ *= A;
+  } else {
+    pending_a_ = A;
+    pending_b_ = B;
+    has_pending_ = true;
+  }
+  kinetic_valid_ = false;
+  if (pending_b_ != 0.0 && !force_valid_) {
+    evaluate_force(ForceUse::kick, {pending_a_, pending_b_, 1.0, 0.0});
+    has_pending_ = false;
+    return;
+  }
+  if (expansion_.self_consistent()) {
+    flush_pending(); // p_b moves with the momenta: nothing waits
+  }
+}
+
+void MultiFieldLattice::flush_pending() {
+  if (!has_pending_) {
+    return;
+  }
+  has_pending_ = false;
+  apply_cached_force({pending_a_, pending_b_, 1.0, 0.0}, /*across=*/false);
+}
+
+void MultiFieldLattice::momentum_update_across(double a, double b, double a_next, double b_next) {
+  require_started();
+  flush_pending();
+  boundary_valid_ = false;
+  if (force_valid_) {
+    apply_cached_force({a, b, a_next, b_next}, /*across=*/true);
+    return;
+  }
+  evaluate_force(ForceUse::across, {a, b, a_next, b_next});
+}
+
+void MultiFieldLattice::sum_kinetic() {
+  std::vector<double> sums(fields_.size());
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const double* p = fields_[i].p.real_data();
+    sums[i] = sum_over_site_rows<1>(operators_->decomposition(), [=](const SiteRow& row, double(&acc)[1]) {
+      double kin = acc[0];
+      for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+        kin += p[row.offset + z] * p[row.offset + z];
+      }
+      acc[0] = kin;
+    })[0];
+  }
+  operators_->decomposition().sum_in_place(sums);
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    fields_[i].kinetic_sum = sums[i];
+  }
+  kinetic_valid_ = true;
+}
+
+MultiFieldEnergies MultiFieldLattice::energies() {
+  require_started();
+  const bool boundary = boundary_valid_;
+  if (!boundary) {
+    flush_pending();
+    if (!force_valid_) {
+      evaluate_force(ForceUse::cache, {});
+    }
+    if (!kinetic_valid_) {
+      sum_kinetic();
+    }
+  }
+  const double sites = operators_->decomposition().box().sites();
+  MultiFieldEnergies e;
+  e.time = t_;
+  e.a = a();
+  e.self_consistent = expansion_.self_consistent();
+  e.hubble = boundary && e.self_consistent ? boundary_hubble_ : hubble();
+  e.rho_lambda = e.self_consistent ? expansion_.rho_lambda : 0.0;
+  const double a3 = e.a * e.a * e.a;
+  const double to_velocity2 = e.self_consistent ? 1.0 / (a3 * a3) : 1.0;
+  for (const auto& f : fields_) {
+    const double kinetic_sum = boundary ? f.boundary_kinetic : f.kinetic_sum;
+    e.kinetic.push_back(0.5 * kinetic_sum * to_velocity2 / sites);
+    e.gradient.push_back(0.5 * f.grad_sum / (sites * e.a * e.a));
+  }
+  e.potential = pot_sum_ / sites;
+  return e;
+}
+
+} // namespace inflanet
