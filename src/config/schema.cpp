@@ -34,6 +34,12 @@ std::string quoted_list(const std::vector<std::string>& items) {
   return out;
 }
 
+bool is_identifier_text(std::string_view s) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  return !s.empty() && letter(s.front()) &&
+         std::all_of(s.begin(), s.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -99,6 +105,14 @@ KeySpec& KeySpec::one_of(std::vector<std::string> allowed) {
   choices = std::move(allowed);
   return *this;
 }
+KeySpec& KeySpec::identifier() {
+  is_identifier = true;
+  return *this;
+}
+KeySpec& KeySpec::omitted_when_unset() {
+  when_unset = WhenUnset::omitted;
+  return *this;
+}
 
 std::string KeySpec::section() const {
   const auto dot = path.rfind('.');
@@ -112,6 +126,9 @@ std::string KeySpec::name() const {
 std::string KeySpec::expectation() const {
   if (!choices.empty()) {
     return "one of " + quoted_list(choices);
+  }
+  if (is_identifier) {
+    return "an identifier (letters, digits and _, not starting with a digit)";
   }
   std::string out = type_name(type);
   if (min && max) {
@@ -131,6 +148,9 @@ std::optional<std::string> KeySpec::violation(const Value& value) const {
   const std::string got = std::holds_alternative<double>(value) ? fmt::format("{}", std::get<double>(value))
                                                                 : toml_literal(value);
   if (const auto* s = std::get_if<std::string>(&value)) {
+    if (is_identifier && !is_identifier_text(*s)) {
+      return fmt::format("expected {}, got {}", expectation(), got);
+    }
     if (choices.empty() || std::find(choices.begin(), choices.end(), *s) != choices.end()) {
       return std::nullopt;
     }
@@ -165,11 +185,20 @@ Schema::Schema() {
   sections_.push_back({"", Presence::defaulted, "top-level keys"});
 }
 
-Schema& Schema::section(std::string name, Presence presence, std::string doc) {
+Schema& Schema::section(std::string name, Presence presence, std::string doc, WhenUnset when_absent) {
   if (find_section(name) != nullptr) {
     throw std::logic_error("Schema: duplicate section [" + name + "]");
   }
-  sections_.push_back({std::move(name), presence, std::move(doc)});
+  // A dotted name would make "section.key" paths ambiguous, and element overrides (field.<name>.key)
+  // split the path at its dots.
+  if (name.empty() || name.find('.') != std::string::npos) {
+    throw std::logic_error("Schema: section name '" + name + "' must be non-empty and without dots");
+  }
+  if (when_absent == WhenUnset::omitted && presence != Presence::optional && presence != Presence::repeated) {
+    throw std::logic_error("Schema: section [" + name +
+                           "] is never absent; it cannot be omitted when absent");
+  }
+  sections_.push_back({std::move(name), presence, std::move(doc), when_absent});
   return *this;
 }
 
@@ -193,6 +222,12 @@ Schema& Schema::key(KeySpec spec) {
   }
   if ((spec.min || spec.max) && spec.type != Type::integer && spec.type != Type::real) {
     fail("bounds need a numeric key");
+  }
+  if (spec.is_identifier && spec.type != Type::string) {
+    fail("an identifier needs a string key");
+  }
+  if (spec.when_unset == WhenUnset::omitted && (spec.is_required || spec.default_value)) {
+    fail("only an optional-without-default key can be unset, hence omitted");
   }
   if (spec.default_value) {
     if (spec.default_value->index() != static_cast<std::size_t>(spec.type)) {

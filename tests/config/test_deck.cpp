@@ -478,6 +478,13 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
 TEST(Schema, DefaultOutsideItsOwnConstraintsIsAProgrammingError) {
   Schema s;
   s.section("a", Presence::required, "a");
+  EXPECT_THROW(s.key(KeySpec::string("a.id", "id").identifier().defaults_to("1x")), std::logic_error);
+  EXPECT_THROW(s.key(KeySpec::integer("a.i", "not a string").identifier()), std::logic_error);
+  EXPECT_THROW(s.key(KeySpec::real("a.o", "omitted yet defaulted").defaults_to(1.0).omitted_when_unset()),
+               std::logic_error);
+  EXPECT_THROW(s.section("b", Presence::defaulted, "never absent", inflanet::config::WhenUnset::omitted),
+               std::logic_error);
+  EXPECT_THROW(s.section("c.d", Presence::optional, "dotted"), std::logic_error);
   EXPECT_THROW(s.key(KeySpec::integer("a.n", "n").at_least(1).defaults_to(0)), std::logic_error);
   EXPECT_THROW(s.key(KeySpec::string("a.s", "s").one_of({"x"}).defaults_to("y")), std::logic_error);
   EXPECT_THROW(s.key(KeySpec::real("b.x", "undeclared section").defaults_to(1.0)), std::logic_error);
