@@ -2,9 +2,12 @@
 // schema.hpp): elements are counted, read by index, defaulted and validated one by one; every refusal names
 // the element (1-based number and name) at its file position; overrides address an element by name or
 // 0-based index and never create one; the resolved deck writes each element back as a [[field]] table and
-// round-trips.
+// round-trips. The last tests check the multi-field keys of inflanet_schema() and that they leave the
+// resolved text of every existing deck byte-identical.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -432,4 +435,72 @@ TEST_F(DeckArraysTest, ResolvedTomlRoundTripsToTheSameValuesInEveryElement) {
   EXPECT_EQ(second.integer("box.N"), 16);
   // Resolving the resolved deck again changes nothing but the header and the override marks.
   EXPECT_EQ(Deck::load(write(second.resolved_toml(), "again.toml"), {}, field_schema()).count("field"), 3u);
+}
+
+// --------------------------------------------------------------------------------- the inflanet schema keys
+
+TEST_F(DeckArraysTest, InflanetMultiFieldDeckLoadsWithItsDefaults) {
+  const Deck d =
+      load("[lattice]\nN = 16\nL = 10.0\n[background]\nkind = \"friedmann\"\n"
+           "[[field]]\nname = \"phi\"\nmean = 16.0\n[[field]]\nname = \"chi\"\nfluctuations = \"wkb\"\n"
+           "[potential]\nkind = \"chaotic_g2\"\nm = 1e-6\ng2 = 2.5e-7\n",
+           {}, inflanet::config::inflanet_schema());
+  EXPECT_EQ(d.count("field"), 2u);
+  EXPECT_DOUBLE_EQ(d.real("field.velocity", 0), 0.0);
+  EXPECT_EQ(d.string("field.fluctuations", 0), "bunch-davies");
+  EXPECT_FALSE(d.has("field.seed", 1));
+  EXPECT_FALSE(d.has("field.dV", 0));
+  EXPECT_EQ(d.string("potential.kind"), "chaotic_g2");
+  EXPECT_FALSE(d.has("potential.lambda"));
+  EXPECT_EQ(d.string("background.kind"), "friedmann");
+  EXPECT_FALSE(d.has("background.rho_lambda")); // unset = 0
+  EXPECT_FALSE(d.has("output.cross_spectra"));  // unset = false
+  {
+    const auto msg = error_of("[potential]\nm = 1.0\n", {}, inflanet::config::inflanet_schema());
+    EXPECT_EQ(
+        msg, path_ +
+                 ":1:1: missing required key 'potential.kind' (V of the fields: chaotic_g2 (m, g2), "
+                 "quartic_g2 (lambda, g2), hybrid (lambda, v, g2, m), or expression (V, with every parameter "
+                 "as a named constant))");
+  }
+}
+
+namespace {
+
+/// inflanet_schema() without the multi-field sections and keys: the schema as it was before them.
+Schema schema_before_multi_field() {
+  const Schema full = inflanet::config::inflanet_schema();
+  const std::vector<std::string> new_keys{"background.rho_lambda", "output.cross_spectra"};
+  Schema s;
+  for (const auto& sec : full.sections()) {
+    if (!sec.name.empty() && sec.name != "field" && sec.name != "potential")
+      s.section(sec.name, sec.presence, sec.doc, sec.when_absent);
+  }
+  for (const auto& k : full.keys()) {
+    if (k.section() != "field" && k.section() != "potential" &&
+        std::find(new_keys.begin(), new_keys.end(), k.path) == new_keys.end())
+      s.key(k);
+  }
+  return s;
+}
+
+} // namespace
+
+TEST_F(DeckArraysTest, ExistingDecksResolveToTheSameBytesAsWithoutTheMultiFieldKeys) {
+  const Schema before = schema_before_multi_field();
+  const Schema now = inflanet::config::inflanet_schema();
+  int decks = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(INFLANET_SOURCE_DIR) / "inputs")) {
+    if (entry.path().extension() != ".toml")
+      continue;
+    SCOPED_TRACE(entry.path().string());
+    const Deck old_deck = Deck::load(entry.path().string(), {"lattice.N=8"}, before);
+    const Deck new_deck = Deck::load(entry.path().string(), {"lattice.N=8"}, now);
+    const std::string text = new_deck.resolved_toml({{"network.eta", "0.5"}});
+    EXPECT_EQ(text, old_deck.resolved_toml({{"network.eta", "0.5"}}));
+    for (const char* word : {"[[field]]", "[potential]", "rho_lambda", "cross_spectra", "friedmann"})
+      EXPECT_THAT(text, Not(HasSubstr(word)));
+    ++decks;
+  }
+  EXPECT_GE(decks, 10);
 }
