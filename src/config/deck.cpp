@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +124,65 @@ std::string did_you_mean(const std::optional<std::string>& guess, const std::str
   return guess ? fmt::format(" (did you mean {}{}{}?)", open, *guess, close) : std::string{};
 }
 
+/// A section as the deck spells it: "[lattice]", or "[[field]]" for a repeated one.
+std::string bracketed(const SectionSpec& sec) {
+  return sec.presence == Presence::repeated ? "[[" + sec.name + "]]" : "[" + sec.name + "]";
+}
+
+/// " (did you mean [network]?)" or " (did you mean [[field]]?)" for a mistyped section name.
+std::string did_you_mean_section(const std::string& word, const Schema& schema) {
+  const auto guess = suggest_section(word, schema);
+  return guess ? fmt::format(" (did you mean {}?)", bracketed(*schema.find_section(*guess))) : std::string{};
+}
+
+/// An element of a repeated section as messages name it: "[[field]] #2, name = \"chi\"" (1-based number;
+/// the name only when the element has one).
+std::string label_text(const std::string& section, std::size_t index, const std::string* name) {
+  std::string out = fmt::format("[[{}]] #{}", section, index + 1);
+  if (name != nullptr)
+    out += ", name = " + toml_literal(Value{*name});
+  return out;
+}
+
+/// True when `node` is an array whose every element is a table: `[[x]]` headers, or `x = [{...}, ...]`
+/// (the same thing in TOML). An empty array qualifies: no element.
+bool is_array_of_tables(const toml::node& node) {
+  const auto* array = node.as_array();
+  return array != nullptr &&
+         std::all_of(array->begin(), array->end(), [](const toml::node& n) { return n.is_table(); });
+}
+
+/// The value of override text `raw` for `spec`, or nullopt with `complaint` set to "expected ..., got ...".
+std::optional<Value> override_value(const KeySpec& spec, const std::string& raw, std::string& complaint) {
+  // Parse the value as the right-hand side of a one-key TOML document; anything else in it (a newline
+  // followed by a second key, say) means it was not a single value.
+  std::optional<Value> value;
+  std::string got = fmt::format("'{}', which is not a TOML value", raw);
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + raw, std::string_view{"override"});
+  } catch (const toml::parse_error&) {
+    // Not TOML: a string key takes the text literally below, any other key reports it.
+  }
+  const toml::node* node = parsed.size() == 1 ? parsed.get("v") : nullptr;
+  if (node != nullptr) {
+    value = convert(*node, spec.type);
+    got = describe(*node);
+  }
+  if (spec.type == Type::string && !value) {
+    value = Value{raw}; // background.kind=minkowski: a bare word is the string the user typed
+  }
+  if (!value) {
+    complaint = fmt::format("expected {}, got {}", spec.expectation(), got);
+    return std::nullopt;
+  }
+  if (auto why = spec.violation(*value)) {
+    complaint = *why;
+    return std::nullopt;
+  }
+  return value;
+}
+
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
   if (b == std::string_view::npos)
@@ -156,7 +216,8 @@ std::string read_deck(const std::string& path) {
 
 Deck::Deck(std::string file, Schema schema)
     : file_(std::move(file)), schema_(std::move(schema)), entries_(schema_.keys().size()),
-      section_exists_(schema_.sections().size(), false), section_lines_(schema_.sections().size(), 0) {}
+      section_exists_(schema_.sections().size(), false), section_lines_(schema_.sections().size(), 0),
+      elements_(schema_.sections().size()) {}
 
 Deck Deck::load(const std::string& path, const std::vector<std::string>& overrides, const Schema& schema) {
   Deck deck(path, schema);
@@ -166,11 +227,9 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
   std::vector<Problem> problems;
   std::vector<std::optional<toml::source_region>> header(sections.size());
   // Keys the user wrote, valid or not: an invalid one is reported once, as invalid, never also as missing.
+  // The same per element of a repeated section: element_given[section][element][key].
   std::vector<bool> given(keys.size(), false);
-
-  const auto section_index = [&](const std::string& name) {
-    return static_cast<std::size_t>(deck.schema_.find_section(name) - sections.data());
-  };
+  std::vector<std::vector<std::vector<bool>>> element_given(sections.size());
 
   // ---- 1. the file: every key in it must be in the schema, with a valid value.
   const std::string text = read_deck(path);
@@ -185,32 +244,40 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
     problems.push_back(
         {0, where.begin.line, where.begin.column, problems.size(), at(path, where) + ": " + text});
   };
-  // A key the file gives: `node` at the dotted path `full`, its key token `key`.
-  const auto take = [&](const std::string& full, const toml::key& key, const toml::node& node) {
+  // A key the file gives: `node` at the dotted path `full`, its key token `key`, stored in `entries` (and
+  // marked in `given_here`). `label` names the element of a repeated section, " ([[field]] #2)", or is
+  // empty.
+  const auto take = [&](const std::string& full, const toml::key& key, const toml::node& node,
+                        std::vector<Entry>& entries, std::vector<bool>& given_here,
+                        const std::string& label) {
     const KeySpec* spec = deck.schema_.find(full);
     if (spec == nullptr) {
       if (node.is_table()) {
         // The table's region starts at its '[' header, the key's inside the brackets.
-        file_problem(node.source(), fmt::format("unknown section [{}]{}", full,
-                                                did_you_mean(suggest_section(full, schema), "[", "]")));
+        file_problem(node.source(), fmt::format("unknown section [{}]{}{}", full, label,
+                                                did_you_mean_section(full, schema)));
+      } else if (label.empty() && is_array_of_tables(node) && !node.as_array()->empty()) {
+        file_problem(node.source(),
+                     fmt::format("unknown section [[{}]]{}", full, did_you_mean_section(full, schema)));
       } else {
-        file_problem(key.source(),
-                     fmt::format("unknown key '{}'{}", full, did_you_mean(suggest_path(full, schema))));
+        file_problem(key.source(), fmt::format("unknown key '{}'{}{}", full, label,
+                                               did_you_mean(suggest_path(full, schema))));
       }
       return;
     }
-    given[deck.schema_.index_of(full)] = true;
+    const std::size_t k = deck.schema_.index_of(full);
+    given_here[k] = true;
     auto value = convert(node, spec->type);
     if (!value) {
-      file_problem(node.source(),
-                   fmt::format("key '{}': expected {}, got {}", full, spec->expectation(), describe(node)));
+      file_problem(node.source(), fmt::format("key '{}'{}: expected {}, got {}", full, label,
+                                              spec->expectation(), describe(node)));
       return;
     }
     if (auto why = spec->violation(*value)) {
-      file_problem(node.source(), fmt::format("key '{}': {}", full, *why));
+      file_problem(node.source(), fmt::format("key '{}'{}: {}", full, label, *why));
       return;
     }
-    auto& e = deck.entries_[deck.schema_.index_of(full)];
+    auto& e = entries[k];
     e.value = std::move(value);
     e.origin = Origin::file;
     e.line = node.source().begin.line;
@@ -225,10 +292,44 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
       const KeySpec* spec = deck.schema_.find(name);
       if (spec != nullptr && !spec->section().empty()) {
         file_problem(key.source(),
-                     fmt::format("unknown key '\"{}\"' (a quoted key; did you mean {} under [{}]?)", name,
-                                 spec->name(), spec->section()));
+                     fmt::format("unknown key '\"{}\"' (a quoted key; did you mean {} under {}?)", name,
+                                 spec->name(), bracketed(*deck.schema_.find_section(spec->section()))));
       } else {
-        take(name, key, node);
+        take(name, key, node, deck.entries_, given, "");
+      }
+      continue;
+    }
+    const std::size_t si = deck.section_index(name);
+    if (sec->presence == Presence::repeated) {
+      if (!is_array_of_tables(node)) {
+        file_problem(node.source(),
+                     fmt::format("'{}' is a repeated section: expected an array of tables [[{}]], got {}",
+                                 name, name, describe(node)));
+        continue;
+      }
+      const auto& array = *node.as_array();
+      deck.section_exists_[si] = !array.empty();
+      for (std::size_t n = 0; n < array.size(); ++n) {
+        const auto& table = *array[n].as_table();
+        // The element's name labels every problem in it, wherever in the table `name` is written.
+        // Only a valid name, as element_label() shows once the deck is loaded.
+        const auto* named = table.get_as<std::string>("name");
+        const KeySpec* name_spec = deck.schema_.find(name + ".name");
+        const std::string* element_name = nullptr;
+        std::string name_text;
+        if (named != nullptr && name_spec != nullptr && name_spec->type == Type::string &&
+            !name_spec->violation(Value{named->get()})) {
+          name_text = named->get();
+          element_name = &name_text;
+        }
+        const std::string label = " (" + label_text(name, n, element_name) + ")";
+        deck.elements_[si].push_back(
+            {table.source().begin.line, table.source().begin.column, std::vector<Entry>(keys.size())});
+        element_given[si].emplace_back(keys.size(), false);
+        for (auto&& [child_key, child] : table) {
+          take(name + "." + std::string(child_key.str()), child_key, child, deck.elements_[si].back().entries,
+               element_given[si].back(), label);
+        }
       }
       continue;
     }
@@ -238,12 +339,11 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
                                               describe(node)));
       continue;
     }
-    const std::size_t si = section_index(name);
     deck.section_exists_[si] = true;
     header[si] = node.source();
     deck.section_lines_[si] = node.source().begin.line;
     for (auto&& [child_key, child] : *table) {
-      take(name + "." + std::string(child_key.str()), child_key, child);
+      take(name + "." + std::string(child_key.str()), child_key, child, deck.entries_, given, "");
     }
   }
 
@@ -260,41 +360,105 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
       continue;
     }
     const std::string raw = trim(std::string_view(arg).substr(eq + 1));
+
+    // A key of a repeated section: section.<name or 0-based index>.key, in an element the deck has.
+    const auto first_dot = key.find('.');
+    const SectionSpec* repeated =
+        first_dot == std::string::npos ? nullptr : deck.schema_.find_section(key.substr(0, first_dot));
+    if (repeated != nullptr && repeated->presence == Presence::repeated) {
+      const std::string& section = repeated->name;
+      const std::size_t si = deck.section_index(section);
+      const std::string rest = key.substr(first_dot + 1);
+      const auto second_dot = rest.find('.');
+      if (second_dot == std::string::npos) {
+        if (deck.schema_.find(key) != nullptr) {
+          problem(
+              fmt::format("key '{}' is in the array of tables [[{}]]: address one element as {}.<name>.{} "
+                          "or {}.<index>.{}",
+                          key, section, section, rest, section, rest));
+        } else {
+          problem(fmt::format("unknown key '{}'{}", key, did_you_mean(suggest_path(key, schema))));
+        }
+        continue;
+      }
+      const std::string selector = rest.substr(0, second_dot);
+      const std::string full = section + "." + rest.substr(second_dot + 1);
+      auto& elements = deck.elements_[si];
+      std::optional<std::size_t> index;
+      if (!selector.empty() &&
+          std::all_of(selector.begin(), selector.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::size_t i = 0;
+        const auto [end, ec] = std::from_chars(selector.data(), selector.data() + selector.size(), i);
+        if (ec == std::errc{} && end == selector.data() + selector.size() && i < elements.size())
+          index = i;
+      } else {
+        for (std::size_t i = 0; i < elements.size() && !index; ++i) {
+          const std::size_t name_key = deck.schema_.index_of(section + ".name");
+          if (name_key < keys.size()) {
+            const auto& v = elements[i].entries[name_key].value;
+            if (v && std::holds_alternative<std::string>(*v) && std::get<std::string>(*v) == selector)
+              index = i;
+          }
+        }
+      }
+      if (!index) {
+        if (elements.empty()) {
+          problem(
+              fmt::format("no element '{}' in [[{}]]: the deck has none, and an override cannot create one",
+                          selector, section));
+        } else {
+          // The names the user can type, with the index that addresses the same element.
+          std::string list;
+          const std::size_t name_key = deck.schema_.index_of(section + ".name");
+          for (std::size_t i = 0; i < elements.size(); ++i) {
+            const std::optional<Value>* v =
+                name_key < keys.size() ? &elements[i].entries[name_key].value : nullptr;
+            list += fmt::format("{}{} (index {})", i == 0 ? "" : ", ",
+                                v != nullptr && *v ? toml_literal(**v) : std::string("unnamed"), i);
+          }
+          problem(
+              fmt::format("no element '{}' in [[{}]] (an override cannot create one); its elements are {}",
+                          selector, section, list));
+        }
+        continue;
+      }
+      const std::string label = " (" + deck.element_label(si, *index) + ")";
+      const KeySpec* spec = deck.schema_.find(full);
+      if (spec == nullptr) {
+        // Suggest in the form the user typed: field.chi.mean, not field.mean.
+        auto guess = suggest_path(full, schema);
+        if (guess && guess->rfind(section + ".", 0) == 0)
+          guess = section + "." + selector + guess->substr(section.size());
+        problem(fmt::format("unknown key '{}'{}{}", full, label, did_you_mean(guess)));
+        continue;
+      }
+      const std::size_t k = deck.schema_.index_of(full);
+      element_given[si][*index][k] = true;
+      std::string complaint;
+      auto value = override_value(*spec, raw, complaint);
+      if (!value) {
+        problem(fmt::format("key '{}'{}: {}", full, label, complaint));
+        continue;
+      }
+      elements[*index].entries[k] = Entry{std::move(value), Origin::override_argument, 0, 0, arg};
+      continue;
+    }
+
     const KeySpec* spec = deck.schema_.find(key);
     if (spec == nullptr) {
       problem(fmt::format("unknown key '{}'{}", key, did_you_mean(suggest_path(key, schema))));
       continue;
     }
     given[deck.schema_.index_of(key)] = true;
-    // Parse the value as the right-hand side of a one-key TOML document; anything else in it (a newline
-    // followed by a second key, say) means it was not a single value.
-    std::optional<Value> value;
-    std::string got = fmt::format("'{}', which is not a TOML value", raw);
-    toml::table parsed;
-    try {
-      parsed = toml::parse("v = " + raw, std::string_view{"override"});
-    } catch (const toml::parse_error&) {
-      // Not TOML: a string key takes the text literally below, any other key reports it.
-    }
-    const toml::node* node = parsed.size() == 1 ? parsed.get("v") : nullptr;
-    if (node != nullptr) {
-      value = convert(*node, spec->type);
-      got = describe(*node);
-    }
-    if (spec->type == Type::string && !value) {
-      value = Value{raw}; // background.kind=minkowski: a bare word is the string the user typed
-    }
+    std::string complaint;
+    auto value = override_value(*spec, raw, complaint);
     if (!value) {
-      problem(fmt::format("key '{}': expected {}, got {}", key, spec->expectation(), got));
-      continue;
-    }
-    if (auto why = spec->violation(*value)) {
-      problem(fmt::format("key '{}': {}", key, *why));
+      problem(fmt::format("key '{}': {}", key, complaint));
       continue;
     }
     auto& e = deck.entries_[deck.schema_.index_of(key)];
     e = Entry{std::move(value), Origin::override_argument, 0, 0, arg};
-    deck.section_exists_[section_index(spec->section())] = true;
+    deck.section_exists_[deck.section_index(spec->section())] = true;
   }
 
   // ---- 3. sections and keys not given: refuse missing required ones, fill defaults.
@@ -308,6 +472,51 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
       }
       return out;
     };
+    // Fill the defaults of one table's `entries`, refusing its missing required keys at `where`.
+    const auto complete = [&](std::vector<Entry>& entries, const std::vector<bool>& given_here,
+                              const std::string& where, const std::string& label) {
+      for (const KeySpec* k : section_keys(false)) {
+        const std::size_t ki = deck.schema_.index_of(k->path);
+        auto& e = entries[ki];
+        if (e.value || given_here[ki])
+          continue;
+        if (k->is_required) {
+          problems.push_back(
+              {2, 0, 0, si,
+               fmt::format("{}: missing required key '{}'{} ({})", where, k->path, label, k->doc)});
+        } else if (k->default_value) {
+          e.value = k->default_value;
+          e.origin = Origin::default_value;
+        }
+      }
+    };
+    if (sec.presence == Presence::repeated) {
+      auto& elements = deck.elements_[si];
+      for (std::size_t n = 0; n < elements.size(); ++n) {
+        complete(elements[n].entries, element_given[si][n],
+                 fmt::format("{}:{}:{}", path, elements[n].line, elements[n].column),
+                 " (" + deck.element_label(si, n) + ")");
+      }
+      // Overrides address elements by name: two elements of one name would make that ambiguous.
+      const std::size_t name_key = deck.schema_.index_of(sec.name + ".name");
+      for (std::size_t n = 0; name_key < keys.size() && n < elements.size(); ++n) {
+        const Entry& e = elements[n].entries[name_key];
+        for (std::size_t m = 0; m < n && e.value; ++m) {
+          if (elements[m].entries[name_key].value != e.value)
+            continue;
+          const std::string text =
+              fmt::format("{}: key '{}' ({}): expected a name no other element has, got {} (the name of {})",
+                          deck.element_where(si, n, e), sec.name + ".name", deck.element_label(si, n),
+                          toml_literal(*e.value), deck.element_label(si, m));
+          if (e.origin == Origin::file)
+            problems.push_back({0, e.line, e.column, problems.size(), text});
+          else
+            problems.push_back({1, 0, 0, overrides.size(), text});
+          break;
+        }
+      }
+      continue;
+    }
     if (!deck.section_exists_[si]) {
       if (sec.presence == Presence::required) {
         std::string text = fmt::format("{}: missing required section [{}] ({})", path, sec.name, sec.doc);
@@ -322,19 +531,7 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
         continue;
       deck.section_exists_[si] = true; // defaulted: exists with its defaults
     }
-    const std::string where = header[si] ? at(path, *header[si]) : path;
-    for (const KeySpec* k : section_keys(false)) {
-      auto& e = deck.entries_[deck.schema_.index_of(k->path)];
-      if (e.value || given[deck.schema_.index_of(k->path)])
-        continue;
-      if (k->is_required) {
-        problems.push_back(
-            {2, 0, 0, si, fmt::format("{}: missing required key '{}' ({})", where, k->path, k->doc)});
-      } else if (k->default_value) {
-        e.value = k->default_value;
-        e.origin = Origin::default_value;
-      }
-    }
+    complete(deck.entries_, given, header[si] ? at(path, *header[si]) : path, "");
   }
 
   if (!problems.empty()) {
@@ -351,10 +548,37 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
 
 // ------------------------------------------------------------------------------------------- getters
 
+std::size_t Deck::section_index(std::string_view name) const {
+  const SectionSpec* s = schema_.find_section(name);
+  if (s == nullptr) {
+    throw std::logic_error(fmt::format("Deck: no section [{}] in the schema", name));
+  }
+  return static_cast<std::size_t>(s - schema_.sections().data());
+}
+
+std::size_t Deck::repeated_section_of(std::string_view path, const char* getter) const {
+  const std::size_t i = schema_.index_of(path);
+  if (i == schema_.keys().size()) {
+    throw std::logic_error(fmt::format("Deck::{}('{}', index): no such key in the schema", getter, path));
+  }
+  const std::size_t si = section_index(schema_.keys()[i].section());
+  if (schema_.sections()[si].presence != Presence::repeated) {
+    throw std::logic_error(
+        fmt::format("Deck::{}('{}', index): the key is not in a repeated section; call it without an index",
+                    getter, path));
+  }
+  return si;
+}
+
 const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* getter) const {
   const std::size_t i = schema_.index_of(path);
   if (i == schema_.keys().size()) {
     throw std::logic_error(fmt::format("Deck::{}('{}'): no such key in the schema", getter, path));
+  }
+  if (schema_.find_section(schema_.keys()[i].section())->presence == Presence::repeated) {
+    throw std::logic_error(fmt::format("Deck::{}('{}'): the key is in the repeated section [[{}]]; pass the "
+                                       "element index",
+                                       getter, path, schema_.keys()[i].section()));
   }
   if (schema_.keys()[i].type != type) {
     throw std::logic_error(
@@ -365,6 +589,31 @@ const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* get
         fmt::format("Deck::{}('{}'): the key has no value; check has() first", getter, path));
   }
   return entries_[i];
+}
+
+const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, const char* getter) const {
+  const std::size_t si = repeated_section_of(path, getter);
+  const auto& elements = elements_[si];
+  if (index >= elements.size()) {
+    throw std::logic_error(fmt::format("Deck::{}('{}', {}): [[{}]] has {} elements", getter, path, index,
+                                       schema_.sections()[si].name, elements.size()));
+  }
+  return elements[index].entries[schema_.index_of(path)];
+}
+
+const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, Type type,
+                                       const char* getter) const {
+  const Entry& e = element_entry(path, index, getter);
+  const KeySpec& spec = *schema_.find(path);
+  if (spec.type != type) {
+    throw std::logic_error(
+        fmt::format("Deck::{}('{}', {}): the key is {}", getter, path, index, type_name(spec.type)));
+  }
+  if (!e.value) {
+    throw std::logic_error(
+        fmt::format("Deck::{}('{}', {}): the key has no value; check has() first", getter, path, index));
+  }
+  return e;
 }
 
 std::int64_t Deck::integer(std::string_view path) const {
@@ -405,6 +654,44 @@ bool Deck::given_non_default(std::string_view path) const {
   return !fallback || entries_[i].value != fallback;
 }
 
+std::size_t Deck::count(std::string_view section) const {
+  const std::size_t si = section_index(section);
+  if (schema_.sections()[si].presence != Presence::repeated) {
+    throw std::logic_error(fmt::format("Deck::count('{}'): the section is not repeated", section));
+  }
+  return elements_[si].size();
+}
+
+std::int64_t Deck::integer(std::string_view path, std::size_t index) const {
+  return std::get<std::int64_t>(*element_entry(path, index, Type::integer, "integer").value);
+}
+double Deck::real(std::string_view path, std::size_t index) const {
+  return std::get<double>(*element_entry(path, index, Type::real, "real").value);
+}
+bool Deck::boolean(std::string_view path, std::size_t index) const {
+  return std::get<bool>(*element_entry(path, index, Type::boolean, "boolean").value);
+}
+const std::string& Deck::string(std::string_view path, std::size_t index) const {
+  return std::get<std::string>(*element_entry(path, index, Type::string, "string").value);
+}
+
+bool Deck::has(std::string_view path, std::size_t index) const {
+  return element_entry(path, index, "has").value.has_value();
+}
+
+bool Deck::user_given(std::string_view path, std::size_t index) const {
+  const Entry& e = element_entry(path, index, "user_given");
+  return e.origin == Origin::file || e.origin == Origin::override_argument;
+}
+
+bool Deck::given_non_default(std::string_view path, std::size_t index) const {
+  if (!user_given(path, index)) {
+    return false;
+  }
+  const auto& fallback = schema_.find(path)->default_value;
+  return !fallback || element_entry(path, index, "given_non_default").value != fallback;
+}
+
 // ----------------------------------------------------------------------------------------- reporting
 
 std::string Deck::where(const Entry& e) const {
@@ -421,18 +708,58 @@ std::string Deck::where(const Entry& e) const {
   return file_ + " (not set)";
 }
 
+std::string Deck::element_where(std::size_t si, std::size_t index, const Entry& e) const {
+  if (e.origin == Origin::file || e.origin == Origin::override_argument) {
+    return where(e);
+  }
+  const Element& element = elements_[si][index];
+  return fmt::format("{}:{}:{}", file_, element.line, element.column);
+}
+
+std::string Deck::element_label(std::size_t si, std::size_t index) const {
+  const std::string& section = schema_.sections()[si].name;
+  const std::size_t name_key = schema_.index_of(section + ".name");
+  const std::string* name = nullptr;
+  if (name_key < schema_.keys().size()) {
+    if (const auto& v = elements_[si][index].entries[name_key].value)
+      name = std::get_if<std::string>(&*v);
+  }
+  return label_text(section, index, name);
+}
+
+namespace {
+
+/// "got ..." of Deck::fail: numbers as the user writes them, as in KeySpec::violation ("got 7", not
+/// "got 7.0").
+std::string got_text(const std::optional<Value>& value) {
+  if (!value)
+    return "no value";
+  return std::holds_alternative<double>(*value) ? fmt::format("{}", std::get<double>(*value))
+                                                : toml_literal(*value);
+}
+
+} // namespace
+
 void Deck::fail(const std::string& path, const std::string& expected) const {
   const std::size_t i = schema_.index_of(path);
   if (i == schema_.keys().size()) {
     throw std::logic_error(fmt::format("Deck::fail('{}'): no such key in the schema", path));
   }
+  if (schema_.find_section(schema_.keys()[i].section())->presence == Presence::repeated) {
+    throw std::logic_error(fmt::format("Deck::fail('{}'): the key is in a repeated section; pass the element "
+                                       "index",
+                                       path));
+  }
   const Entry& e = entries_[i];
-  // Numbers as the user writes them, as in KeySpec::violation ("got 7", not "got 7.0").
-  std::string got = "no value";
-  if (e.value)
-    got = std::holds_alternative<double>(*e.value) ? fmt::format("{}", std::get<double>(*e.value))
-                                                   : toml_literal(*e.value);
-  throw InputError(fmt::format("{}: key '{}': expected {}, got {}", where(e), path, expected, got));
+  throw InputError(
+      fmt::format("{}: key '{}': expected {}, got {}", where(e), path, expected, got_text(e.value)));
+}
+
+void Deck::fail(const std::string& path, std::size_t index, const std::string& expected) const {
+  const Entry& e = element_entry(path, index, "fail");
+  const std::size_t si = repeated_section_of(path, "fail");
+  throw InputError(fmt::format("{}: key '{}' ({}): expected {}, got {}", element_where(si, index, e), path,
+                               element_label(si, index), expected, got_text(e.value)));
 }
 
 void Deck::fail_section(const std::string& name, const std::string& expected) const {
@@ -440,10 +767,29 @@ void Deck::fail_section(const std::string& name, const std::string& expected) co
   if (spec == nullptr) {
     throw std::logic_error(fmt::format("Deck::fail_section('{}'): no such section in the schema", name));
   }
+  if (spec->presence == Presence::repeated) {
+    throw std::logic_error(
+        fmt::format("Deck::fail_section('{}'): the section is repeated; pass the element index", name));
+  }
   const auto si = static_cast<std::size_t>(spec - schema_.sections().data());
   const std::string where =
       section_lines_[si] > 0 ? fmt::format("{}:{}", file_, section_lines_[si]) : fmt::format("{}", file_);
   throw InputError(fmt::format("{}: section [{}]: expected {}", where, name, expected));
+}
+
+void Deck::fail_section(const std::string& name, std::size_t index, const std::string& expected) const {
+  const SectionSpec* spec = schema_.find_section(name);
+  if (spec == nullptr || spec->presence != Presence::repeated) {
+    throw std::logic_error(
+        fmt::format("Deck::fail_section('{}', {}): no such repeated section in the schema", name, index));
+  }
+  const auto si = static_cast<std::size_t>(spec - schema_.sections().data());
+  if (index >= elements_[si].size()) {
+    throw std::logic_error(fmt::format("Deck::fail_section('{}', {}): [[{}]] has {} elements", name, index,
+                                       name, elements_[si].size()));
+  }
+  throw InputError(fmt::format("{}:{}: section {}: expected {}", file_, elements_[si][index].line,
+                               element_label(si, index), expected));
 }
 
 void Deck::require_section(const std::string& name, const std::string& why) const {
@@ -454,7 +800,8 @@ void Deck::require_section(const std::string& name, const std::string& why) cons
   if (spec == nullptr) {
     throw std::logic_error(fmt::format("Deck::require_section('{}'): no such section in the schema", name));
   }
-  std::string text = fmt::format("{}: missing required section [{}] ({}): {}", file_, name, spec->doc, why);
+  std::string text =
+      fmt::format("{}: missing required section {} ({}): {}", file_, bracketed(*spec), spec->doc, why);
   const char* separator = "; it needs";
   for (const auto& k : schema_.keys()) {
     if (k.section() == name && k.is_required) {
@@ -473,27 +820,24 @@ std::string Deck::resolved_toml(const std::map<std::string, std::string>& derive
   out += "# '(default)' marks values not given by the user, '(override)' values from the command line,\n"
          "# '(derived)' values the program computed from other keys (commented out: they cannot be given).\n";
 
-  // The top-level section "" comes first in the schema, as TOML needs: root keys precede any [table].
-  const auto& sections = schema_.sections();
-  for (std::size_t si = 0; si < sections.size(); ++si) {
-    const SectionSpec& sec = sections[si];
-    if (!section_exists_[si]) {
-      out += fmt::format("\n# [{}] not present (optional: {})\n", sec.name, sec.doc);
-      continue;
-    }
+  // One table: `header` ("" for the top level), then its keys' lines, aligned. `derived_of` names the
+  // derived value of a key, or nullptr.
+  const auto table = [&](const SectionSpec& sec, const std::string& header, const std::vector<Entry>& entries,
+                         const auto& derived_of) {
     std::vector<std::pair<std::string, std::string>> lines; // "key = value", "# comment"
     for (std::size_t k = 0; k < schema_.keys().size(); ++k) {
       const KeySpec& spec = schema_.keys()[k];
       if (spec.section() != sec.name)
         continue;
-      const Entry& e = entries_[k];
-      if (const auto d = derived.find(spec.path); d != derived.end()) {
+      const Entry& e = entries[k];
+      if (const std::string* d = derived_of(spec)) {
         // Derived by the program from other keys: shown commented out, so the deck reloads as written.
-        lines.emplace_back(fmt::format("# {} = {}", spec.name(), d->second), "# (derived) " + spec.doc);
+        lines.emplace_back(fmt::format("# {} = {}", spec.name(), *d), "# (derived) " + spec.doc);
         continue;
       }
       if (!e.value) {
-        lines.emplace_back(fmt::format("# {} = (not set)", spec.name()), "# " + spec.doc);
+        if (spec.when_unset == WhenUnset::listed)
+          lines.emplace_back(fmt::format("# {} = (not set)", spec.name()), "# " + spec.doc);
         continue;
       }
       const char* mark = e.origin == Origin::default_value       ? "(default) "
@@ -502,8 +846,8 @@ std::string Deck::resolved_toml(const std::map<std::string, std::string>& derive
       lines.emplace_back(fmt::format("{} = {}", spec.name(), toml_literal(*e.value)),
                          fmt::format("# {}{}", mark, spec.doc));
     }
-    if (!sec.name.empty())
-      out += fmt::format("\n[{}]  # {}\n", sec.name, sec.doc);
+    if (!header.empty())
+      out += fmt::format("\n{}  # {}\n", header, sec.doc);
     else if (!lines.empty())
       out += "\n";
     std::size_t width = 0;
@@ -511,6 +855,37 @@ std::string Deck::resolved_toml(const std::map<std::string, std::string>& derive
       width = std::max(width, l.first.size());
     for (const auto& l : lines)
       out += fmt::format("{:<{}}  {}\n", l.first, width, l.second);
+  };
+  const auto lookup = [&](const std::string& path) -> const std::string* {
+    const auto d = derived.find(path);
+    return d == derived.end() ? nullptr : &d->second;
+  };
+
+  // The top-level section "" comes first in the schema, as TOML needs: root keys precede any [table].
+  const auto& sections = schema_.sections();
+  for (std::size_t si = 0; si < sections.size(); ++si) {
+    const SectionSpec& sec = sections[si];
+    if (!section_exists_[si]) {
+      if (sec.when_absent == WhenUnset::listed)
+        out += fmt::format("\n# {} not present (optional: {})\n", bracketed(sec), sec.doc);
+      continue;
+    }
+    if (sec.presence != Presence::repeated) {
+      table(sec, sec.name.empty() ? std::string{} : "[" + sec.name + "]", entries_,
+            [&](const KeySpec& spec) { return lookup(spec.path); });
+      continue;
+    }
+    for (std::size_t n = 0; n < elements_[si].size(); ++n) {
+      const auto& entries = elements_[si][n].entries;
+      const std::size_t name_key = schema_.index_of(sec.name + ".name");
+      const std::string* name = nullptr;
+      if (name_key < entries.size() && entries[name_key].value)
+        name = std::get_if<std::string>(&*entries[name_key].value);
+      table(sec, "[[" + sec.name + "]]", entries, [&](const KeySpec& spec) {
+        const std::string* d = name != nullptr ? lookup(sec.name + "." + *name + "." + spec.name()) : nullptr;
+        return d != nullptr ? d : lookup(fmt::format("{}.{}.{}", sec.name, n, spec.name()));
+      });
+    }
   }
   return out;
 }

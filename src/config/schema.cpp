@@ -34,6 +34,12 @@ std::string quoted_list(const std::vector<std::string>& items) {
   return out;
 }
 
+bool is_identifier_text(std::string_view s) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  return !s.empty() && letter(s.front()) &&
+         std::all_of(s.begin(), s.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -99,6 +105,14 @@ KeySpec& KeySpec::one_of(std::vector<std::string> allowed) {
   choices = std::move(allowed);
   return *this;
 }
+KeySpec& KeySpec::identifier() {
+  is_identifier = true;
+  return *this;
+}
+KeySpec& KeySpec::omitted_when_unset() {
+  when_unset = WhenUnset::omitted;
+  return *this;
+}
 
 std::string KeySpec::section() const {
   const auto dot = path.rfind('.');
@@ -112,6 +126,9 @@ std::string KeySpec::name() const {
 std::string KeySpec::expectation() const {
   if (!choices.empty()) {
     return "one of " + quoted_list(choices);
+  }
+  if (is_identifier) {
+    return "an identifier (letters, digits and _, not starting with a digit)";
   }
   std::string out = type_name(type);
   if (min && max) {
@@ -131,6 +148,9 @@ std::optional<std::string> KeySpec::violation(const Value& value) const {
   const std::string got = std::holds_alternative<double>(value) ? fmt::format("{}", std::get<double>(value))
                                                                 : toml_literal(value);
   if (const auto* s = std::get_if<std::string>(&value)) {
+    if (is_identifier && !is_identifier_text(*s)) {
+      return fmt::format("expected {}, got {}", expectation(), got);
+    }
     if (choices.empty() || std::find(choices.begin(), choices.end(), *s) != choices.end()) {
       return std::nullopt;
     }
@@ -165,11 +185,20 @@ Schema::Schema() {
   sections_.push_back({"", Presence::defaulted, "top-level keys"});
 }
 
-Schema& Schema::section(std::string name, Presence presence, std::string doc) {
+Schema& Schema::section(std::string name, Presence presence, std::string doc, WhenUnset when_absent) {
   if (find_section(name) != nullptr) {
     throw std::logic_error("Schema: duplicate section [" + name + "]");
   }
-  sections_.push_back({std::move(name), presence, std::move(doc)});
+  // A dotted name would make "section.key" paths ambiguous, and element overrides (field.<name>.key)
+  // split the path at its dots.
+  if (name.empty() || name.find('.') != std::string::npos) {
+    throw std::logic_error("Schema: section name '" + name + "' must be non-empty and without dots");
+  }
+  if (when_absent == WhenUnset::omitted && presence != Presence::optional && presence != Presence::repeated) {
+    throw std::logic_error("Schema: section [" + name +
+                           "] is never absent; it cannot be omitted when absent");
+  }
+  sections_.push_back({std::move(name), presence, std::move(doc), when_absent});
   return *this;
 }
 
@@ -193,6 +222,12 @@ Schema& Schema::key(KeySpec spec) {
   }
   if ((spec.min || spec.max) && spec.type != Type::integer && spec.type != Type::real) {
     fail("bounds need a numeric key");
+  }
+  if (spec.is_identifier && spec.type != Type::string) {
+    fail("an identifier needs a string key");
+  }
+  if (spec.when_unset == WhenUnset::omitted && (spec.is_required || spec.default_value)) {
+    fail("only an optional-without-default key can be unset, hence omitted");
   }
   if (spec.default_value) {
     if (spec.default_value->index() != static_cast<std::size_t>(spec.type)) {
@@ -343,8 +378,12 @@ Schema inflanet_schema() {
   s.key(KeySpec::real("lattice.L", "comoving side of the periodic box [1/H]").required().greater_than(0));
 
   s.section("background", Presence::defaulted, "the fixed spacetime the inflaton lives in");
+  // The doc of background.kind keeps its pre-"friedmann" wording, and the multi-field keys below are
+  // omitted from resolved decks when unset: every resolved deck is stored in the run's output files, and
+  // the decks that predate them must keep resolving to the same bytes. friedmann is documented on
+  // rho_lambda and in docs/input_deck.md.
   s.key(KeySpec::string("background.kind", "de Sitter a = a0 exp(H t), or Minkowski a = a0")
-            .one_of({"desitter", "minkowski"})
+            .one_of({"desitter", "minkowski", "friedmann"})
             .defaults_to("desitter"));
   s.key(KeySpec::real("background.H", "Hubble rate; sets the program unit of time [H]")
             .at_least(0)
@@ -352,6 +391,10 @@ Schema inflanet_schema() {
   s.key(KeySpec::real("background.a0", "scale factor at t = 0 [dimensionless]")
             .greater_than(0)
             .defaults_to(1.0));
+  s.key(KeySpec::real("background.rho_lambda",
+                      "kind = \"friedmann\" (a(t) sourced by the fields, H^2 = rho/3) only: cosmological-"
+                      "constant energy density added to rho; unset = 0 [M_p^2 H^2]")
+            .omitted_when_unset());
 
   s.section("inflaton", Presence::optional, "the scalar field, its potential and initial conditions");
   s.key(KeySpec::string("inflaton.potential", "family of V(phi)")
@@ -386,6 +429,50 @@ Schema inflanet_schema() {
   s.key(KeySpec::real("inflaton.kcut", "comoving cutoff of the initial fluctuations, 0 = none [H]")
             .at_least(0)
             .defaults_to(0.0));
+
+  // Multi-field runs: one [[field]] table per field, all evolving under one [potential]. Both sections are
+  // omitted from resolved decks when absent (see background.kind above).
+  s.section("field", Presence::repeated,
+            "one real scalar field of a multi-field run; the fields evolve together under [potential]",
+            WhenUnset::omitted);
+  s.key(KeySpec::string("field.name",
+                        "the field's name in expressions, overrides (field.<name>.key=value) and outputs")
+            .required()
+            .identifier());
+  s.key(KeySpec::real("field.mean", "homogeneous initial value [M_p]").defaults_to(0.0));
+  s.key(KeySpec::real("field.velocity", "homogeneous initial velocity dphi/dt [H M_p]").defaults_to(0.0));
+  s.key(
+      KeySpec::string("field.fluctuations",
+                      "initial vacuum fluctuations: Bunch-Davies in the initial Hubble rate, flat-space WKB "
+                      "1/sqrt(2 omega) with omega^2 = k^2/a0^2 + m_eff^2, or none")
+          .one_of({"bunch-davies", "wkb", "none"})
+          .defaults_to("bunch-davies"));
+  s.key(KeySpec::integer("field.seed",
+                         "random seed of this field's fluctuations; unset = 1 + the field's 0-based position")
+            .at_least(0));
+  s.key(KeySpec::real("field.kcut", "comoving cutoff of the initial fluctuations, 0 = none [H]")
+            .at_least(0)
+            .defaults_to(0.0));
+  s.key(KeySpec::string("field.dV", "expression potentials: dV/d<this field> as a formula of the fields and "
+                                    "[potential] parameters [H^2 M_p]"));
+  s.key(KeySpec::string("field.d2V", "expression potentials, optional: d2V/d<this field>^2; unset = a finite "
+                                     "difference of dV [H^2]"));
+
+  s.section("potential", Presence::optional, "V of all [[field]]s: a built-in kind or an expression",
+            WhenUnset::omitted);
+  s.key(
+      KeySpec::string("potential.kind",
+                      "V of the fields: chaotic_g2 (m, g2), quartic_g2 (lambda, g2), hybrid (lambda, v, g2, "
+                      "m), or expression (V, with every parameter as a named constant)")
+          .required()
+          .one_of({"chaotic_g2", "quartic_g2", "hybrid", "expression"}));
+  s.key(KeySpec::real("potential.m", "mass parameter: chaotic_g2, hybrid [H]"));
+  s.key(KeySpec::real("potential.g2", "coupling g^2 between the fields: chaotic_g2, quartic_g2, hybrid "
+                                      "[dimensionless]"));
+  s.key(KeySpec::real("potential.lambda", "quartic self-coupling: quartic_g2, hybrid [dimensionless]"));
+  s.key(KeySpec::real("potential.v", "symmetry-breaking vacuum expectation value: hybrid [M_p]"));
+  s.key(KeySpec::string("potential.V", "expression: V as a formula of the field names and parameters "
+                                       "[H^2 M_p^2]"));
 
   s.section("time", Presence::optional, "time stepping of the inflaton (and of the coupled run)");
   // Not required by the schema: a coupled run with duality.match = "network" derives it (sqrt(eta)); the
@@ -429,6 +516,11 @@ Schema inflanet_schema() {
   s.key(KeySpec::string("output.wisdom", "FFTW wisdom file shared by runs; \"\" = the per-user cache "
                                          "($XDG_CACHE_HOME/inflanet or ~/.cache/inflanet)")
             .defaults_to(""));
+  s.key(
+      KeySpec::boolean("output.cross_spectra",
+                       "multi-field runs: also store the cross-spectra Re<f_i f_j*> of every pair of fields; "
+                       "unset = false")
+          .omitted_when_unset());
 
   s.section("network", Presence::optional, "the neural network trained on the lattice (its dual)");
   s.key(KeySpec::string("network.dataset", "training data: lattice sublattices, a file, or synthetic")

@@ -376,7 +376,7 @@ TEST_F(DeckTest, OverrideErrorsNameTheArgument) {
   EXPECT_EQ(
       error_of(minimal, {"background.kind=desiter"}),
       "command line override 'background.kind=desiter': key 'background.kind': expected one of \"desitter\", "
-      "\"minkowski\", got \"desiter\" (did you mean \"desitter\"?)");
+      "\"minkowski\", \"friedmann\", got \"desiter\" (did you mean \"desitter\"?)");
 }
 
 TEST_F(DeckTest, OverrideOfUnknownKeyIsRefusedWithSuggestion) {
@@ -463,21 +463,50 @@ TEST_F(DeckTest, FailLocatesTheKeyWhereverItsValueCameFrom) {
 
 TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
-  EXPECT_EQ(s.keys().size(), 2u + 3u + 13u + 4u + 8u + 22u + 5u + 1u);
+  // lattice, background, inflaton, field, potential, time, output, network, duality, top level.
+  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 8u + 6u + 4u + 9u + 22u + 5u + 1u);
+  const std::vector<std::string> without_default{"network.loss_scale",
+                                                 "restart",
+                                                 "time.dt",
+                                                 "network.initial_velocity",
+                                                 "background.rho_lambda",
+                                                 "output.cross_spectra",
+                                                 "field.seed",
+                                                 "field.dV",
+                                                 "field.d2V",
+                                                 "potential.m",
+                                                 "potential.g2",
+                                                 "potential.lambda",
+                                                 "potential.v",
+                                                 "potential.V"};
   for (const auto& k : s.keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.path;
-    EXPECT_TRUE(k.is_required || k.default_value || k.path == "network.loss_scale" || k.path == "restart" ||
-                k.path == "time.dt" || k.path == "network.initial_velocity")
+    EXPECT_TRUE(k.is_required || k.default_value ||
+                std::find(without_default.begin(), without_default.end(), k.path) != without_default.end())
         << k.path;
   }
   EXPECT_EQ(s.find_section("output")->presence, Presence::defaulted);
   EXPECT_EQ(s.find_section("network")->presence, Presence::optional);
   EXPECT_EQ(s.find_section("lattice")->presence, Presence::optional);
+  EXPECT_EQ(s.find_section("field")->presence, Presence::repeated);
+  EXPECT_EQ(s.find_section("potential")->presence, Presence::optional);
+  // Added after decks' resolved text was stored in outputs: never written when unused.
+  for (const char* path : {"background.rho_lambda", "output.cross_spectra"})
+    EXPECT_EQ(s.find(path)->when_unset, inflanet::config::WhenUnset::omitted) << path;
+  EXPECT_EQ(s.find_section("field")->when_absent, inflanet::config::WhenUnset::omitted);
+  EXPECT_EQ(s.find_section("potential")->when_absent, inflanet::config::WhenUnset::omitted);
 }
 
 TEST(Schema, DefaultOutsideItsOwnConstraintsIsAProgrammingError) {
   Schema s;
   s.section("a", Presence::required, "a");
+  EXPECT_THROW(s.key(KeySpec::string("a.id", "id").identifier().defaults_to("1x")), std::logic_error);
+  EXPECT_THROW(s.key(KeySpec::integer("a.i", "not a string").identifier()), std::logic_error);
+  EXPECT_THROW(s.key(KeySpec::real("a.o", "omitted yet defaulted").defaults_to(1.0).omitted_when_unset()),
+               std::logic_error);
+  EXPECT_THROW(s.section("b", Presence::defaulted, "never absent", inflanet::config::WhenUnset::omitted),
+               std::logic_error);
+  EXPECT_THROW(s.section("c.d", Presence::optional, "dotted"), std::logic_error);
   EXPECT_THROW(s.key(KeySpec::integer("a.n", "n").at_least(1).defaults_to(0)), std::logic_error);
   EXPECT_THROW(s.key(KeySpec::string("a.s", "s").one_of({"x"}).defaults_to("y")), std::logic_error);
   EXPECT_THROW(s.key(KeySpec::real("b.x", "undeclared section").defaults_to(1.0)), std::logic_error);

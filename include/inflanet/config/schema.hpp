@@ -27,18 +27,32 @@ struct Bound {
   bool inclusive = true;
 };
 
-/// \brief Whether a section must appear in the deck.
+/// \brief Whether a section must appear in the deck, and how often.
 enum class Presence {
   required,  ///< absent -> error "missing required section".
   defaulted, ///< may be absent; it then exists with every key at its default (e.g. `[output]`).
   optional,  ///< may be absent; it then does not exist and its keys have no value (e.g. `[network]`).
+  repeated,  ///< an array of tables `[[name]]`, 0..n elements, each validated and defaulted on its own
+             ///< (e.g. `[[field]]`). Its keys are read with the indexed Deck getters. When the section has
+             ///< a string key `name`, the names must be unique: overrides address elements by name.
+};
+
+/// \brief How the resolved deck shows a key without a value, or an absent optional or repeated section.
+///
+/// Resolved decks are stored in every output file, and regression tests compare outputs bitwise; a key or
+/// section added later is `omitted` so that the resolved text of every deck that does not use it stays
+/// byte-identical.
+enum class WhenUnset {
+  listed,  ///< commented out: `# key = (not set)`, `# [name] not present (optional: doc)`.
+  omitted, ///< not written at all.
 };
 
 /// \brief One section of the deck. The top level is the section with the empty name.
 struct SectionSpec {
   std::string name;
   Presence presence = Presence::required;
-  std::string doc; ///< one line: what the section configures.
+  std::string doc;                           ///< one line: what the section configures.
+  WhenUnset when_absent = WhenUnset::listed; ///< resolved deck of an absent optional/repeated section.
 };
 
 /// \brief One key of the deck, built fluently:
@@ -53,9 +67,11 @@ struct KeySpec {
   bool is_required = false;
   std::optional<Value> default_value;
   std::string doc; ///< one line with units in square brackets, e.g. "time step in cosmic time t [1/H]".
-  std::vector<std::string> choices; ///< allowed strings (string keys only); empty = any string.
-  std::optional<Bound> min;         ///< lower bound (numeric keys only).
-  std::optional<Bound> max;         ///< upper bound (numeric keys only).
+  std::vector<std::string> choices;         ///< allowed strings (string keys only); empty = any string.
+  std::optional<Bound> min;                 ///< lower bound (numeric keys only).
+  std::optional<Bound> max;                 ///< upper bound (numeric keys only).
+  bool is_identifier = false;               ///< the string must be an identifier (string keys only).
+  WhenUnset when_unset = WhenUnset::listed; ///< resolved deck of the key when it has no value.
 
   /// \brief Start a key of the given type at `path` documented by `doc`.
   static KeySpec integer(std::string path, std::string doc);
@@ -81,13 +97,17 @@ struct KeySpec {
   KeySpec& less_than(double v);
   /// \brief The value must be one of these strings.
   KeySpec& one_of(std::vector<std::string> allowed);
+  /// \brief The value must be an identifier: ASCII letters, digits and '_', not starting with a digit.
+  KeySpec& identifier();
+  /// \brief Leave the key out of the resolved deck when it has no value (see WhenUnset).
+  KeySpec& omitted_when_unset();
 
   /// \brief Section part of the path ("" for a top-level key).
   [[nodiscard]] std::string section() const;
   /// \brief Last component of the path.
   [[nodiscard]] std::string name() const;
   /// \brief What a valid value looks like, e.g. "an integer >= 2", "a real number in (0, 1]",
-  /// "one of \"euler\", \"leapfrog\"".
+  /// "one of \"euler\", \"leapfrog\"", "an identifier (letters, digits and _, not starting with a digit)".
   [[nodiscard]] std::string expectation() const;
   /// \brief nullopt when `value` (already of this key's type) satisfies finiteness, range and choices;
   /// otherwise the complaint, e.g. "expected a real number > 0, got -1".
@@ -104,7 +124,9 @@ public:
   Schema();
 
   /// \brief Declare a section; its keys follow with key(). Throws std::logic_error on a duplicate.
-  Schema& section(std::string name, Presence presence, std::string doc);
+  /// `when_absent` says how the resolved deck shows it when it is absent (optional and repeated only).
+  Schema& section(std::string name, Presence presence, std::string doc,
+                  WhenUnset when_absent = WhenUnset::listed);
   /// \brief Add a key to its (already declared) section. Throws std::logic_error when the section is
   /// unknown, the path is a duplicate, or the default violates the key's own constraints.
   Schema& key(KeySpec spec);
@@ -123,8 +145,9 @@ private:
   std::vector<KeySpec> keys_;
 };
 
-/// \brief The inflanet input deck: [lattice], [background], [inflaton], [time], [output], [network],
-/// [duality] and the top-level `restart` (documented key by key in docs/input_deck.md).
+/// \brief The inflanet input deck: [lattice], [background], [inflaton], [[field]], [potential], [time],
+/// [output], [network], [duality] and the top-level `restart` (documented key by key in
+/// docs/input_deck.md).
 [[nodiscard]] Schema inflanet_schema();
 
 /// \brief Case-insensitive optimal-string-alignment (Damerau-Levenshtein) distance: insertions,
