@@ -4,6 +4,7 @@
 
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/exact_dual_run.hpp"
+#include "inflanet/app/fields_parameters.hpp"
 #include "inflanet/app/inflaton_run.hpp"
 #include "inflanet/app/network_parameters.hpp"
 #include "inflanet/app/run_parameters.hpp"
@@ -11,6 +12,24 @@
 namespace inflanet {
 
 RunKind run_kind(const config::Deck& deck) {
+  const bool multi_field = deck.has_section("field") || deck.has_section("potential");
+  if (multi_field) {
+    // Several fields: [[field]] tables under one [potential]; the one-field [inflaton] deck is separate.
+    const char* field_side = deck.has_section("field") ? "field" : "potential";
+    for (const char* other : {"inflaton", "network", "duality"}) {
+      if (deck.has_section(other)) {
+        deck.fail_section(other,
+                          fmt::format("no [{}] beside [[field]]/[potential]: a multi-field run evolves its "
+                                      "[[field]]s under [potential] (write the inflaton as a [[field]], or "
+                                      "drop [{}] for a one-field [inflaton] run)",
+                                      other, field_side));
+      }
+    }
+    if (!deck.has_section("field")) {
+      deck.require_section("field", "[potential] is a function of the [[field]]s");
+    }
+    return RunKind::fields;
+  }
   if (deck.has_section("network")) {
     return deck.has_section("inflaton") ? RunKind::coupled : RunKind::network_only;
   }
@@ -47,6 +66,12 @@ DeckCheck check_deck(const config::Deck& deck, int ranks, const NodeMemory& node
     return finish([&] {
       return exact_dual ? exact_dual_check_report(coupled, ranks) : coupled_check_report(coupled, ranks);
     });
+  }
+  case RunKind::fields: {
+    // Several fields, fixed or self-consistent background.
+    const auto fields = FieldsParameters::from_deck(deck);
+    out.memory = fields_memory(fields, ranks);
+    return finish([&] { return fields_check_report(fields, ranks); });
   }
   case RunKind::inflaton:
     break;

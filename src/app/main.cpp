@@ -9,6 +9,7 @@
 #include "inflanet/app/deck_check.hpp"
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/exact_dual_run.hpp"
+#include "inflanet/app/fields_run.hpp"
 #include "inflanet/app/inflaton_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/app/network_parameters.hpp"
@@ -77,6 +78,16 @@ int main(int argc, char** argv) {
         return 0;
       }
       CoupledRun run(coupled, session);
+      run.start();
+      run.evolve();
+      run.summarise();
+      return 0;
+    }
+    case RunKind::fields: {
+      // Several interacting fields, in a fixed background or with the expansion they source.
+      const auto fields = FieldsParameters::from_deck(deck);
+      require_memory(fields_memory(fields, session.size()), node, session.size(), deck.file());
+      FieldsRun run(fields, session);
       run.start();
       run.evolve();
       run.summarise();

@@ -16,6 +16,12 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
   deck.require_section("lattice", "the inflaton lives on the lattice");
   p.box = Box{static_cast<std::ptrdiff_t>(deck.integer("lattice.N")), deck.real("lattice.L")};
   p.background_kind = deck.string("background.kind");
+  if (p.background_kind == "friedmann") {
+    deck.fail("background.kind",
+              "\"desitter\" or \"minkowski\" for the one-field [inflaton] run and the coupled "
+              "run (a self-consistent expansion is a multi-field run: write the inflaton as a "
+              "[[field]] with a [potential])");
+  }
   p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");
   if (coupled != nullptr && coupled->hubble) {
     p.hubble = *coupled->hubble; // duality.match = "network": H from the optimizer's friction

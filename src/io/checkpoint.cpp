@@ -83,7 +83,8 @@ bool dataset_exists(hid_t file_id, const char* group, const char* path) {
 
 /// Rank 0's look at a would-be checkpoint: the reason it cannot be restarted from, or nothing.
 /// `expected` (optional) is the run's lattice.
-std::optional<std::string> inspect(const fs::path& path, const Box* expected, bool with_fields = true) {
+std::optional<std::string> inspect(const fs::path& path, const Box* expected,
+                                   const std::vector<std::string>& field_names) {
   std::error_code error;
   if (!fs::exists(path, error)) {
     return "restart file " + quoted(path) + " does not exist";
@@ -98,11 +99,15 @@ std::optional<std::string> inspect(const fs::path& path, const Box* expected, bo
   }
   try {
     const Hdf5Handle file(id, HandleKind::file, "H5Fopen", path);
-    if (!has_attribute(file.get(), "complete") ||
-        (with_fields && (!dataset_exists(file.get(), "fields", "fields/phi") ||
-                         !dataset_exists(file.get(), "fields", "fields/phidot")))) {
-      return "restart file " + quoted(path) +
-             " is not an inflanet checkpoint (no `complete` attribute or no /fields/phi and /fields/phidot)";
+    bool has_fields = true;
+    std::string wanted;
+    for (const auto& name : field_names) {
+      has_fields = has_fields && dataset_exists(file.get(), "fields", ("fields/" + name).c_str());
+      wanted += (wanted.empty() ? "/fields/" : " and /fields/") + name;
+    }
+    if (!has_attribute(file.get(), "complete") || !has_fields) {
+      return "restart file " + quoted(path) + " is not an inflanet checkpoint (no `complete` attribute" +
+             (wanted.empty() ? std::string(")") : " or no " + wanted + ")");
     }
     const std::int64_t complete = read_int64(file.get(), "complete", path);
     if (complete != 1) {
@@ -143,21 +148,22 @@ std::vector<std::pair<std::int64_t, fs::path>> list_checkpoints(const fs::path& 
 }
 
 /// Rank 0: the file "latest" means, or the reason there is none.
-std::pair<fs::path, std::string> resolve_latest_on_root(const fs::path& dir, bool with_fields) {
+std::pair<fs::path, std::string> resolve_latest_on_root(const fs::path& dir,
+                                                        const std::vector<std::string>& field_names) {
   std::string pointer_note;
   const fs::path pointer = dir / checkpoint_pointer_name;
   if (std::ifstream in(pointer); in) {
     std::string name;
     std::getline(in, name);
     const fs::path candidate = dir / name;
-    if (!name.empty() && !inspect(candidate, nullptr, with_fields)) {
+    if (!name.empty() && !inspect(candidate, nullptr, field_names)) {
       return {candidate, {}};
     }
     pointer_note = " (" + quoted(pointer) + " names '" + name + "', which is missing or incomplete)";
   }
   auto found = list_checkpoints(dir, false);
   for (auto it = found.rbegin(); it != found.rend(); ++it) {
-    if (!inspect(it->second, nullptr, with_fields)) {
+    if (!inspect(it->second, nullptr, field_names)) {
       return {it->second, {}};
     }
   }
@@ -210,8 +216,11 @@ std::string checkpoint_file_name(std::int64_t step) {
 namespace {
 
 /// The one writer: with the lattice fields (phi and phidot non-null) or without (a network-only run).
-fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state, const Field* phi,
-                               const Field* phidot, const Box& box, MPI_Comm comm) {
+fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state,
+                               const ConstCheckpointFields& fields_in, const Box& box, MPI_Comm comm) {
+  for (const auto& [name, field] : fields_in) {
+    check_name("field", name);
+  }
   for (const auto& [name, values] : state.extra_series) {
     check_name("extra series", name);
   }
@@ -225,13 +234,15 @@ fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state
   tmp += ".tmp";
   const auto now = detail::agreed_utc_now(comm);
   {
-    ParallelFile file = ParallelFile::create(tmp, comm, 2u * static_cast<std::uint64_t>(box.sites()) * 8u);
+    ParallelFile file =
+        ParallelFile::create(tmp, comm, fields_in.size() * static_cast<std::uint64_t>(box.sites()) * 8u);
     const hid_t root = file.id();
     write_root_attributes(root, state, box, now.iso8601, tmp);
-    if (phi != nullptr && phidot != nullptr) {
+    if (!fields_in.empty()) {
       const Hdf5Handle fields = create_groups(root, "fields", tmp);
-      write_field(fields.get(), "phi", *phi, tmp).close();
-      write_field(fields.get(), "phidot", *phidot, tmp).close();
+      for (const auto& [name, field] : fields_in) {
+        write_field(fields.get(), name, *field, tmp).close();
+      }
     }
     {
       const Hdf5Handle series = create_groups(root, "series", tmp);
@@ -290,7 +301,7 @@ fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state
 }
 
 fs::path resolve_impl(const std::string& path_or_latest, const fs::path& dir, MPI_Comm comm,
-                      bool with_fields) {
+                      const std::vector<std::string>& field_names) {
   if (path_or_latest != "latest") {
     return path_or_latest;
   }
@@ -298,7 +309,7 @@ fs::path resolve_impl(const std::string& path_or_latest, const fs::path& dir, MP
   MPI_Comm_rank(comm, &rank);
   std::string resolved, failure;
   if (rank == 0) {
-    auto [path, why] = resolve_latest_on_root(dir, with_fields);
+    auto [path, why] = resolve_latest_on_root(dir, field_names);
     resolved = path.string();
     failure = why;
   }
@@ -313,30 +324,39 @@ fs::path resolve_impl(const std::string& path_or_latest, const fs::path& dir, MP
 
 fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, const Field& phi,
                           const Field& phidot, const Decomposition& decomposition) {
-  return write_checkpoint_impl(dir, state, &phi, &phidot, decomposition.box(), decomposition.comm());
+  return write_checkpoint_impl(dir, state, {{"phi", &phi}, {"phidot", &phidot}}, decomposition.box(),
+                               decomposition.comm());
+}
+
+fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state,
+                          const ConstCheckpointFields& fields, const Decomposition& decomposition) {
+  return write_checkpoint_impl(dir, state, fields, decomposition.box(), decomposition.comm());
 }
 
 fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, MPI_Comm comm) {
-  return write_checkpoint_impl(dir, state, nullptr, nullptr, Box{0, 0.0}, comm);
+  return write_checkpoint_impl(dir, state, {}, Box{0, 0.0}, comm);
 }
 
 fs::path resolve_checkpoint(const std::string& path_or_latest, const fs::path& dir,
                             const Decomposition& decomposition) {
-  return resolve_impl(path_or_latest, dir, decomposition.comm(), true);
+  return resolve_impl(path_or_latest, dir, decomposition.comm(), {"phi", "phidot"});
 }
 
 namespace {
 
-CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir, Field* phi, Field* phidot,
-                          const Box* box, MPI_Comm comm) {
-  const bool with_fields = phi != nullptr && phidot != nullptr;
-  const fs::path path = resolve_impl(path_or_latest, dir, comm, with_fields);
+CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir,
+                          const CheckpointFields& fields, const Box* box, MPI_Comm comm) {
+  std::vector<std::string> field_names;
+  for (const auto& [name, field] : fields) {
+    field_names.push_back(name);
+  }
+  const fs::path path = resolve_impl(path_or_latest, dir, comm, field_names);
   // One rank judges, all ranks agree: the verdict is broadcast before anyone opens the file in parallel.
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::string failure;
   if (rank == 0) {
-    failure = inspect(path, box, with_fields).value_or("");
+    failure = inspect(path, box, field_names).value_or("");
   }
   failure = detail::broadcast_string(failure, comm);
   if (!failure.empty()) {
@@ -357,9 +377,8 @@ CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir
   state.deck_text = read_string(root, "deck", path);
   state.code_version = read_string(root, "code_version", path);
   state.git_commit = read_string(root, "git_commit", path);
-  if (with_fields) {
-    read_field(root, "fields/phi", *phi, path);
-    read_field(root, "fields/phidot", *phidot, path);
+  for (const auto& [name, field] : fields) {
+    read_field(root, "fields/" + name, *field, path);
   }
   state.continuity_values = read_vector(root, "series/continuity_values", path);
   {
@@ -387,11 +406,17 @@ CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir
 
 CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, Field& phi,
                                 Field& phidot, const Decomposition& decomposition) {
-  return read_impl(path_or_latest, dir, &phi, &phidot, &decomposition.box(), decomposition.comm());
+  return read_impl(path_or_latest, dir, {{"phi", &phi}, {"phidot", &phidot}}, &decomposition.box(),
+                   decomposition.comm());
+}
+
+CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir,
+                                const CheckpointFields& fields, const Decomposition& decomposition) {
+  return read_impl(path_or_latest, dir, fields, &decomposition.box(), decomposition.comm());
 }
 
 CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, MPI_Comm comm) {
-  return read_impl(path_or_latest, dir, nullptr, nullptr, nullptr, comm);
+  return read_impl(path_or_latest, dir, {}, nullptr, comm);
 }
 
 } // namespace inflanet::io

@@ -63,6 +63,21 @@ std::vector<double> PowerSpectrum::compute(const Field& fourier) const {
   return power;
 }
 
+std::vector<double> PowerSpectrum::cross(const Field& a, const Field& b) const {
+  const auto& d = operators_->decomposition();
+  const std::complex<double>* f = a.fourier_data();
+  const std::complex<double>* g = b.fourier_data();
+  // Re(f g*) of a mode and of its Hermitian partner are equal, so the weights count both, as for |f|^2.
+  std::vector<double> power =
+      weighted_shell_sums([f, g](std::ptrdiff_t idx) { return (f[idx] * std::conj(g[idx])).real(); });
+  const double n6 = d.box().sites() * d.box().sites();
+  const double norm = d.box().volume() / n6;
+  for (std::size_t bin = 0; bin < power.size(); ++bin) {
+    power[bin] = counts_[bin] > 0 ? norm * power[bin] / counts_[bin] : 0.0;
+  }
+  return power;
+}
+
 std::vector<double> PowerSpectrum::shell_mean(std::span<const double> per_mode) const {
   if (per_mode.size() != bin_of_local_.size()) {
     throw InputError(fmt::format("PowerSpectrum::shell_mean: expected {} per-mode values (the local Fourier "

@@ -14,7 +14,7 @@ namespace inflanet {
 
 /// \brief The run a deck describes, from its sections: [network] without [inflaton] is the network-only
 /// run, [inflaton] with [network] the coupled run, otherwise the inflaton run.
-enum class RunKind { inflaton, network_only, coupled };
+enum class RunKind { inflaton, network_only, coupled, fields };
 
 /// \brief The deck's RunKind; InputError for a [duality] without [network].
 [[nodiscard]] RunKind run_kind(const config::Deck& deck);

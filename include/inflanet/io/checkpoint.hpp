@@ -69,6 +69,17 @@ std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const C
                                        const Field& phi, const Field& phidot,
                                        const Decomposition& decomposition);
 
+/// \brief The lattice fields of a checkpoint, by dataset name under /fields (written and read in this order).
+using CheckpointFields = std::vector<std::pair<std::string, Field*>>;
+/// \brief The same, read-only (for writing).
+using ConstCheckpointFields = std::vector<std::pair<std::string, const Field*>>;
+
+/// \brief The same checkpoint with any named lattice fields (a multi-field run: `/fields/<name>` for each);
+/// the phi/phidot overload is this with {"phi", "phidot"}, byte for byte.
+std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const CheckpointState& state,
+                                       const ConstCheckpointFields& fields,
+                                       const Decomposition& decomposition);
+
 /// \brief The same checkpoint without lattice fields, for the network-only run: the same files, sequence,
 /// pointer and retention, collective over `comm`; n = 0, length = 0 and no /fields group. Its state lives in
 /// extra_series and scalars.
@@ -91,6 +102,11 @@ std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const C
 /// (complete != 1); or of another lattice (N or L differ from decomposition.box(); both are quoted).
 CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
                                 Field& phi, Field& phidot, const Decomposition& decomposition);
+
+/// \brief Restores the named lattice fields of a checkpoint (any rank count); refuses, like the phi/phidot
+/// overload, a file that lacks any of them (naming them). "latest" considers only checkpoints holding them.
+CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
+                                const CheckpointFields& fields, const Decomposition& decomposition);
 
 /// \brief Reads a checkpoint without its fields (network-only run; collective over `comm`), with the same
 /// refusals except the lattice check ("latest" accepts field-free checkpoints).

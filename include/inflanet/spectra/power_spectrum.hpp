@@ -36,6 +36,11 @@ public:
   /// \brief Same for any field: copies into `scratch` and transforms it if needed.
   [[nodiscard]] std::vector<double> compute(const Field& field, Field& scratch, FftPlan& plan) const;
 
+  /// \brief The cross-spectrum Re<f~ g~*> per bin of two fields already in Fourier space, normalised like
+  /// compute() (cross(f, f) == compute(f)); sum_{n != 0} cross / L^3 is the box covariance <df dg>.
+  /// Collective.
+  [[nodiscard]] std::vector<double> cross(const Field& a_fourier, const Field& b_fourier) const;
+
   /// \brief Hermitian-weighted mean over each shell of a per-mode quantity q (collective):
   /// sum_{modes in b} w q / counts_b (0 for an empty bin). `per_mode` is indexed like this rank's Fourier
   /// slab of a Field (by Mode::offset, see lattice_loops.hpp), size Field::fourier_size(). compute() bins
