@@ -1,0 +1,211 @@
+// The multi-field run through the real executable: a self-consistent two-field run gives the same fields
+// at 1, 2 and 3 ranks to rounding; a restarted run continues bit for bit; every output names its fields;
+// bad multi-field decks are refused with exit 2 naming the key (duplicate field names, a potential naming a
+// field that does not exist, a formula whose derivative check fails, friedmann with a negative energy).
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "app_test.hpp"
+#include "child_process.hpp"
+#include "compare.hpp"
+#include "hdf5_read.hpp"
+
+using namespace inflanet::testing;
+using ::testing::HasSubstr;
+
+namespace {
+
+/// 16^3, chaotic_g2 in the expansion the fields source, both fields fluctuating: 40 steps.
+const char* const deck_text = R"([lattice]
+N = 16
+L = 6.0
+[background]
+kind = "friedmann"
+[potential]
+kind = "chaotic_g2"
+m = 1.0
+g2 = 100.0
+[[field]]
+name = "phi"
+mean = 1.0
+velocity = -0.5
+seed = 3
+[[field]]
+name = "chi"
+fluctuations = "wkb"
+seed = 4
+[time]
+dt = 0.01
+t_end = 0.4
+integrator = "leapfrog"
+[output]
+timeseries_every = 5
+spectra_every = 10
+checkpoint_every = 10
+progress_every = 10
+cross_spectra = true
+)";
+
+class FieldsRun : public AppTest {
+protected:
+  void SetUp() override {
+    AppTest::SetUp();
+    write_file(dir_ / "deck.toml", deck_text);
+  }
+  Result run(int ranks, const std::vector<std::string>& args, const std::string& deck = "deck.toml") const {
+    return run_inflanet(ranks, "run", deck, args, {}, std::chrono::seconds(120));
+  }
+  /// A deck that differs from deck_text by the replacement of `from` with `to`, refused with exit 2; returns
+  /// stderr.
+  std::string refused(const std::string& from, const std::string& to) const {
+    std::string text = deck_text;
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    write_file(dir_ / "bad.toml", text);
+    const auto r = run_inflanet(1, "check", "bad.toml", {}, {}, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, ::testing::StartsWith("inflanet: error:"));
+    return r.err;
+  }
+};
+
+const std::vector<std::string> checkpoint_fields = {"fields/phi", "fields/phi_momentum", "fields/chi",
+                                                    "fields/chi_momentum"};
+
+} // namespace
+
+TEST_F(FieldsRun, FriedmannRunIsIndependentOfTheRankCount) {
+  for (int ranks : {1, 2, 3}) {
+    const auto r = run(ranks, {"output.dir=np" + std::to_string(ranks)});
+    ASSERT_EQ(r.status, 0) << r;
+  }
+  for (int ranks : {2, 3}) {
+    const auto other = dir_ / ("np" + std::to_string(ranks));
+    for (const auto& field : checkpoint_fields) {
+      EXPECT_LT(max_relative_difference(read_doubles(other / "checkpoint_40.h5", field),
+                                        read_doubles(dir_ / "np1/checkpoint_40.h5", field)),
+                1e-12)
+          << field << " at " << ranks << " ranks";
+    }
+    for (const char* column : {"a", "H", "rho", "chi_var", "constraint_violation"}) {
+      EXPECT_LT(max_relative_difference(read_doubles(other / "timeseries.h5", column),
+                                        read_doubles(dir_ / "np1/timeseries.h5", column)),
+                1e-11)
+          << column << " at " << ranks << " ranks";
+    }
+  }
+}
+
+TEST_F(FieldsRun, ContinuedRunIsBitIdentical) {
+  const auto full = run(1, {"output.dir=full"});
+  ASSERT_EQ(full.status, 0) << full;
+  const auto cut = run(1, {"output.dir=cut", "time.t_end=0.2"});
+  ASSERT_EQ(cut.status, 0) << cut;
+  const auto resumed = run(1, {"output.dir=cut", "restart=latest"});
+  ASSERT_EQ(resumed.status, 0) << resumed;
+  EXPECT_THAT(resumed.out, HasSubstr("# restarted from step 20"));
+  for (const auto& field : checkpoint_fields) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/checkpoint_40.h5", field),
+                              read_doubles(dir_ / "cut/checkpoint_40.h5", field)))
+        << field;
+  }
+  for (const char* column : {"step", "time", "a", "H", "rho", "chi_var", "constraint_violation"}) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(dir_ / "full/timeseries.h5", column),
+                              read_doubles(dir_ / "cut/timeseries.h5", column)))
+        << column;
+  }
+  // A fixed-background deck cannot continue a friedmann checkpoint.
+  const auto other = run(1, {"output.dir=cut", "restart=latest", "background.kind=minkowski"});
+  EXPECT_EQ(other.status, 2) << other;
+  EXPECT_THAT(other.err, HasSubstr("friedmann"));
+}
+
+TEST_F(FieldsRun, OutputsNameEveryField) {
+  const auto r = run(1, {"output.dir=out", "output.snapshot_every=20"});
+  ASSERT_EQ(r.status, 0) << r;
+  EXPECT_THAT(r.out, HasSubstr("Friedmann constraint violation"));
+  const auto out = dir_ / "out";
+  const auto steps = read_doubles(out / "timeseries.h5", "step");
+  for (const char* column : {"phi_mean", "phi_var", "phidot_mean", "phidot_var", "chi_mean", "chi_var",
+                             "chidot_var", "rho_kin_phi", "rho_grad_chi", "constraint_violation", "H"}) {
+    EXPECT_EQ(read_doubles(out / "timeseries.h5", column).size(), steps.size()) << column;
+  }
+  // The constraint holds at t0 to rounding and stays at the integrator's error: leapfrog at h omega_max = 0.17
+  // (chi's mass 10, k_max 14.5) gives ~(h omega)^2 / 20.
+  const auto violation = read_doubles(out / "timeseries.h5", "constraint_violation");
+  const auto hubble = read_doubles(out / "timeseries.h5", "H");
+  EXPECT_LT(violation.front(), 1e-14);
+  EXPECT_LT(violation.back(), 1e-2);
+  EXPECT_GT(hubble.front(), hubble.back());
+  // Spectra per field and the cross-spectrum; its k-sum is the box covariance, bounded by Cauchy-Schwarz.
+  const auto p_phi = read_doubles(out / "spectra.h5", "P_phi");
+  const auto p_chi = read_doubles(out / "spectra.h5", "P_chi");
+  const auto cross = read_doubles(out / "spectra.h5", "P_phi_chi");
+  ASSERT_EQ(cross.size(), p_phi.size());
+  for (std::size_t i = 0; i < cross.size(); ++i) {
+    EXPECT_LE(std::abs(cross[i]), std::sqrt(p_phi[i] * p_chi[i]) * (1.0 + 1e-12) + 1e-300) << i;
+  }
+  EXPECT_EQ(read_doubles(out / "spectra.h5", "P_chidot").size(), p_chi.size());
+  for (const char* mesh : {"phi", "phidot", "chi", "chidot"}) {
+    EXPECT_EQ(read_doubles(out / "data_20.h5", std::string("/data/20/meshes/") + mesh).size(),
+              16u * 16u * 16u)
+        << mesh;
+  }
+}
+
+TEST_F(FieldsRun, BadMultiFieldDecksAreRefusedNamingTheKey) {
+  // Duplicate field names.
+  EXPECT_THAT(refused("name = \"chi\"", "name = \"phi\""), HasSubstr("field.name"));
+  // A potential naming a field that does not exist: chaotic_g2 couples phi and chi.
+  const auto missing = refused("name = \"chi\"", "name = \"psi\"");
+  EXPECT_THAT(missing, HasSubstr("potential.kind"));
+  EXPECT_THAT(missing, HasSubstr("chi"));
+  // An expression whose formula names a field that does not exist.
+  const std::string expression = "kind = \"expression\"\nV = \"0.5*m^2*phi^2 + 0.5*g2*phi^2*chi^2\"";
+  const std::string derivatives = "name = \"phi\"\ndV = \"(m^2 + g2*chi^2)*phi\"";
+  {
+    std::string text = deck_text;
+    text.replace(text.find("kind = \"chaotic_g2\""), 19,
+                 "kind = \"expression\"\nV = \"0.5*m^2*phi^2 + psi\"");
+    text.replace(text.find("name = \"phi\""), 12, derivatives);
+    text.replace(text.find("name = \"chi\""), 12, "name = \"chi\"\ndV = \"g2*phi^2*chi\"");
+    write_file(dir_ / "bad.toml", text);
+    const auto r = run_inflanet(1, "check", "bad.toml", {}, {}, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("potential.V"));
+    EXPECT_THAT(r.err, HasSubstr("psi"));
+  }
+  // An expression whose derivative check fails (dV/dchi off by a factor 2).
+  {
+    std::string text = deck_text;
+    text.replace(text.find("kind = \"chaotic_g2\""), 19, expression);
+    text.replace(text.find("name = \"phi\""), 12, derivatives);
+    text.replace(text.find("name = \"chi\""), 12, "name = \"chi\"\ndV = \"2*g2*phi^2*chi\"");
+    write_file(dir_ / "bad.toml", text);
+    const auto r = run_inflanet(1, "check", "bad.toml", {}, {}, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_THAT(r.err, HasSubstr("field.dV"));
+    EXPECT_THAT(r.err, HasSubstr("dV/dchi"));
+    EXPECT_THAT(r.err, HasSubstr("finite difference"));
+    // The correct derivative passes.
+    text.replace(text.find("2*g2*phi^2*chi"), 14, "g2*phi^2*chi");
+    write_file(dir_ / "good.toml", text);
+    const auto good = run_inflanet(1, "check", "good.toml", {}, {}, std::chrono::seconds(60));
+    EXPECT_EQ(good.status, 0) << good;
+  }
+  // friedmann with a negative total energy.
+  const auto negative = refused("kind = \"friedmann\"", "kind = \"friedmann\"\nrho_lambda = -10.0");
+  EXPECT_THAT(negative, HasSubstr("background.kind"));
+  EXPECT_THAT(negative, HasSubstr("positive initial energy"));
+  // A parameter the built-in does not take, and a missing one.
+  EXPECT_THAT(refused("g2 = 100.0", "g2 = 100.0\nv = 1.0"), HasSubstr("potential.v"));
+  EXPECT_THAT(refused("g2 = 100.0", ""), HasSubstr("potential.g2"));
+  // [inflaton] beside [[field]].
+  EXPECT_THAT(refused("[time]", "[inflaton]\npotential = \"quadratic\"\n[time]"), HasSubstr("[inflaton]"));
+}
