@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/app/run_output.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {
@@ -242,18 +243,8 @@ FieldsParameters FieldsParameters::from_deck(const config::Deck& deck) {
   }
 
   // ---- output
-  p.output_dir = deck.string("output.dir");
-  p.timeseries_every = deck.integer("output.timeseries_every");
-  p.spectra_every = deck.integer("output.spectra_every");
-  p.snapshot_every = deck.integer("output.snapshot_every");
-  p.checkpoint_every = deck.integer("output.checkpoint_every");
-  p.progress_every = deck.integer("output.progress_every");
-  p.final_checkpoint = deck.boolean("output.final_checkpoint");
+  read_output_keys(deck, p);
   p.cross_spectra = deck.has("output.cross_spectra") && deck.boolean("output.cross_spectra");
-  p.wisdom = deck.string("output.wisdom");
-  if (deck.has("restart")) {
-    p.restart = deck.string("restart");
-  }
   std::map<std::string, std::string> derived;
   for (std::size_t i = 0; i < n; ++i) {
     if (!deck.has("field.seed", i)) {

@@ -8,6 +8,7 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/progress.hpp"
+#include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
@@ -102,7 +103,9 @@ struct FieldsRun::State {
   double wall = 0.0;
 
   State(const FieldsParameters& parameters, const Session& s)
-      : p(parameters), decomposition(parameters.box), wisdom(prepare_output(parameters, decomposition, s)),
+      : p(parameters), decomposition(parameters.box),
+        wisdom(prepare_run_output(parameters.output_dir, parameters.deck_text, parameters.wisdom,
+                                  decomposition, s)),
         plan(decomposition, PlanRigor::measure), operators(decomposition, plan), spectrum(operators),
         background(fixed_background(parameters)),
         fields(operators, parameters.names, parameters.make_potential(),
@@ -114,18 +117,6 @@ struct FieldsRun::State {
     if (!plan.from_wisdom()) {
       wisdom_problem = save_fft_wisdom(wisdom, decomposition);
     }
-  }
-
-  static std::filesystem::path prepare_output(const FieldsParameters& p, const Decomposition& d,
-                                              const Session& s) {
-    if (d.is_root()) {
-      std::filesystem::create_directories(p.output_dir);
-      io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
-    }
-    d.barrier();
-    const auto wisdom = wisdom_path(p.wisdom, WisdomKey{p.box.n, d.size(), s.threads(), PlanRigor::measure});
-    import_fft_wisdom(wisdom, d);
-    return wisdom;
   }
 
   /// d phi / dt of field i: the momentum, divided by a^3 for Friedmann.
@@ -233,17 +224,10 @@ struct FieldsRun::State {
   }
 
   void open_files(bool continuing) {
-    if (!decomposition.is_root()) {
-      return;
-    }
-    const auto ts = p.output_dir / "timeseries.h5", sp = p.output_dir / "spectra.h5";
-    if (continuing && std::filesystem::exists(ts) && std::filesystem::exists(sp)) {
-      timeseries.emplace(io::TimeseriesFile::open_existing(ts, columns, step));
-      spectra.emplace(io::SpectraFile::open_existing(sp, spectra_names, step));
-      return;
-    }
-    timeseries.emplace(ts, columns, metadata);
-    spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectra_names, p.box.length, p.box.n, metadata);
+    auto files = open_lattice_run_files(p.output_dir, continuing, step, columns, spectra_names, spectrum,
+                                        p.box, metadata, decomposition.is_root());
+    timeseries = std::move(files.timeseries);
+    spectra = std::move(files.spectra);
   }
 };
 
@@ -254,17 +238,8 @@ FieldsRun::FieldsRun(const FieldsParameters& parameters, const Session& session)
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s): {} fields, {}\n",
                parameters.deck_text, version, git_commit, session.size(), session.threads(),
                parameters.names.size(), multi_field_describe(s.fields.potential()));
-    fmt::print("# fft: plans {}\n",
-               s.plan.from_wisdom()
-                   ? "made from the cached wisdom in " + s.wisdom.string()
-                   : "measured" + std::string(s.wisdom_problem.empty() ? " and saved to " + s.wisdom.string()
-                                                                       : ", not saved"));
-    std::fflush(stdout);
-    if (!s.wisdom_problem.empty()) {
-      fmt::print(stderr, "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on\n",
-                 s.wisdom_problem);
-    }
   }
+  report_fft_plans(s.plan, s.wisdom, s.wisdom_problem, s.decomposition.is_root());
 }
 
 FieldsRun::~FieldsRun() = default;

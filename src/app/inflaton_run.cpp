@@ -10,6 +10,7 @@
 
 #include "inflanet/app/error.hpp"
 #include "inflanet/app/progress.hpp"
+#include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
@@ -113,8 +114,9 @@ struct InflatonRun::State {
 
   State(const RunParameters& parameters, const Session& s)
       : p(parameters), session(s), decomposition(parameters.box),
-        wisdom(prepare_output(parameters, decomposition, s)), plan(decomposition, PlanRigor::measure),
-        operators(decomposition, plan), spectrum(operators),
+        wisdom(prepare_run_output(parameters.output_dir, parameters.deck_text, parameters.wisdom,
+                                  decomposition, s)),
+        plan(decomposition, PlanRigor::measure), operators(decomposition, plan), spectrum(operators),
         background(make_background(parameters.background_kind, parameters.hubble, parameters.a0)),
         inflaton(operators, *background, make_potential(parameters.potential), 0.0, parameters.alpha),
         integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
@@ -123,38 +125,6 @@ struct InflatonRun::State {
     // that reads this file executes the same ones.
     if (!plan.from_wisdom()) {
       wisdom_problem = save_fft_wisdom(wisdom, decomposition);
-    }
-  }
-
-  /// Output directory, resolved deck, deck echo, and FFTW wisdom imported before planning.
-  static std::filesystem::path prepare_output(const RunParameters& p, const Decomposition& d,
-                                              const Session& s) {
-    if (d.is_root()) {
-      std::filesystem::create_directories(p.output_dir);
-      io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
-    }
-    d.barrier();
-    const auto wisdom = wisdom_path(p.wisdom, WisdomKey{p.box.n, d.size(), s.threads(), PlanRigor::measure});
-    import_fft_wisdom(wisdom, d);
-    return wisdom;
-  }
-
-  /// One line on the plans' origin, and a warning when the wisdom could not be kept.
-  void report_plans() const {
-    if (!decomposition.is_root()) {
-      return;
-    }
-    if (plan.from_wisdom()) {
-      fmt::print("# fft: plans made from the cached wisdom in {} (nothing measured)\n", wisdom.string());
-    } else if (wisdom_problem.empty()) {
-      fmt::print("# fft: plans measured and saved to {}\n", wisdom.string());
-    } else {
-      fmt::print("# fft: plans measured, not saved\n");
-      std::fflush(stdout);
-      fmt::print(stderr,
-                 "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on (the next run "
-                 "measures again)\n",
-                 wisdom_problem);
     }
   }
 
@@ -229,17 +199,10 @@ struct InflatonRun::State {
   }
 
   void open_files(bool continuing) {
-    if (!decomposition.is_root()) {
-      return;
-    }
-    const auto ts = p.output_dir / "timeseries.h5", sp = p.output_dir / "spectra.h5";
-    if (continuing && std::filesystem::exists(ts) && std::filesystem::exists(sp)) {
-      timeseries.emplace(io::TimeseriesFile::open_existing(ts, timeseries_columns, step));
-      spectra.emplace(io::SpectraFile::open_existing(sp, spectrum_names, step));
-      return;
-    }
-    timeseries.emplace(ts, timeseries_columns, metadata);
-    spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, p.box.length, p.box.n, metadata);
+    auto files = open_lattice_run_files(p.output_dir, continuing, step, timeseries_columns, spectrum_names,
+                                        spectrum, p.box, metadata, decomposition.is_root());
+    timeseries = std::move(files.timeseries);
+    spectra = std::move(files.spectra);
   }
 };
 
@@ -249,7 +212,7 @@ InflatonRun::InflatonRun(const RunParameters& parameters, const Session& session
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s)\n", parameters.deck_text, version,
                git_commit, session.size(), session.threads());
   }
-  state_->report_plans();
+  report_fft_plans(state_->plan, state_->wisdom, state_->wisdom_problem, state_->decomposition.is_root());
 }
 
 InflatonRun::~InflatonRun() = default;

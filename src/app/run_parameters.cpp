@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/error.hpp"
+#include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
@@ -105,19 +106,8 @@ RunParameters RunParameters::from_deck(const config::Deck& deck, const CoupledSt
     p.t_final = p.t_end;
   }
 
-  p.output_dir = deck.string("output.dir");
-  p.timeseries_every = deck.integer("output.timeseries_every");
-  p.spectra_every = deck.integer("output.spectra_every");
-  p.snapshot_every = deck.integer("output.snapshot_every");
-  p.checkpoint_every = deck.integer("output.checkpoint_every");
-  p.progress_every = deck.integer("output.progress_every");
-  p.final_checkpoint = deck.boolean("output.final_checkpoint");
-  p.wisdom = deck.string("output.wisdom");
+  read_output_keys(deck, p);
   p.deck_text = deck.resolved_toml();
-
-  if (deck.has("restart")) {
-    p.restart = deck.string("restart");
-  }
 
   // Refuse a time step the integrator cannot survive, with the number it needs. (A step derived from
   // the network is sub-cycled by the coupled run instead.)

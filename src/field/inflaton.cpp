@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/fft/scaled_laplacian.hpp"
 
 namespace inflanet {
 
@@ -119,25 +120,7 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
       clock_.alpha() == 0.0 ? dk * dk / (a * a * sites) : dk * dk * clock_.gradient_factor(eta_) / sites;
   const double mass = clock_.mass_factor(eta_); // a^(2 alpha): exactly 1 in cosmic time
   std::complex<double>* f = work_.fourier_data();
-  const auto grad_local = sum_over_mode_rows<1>(d, [=](const ModeRow& row, double(&acc)[1]) {
-    const std::ptrdiff_t base = row.offset, nz = row.length;
-    const double k2xy = static_cast<double>(row.n2_xy());
-    // Interior kz planes count twice (their Hermitian partners are not stored); kz = 0 and N/2 once
-    // (nz >= 2 since N >= 2; for odd N the last plane is interior and the row's weight says so).
-    double interior = 0.0, edges = 0.0;
-#pragma omp simd reduction(+ : interior)
-    for (std::ptrdiff_t l = 1; l < nz - 1; ++l) {
-      const double n2 = k2xy + static_cast<double>(l * l);
-      interior += n2 * std::norm(f[base + l]);
-      f[base + l] *= factor * n2;
-    }
-    for (std::ptrdiff_t l : {std::ptrdiff_t{0}, nz - 1}) {
-      const double n2 = k2xy + static_cast<double>(l * l);
-      edges += row.weight(l) * n2 * std::norm(f[base + l]);
-      f[base + l] *= factor * n2;
-    }
-    acc[0] += 2.0 * interior + edges;
-  });
+  const double grad_local = scale_by_n2_with_gradient_sum(d, f, factor);
   plan.to_real(work_, Scale::none);
 
   // Real space: F = -lap(phi)/a^2 + V'(phi), and sum V on the way; the momentum maps ride along in the same
@@ -194,7 +177,7 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
         return {0.0, 0.0};
       },
       potential_);
-  double sums[3] = {grad_local[0] * dk * dk / sites, real_sums[0], real_sums[1]};
+  double sums[3] = {grad_local * dk * dk / sites, real_sums[0], real_sums[1]};
   d.sum_in_place(sums);
   grad_sum_ = sums[0];
   pot_sum_ = sums[1];

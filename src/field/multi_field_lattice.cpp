@@ -11,6 +11,7 @@
 #include "inflanet/app/error.hpp"
 #include "inflanet/background/friedmann_system.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/fft/scaled_laplacian.hpp"
 
 namespace inflanet {
 
@@ -325,25 +326,9 @@ void MultiFieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
     }
     plan.to_fourier(work);
     std::complex<double>* f = work.fourier_data();
-    const auto grad_local = sum_over_mode_rows<1>(d, [=](const ModeRow& row, double(&acc)[1]) {
-      const std::ptrdiff_t base = row.offset, nz = row.length;
-      const double k2xy = static_cast<double>(row.n2_xy());
-      double interior = 0.0, edges = 0.0;
-#pragma omp simd reduction(+ : interior)
-      for (std::ptrdiff_t l = 1; l < nz - 1; ++l) {
-        const double n2 = k2xy + static_cast<double>(l * l);
-        interior += n2 * std::norm(f[base + l]);
-        f[base + l] *= factor * n2;
-      }
-      for (std::ptrdiff_t l : {std::ptrdiff_t{0}, nz - 1}) {
-        const double n2 = k2xy + static_cast<double>(l * l);
-        edges += row.weight(l) * n2 * std::norm(f[base + l]);
-        f[base + l] *= factor * n2;
-      }
-      acc[0] += 2.0 * interior + edges;
-    });
+    const double grad_local = scale_by_n2_with_gradient_sum(d, f, factor);
     plan.to_real(work, Scale::none);
-    sums[i] = grad_local[0] * dk * dk / sites;
+    sums[i] = grad_local * dk * dk / sites;
   }
 
   std::vector<double*> q(n), w(n), p(n);

@@ -494,6 +494,10 @@ TEST_F(DeckArraysTest, ExistingDecksResolveToTheSameBytesAsWithoutTheMultiFieldK
     if (entry.path().extension() != ".toml")
       continue;
     SCOPED_TRACE(entry.path().string());
+    const Deck new_deck_probe = Deck::load(entry.path().string(), {"lattice.N=8"}, now);
+    if (new_deck_probe.has_section("field")) {
+      continue; // a multi-field deck (inputs/preheating.toml): it did not exist before
+    }
     const Deck old_deck = Deck::load(entry.path().string(), {"lattice.N=8"}, before);
     const Deck new_deck = Deck::load(entry.path().string(), {"lattice.N=8"}, now);
     const std::string text = new_deck.resolved_toml({{"network.eta", "0.5"}});

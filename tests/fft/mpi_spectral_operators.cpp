@@ -10,20 +10,12 @@
 
 using namespace inflanet;
 using inflanet::testing::fill_sites;
+using inflanet::testing::Lattice;
 using inflanet::testing::max_deviation;
 using inflanet::testing::site_noise;
 
 namespace {
 constexpr double two_pi = 2.0 * std::numbers::pi;
-
-struct Lattice {
-  Decomposition decomposition;
-  FftPlan plan;
-  SpectralOperators ops;
-  Lattice(std::ptrdiff_t n, double length, MPI_Comm comm = MPI_COMM_WORLD)
-      : decomposition(Box{n, length}, comm), plan(decomposition, PlanRigor::estimate),
-        ops(decomposition, plan) {}
-};
 
 // A band-limited field: a few plane waves with |n_i| < N/2, so every derivative is exactly spectral.
 struct Wave {

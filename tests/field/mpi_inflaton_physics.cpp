@@ -28,36 +28,13 @@
 
 using namespace inflanet;
 using inflanet::testing::fill_sites;
+using inflanet::testing::Lattice;
 using inflanet::testing::max_deviation;
+using inflanet::testing::report;
 
 namespace {
 constexpr double two_pi = 2.0 * std::numbers::pi;
 using cplx = std::complex<double>;
-
-struct Lattice {
-  Decomposition decomposition;
-  FftPlan plan;
-  SpectralOperators ops;
-  Lattice(std::ptrdiff_t n, double length, MPI_Comm comm = MPI_COMM_WORLD)
-      : decomposition(Box{n, length}, comm), plan(decomposition, PlanRigor::estimate),
-        ops(decomposition, plan) {}
-};
-
-bool world_root() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank == 0;
-}
-
-template <class... Args>
-void report(const char* format, Args... args) {
-  if (world_root()) {
-    std::printf("[measured] ");
-    std::printf(format, args...);
-    std::printf("\n");
-    std::fflush(stdout);
-  }
-}
 
 /// Largest |field| over the global lattice (collective).
 double max_abs(const Field& field) {

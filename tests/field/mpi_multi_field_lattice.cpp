@@ -30,35 +30,12 @@
 #include "lattice_helpers.hpp"
 
 using namespace inflanet;
+using inflanet::testing::Lattice;
 using inflanet::testing::max_deviation;
+using inflanet::testing::report;
 
 namespace {
 constexpr double two_pi = 2.0 * std::numbers::pi;
-
-struct Lattice {
-  Decomposition decomposition;
-  FftPlan plan;
-  SpectralOperators ops;
-  Lattice(std::ptrdiff_t n, double length, MPI_Comm comm = MPI_COMM_WORLD)
-      : decomposition(Box{n, length}, comm), plan(decomposition, PlanRigor::estimate),
-        ops(decomposition, plan) {}
-};
-
-bool world_root() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  return rank == 0;
-}
-
-template <class... Args>
-void report(const char* format, Args... args) {
-  if (world_root()) {
-    std::printf("[measured] ");
-    std::printf(format, args...);
-    std::printf("\n");
-    std::fflush(stdout);
-  }
-}
 
 double max_abs(const Field& f) {
   double m = 0.0;

@@ -1,14 +1,44 @@
 #pragma once
-// Helpers shared by the lattice tests: fill a field from a function of global site indices, and compare
-// a distributed field with the same field computed on a single-rank decomposition.
+// Helpers shared by the lattice tests: a lattice with its transforms, fill a field from a function of global
+// site indices, compare a distributed field with the same field computed on a single-rank decomposition, and
+// print measured numbers from rank 0.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/field.hpp"
 
 namespace inflanet::testing {
+
+/// A decomposed lattice with estimate-rigor plans and its spectral operators.
+struct Lattice {
+  Decomposition decomposition;
+  FftPlan plan;
+  SpectralOperators ops;
+  Lattice(std::ptrdiff_t n, double length, MPI_Comm comm = MPI_COMM_WORLD)
+      : decomposition(Box{n, length}, comm), plan(decomposition, PlanRigor::estimate),
+        ops(decomposition, plan) {}
+};
+
+inline bool world_root() {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank == 0;
+}
+
+/// printf-style "[measured] ..." line from rank 0.
+template <class... Args>
+void report(const char* format, Args... args) {
+  if (world_root()) {
+    std::printf("[measured] ");
+    std::printf(format, args...);
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+}
 
 /// Fills the real-space slab with f(x, y, z) of global integer site indices.
 template <class F>

@@ -1,0 +1,69 @@
+#pragma once
+/// \file
+/// \brief What every lattice run does with its output directory, written once: prepare it (directory,
+/// resolved deck, FFTW wisdom imported before planning), say where the plans came from, read the output
+/// cadence keys, and open (or, for a restart, reopen) the time series and spectra files.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "inflanet/config/deck.hpp"
+#include "inflanet/decomposition/decomposition.hpp"
+#include "inflanet/decomposition/session.hpp"
+#include "inflanet/fft/fft_plan.hpp"
+#include "inflanet/io/file_metadata.hpp"
+#include "inflanet/io/spectra_file.hpp"
+#include "inflanet/io/timeseries_file.hpp"
+#include "inflanet/spectra/power_spectrum.hpp"
+
+namespace inflanet {
+
+/// \brief Creates `dir`, writes `dir/resolved.toml` (rank 0), and imports the FFTW wisdom of this grid, rank
+/// and thread count (`wisdom_setting`: output.wisdom) so the plans made next come from it. Collective;
+/// returns the wisdom file.
+[[nodiscard]] std::filesystem::path prepare_run_output(const std::filesystem::path& dir,
+                                                       const std::string& deck_text,
+                                                       const std::string& wisdom_setting,
+                                                       const Decomposition& d, const Session& session);
+
+/// \brief Rank 0: one line on the plans' origin, and a warning on stderr when the wisdom could not be kept
+/// (`problem` non-empty).
+void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, const std::string& problem,
+                      bool root);
+
+/// \brief The output keys of a lattice run (output.*), copied into any parameters struct that has these
+/// members (RunParameters, FieldsParameters).
+template <class P>
+void read_output_keys(const config::Deck& deck, P& p) {
+  p.output_dir = deck.string("output.dir");
+  p.timeseries_every = deck.integer("output.timeseries_every");
+  p.spectra_every = deck.integer("output.spectra_every");
+  p.snapshot_every = deck.integer("output.snapshot_every");
+  p.checkpoint_every = deck.integer("output.checkpoint_every");
+  p.progress_every = deck.integer("output.progress_every");
+  p.final_checkpoint = deck.boolean("output.final_checkpoint");
+  p.wisdom = deck.string("output.wisdom");
+  if (deck.has("restart")) {
+    p.restart = deck.string("restart");
+  }
+}
+
+/// \brief timeseries.h5 and spectra.h5 of a lattice run, held by rank 0 (empty elsewhere).
+struct LatticeRunFiles {
+  std::optional<io::TimeseriesFile> timeseries;
+  std::optional<io::SpectraFile> spectra;
+};
+
+/// \brief Rank 0 (`root`): a continuing run (`continuing`, restarted at `step`) reopens both files when both
+/// exist, checking their columns and names; otherwise both are created.
+[[nodiscard]] LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool continuing,
+                                                     std::int64_t step,
+                                                     const std::vector<std::string>& columns,
+                                                     const std::vector<std::string>& spectrum_names,
+                                                     const PowerSpectrum& spectrum, const Box& box,
+                                                     const io::FileMetadata& metadata, bool root);
+
+} // namespace inflanet

@@ -1,0 +1,65 @@
+#include "inflanet/app/run_output.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "inflanet/fft/fft_wisdom.hpp"
+#include "inflanet/io/atomic_file.hpp"
+
+namespace inflanet {
+
+std::filesystem::path prepare_run_output(const std::filesystem::path& dir, const std::string& deck_text,
+                                         const std::string& wisdom_setting, const Decomposition& d,
+                                         const Session& session) {
+  if (d.is_root()) {
+    std::filesystem::create_directories(dir);
+    io::write_text_atomically(dir / "resolved.toml", deck_text);
+  }
+  d.barrier();
+  const auto wisdom =
+      wisdom_path(wisdom_setting, WisdomKey{d.box().n, d.size(), session.threads(), PlanRigor::measure});
+  import_fft_wisdom(wisdom, d);
+  return wisdom;
+}
+
+void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, const std::string& problem,
+                      bool root) {
+  if (!root) {
+    return;
+  }
+  if (plan.from_wisdom()) {
+    fmt::print("# fft: plans made from the cached wisdom in {} (nothing measured)\n", wisdom.string());
+  } else if (problem.empty()) {
+    fmt::print("# fft: plans measured and saved to {}\n", wisdom.string());
+  } else {
+    fmt::print("# fft: plans measured, not saved\n");
+    std::fflush(stdout);
+    fmt::print(stderr,
+               "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on (the next run "
+               "measures again)\n",
+               problem);
+  }
+}
+
+LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool continuing, std::int64_t step,
+                                       const std::vector<std::string>& columns,
+                                       const std::vector<std::string>& spectrum_names,
+                                       const PowerSpectrum& spectrum, const Box& box,
+                                       const io::FileMetadata& metadata, bool root) {
+  LatticeRunFiles files;
+  if (!root) {
+    return files;
+  }
+  const auto ts = dir / "timeseries.h5", sp = dir / "spectra.h5";
+  if (continuing && std::filesystem::exists(ts) && std::filesystem::exists(sp)) {
+    files.timeseries.emplace(io::TimeseriesFile::open_existing(ts, columns, step));
+    files.spectra.emplace(io::SpectraFile::open_existing(sp, spectrum_names, step));
+    return files;
+  }
+  files.timeseries.emplace(ts, columns, metadata);
+  files.spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, box.length, box.n, metadata);
+  return files;
+}
+
+} // namespace inflanet
