@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Plot a multi-field run (decks with [[field]] tables): each field's spectrum and the run's diagnostics.
 
-    plot_fields.py RUN_DIR [--out DIR]
+    plot_fields.py RUN_DIR [--out DIR] [--min-modes 10]
 
 Reads RUN_DIR/resolved.toml (the field names, in deck order, and [potential]), RUN_DIR/timeseries.h5 and
 RUN_DIR/spectra.h5, and writes into DIR (default RUN_DIR):
@@ -19,6 +19,10 @@ and prints a summary: per field the growth factor of its variance from the first
 of its fastest growth (largest d ln var / dt: least-squares slope over one inflaton period 2 pi / m when m is
 known, between consecutive rows otherwise); the final a and constraint violation;
 per field the shell whose power grew the most from the first to the last spectrum, with the factor.
+
+Shells holding fewer than --min-modes lattice modes (the corner shells beyond the Nyquist sphere, down to the
+single mode (N/2, N/2, N/2)) are left out of the plots and the summary: one real Gaussian mode's power can lie
+anywhere, and its correlation r is +-1 by construction.
 
 Times are m t and wavenumbers k / m when m is known (units of the deck otherwise). A directory of a
 single-field run (no [[field]] in its deck) is refused: plot it with plot_timeseries.py and plot_spectra.py.
@@ -50,9 +54,9 @@ def mass_of(deck):
     return float(m) if m is not None and float(m) > 0 else None
 
 
-def load_run(run: Path) -> dict:
+def load_run(run: Path, min_modes: float = 0) -> dict:
     """The timeseries (read_fields_timeseries) and the spectra of a multi-field run, spectra cut to the rows
-    every dataset has."""
+    every dataset has; spectra['shells'] marks the shells used (k > 0, at least `min_modes` modes)."""
     out = inflanet_io.read_fields_timeseries(run)
     spectra = inflanet_io.load_spectra(run)
     nt = min([len(spectra[name]) for name in ("step", "time", "a")] + [len(v) for v in spectra["spectra"].values()])
@@ -62,6 +66,7 @@ def load_run(run: Path) -> dict:
     missing = [f"P_{x}" for x in out["fields"] if f"P_{x}" not in spectra["spectra"]]
     if missing:
         raise KeyError(f"'{run}' spectra.h5 lacks {', '.join(missing)} (has {', '.join(spectra['spectra'])})")
+    spectra["shells"] = (spectra["k"] > 0) & (spectra["counts"] >= min_modes)
     out["spectra"] = spectra
     out["m"] = mass_of(out["deck"])
     return out
@@ -126,12 +131,14 @@ def variance_growth(time, var, window=None) -> dict:
     return {"factor": factor, "max_rate": float(slope[i]), "t_max_rate": float(t[i])}
 
 
-def spectral_growth(k, P) -> dict:
-    """The shell (k > 0, positive power at both ends) whose power grew the most from the first to the last
-    record: {'k': comoving k, 'index', 'factor': P[-1] / P[0]} (NaN when there is no such shell)."""
+def spectral_growth(k, P, shells=None) -> dict:
+    """The shell (k > 0, in `shells` when given, positive power at both ends) whose power grew the most from the
+    first to the last record: {'k': comoving k, 'index', 'factor': P[-1] / P[0]} (NaN when there is none)."""
     k = np.asarray(k, dtype=float)
     P = np.asarray(P, dtype=float)
     ok = (k > 0) & (P[0] > 0) & (P[-1] > 0)
+    if shells is not None:
+        ok &= np.asarray(shells, dtype=bool)
     if P.shape[0] < 1 or not ok.any():
         return {"k": float("nan"), "index": -1, "factor": float("nan")}
     ratio = np.where(ok, P[-1] / np.where(ok, P[0], 1.0), -np.inf)
@@ -152,7 +159,8 @@ def summarise(run_data: dict) -> dict:
     for x in run_data["fields"]:
         window = 2 * np.pi / run_data["m"] if run_data["m"] else None
         out["fields"][x] = {"var": variance_growth(columns["time"], columns[f"{x}_var"], window),
-                            "spectrum": spectral_growth(spectra["k"], spectra["spectra"][f"P_{x}"])}
+                            "spectrum": spectral_growth(spectra["k"], spectra["spectra"][f"P_{x}"],
+                                                         spectra.get("shells"))}
     return out
 
 
@@ -196,7 +204,7 @@ def plot_spectra(run: Path, run_data: dict, output: Path) -> None:
     tt = time * t_unit
     norm = matplotlib.colors.Normalize(vmin=tt.min() if len(tt) else 0.0,
                                        vmax=max(tt.max(), tt.min() + 1e-300) if len(tt) else 1.0)
-    shells = k > 0
+    shells = spectra["shells"]
     for ax, x in zip(axes, fields):
         d2 = inflanet_io.delta2(k[None, :], spectra["spectra"][f"P_{x}"])
         for i in range(len(a)):
@@ -211,7 +219,7 @@ def plot_spectra(run: Path, run_data: dict, output: Path) -> None:
         for x, y, name in pairs:
             r = correlation(k, spectra["spectra"][f"P_{x}"][last], spectra["spectra"][f"P_{y}"][last],
                             spectra["spectra"][name][last])
-            good = np.isfinite(r)
+            good = np.isfinite(r) & shells
             kx = k / (a[last] * m) if m else k
             ax.semilogx(kx[good], r[good], "o-", ms=2.5, lw=1, label=f"{x}-{y}")
         ax.axhline(0.0, color="grey", lw=0.5)
@@ -287,12 +295,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path, help="run directory of a multi-field run")
     parser.add_argument("--out", type=Path, default=None, help="directory for the PNGs (default: the run directory)")
+    parser.add_argument("--min-modes", type=float, default=10,
+                        help="leave out shells with fewer lattice modes than this (default 10)")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else args.run
     try:
         if not args.run.is_dir():
             raise FileNotFoundError(f"'{args.run}' is not a run directory")
-        run_data = load_run(args.run)
+        run_data = load_run(args.run, args.min_modes)
         if len(run_data["columns"]["time"]) == 0 or len(run_data["spectra"]["time"]) == 0:
             raise ValueError(f"'{args.run}' has no rows yet")
         out.mkdir(parents=True, exist_ok=True)

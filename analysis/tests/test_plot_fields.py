@@ -294,3 +294,19 @@ def test_single_field_run_is_refused_with_a_clear_message(tmp_path, capsys):
 def test_missing_run_directory_is_an_error(tmp_path, capsys):
     assert plot_fields.main([str(tmp_path / "absent")]) == 1
     assert "plot_fields.py: error" in capsys.readouterr().err
+
+
+def test_shells_with_few_modes_are_left_out(fields_run, capsys):
+    """A one-mode corner shell whose power happens to grow hugely does not win the summary (--min-modes 10),
+    unless asked for (--min-modes 0)."""
+    with h5py.File(fields_run / "spectra.h5", "a") as f:
+        f["counts"][-1] = 1.0
+        p_chi = f["P_chi"][()]
+        p_chi[-1, -1] = p_chi[0, -1] * 1e30
+        f["P_chi"][...] = p_chi
+    k, _, _ = shells()
+    pattern = r"chi: P_chi grew most at comoving k = (\S+) m"
+    assert plot_fields.main([str(fields_run)]) == 0
+    assert float(re.search(pattern, capsys.readouterr().out).group(1)) == pytest.approx(k[PEAK] / M, rel=1e-5)
+    assert plot_fields.main([str(fields_run), "--min-modes", "0"]) == 0
+    assert float(re.search(pattern, capsys.readouterr().out).group(1)) == pytest.approx(k[-1] / M, rel=1e-5)
