@@ -4,6 +4,11 @@ Run directory layout (files written by rank 0 of the C++ code, see include/infla
 
     RUN_DIR/timeseries.h5   one 1-D dataset per column (step int64, time, a, phi_var, rho, ...)
     RUN_DIR/spectra.h5      k[nk], counts[nk], step/time/a[nt], <name>[nt, nk] (P_phi, P_phidot, ...)
+    multi-field run ([[field]] tables in the deck, src/app/fields_run.cpp): timeseries.h5 has step, time, a, H,
+                            rho_kin, rho_grad, rho_pot, rho, p, constraint_violation, continuity_residual,
+                            energy_error, then per field X: X_mean, X_var, Xdot_mean, Xdot_var, rho_kin_X,
+                            rho_grad_X; spectra.h5 has P_X, P_Xdot per field and P_X_Y (Re<X~ Y~*>, X before Y in
+                            deck order) per pair with output.cross_spectra
     RUN_DIR/duality.h5      coupled run (issue 9): both systems on the sub-lattice's shells k[nk]: P_lattice,
                             P_network(_lin), P_ratio, T_*, omega2_lattice, omega2_ratio, matched [nt, nk];
                             c lambda per shell omega2_network[nk] (+ its anisotropy); mode_power and its
@@ -343,6 +348,43 @@ def read_deck(path) -> dict:
             if "deck" in f.attrs:
                 return tomllib.loads(_decode(f.attrs["deck"]))
     raise FileNotFoundError(f"no deck found at '{path}' (looked for {', '.join(map(str, candidates))})")
+
+
+# Per-field columns of a multi-field run's timeseries.h5 (src/app/fields_run.cpp), "{x}" = the field's name.
+FIELD_COLUMNS = ("{x}_mean", "{x}_var", "{x}dot_mean", "{x}dot_var", "rho_kin_{x}", "rho_grad_{x}")
+
+
+def field_names(deck: dict) -> list:
+    """The names of a multi-field deck's [[field]] tables, in deck order; [] for a deck without them (a
+    single-field [inflaton] run, or a network run)."""
+    tables = deck.get("field", []) if isinstance(deck, dict) else []
+    if isinstance(tables, dict):  # a lone [field] table, not an array of tables
+        tables = [tables]
+    return [str(table["name"]) for table in tables if isinstance(table, dict) and "name" in table]
+
+
+def read_fields_timeseries(path_or_dir) -> dict:
+    """Reads a multi-field run's timeseries.h5 with the field names of its deck.
+
+    `path_or_dir` is the run directory (the deck is resolved.toml, else the timeseries' `deck` attribute).
+    Returns {'fields': [names in deck order], 'deck': {...}, 'columns': {column: 1-D array}, 'attrs': {...}}.
+    Columns are cut to the rows every one of them has (a file read while the run appended a row).
+    Raises FileNotFoundError (no file), ValueError (the deck has no [[field]] tables: not a multi-field run)
+    and KeyError (a field's column is missing).
+    """
+    path = Path(path_or_dir)
+    deck = read_deck(path if path.is_dir() else path.parent)
+    names = field_names(deck)
+    if not names:
+        raise ValueError(f"'{path}' is not a multi-field run: its deck has no [[field]] tables (a single-field "
+                         "[inflaton] run? plot it with plot_timeseries.py and plot_spectra.py)")
+    series = load_timeseries(path)
+    attrs = series.pop("attrs")
+    missing = [column.format(x=x) for x in names for column in FIELD_COLUMNS if column.format(x=x) not in series]
+    if missing:
+        raise KeyError(f"'{path}' lacks the column(s) {', '.join(missing)} of the fields {', '.join(names)}")
+    rows = min(len(values) for values in series.values())
+    return {"fields": names, "deck": deck, "columns": {name: v[:rows] for name, v in series.items()}, "attrs": attrs}
 
 
 def massless_desitter_parameters(deck: dict):
