@@ -274,18 +274,7 @@ void FieldsRun::start() {
                     "background.kind = \"{}\"",
                     *p.restart, was_friedmann ? "friedmann" : "fixed", p.background_kind));
   }
-  if (checkpoint.dt != p.dt) {
-    throw InputError(
-        fmt::format("restart = \"{}\": the checkpoint was written with time.dt = {:.17g}, the deck has "
-                    "{:.17g}; a run continues with its own step",
-                    *p.restart, checkpoint.dt, p.dt));
-  }
-  if (checkpoint.step > p.steps) {
-    throw InputError(
-        fmt::format("restart = \"{}\": the checkpoint is at step {}, past the deck's last step {} (raise "
-                    "time.t_end to continue)",
-                    *p.restart, checkpoint.step, p.steps));
-  }
+  require_continuable(checkpoint, *p.restart, p.dt, p.steps);
   s.step = s.first_step = checkpoint.step;
   const auto p_b = checkpoint.scalars.find("p_b");
   s.fields.restore(checkpoint.time, checkpoint.a, p_b == checkpoint.scalars.end() ? 0.0 : p_b->second);

@@ -281,18 +281,7 @@ void InflatonRun::start() {
                     "has {:g}; a run continues in its own time variable",
                     *p.restart, checkpoint_alpha, p.alpha));
   }
-  if (checkpoint.dt != p.dt) {
-    throw InputError(
-        fmt::format("restart = \"{}\": the checkpoint was written with time.dt = {:.17g}, the deck "
-                    "has {:.17g}; a run continues with its own step",
-                    *p.restart, checkpoint.dt, p.dt));
-  }
-  if (checkpoint.step > p.steps) {
-    throw InputError(
-        fmt::format("restart = \"{}\": the checkpoint is at step {}, past the deck's last step {} "
-                    "(raise time.t_end to continue)",
-                    *p.restart, checkpoint.step, p.steps));
-  }
+  require_continuable(checkpoint, *p.restart, p.dt, p.steps);
   const auto stored_eta = checkpoint.scalars.find("eta");
   s.step = s.first_step = checkpoint.step;
   s.inflaton.fields_changed_at_eta(stored_eta == checkpoint.scalars.end() ? checkpoint.time

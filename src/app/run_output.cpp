@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "inflanet/app/error.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/io/atomic_file.hpp"
 
@@ -39,6 +40,22 @@ void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, 
                "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on (the next run "
                "measures again)\n",
                problem);
+  }
+}
+
+void require_continuable(const io::CheckpointState& checkpoint, const std::string& restart, double dt,
+                         std::int64_t steps) {
+  if (checkpoint.dt != dt) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with time.dt = {:.17g}, the deck "
+                    "has {:.17g}; a run continues with its own step",
+                    restart, checkpoint.dt, dt));
+  }
+  if (checkpoint.step > steps) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint is at step {}, past the deck's last step {} "
+                    "(raise time.t_end to continue)",
+                    restart, checkpoint.step, steps));
   }
 }
 

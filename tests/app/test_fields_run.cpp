@@ -136,8 +136,8 @@ TEST_F(FieldsRun, OutputsNameEveryField) {
                              "chidot_var", "rho_kin_phi", "rho_grad_chi", "constraint_violation", "H"}) {
     EXPECT_EQ(read_doubles(out / "timeseries.h5", column).size(), steps.size()) << column;
   }
-  // The constraint holds at t0 to rounding and stays at the integrator's error: leapfrog at h omega_max = 0.17
-  // (chi's mass 10, k_max 14.5) gives ~(h omega)^2 / 20.
+  // The constraint holds at t0 to rounding and stays at the integrator's error: leapfrog at h omega_max =
+  // 0.17 (chi's mass 10, k_max 14.5) gives ~(h omega)^2 / 20.
   const auto violation = read_doubles(out / "timeseries.h5", "constraint_violation");
   const auto hubble = read_doubles(out / "timeseries.h5", "H");
   EXPECT_LT(violation.front(), 1e-14);

@@ -14,6 +14,7 @@
 #include "inflanet/decomposition/decomposition.hpp"
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/fft/fft_plan.hpp"
+#include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/spectra_file.hpp"
 #include "inflanet/io/timeseries_file.hpp"
@@ -50,6 +51,11 @@ void read_output_keys(const config::Deck& deck, P& p) {
     p.restart = deck.string("restart");
   }
 }
+
+/// \brief Refuses (InputError naming `restart`) a checkpoint the deck cannot continue: written with another
+/// time.dt, or at a step past the deck's last.
+void require_continuable(const io::CheckpointState& checkpoint, const std::string& restart, double dt,
+                         std::int64_t steps);
 
 /// \brief timeseries.h5 and spectra.h5 of a lattice run, held by rank 0 (empty elsewhere).
 struct LatticeRunFiles {
