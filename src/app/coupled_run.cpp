@@ -1,4 +1,5 @@
 #include "inflanet/app/coupled_run.hpp"
+#include "inflanet/field/field_views.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -389,7 +390,7 @@ struct CoupledRun::State {
 
   /// P(k) of site values, in the sub-lattice's shells (the one code path for both systems).
   std::vector<double> site_spectrum(std::span<const double> values) {
-    auto view = sub_field.real_view();
+    auto view = real_view(sub_field);
     const auto m = static_cast<std::size_t>(p.network.sublattice);
     for (std::size_t i = 0; i < values.size(); ++i) {
       view(i / (m * m), (i / m) % m, i % m) = values[i];

@@ -1,4 +1,5 @@
 #include "inflanet/duality/plane_wave_preconditioner.hpp"
+#include "inflanet/field/field_views.hpp"
 
 #include <fmt/format.h>
 
@@ -27,7 +28,7 @@ void PlaneWavePreconditioner::apply(std::span<const double> r, std::span<double>
   if (r.size() != m * m * m || z.size() != r.size()) {
     throw RuntimeError("plane-wave preconditioner: vectors of M^3 values expected");
   }
-  auto view = field_.real_view();
+  auto view = real_view(field_);
   for (std::size_t i = 0; i < r.size(); ++i) {
     view(i / (m * m), (i / m) % m, i % m) = r[i];
   }
@@ -38,7 +39,7 @@ void PlaneWavePreconditioner::apply(std::span<const double> r, std::span<double>
     modes[i] *= inverse_[i];
   }
   plan_.to_real(field_, Scale::full);
-  const auto out = field_.real_view();
+  const auto out = real_view(field_);
   for (std::size_t i = 0; i < r.size(); ++i) {
     z[i] = out(i / (m * m), (i / m) % m, i % m);
   }

@@ -14,6 +14,7 @@
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/field/field.hpp"
+#include "inflanet/field/field_views.hpp"
 #include "lattice_helpers.hpp"
 
 using namespace inflanet;
@@ -39,7 +40,7 @@ TEST(LatticeLoops, EverySiteOnceOverAllRanksAtTheViewsOffsets) {
       ASSERT_EQ(count, 1.0) << "n = " << n;
     }
     // The view (xtensor over the padded shape) finds each value at its site.
-    const auto view = field.real_view();
+    const auto view = real_view(field);
     const std::ptrdiff_t x0 = d.layout().x_start();
     double wrong = 0.0;
     for (std::size_t x = 0; x < view.shape()[0]; ++x) {

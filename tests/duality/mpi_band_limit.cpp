@@ -9,6 +9,7 @@
 
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
+#include "inflanet/field/field_views.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 #include "lattice_helpers.hpp"
 
@@ -86,7 +87,7 @@ TEST(BandLimit, SiteSpectrumEqualsTheBandLimitedLatticeSpectrumInsideTheBand) {
   SpectralOperators sub_ops(sub, sub_plan);
   PowerSpectrum sub_spectrum(sub_ops);
   Field g(sub), g_scratch(sub);
-  auto view = g.real_view();
+  auto view = real_view(g);
   for (std::size_t i = 0; i < sites.size(); ++i) {
     view(i / (m * m), (i / m) % m, i % m) = sites[i];
   }

@@ -2,13 +2,8 @@
 /// \file
 /// \brief A scalar field on the distributed lattice: owns its FFTW buffer and knows which space it is in.
 
-#include <array>
 #include <complex>
 #include <cstddef>
-#include <span>
-
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xview.hpp>
 
 #include "inflanet/decomposition/decomposition.hpp"
 
@@ -21,19 +16,9 @@ enum class Space { real, fourier };
 ///
 /// Real space: the padded slab of SlabLayout (Site::offset, SiteRow); Fourier space: its transposed slab
 /// (Mode::offset, ModeRow), unnormalised, f~_n = sum_x f(x) e^{-i k.x}. Loop over either with
-/// lattice_loops.hpp. The storage is fftw_malloc'ed (SIMD-aligned) and freed by the destructor; fields can
-/// be moved, not copied (copy explicitly with copy_from).
+/// lattice_loops.hpp (array views: field_views.hpp). The storage is fftw_malloc'ed (SIMD-aligned) and freed
+/// by the destructor; fields can be moved, not copied (copy explicitly with copy_from).
 class Field {
-  // Declared first: the views below deduce their type from them.
-  [[nodiscard]] static std::array<std::size_t, 3> storage_shape(const std::array<std::ptrdiff_t, 3>& s) {
-    return {static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]), static_cast<std::size_t>(s[2])};
-  }
-  template <class T>
-  [[nodiscard]] auto adapt_padded(T* ptr) const {
-    return xt::adapt(ptr, padded_real_size(), xt::no_ownership(),
-                     storage_shape(decomposition_->layout().real_storage_shape()));
-  }
-
 public:
   explicit Field(const Decomposition& decomposition);
   ~Field();
@@ -59,20 +44,6 @@ public:
   [[nodiscard]] std::size_t padded_real_size() const noexcept;
   /// \brief Complex numbers in the transposed Fourier slab (SlabLayout::fourier_size).
   [[nodiscard]] std::size_t fourier_size() const noexcept;
-
-  /// \brief xtensor view of the real-space slab, shape (local_nx, N, N): padding hidden.
-  [[nodiscard]] auto real_view() {
-    return xt::view(adapt_padded(data_), xt::all(), xt::all(), xt::range(0, decomposition_->n()));
-  }
-  [[nodiscard]] auto real_view() const {
-    return xt::view(adapt_padded(static_cast<const double*>(data_)), xt::all(), xt::all(),
-                    xt::range(0, decomposition_->n()));
-  }
-  /// \brief xtensor view of the transposed Fourier slab, shape (local_nky, N, N/2+1), axes (ky, kx, kz).
-  [[nodiscard]] auto fourier_view() {
-    return xt::adapt(fourier_data(), fourier_size(), xt::no_ownership(),
-                     storage_shape(decomposition_->layout().fourier_storage_shape()));
-  }
 
   /// \brief Sets every real-space site (padding zeroed) and marks the field real.
   void fill(double value);

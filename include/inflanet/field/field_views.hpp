@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// \brief xtensor views of a Field's storage, padding hidden.
+///
+/// Kept apart from field.hpp: xtensor is the heaviest header the project parses (about 1 s per translation
+/// unit), and only a few callers want array views; the lattice's own passes go through lattice_loops.hpp.
+
+#include <array>
+#include <cstddef>
+
+#include <xtensor/xadapt.hpp>
+#include <xtensor/xview.hpp>
+
+#include "inflanet/field/field.hpp"
+
+namespace inflanet {
+
+namespace detail {
+[[nodiscard]] inline std::array<std::size_t, 3> storage_shape(const std::array<std::ptrdiff_t, 3>& s) {
+  return {static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]), static_cast<std::size_t>(s[2])};
+}
+template <class T>
+[[nodiscard]] auto adapt_padded(T* ptr, const Field& field) {
+  return xt::adapt(ptr, field.padded_real_size(), xt::no_ownership(),
+                   storage_shape(field.decomposition().layout().real_storage_shape()));
+}
+} // namespace detail
+
+/// \brief View of the real-space slab, shape (local_nx, N, N): padding hidden, aliasing the storage.
+[[nodiscard]] inline auto real_view(Field& field) {
+  return xt::view(detail::adapt_padded(field.real_data(), field), xt::all(), xt::all(),
+                  xt::range(0, field.decomposition().n()));
+}
+/// \brief Read-only view of the real-space slab, shape (local_nx, N, N).
+[[nodiscard]] inline auto real_view(const Field& field) {
+  return xt::view(detail::adapt_padded(field.real_data(), field), xt::all(), xt::all(),
+                  xt::range(0, field.decomposition().n()));
+}
+} // namespace inflanet
