@@ -16,7 +16,6 @@ endif()
 
 find_package(xtensor REQUIRED)
 find_package(tomlplusplus REQUIRED)
-find_package(CLI11 REQUIRED)
 find_package(fmt REQUIRED)
 pkg_check_modules(MUPARSER REQUIRED IMPORTED_TARGET muparser)
 # Link the generic libblas.so.3 / liblapack.so.3 that Debian's alternatives point at (OpenBLAS by default,
@@ -51,7 +50,6 @@ target_link_libraries(
             HDF5::HDF5
             xtensor
             tomlplusplus::tomlplusplus
-            CLI11::CLI11
             fmt::fmt
             PkgConfig::MUPARSER
             PkgConfig::LAPACKE
