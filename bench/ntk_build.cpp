@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "bench_timer.hpp"
+#include "inflanet/base/counter_rng.hpp"
 #include "inflanet/decomposition/session.hpp"
-#include "inflanet/field/counter_rng.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/nn/network_system.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"

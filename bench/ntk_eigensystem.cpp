@@ -20,9 +20,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include "inflanet/base/counter_rng.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/decomposition/session.hpp"
-#include "inflanet/field/counter_rng.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/ntk_eigensystem.hpp"
 

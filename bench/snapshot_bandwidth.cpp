@@ -13,8 +13,8 @@
 #include <string>
 
 #include "bench_timer.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/decomposition/session.hpp"
-#include "inflanet/field/field.hpp"
 #include "inflanet/io/snapshot_writer.hpp"
 
 using namespace inflanet;

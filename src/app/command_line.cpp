@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/version.hpp"
 
 namespace inflanet {

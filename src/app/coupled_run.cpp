@@ -1,5 +1,5 @@
 #include "inflanet/app/coupled_run.hpp"
-#include "inflanet/field/field_views.hpp"
+#include "inflanet/decomposition/field_views.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/duality/calibration.hpp"

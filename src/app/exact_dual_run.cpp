@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/duality/calibration.hpp"

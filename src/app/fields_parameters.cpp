@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/run_output.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {

@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/progress.hpp"
 #include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
 #include "inflanet/field/multi_field_initial_conditions.hpp"

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
 
 namespace inflanet {

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/memory_budget.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"

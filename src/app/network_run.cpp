@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/progress.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/io/atomic_file.hpp"

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/io/atomic_file.hpp"
 

@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {

@@ -1,6 +1,6 @@
 #include "inflanet/background/background.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "inflanet/background/friedmann_background.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 #include <fmt/format.h>

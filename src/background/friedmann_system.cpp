@@ -1,6 +1,6 @@
 #include "inflanet/background/friedmann_system.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #include <fmt/format.h>
 

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet::config {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "scalapack.hpp"
 
 namespace inflanet {

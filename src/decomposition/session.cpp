@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #ifdef INFLANET_HAVE_OPENMP
 #include <omp.h>

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 #include "inflanet/ntk/ntk_eigensystem.hpp"
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 

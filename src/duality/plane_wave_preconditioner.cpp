@@ -1,11 +1,11 @@
 #include "inflanet/duality/plane_wave_preconditioner.hpp"
-#include "inflanet/field/field_views.hpp"
+#include "inflanet/decomposition/field_views.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/ntk_dispersion.hpp"
 
 namespace inflanet {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/duality/eigenspace_clusters.hpp"
 #include "inflanet/ntk/ntk_eigensystem.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 namespace {

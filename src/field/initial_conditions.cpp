@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "inflanet/background/mode_function.hpp"
+#include "inflanet/base/counter_rng.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
-#include "inflanet/field/counter_rng.hpp"
 
 namespace inflanet {
 namespace {

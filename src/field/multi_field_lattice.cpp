@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/background/friedmann_system.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/scaled_laplacian.hpp"
 

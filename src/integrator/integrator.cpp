@@ -3,7 +3,7 @@
 #include <array>
 #include <cmath>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 namespace {

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet::io {
 

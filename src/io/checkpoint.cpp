@@ -10,7 +10,7 @@
 #include <regex>
 
 #include "collective_io.hpp"
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 #include "inflanet/io/parallel_file.hpp"

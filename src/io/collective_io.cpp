@@ -5,7 +5,7 @@
 #include <ctime>
 #include <fstream>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 
 namespace inflanet::io::detail {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "extendible_dataset.hpp"
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 

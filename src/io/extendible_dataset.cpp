@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet::io::detail {
 

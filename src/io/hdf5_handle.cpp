@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet::io {
 namespace {

@@ -3,7 +3,7 @@
 #include <array>
 #include <sstream>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet::io {
 namespace {

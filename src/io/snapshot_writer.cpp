@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "collective_io.hpp"
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 #include "inflanet/io/parallel_file.hpp"
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "extendible_dataset.hpp"
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 
 namespace inflanet::io {

@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
-#include "inflanet/field/counter_rng.hpp"
+#include "inflanet/base/counter_rng.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 namespace {

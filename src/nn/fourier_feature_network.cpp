@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
 

@@ -7,8 +7,8 @@
 #include <numbers>
 #include <string>
 
-#include "inflanet/app/error.hpp"
-#include "inflanet/field/counter_rng.hpp"
+#include "inflanet/base/counter_rng.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {

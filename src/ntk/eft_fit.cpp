@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "least_squares.hpp"
 
 namespace inflanet {

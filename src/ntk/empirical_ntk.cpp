@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <string>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 namespace inflanet {
 

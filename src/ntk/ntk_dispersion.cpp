@@ -9,12 +9,12 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/decomposition.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 
 namespace inflanet {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "../decomposition/scalapack.hpp"
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
 
 namespace inflanet {

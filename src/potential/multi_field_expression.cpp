@@ -1,6 +1,6 @@
 #include "inflanet/potential/multi_field_expression.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/potential/multi_field_potential.hpp"
 #include "parser_cache.hpp"
 

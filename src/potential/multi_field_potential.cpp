@@ -1,6 +1,6 @@
 #include "inflanet/potential/multi_field_potential.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

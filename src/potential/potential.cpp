@@ -1,6 +1,6 @@
 #include "inflanet/potential/potential.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "parser_cache.hpp"
 
 #include <fmt/format.h>

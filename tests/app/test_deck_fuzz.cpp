@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "inflanet/app/deck_check.hpp"
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/config/schema.hpp"
 
 namespace fs = std::filesystem;

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/app/memory_budget.hpp"
+#include "inflanet/base/error.hpp"
 
 using namespace inflanet;
 using ::testing::HasSubstr;

@@ -1,7 +1,7 @@
 // Backgrounds: scale factor, Hubble rate, friction factor and the de Sitter conformal-time relation.
 #include "inflanet/background/background.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #include <gtest/gtest.h>
 

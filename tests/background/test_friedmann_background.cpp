@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/background/friedmann_background.hpp"
+#include "inflanet/base/error.hpp"
 
 using namespace inflanet;
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "friedmann_reference.hpp"
-#include "inflanet/app/error.hpp"
 #include "inflanet/background/friedmann_system.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 using namespace inflanet;

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "inflanet/app/error.hpp"
 #include "inflanet/background/scale_factor.hpp"
+#include "inflanet/base/error.hpp"
 
 using namespace inflanet;
 

@@ -11,10 +11,10 @@
 #include <numbers>
 #include <vector>
 
+#include "inflanet/decomposition/field.hpp"
+#include "inflanet/decomposition/field_views.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/fft_plan.hpp"
-#include "inflanet/field/field.hpp"
-#include "inflanet/field/field_views.hpp"
 #include "lattice_helpers.hpp"
 
 using namespace inflanet;

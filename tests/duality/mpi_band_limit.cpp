@@ -7,9 +7,9 @@
 #include <cmath>
 #include <numbers>
 
+#include "inflanet/decomposition/field_views.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field_views.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 #include "lattice_helpers.hpp"
 

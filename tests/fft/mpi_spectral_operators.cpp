@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "inflanet/decomposition/field_views.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field_views.hpp"
 #include "lattice_helpers.hpp"
 
 using namespace inflanet;

@@ -17,10 +17,10 @@
 
 #include "inflanet/background/background.hpp"
 #include "inflanet/background/mode_function.hpp"
+#include "inflanet/decomposition/field_views.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
-#include "inflanet/field/field_views.hpp"
 #include "inflanet/field/inflaton.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/integrator/integrator.hpp"

@@ -18,11 +18,11 @@
 #include <vector>
 
 #include "friedmann_reference.hpp"
-#include "inflanet/app/error.hpp"
 #include "inflanet/background/background.hpp"
+#include "inflanet/base/error.hpp"
+#include "inflanet/decomposition/field_views.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field_views.hpp"
 #include "inflanet/field/inflaton.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/field/multi_field_initial_conditions.hpp"

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/hdf5_handle.hpp"

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 #include "inflanet/io/spectra_file.hpp"

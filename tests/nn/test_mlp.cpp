@@ -6,7 +6,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/nn/mlp.hpp"
 #include "nn_helpers.hpp"
 

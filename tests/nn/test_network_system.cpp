@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/nn/network_system.hpp"
 #include "nn_helpers.hpp"

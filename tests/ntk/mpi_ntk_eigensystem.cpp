@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/decomposition/process_grid.hpp"
 #include "inflanet/duality/eigenspace_clusters.hpp"

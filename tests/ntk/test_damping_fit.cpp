@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/damping_fit.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 

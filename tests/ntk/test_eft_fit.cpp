@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/eft_fit.hpp"
 
 using namespace inflanet;

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
 #include "nn_helpers.hpp"
 

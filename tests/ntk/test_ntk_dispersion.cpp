@@ -11,7 +11,7 @@
 #include <numbers>
 #include <vector>
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/nn/dataset.hpp"

@@ -2,7 +2,7 @@
 // errors naming the role, copies sharing one definition, and concurrent evaluation from OpenMP threads.
 #include "inflanet/potential/multi_field_expression.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/potential/multi_field_potential.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 // built-in it spells out, the start-up derivative check, and the mass matrix with its eigensystem.
 #include "inflanet/potential/multi_field_potential.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // the built-in one, input errors, and concurrent evaluation of the expression potential.
 #include "inflanet/potential/potential.hpp"
 
-#include "inflanet/app/error.hpp"
+#include "inflanet/base/error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <functional>
 
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field.hpp"
 
 namespace inflanet::testing {
 

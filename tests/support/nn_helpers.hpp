@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "inflanet/field/counter_rng.hpp"
+#include "inflanet/base/counter_rng.hpp"
 #include "inflanet/nn/mlp.hpp"
 
 namespace inflanet::testing {

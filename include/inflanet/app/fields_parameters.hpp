@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "inflanet/app/memory_budget.hpp"
+#include "inflanet/base/box.hpp"
 #include "inflanet/config/deck.hpp"
-#include "inflanet/decomposition/box.hpp"
 #include "inflanet/field/multi_field_initial_conditions.hpp"
 #include "inflanet/potential/multi_field_potential.hpp"
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "inflanet/base/box.hpp"
 #include "inflanet/config/deck.hpp"
-#include "inflanet/decomposition/box.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/potential/potential.hpp"
 

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "inflanet/decomposition/box.hpp"
+#include "inflanet/base/box.hpp"
 #include "inflanet/decomposition/slab_layout.hpp"
 
 namespace inflanet {

@@ -11,7 +11,7 @@
 #include <array>
 #include <cstddef>
 
-#include "inflanet/decomposition/box.hpp"
+#include "inflanet/base/box.hpp"
 
 namespace inflanet {
 

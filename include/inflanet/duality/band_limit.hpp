@@ -14,8 +14,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/fft_plan.hpp"
-#include "inflanet/field/field.hpp"
 
 namespace inflanet {
 

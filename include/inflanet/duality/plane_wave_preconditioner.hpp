@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "inflanet/decomposition/decomposition.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/fft_plan.hpp"
-#include "inflanet/field/field.hpp"
 
 namespace inflanet {
 

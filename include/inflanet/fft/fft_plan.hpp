@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "inflanet/field/field.hpp"
+#include "inflanet/decomposition/field.hpp"
 
 namespace inflanet {
 

@@ -5,8 +5,8 @@
 #include <complex>
 #include <cstddef>
 
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/fft_plan.hpp"
-#include "inflanet/field/field.hpp"
 
 namespace inflanet {
 

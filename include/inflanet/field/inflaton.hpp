@@ -7,8 +7,8 @@
 #include <variant>
 
 #include "inflanet/background/background.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field.hpp"
 #include "inflanet/potential/potential.hpp"
 
 namespace inflanet {

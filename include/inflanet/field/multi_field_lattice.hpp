@@ -35,8 +35,8 @@
 
 #include "inflanet/background/background.hpp"
 #include "inflanet/background/scale_factor.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field.hpp"
 #include "inflanet/potential/multi_field_potential.hpp"
 
 namespace inflanet {

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "inflanet/decomposition/decomposition.hpp"
-#include "inflanet/field/field.hpp"
+#include "inflanet/decomposition/field.hpp"
 
 namespace inflanet::io {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "inflanet/field/field.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
 
 namespace inflanet::io {

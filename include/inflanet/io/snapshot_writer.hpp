@@ -23,8 +23,8 @@
 #include <map>
 #include <string>
 
-#include "inflanet/decomposition/box.hpp"
-#include "inflanet/field/field.hpp"
+#include "inflanet/base/box.hpp"
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/io/file_metadata.hpp"
 
 namespace inflanet::io {

@@ -27,8 +27,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/field.hpp"
 
 namespace inflanet {
 

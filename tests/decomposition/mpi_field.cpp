@@ -3,8 +3,8 @@
 
 #include <xtensor/xmath.hpp>
 
-#include "inflanet/field/field.hpp"
-#include "inflanet/field/field_views.hpp"
+#include "inflanet/decomposition/field.hpp"
+#include "inflanet/decomposition/field_views.hpp"
 #include "lattice_helpers.hpp"
 
 using namespace inflanet;

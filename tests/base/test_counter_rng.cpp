@@ -1,5 +1,5 @@
 // Counter-based generator: Philox4x32-10 known answers, determinism, Gaussian moments, independence.
-#include "inflanet/field/counter_rng.hpp"
+#include "inflanet/base/counter_rng.hpp"
 
 #include <gtest/gtest.h>
 

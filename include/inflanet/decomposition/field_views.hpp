@@ -11,7 +11,7 @@
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xview.hpp>
 
-#include "inflanet/field/field.hpp"
+#include "inflanet/decomposition/field.hpp"
 
 namespace inflanet {
 

@@ -1,4 +1,4 @@
-#include "inflanet/field/field.hpp"
+#include "inflanet/decomposition/field.hpp"
 
 #include <fftw3.h>
 

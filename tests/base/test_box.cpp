@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "inflanet/decomposition/box.hpp"
+#include "inflanet/base/box.hpp"
 
 using inflanet::Box;
 
