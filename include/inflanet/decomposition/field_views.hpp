@@ -6,7 +6,9 @@
 /// unit), and only a few callers want array views; the lattice's own passes go through lattice_loops.hpp.
 
 #include <array>
+#include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 #include <xtensor/xadapt.hpp>
 #include <xtensor/xview.hpp>
@@ -26,14 +28,13 @@ template <class T>
 }
 } // namespace detail
 
-/// \brief View of the real-space slab, shape (local_nx, N, N): padding hidden, aliasing the storage.
-[[nodiscard]] inline auto real_view(Field& field) {
+/// \brief View of the real-space slab, shape (local_nx, N, N): padding hidden, aliasing the storage
+/// (read-only for a const Field).
+template <class F>
+requires std::same_as<std::remove_const_t<F>, Field>
+[[nodiscard]] auto real_view(F& field) {
   return xt::view(detail::adapt_padded(field.real_data(), field), xt::all(), xt::all(),
                   xt::range(0, field.decomposition().n()));
 }
-/// \brief Read-only view of the real-space slab, shape (local_nx, N, N).
-[[nodiscard]] inline auto real_view(const Field& field) {
-  return xt::view(detail::adapt_padded(field.real_data(), field), xt::all(), xt::all(),
-                  xt::range(0, field.decomposition().n()));
-}
+
 } // namespace inflanet
