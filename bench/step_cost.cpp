@@ -12,7 +12,7 @@
 #include "bench_timer.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/decomposition/session.hpp"
-#include "inflanet/field/inflaton.hpp"
+#include "inflanet/field/field_lattice.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
@@ -56,8 +56,9 @@ int main(int argc, char** argv) {
     auto plan = std::make_unique<FftPlan>(*decomposition, PlanRigor::measure);
     SpectralOperators operators(*decomposition, *plan);
     DeSitter background(1.0, 1.0);
-    Inflaton inflaton(operators, background, Quadratic{0.5}, 0.0);
-    set_initial_conditions(inflaton, operators, InitialConditions{1.0, 0.0, true, 42, 0.0});
+    FieldLattice inflaton(operators, {"phi"}, Quadratic{0.5}, Expansion::fixed_background(background), 0.0);
+    set_initial_conditions(inflaton, operators,
+                           {FieldInitialConditions{1.0, 0.0, Fluctuations::bunch_davies, 42}});
     const auto integrator = Integrator::from_name("leapfrog");
     const double dt = 0.2 * 2.0 / (std::sqrt(3.0) * decomposition->box().k_nyquist());
     for (int i = 0; i < 3; ++i) {

@@ -1,6 +1,7 @@
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/decomposition/field_views.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,8 +9,9 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/lattice_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
@@ -48,7 +50,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
       }
     }
     const CoupledStep from_deck{};
-    p.inflaton = RunParameters::from_deck(deck, &from_deck);
+    p.inflaton = LatticeParameters::from_deck(deck, &from_deck);
     p.dictionary = Dictionary::from_cosmology(p.inflaton.hubble, p.inflaton.dt);
   } else {
     for (const char* key : {"time.dt", "background.H"}) {
@@ -63,12 +65,21 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     }
     p.dictionary = Dictionary::from_network(deck.real("network.eta"), deck.real("network.beta"));
     const CoupledStep derived{p.dictionary.step, p.dictionary.hubble};
-    p.inflaton = RunParameters::from_deck(deck, &derived);
+    p.inflaton = LatticeParameters::from_deck(deck, &derived);
   }
   for (const char* key : {"network.integrator", "network.steps"}) {
     if (deck.user_given(key)) {
       deck.fail(key, "no value in a coupled run: the network uses [time] integrator and the run's steps");
     }
+  }
+  if (deck.has("duality.field")) {
+    const std::string name = deck.string("duality.field");
+    const auto& names = p.inflaton.names;
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      deck.fail("duality.field", fmt::format("the name of a lattice field ({})", fmt::join(names, ", ")));
+    }
+    p.dual_field = static_cast<std::size_t>(it - names.begin());
   }
   p.network = NetworkParameters::from_deck(deck, /*coupled=*/true);
   p.network.eta = p.dictionary.eta;
@@ -99,7 +110,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     derived["network.loss_scale"] =
         fmt::format("\"set at start by duality.calibrate = {}\"", calibration_name(p.calibrate));
   }
-  if (p.calibrate != Calibration::none && p.network.embedding == "fourier" && p.network.mlp.depth == 0) {
+  if (p.calibrate != Calibration::none && p.network.exact_dual()) {
     deck.fail("duality.calibrate",
               "\"none\" for the exact dual (network.embedding = \"fourier\", depth 0): its "
               "dispersion (network.dispersion) already sets c lambda(k)");
@@ -125,6 +136,14 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     throw InputError("internal: the network's lattice differs from the inflaton's");
   }
   return p;
+}
+
+double dual_mass2(FieldLattice& lattice, const SpectralOperators& operators, std::size_t k) {
+  std::vector<double> means;
+  for (std::size_t i = 0; i < lattice.field_count(); ++i) {
+    means.push_back(operators.mean(lattice.phi(i)));
+  }
+  return potential_d2V(lattice.potential(), means, k, k);
 }
 
 std::string CoupledParameters::resolved_with_loss_scale(double c) const {
@@ -157,7 +176,7 @@ void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p,
 }
 
 std::string coupled_check_report(const CoupledParameters& p, int ranks) {
-  std::string out = check_report(p.inflaton, ranks);
+  std::string out = lattice_check_report(p.inflaton, ranks);
   const auto m = p.network.sublattice;
   const double points = static_cast<double>(m * m * m);
   const double bound = network_stability_bound(p.network.integrator, p.dictionary.beta);
@@ -275,7 +294,7 @@ void write_calibration_comparison(io::DualityFile& f, std::span<const double> la
 
 struct CoupledRun::State {
   const CoupledParameters& p;
-  InflatonRun run;
+  LatticeRun run;
   Dataset data;
   PointDistribution distribution;
   std::vector<double> x_local, y_local;
@@ -400,9 +419,10 @@ struct CoupledRun::State {
   }
 
   void record(std::int64_t step, bool last) {
-    Inflaton& inflaton = run.inflaton();
+    FieldLattice& inflaton = run.lattice();
+    const std::size_t dual = p.dual_field;
     const std::size_t nk = sub_spectrum.bins();
-    const auto lattice = site_spectrum(on_sites(inflaton.phi()));
+    const auto lattice = site_spectrum(on_sites(inflaton.phi(dual)));
     const auto r = residual();
     const auto network = site_spectrum(r);
     const auto network_lin = site_spectrum(linear->residual());
@@ -412,7 +432,7 @@ struct CoupledRun::State {
     }
     std::vector<double> t_lattice(nk), t_network(nk), omega2_lattice(nk), p_ratio(nk);
     const double a = inflaton.a(), t = inflaton.time();
-    const double m2 = potential_d2V(inflaton.potential(), run.operators().mean(inflaton.phi()));
+    const double m2 = dual_mass2(inflaton, run.operators(), dual);
     // Bin 0 (k = 0) is removed from the band by construction: its ratios are not defined.
     for (std::size_t b = 0; b < nk; ++b) {
       const bool defined = b > 0 && lattice[b] > 0.0;
@@ -483,13 +503,13 @@ void CoupledRun::start() {
   State& s = *state_;
   const CoupledParameters& p = s.p;
   s.run.start();
-  Inflaton& inflaton = s.run.inflaton();
+  FieldLattice& inflaton = s.run.lattice();
+  const std::size_t dual = p.dual_field;
   const bool root = s.distribution.is_root();
   const std::size_t n = s.data.points, mine = s.distribution.local_count(), b0 = s.distribution.local_begin();
   if (p.network.embedding == "fourier") {
     // The road away from the exact dual: an MLP on the Fourier features of the sites.
-    const double m2 =
-        std::max(0.0, potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi())));
+    const double m2 = std::max(0.0, dual_mass2(inflaton, s.run.operators(), dual));
     s.data.x = fourier_feature_inputs(p.network.sublattice, p.inflaton.box.length,
                                       p.network.dispersion == "flat" ? FourierDispersion::flat
                                                                      : FourierDispersion::lattice,
@@ -529,7 +549,7 @@ void CoupledRun::start() {
                       *p.inflaton.restart, n));
     }
   } else {
-    s.r0 = s.on_sites(inflaton.phi());
+    s.r0 = s.on_sites(inflaton.phi(dual));
     for (std::size_t i = 0; i < n; ++i) {
       s.data.y[i] = f0[i] - s.r0[i];
     }
@@ -612,8 +632,7 @@ void CoupledRun::start() {
   s.leakage = dispersion.leakage;
 
   // 4. The loss scale: as given, or calibrated to the cosmology at t0.
-  s.v2_0 = restored ? restored->scalars.at("coupled_v2_0")
-                    : potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi()));
+  s.v2_0 = restored ? restored->scalars.at("coupled_v2_0") : dual_mass2(inflaton, s.run.operators(), dual);
   const std::size_t nk = s.sub_spectrum.bins();
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
@@ -657,7 +676,7 @@ void CoupledRun::start() {
     rdot0 = series("coupled_rdot0");
     s.system->set_state(series("coupled_net_theta"), series("coupled_net_p"));
   } else if (p.match_velocity) {
-    const std::vector<double> b = s.on_sites(inflaton.phidot());
+    const std::vector<double> b = s.on_sites(inflaton.momentum(dual));
     std::vector<double> alpha(n, 0.0);
     if (full) {
       const KernelSolve solve = solve_kernel(*s.eigensystem, b, s.clusters.resolution);
@@ -1001,7 +1020,7 @@ void CoupledRun::summarise() {
   // The summary opens with the evidence: frequencies and power, shell by shell.
   fmt::print("# coupled: the two systems on one mode set (the lattice band-limited to |n_d| <= {}), shell by "
              "shell at t_end = {:.4g} (a = {:.4g})\n",
-             p.network.sublattice / 2, s.run.inflaton().time(), s.run.inflaton().a());
+             p.network.sublattice / 2, s.run.lattice().time(), s.run.lattice().a());
   fmt::print("#   {:>5} {:>9} {:>13} {:>13} {:>9} {:>12} {:>12}\n", "shell", "k", "omega2_lat",
              "c_lambda_net", "ratio", "P_net/P_lat", "P_lin/P_lat");
   for (std::size_t b = 0; b < nk; ++b) {

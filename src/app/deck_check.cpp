@@ -4,40 +4,37 @@
 
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/exact_dual_run.hpp"
-#include "inflanet/app/fields_parameters.hpp"
-#include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/lattice_parameters.hpp"
 #include "inflanet/app/network_parameters.hpp"
-#include "inflanet/app/run_parameters.hpp"
 
 namespace inflanet {
 
 RunKind run_kind(const config::Deck& deck) {
-  const bool multi_field = deck.has_section("field") || deck.has_section("potential");
-  if (multi_field) {
-    // Several fields: [[field]] tables under one [potential]; the one-field [inflaton] deck is separate.
+  const bool field_tables = deck.has_section("field") || deck.has_section("potential");
+  if (field_tables) {
+    // [[field]] tables under one [potential]; the one-field [inflaton] section is the other way to write a
+    // lattice, not a companion of it.
     const char* field_side = deck.has_section("field") ? "field" : "potential";
-    for (const char* other : {"inflaton", "network", "duality"}) {
-      if (deck.has_section(other)) {
-        deck.fail_section(other,
-                          fmt::format("no [{}] beside [[field]]/[potential]: a multi-field run evolves its "
-                                      "[[field]]s under [potential] (write the inflaton as a [[field]], or "
-                                      "drop [{}] for a one-field [inflaton] run)",
-                                      other, field_side));
-      }
+    if (deck.has_section("inflaton")) {
+      deck.fail_section(
+          "inflaton", fmt::format("no [inflaton] beside [[field]]/[potential]: a multi-field run evolves its "
+                                  "[[field]]s under [potential] (write the inflaton as a [[field]], or "
+                                  "drop [{}] for a one-field [inflaton] run)",
+                                  field_side));
     }
     if (!deck.has_section("field")) {
       deck.require_section("field", "[potential] is a function of the [[field]]s");
     }
-    return RunKind::fields;
   }
+  const bool lattice = field_tables || deck.has_section("inflaton");
   if (deck.has_section("network")) {
-    return deck.has_section("inflaton") ? RunKind::coupled : RunKind::network_only;
+    return lattice ? RunKind::coupled : RunKind::network_only;
   }
   if (deck.has_section("duality")) {
     deck.fail_section("duality", "a [network] section beside it (the dictionary ties the network to the "
-                                 "inflaton)");
+                                 "lattice)");
   }
-  return RunKind::inflaton;
+  return RunKind::lattice;
 }
 
 DeckCheck check_deck(const config::Deck& deck, int ranks, const NodeMemory& node) {
@@ -59,26 +56,20 @@ DeckCheck check_deck(const config::Deck& deck, int ranks, const NodeMemory& node
     return finish([&] { return network_check_report(network, ranks); });
   }
   case RunKind::coupled: {
-    // Inflaton and network in one loop, tied by the dictionary.
+    // The lattice and the network in one loop, tied by the dictionary.
     const auto coupled = CoupledParameters::from_deck(deck);
     out.memory = coupled_memory(coupled.inflaton, coupled.network, ranks);
-    const bool exact_dual = coupled.network.embedding == "fourier" && coupled.network.mlp.depth == 0;
     return finish([&] {
-      return exact_dual ? exact_dual_check_report(coupled, ranks) : coupled_check_report(coupled, ranks);
+      return coupled.network.exact_dual() ? exact_dual_check_report(coupled, ranks)
+                                          : coupled_check_report(coupled, ranks);
     });
   }
-  case RunKind::fields: {
-    // Several fields, fixed or self-consistent background.
-    const auto fields = FieldsParameters::from_deck(deck);
-    out.memory = fields_memory(fields, ranks);
-    return finish([&] { return fields_check_report(fields, ranks); });
-  }
-  case RunKind::inflaton:
+  case RunKind::lattice:
     break;
   }
-  const auto parameters = RunParameters::from_deck(deck);
+  const auto parameters = LatticeParameters::from_deck(deck);
   out.memory = lattice_memory(parameters, ranks);
-  return finish([&] { return check_report(parameters, ranks); });
+  return finish([&] { return lattice_check_report(parameters, ranks); });
 }
 
 } // namespace inflanet

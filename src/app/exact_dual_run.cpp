@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/lattice_run.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/duality/band_limit.hpp"
@@ -41,7 +41,7 @@ std::string exact_dual_check_report(const CoupledParameters& p, int ranks) {
 
 struct ExactDualRun::State {
   const CoupledParameters& p;
-  InflatonRun run;
+  LatticeRun run;
   Integrator integrator;
   Decomposition sub;
   FftPlan sub_plan;
@@ -90,8 +90,9 @@ struct ExactDualRun::State {
   }
 
   void record(std::int64_t step) {
-    Inflaton& inflaton = run.inflaton();
-    band_limited(inflaton.phi(), lattice_sites);
+    FieldLattice& inflaton = run.lattice();
+    const std::size_t dual = p.dual_field;
+    band_limited(inflaton.phi(dual), lattice_sites);
     net->residual(network_residual);
     last_difference = site_difference();
     worst_difference = std::max(worst_difference, last_difference);
@@ -116,7 +117,7 @@ struct ExactDualRun::State {
     }
     last_omega2_net = sub_spectrum.shell_mean(per_mode);
     std::vector<double> omega2(nk), p_ratio(nk), t_lattice(nk), t_network(nk);
-    const double v2 = potential_d2V(inflaton.potential(), run.operators().mean(inflaton.phi()));
+    const double v2 = dual_mass2(inflaton, run.operators(), dual);
     for (std::size_t b = 0; b < nk; ++b) {
       omega2[b] = mean_k2[b] / (a * a) + v2;
       const bool defined = b > 0 && lattice[b] > 0.0;
@@ -150,11 +151,12 @@ void ExactDualRun::start() {
         "restart: the exact-dual run (network.embedding = \"fourier\", depth 0) does not restart yet; "
         "run it again from t = 0 (it costs one lattice run)");
   }
-  Inflaton& inflaton = s.run.inflaton();
+  FieldLattice& inflaton = s.run.lattice();
+  const std::size_t dual = p.dual_field;
   const auto m = p.network.sublattice;
   const double points = static_cast<double>(m * m * m);
   s.c = p.network.c(static_cast<std::size_t>(points));
-  s.m2 = potential_d2V(inflaton.potential(), s.run.operators().mean(inflaton.phi()));
+  s.m2 = dual_mass2(inflaton, s.run.operators(), dual);
   if (s.m2 < 0.0) {
     throw InputError(fmt::format("network.dispersion = \"lattice\" needs V''(phi0) >= 0, got {:.6g}", s.m2));
   }
@@ -176,7 +178,7 @@ void ExactDualRun::start() {
   }
   // Parameters 0, so f = 0; targets y = -(band-limited perturbation): the residual f - y starts as the
   // perturbation; the momentum gives df/dt = the band-limited dphi/dt (or 0).
-  s.band_limited(inflaton.phi(), s.lattice_sites);
+  s.band_limited(inflaton.phi(dual), s.lattice_sites);
   Field targets(s.sub);
   targets.copy_from(s.lattice_sites);
   {
@@ -188,7 +190,7 @@ void ExactDualRun::start() {
   s.net->set_targets(targets);
   if (p.match_velocity) {
     Field velocity(s.sub);
-    s.band_limited(inflaton.phidot(), velocity);
+    s.band_limited(inflaton.momentum(dual), velocity);
     s.net->set_output_velocity(velocity);
   }
   if (s.sub.is_root()) {

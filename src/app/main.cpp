@@ -8,12 +8,10 @@
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/deck_check.hpp"
 #include "inflanet/app/exact_dual_run.hpp"
-#include "inflanet/app/fields_run.hpp"
-#include "inflanet/app/inflaton_run.hpp"
+#include "inflanet/app/lattice_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/app/network_parameters.hpp"
 #include "inflanet/app/network_run.hpp"
-#include "inflanet/app/run_parameters.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/config/schema.hpp"
@@ -64,12 +62,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     case RunKind::coupled: {
-      // Inflaton and network in one loop, tied by the dictionary.
+      // The lattice and the network in one loop, tied by the dictionary.
       const auto coupled = CoupledParameters::from_deck(deck);
-      const bool exact_dual = coupled.network.embedding == "fourier" && coupled.network.mlp.depth == 0;
       require_memory(coupled_memory(coupled.inflaton, coupled.network, session.size()), node, session.size(),
                      deck.file());
-      if (exact_dual) {
+      if (coupled.network.exact_dual()) {
         // The exact dual: a linear Fourier-feature readout whose NTK is the lattice's operator.
         ExactDualRun run(coupled, session);
         run.start();
@@ -83,22 +80,13 @@ int main(int argc, char** argv) {
       run.summarise();
       return 0;
     }
-    case RunKind::fields: {
-      // Several interacting fields, in a fixed background or with the expansion they source.
-      const auto fields = FieldsParameters::from_deck(deck);
-      require_memory(fields_memory(fields, session.size()), node, session.size(), deck.file());
-      FieldsRun run(fields, session);
-      run.start();
-      run.evolve();
-      run.summarise();
-      return 0;
-    }
-    case RunKind::inflaton:
+    case RunKind::lattice:
       break;
     }
-    const auto parameters = RunParameters::from_deck(deck);
+    // The lattice alone: one field or several, fixed or self-consistent expansion.
+    const auto parameters = LatticeParameters::from_deck(deck);
     require_memory(lattice_memory(parameters, session.size()), node, session.size(), deck.file());
-    InflatonRun run(parameters, session);
+    LatticeRun run(parameters, session);
     run.start();
     run.evolve();
     run.summarise();

@@ -1,4 +1,5 @@
 #include "inflanet/app/memory_budget.hpp"
+#include "inflanet/app/lattice_parameters.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -40,21 +41,6 @@ double MemoryBudget::total() const {
 MemoryBudget& MemoryBudget::operator+=(const MemoryBudget& other) {
   items.insert(items.end(), other.items.begin(), other.items.end());
   return *this;
-}
-
-MemoryBudget lattice_memory(const RunParameters& p, int ranks) {
-  const double n = static_cast<double>(p.box.n);
-  const double planes = std::ceil(n / ranks);
-  // A padded real slab: planes x N x 2 (N/2 + 1) doubles (FFTW's in-place r2c layout).
-  const double field = 8.0 * planes * n * 2.0 * (std::floor(n / 2) + 1);
-  MemoryBudget b;
-  b.items.push_back(
-      {fmt::format("lattice fields (phi, phidot, work: {:g} planes of {:g}^2 sites)", planes, n), 3.0 * field,
-       fmt::format("lattice.N = {}", p.box.n)});
-  if (ranks > 1) {
-    b.items.push_back({"FFT transpose buffer (one slab)", field, fmt::format("lattice.N = {}", p.box.n)});
-  }
-  return b;
 }
 
 MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int input_dim, int ranks) {
@@ -126,10 +112,10 @@ MemoryBudget network_only_memory(const NetworkParameters& p, int ranks) {
   return network_memory(p, m * m * m, p.dataset == "lattice" ? 6 : 3, ranks);
 }
 
-MemoryBudget coupled_memory(const RunParameters& inflaton, const NetworkParameters& network, int ranks) {
+MemoryBudget coupled_memory(const LatticeParameters& lattice, const NetworkParameters& network, int ranks) {
   const auto m = static_cast<std::size_t>(network.sublattice);
   constexpr int lattice_input_dim = 6; // (cos, sin)(2 pi x_d / L), d = 0, 1, 2 (nn/dataset.hpp)
-  MemoryBudget b = lattice_memory(inflaton, ranks);
+  MemoryBudget b = lattice_memory(lattice, ranks);
   b += network_memory(network, m * m * m, lattice_input_dim, ranks);
   return b;
 }

@@ -58,7 +58,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
               "at least 1 with network.embedding = \"periodic\" (depth 0, a linear readout, is "
               "the Fourier-feature dual: network.embedding = \"fourier\")");
   }
-  if (p.schedule != "none" && !(p.embedding == "fourier" && p.mlp.depth == 0)) {
+  if (p.schedule != "none" && !p.exact_dual()) {
     deck.fail("network.schedule",
               "\"none\" unless network.embedding = \"fourier\" and network.depth = 0 (the "
               "schedule makes the linear Fourier-feature readout the de Sitter lattice)");

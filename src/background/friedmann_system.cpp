@@ -93,14 +93,7 @@ double FriedmannSystem::constraint_violation() const {
 }
 
 HomogeneousPotential homogeneous_potential(const Potential& potential) {
-  return {[potential](std::span<const double> f) { return potential_V(potential, f[0]); },
-          [potential](std::span<const double> f, std::span<double> out) {
-            out[0] = potential_dV(potential, f[0]);
-          }};
-}
-
-HomogeneousPotential homogeneous_potential(const MultiFieldPotential& potential) {
-  return {[potential](std::span<const double> f) { return multi_field_V(potential, f); },
+  return {[potential](std::span<const double> f) { return potential_V(potential, f); },
           [potential](std::span<const double> f, std::span<double> out) {
             std::visit([&](const auto& model) { model.gradient(f, out); }, potential);
           }};

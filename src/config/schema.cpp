@@ -460,16 +460,26 @@ Schema inflanet_schema() {
 
   s.section("potential", Presence::optional, "V of all [[field]]s: a built-in kind or an expression",
             WhenUnset::omitted);
-  s.key(
-      KeySpec::string("potential.kind",
-                      "V of the fields: chaotic_g2 (m, g2), quartic_g2 (lambda, g2), hybrid (lambda, v, g2, "
-                      "m), or expression (V, with every parameter as a named constant)")
-          .required()
-          .one_of({"chaotic_g2", "quartic_g2", "hybrid", "expression"}));
-  s.key(KeySpec::real("potential.m", "mass parameter: chaotic_g2, hybrid [H]"));
+  s.key(KeySpec::string(
+            "potential.kind",
+            "V of the fields: the one-field built-ins of the field phi, quadratic (m), quartic "
+            "(lambda), quadratic_quartic (m, lambda), axion (Lambda4, f), starobinsky (V0, Mp); the "
+            "two-field built-ins of phi and chi, chaotic_g2 (m, g2), quartic_g2 (lambda, g2), "
+            "hybrid (lambda, v, g2, m); or expression (V, with every parameter as a named constant)")
+            .required()
+            .one_of({"quadratic", "quartic", "quadratic_quartic", "axion", "starobinsky", "chaotic_g2",
+                     "quartic_g2", "hybrid", "expression"}));
+  s.key(KeySpec::real("potential.m", "mass parameter: quadratic, quadratic_quartic, chaotic_g2, hybrid [H]"));
+  s.key(KeySpec::real("potential.Lambda4", "axion scale in Lambda4 (1 - cos(phi / f)): axion [H^2 M_p^2]"));
+  s.key(KeySpec::real("potential.f", "axion decay constant: axion [M_p]"));
+  s.key(KeySpec::real("potential.V0", "plateau in V0 (1 - exp(-sqrt(2/3) phi / Mp))^2: starobinsky "
+                                      "[H^2 M_p^2]"));
+  s.key(KeySpec::real("potential.Mp", "reduced Planck mass: starobinsky [M_p]"));
   s.key(KeySpec::real("potential.g2", "coupling g^2 between the fields: chaotic_g2, quartic_g2, hybrid "
                                       "[dimensionless]"));
-  s.key(KeySpec::real("potential.lambda", "quartic self-coupling: quartic_g2, hybrid [dimensionless]"));
+  s.key(
+      KeySpec::real("potential.lambda",
+                    "quartic self-coupling: quartic, quadratic_quartic, quartic_g2, hybrid [dimensionless]"));
   s.key(KeySpec::real("potential.v", "symmetry-breaking vacuum expectation value: hybrid [M_p]"));
   s.key(KeySpec::string("potential.V", "expression: V as a formula of the field names and parameters "
                                        "[H^2 M_p^2]"));
@@ -486,7 +496,7 @@ Schema inflanet_schema() {
   s.key(KeySpec::string("time.integrator", "time integrator of the field equations")
             .one_of(integrators)
             .defaults_to("leapfrog"));
-  // Not ranged here: RunParameters refuses alpha outside [0, 1] and says why.
+  // Not ranged here: LatticeParameters refuses alpha outside [0, 1] and says why.
   s.key(KeySpec::real("time.alpha",
                       "time variable eta with dt = a^alpha d eta: 0 = cosmic time, 1 = conformal "
                       "time; time.dt is then the step in eta [1/H for alpha = 0]")
@@ -612,6 +622,11 @@ Schema inflanet_schema() {
                          "[products]")
             .at_least(1)
             .defaults_to(500));
+  s.key(KeySpec::string("duality.field",
+                        "the lattice field the network is the dual of: its sub-lattice values are the "
+                        "network's targets and every comparison is with it; unset = the first field "
+                        "(phi of an [inflaton] deck)")
+            .identifier());
   s.key(KeySpec::integer("duality.max_subcycles",
                          "most network steps per lattice step before a too-stiff network is refused [steps]")
             .at_least(1)

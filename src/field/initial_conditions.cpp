@@ -1,10 +1,13 @@
 #include "inflanet/field/initial_conditions.hpp"
 
 #include <cmath>
+#include <fmt/format.h>
+#include <memory>
 #include <vector>
 
 #include "inflanet/background/mode_function.hpp"
 #include "inflanet/base/counter_rng.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 
 namespace inflanet {
@@ -51,24 +54,6 @@ std::vector<ModeValue> mode_table(const Decomposition& decomposition, const Back
     table[n2].du_dt = {packed[4 * n2 + 2], packed[4 * n2 + 3]};
   }
   return table;
-}
-
-void add_constant(Field& field, double value) {
-  double* data = field.real_data();
-  for_each_site_row(field.decomposition(), [=](const SiteRow& row) {
-    for (std::ptrdiff_t z = 0; z < row.length; ++z) {
-      data[row.offset + z] += value;
-    }
-  });
-}
-
-void scale(Field& field, double factor) {
-  const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(field.padded_real_size());
-  double* data = field.real_data();
-#pragma omp parallel for schedule(static)
-  for (std::ptrdiff_t i = 0; i < count; ++i) {
-    data[i] *= factor;
-  }
 }
 
 /// Every |n|^2 of the lattice (|n_i| in [0, N/2] on each axis), marked the same on every rank.
@@ -146,25 +131,87 @@ void draw_wkb_modes(Field& phi, Field& phidot, const SpectralOperators& operator
   draw_from_table(phi, phidot, operators, table, seed, kcut);
 }
 
-void set_initial_conditions(Inflaton& inflaton, SpectralOperators& operators, const InitialConditions& ic) {
-  Field& phi = inflaton.phi();
-  Field& phidot = inflaton.phidot();
-  const double t0 = inflaton.time();
-  phi.fill(0.0);
-  phidot.fill(0.0);
-  if (ic.vacuum_fluctuations) {
-    const double m2 = potential_d2V(inflaton.potential(), ic.phi0);
-    draw_vacuum_modes(phi, phidot, operators, inflaton.background(), m2, t0, ic.seed, ic.kcut);
-    operators.plan().to_real(phi, Scale::full);
-    operators.plan().to_real(phidot, Scale::full);
+Fluctuations fluctuations_from_name(const std::string& name) {
+  if (name == "bunch-davies")
+    return Fluctuations::bunch_davies;
+  if (name == "wkb")
+    return Fluctuations::wkb;
+  if (name == "none")
+    return Fluctuations::none;
+  throw InputError(
+      fmt::format("unknown fluctuations '{}': expected \"bunch-davies\", \"wkb\" or \"none\"", name));
+}
+
+namespace {
+std::vector<double> means(const std::vector<FieldInitialConditions>& initial) {
+  std::vector<double> out;
+  for (const auto& f : initial) {
+    out.push_back(f.mean);
   }
-  add_constant(phi, ic.phi0);
-  add_constant(phidot, ic.phidot0);
-  // The vacuum and phidot0 give d phi / dt; the system's momentum is p = d phi / d eta = a^alpha d phi / dt.
-  if (inflaton.clock().alpha() != 0.0) {
-    scale(phidot, inflaton.clock().dt_deta(inflaton.eta()));
+  return out;
+}
+} // namespace
+
+double homogeneous_hubble(const Potential& potential, const std::vector<FieldInitialConditions>& initial,
+                          double rho_lambda) {
+  double rho = potential_V(potential, means(initial)) + rho_lambda;
+  for (const auto& f : initial) {
+    rho += 0.5 * f.velocity * f.velocity;
   }
-  inflaton.fields_changed(t0);
+  return rho > 0.0 ? std::sqrt(rho / 3.0) : 0.0;
+}
+
+void set_initial_conditions(FieldLattice& lattice, SpectralOperators& operators,
+                            const std::vector<FieldInitialConditions>& initial) {
+  if (initial.size() != lattice.field_count())
+    throw InputError(fmt::format("initial conditions for {} fields given to a lattice of {} fields",
+                                 initial.size(), lattice.field_count()));
+  const double t0 = lattice.time();
+  const Expansion& expansion = lattice.expansion();
+  const auto values = means(initial);
+  // The vacuum's background: the fixed one, or de Sitter at the homogeneous initial H for Friedmann.
+  std::unique_ptr<Background> initial_de_sitter;
+  const Background* background = expansion.fixed;
+  double a0 = expansion.fixed != nullptr ? expansion.fixed->a(t0) : expansion.a0;
+  if (background == nullptr) {
+    const double hubble = homogeneous_hubble(lattice.potential(), initial, expansion.rho_lambda);
+    if (!(hubble > 0.0))
+      throw InputError(
+          "a Friedmann background needs a positive total energy density at the initial means and "
+          "velocities (H^2 = rho / 3)");
+    // a(t) = a0 e^{H (t - t0)}, written as DeSitter's a0' e^{H t}
+    initial_de_sitter = std::make_unique<DeSitter>(hubble, a0 * std::exp(-hubble * t0));
+    background = initial_de_sitter.get();
+  }
+  for (std::size_t i = 0; i < initial.size(); ++i) {
+    const auto& ic = initial[i];
+    Field& phi = lattice.phi(i);
+    Field& velocity = lattice.momentum(i);
+    phi.fill(0.0);
+    velocity.fill(0.0);
+    if (ic.fluctuations != Fluctuations::none) {
+      const double m2 = potential_d2V(lattice.potential(), values, i, i);
+      // In flat space (H = 0) the Bunch-Davies vacuum is the WKB one (up to each mode's phase e^{-i omega
+      // t0}, which the random phases absorb); this path also leaves tachyonic modes at zero.
+      if (ic.fluctuations == Fluctuations::wkb || background->hubble(t0) == 0.0) {
+        draw_wkb_modes(phi, velocity, operators, a0, m2, ic.seed, ic.kcut);
+      } else {
+        draw_vacuum_modes(phi, velocity, operators, *background, m2, t0, ic.seed, ic.kcut);
+      }
+      operators.plan().to_real(phi, Scale::full);
+      operators.plan().to_real(velocity, Scale::full);
+    }
+    double* q = phi.real_data();
+    double* p = velocity.real_data();
+    const double mean = ic.mean, v = ic.velocity;
+    for_each_site_row(phi.decomposition(), [=](const SiteRow& row) {
+      for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+        q[row.offset + z] += mean;
+        p[row.offset + z] += v;
+      }
+    });
+  }
+  lattice.start(t0);
 }
 
 } // namespace inflanet

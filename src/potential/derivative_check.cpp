@@ -25,27 +25,41 @@ std::string DerivativeCheckReport::format_point(std::span<const double> point) c
   return fmt::format("({}) = ({})", names, values);
 }
 
-std::string DerivativeCheckReport::failure_message() const {
-  // The worst point of each failing derivative, in the order derivatives first appear: one line each, so
-  // a derivative wrong everywhere is reported once, where it is most visibly wrong. A non-finite value
-  // is the worst of all.
-  std::vector<std::string> order;
-  std::map<std::string, const DerivativeCheckEntry*> worst;
+namespace {
+
+/// The worst point of each failing derivative, in the order derivatives first appear: one entry each, so a
+/// derivative wrong everywhere is reported once, where it is most visibly wrong. A non-finite value is the
+/// worst of all.
+std::vector<const DerivativeCheckEntry*> worst_failures(const std::vector<DerivativeCheckEntry>& entries) {
+  std::vector<const DerivativeCheckEntry*> order;
   auto badness = [](const DerivativeCheckEntry& e) {
     return std::isfinite(e.given) && std::isfinite(e.finite_difference) ? e.relative_difference : INFINITY;
   };
   for (const auto& e : entries) {
     if (e.passed)
       continue;
-    auto [it, inserted] = worst.try_emplace(e.derivative, &e);
-    if (inserted)
-      order.push_back(e.derivative);
-    else if (badness(e) > badness(*it->second))
-      it->second = &e;
+    const auto it = std::find_if(order.begin(), order.end(), [&](const DerivativeCheckEntry* w) {
+      return w->derivative == e.derivative;
+    });
+    if (it == order.end())
+      order.push_back(&e);
+    else if (badness(e) > badness(**it))
+      *it = &e;
   }
+  return order;
+}
+
+} // namespace
+
+const DerivativeCheckEntry* DerivativeCheckReport::first_failure() const {
+  const auto order = worst_failures(entries);
+  return order.empty() ? nullptr : order.front();
+}
+
+std::string DerivativeCheckReport::failure_message() const {
   std::string out;
-  for (const auto& name : order) {
-    const DerivativeCheckEntry& e = *worst.at(name);
+  for (const DerivativeCheckEntry* worst : worst_failures(entries)) {
+    const DerivativeCheckEntry& e = *worst;
     const std::string given = e.formula.empty() ? std::string("value") : e.formula;
     if (!out.empty())
       out += '\n';

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "inflanet/app/lattice_parameters.hpp"
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/base/error.hpp"
 
@@ -14,9 +15,10 @@ using ::testing::HasSubstr;
 
 namespace {
 
-RunParameters lattice(std::ptrdiff_t n) {
-  RunParameters p;
+LatticeParameters lattice(std::ptrdiff_t n) {
+  LatticeParameters p;
   p.box = Box{n, 10.0};
+  p.names = {"phi"};
   return p;
 }
 
@@ -32,14 +34,20 @@ NetworkParameters network(std::int64_t sublattice, int width) {
 } // namespace
 
 TEST(MemoryBudget, LatticeFieldsArePaddedSlabsByHand) {
-  // N = 16, 1 rank: 3 fields of 16 x 16 x 2 (16/2 + 1) doubles = 3 * 8 * 16 * 16 * 18 bytes.
+  // N = 16, 1 rank, one field: field, momentum and work, and the spectra's scratch slab, each
+  // 16 x 16 x 2 (16/2 + 1) doubles = 8 * 16 * 16 * 18 bytes.
   const auto one = lattice_memory(lattice(16), 1);
-  ASSERT_EQ(one.items.size(), 1u);
-  EXPECT_EQ(one.total(), 3.0 * 8 * 16 * 16 * 18);
+  ASSERT_EQ(one.items.size(), 2u);
+  EXPECT_EQ(one.items[0].bytes, 3.0 * 8 * 16 * 16 * 18);
+  EXPECT_EQ(one.total(), 4.0 * 8 * 16 * 16 * 18);
   EXPECT_THAT(one.items[0].keys, HasSubstr("lattice.N = 16"));
   // 3 ranks: ceil(16/3) = 6 planes each, and one more slab of transpose buffer.
   const auto three = lattice_memory(lattice(16), 3);
-  EXPECT_EQ(three.total(), 4.0 * 8 * 6 * 16 * 18);
+  EXPECT_EQ(three.total(), 5.0 * 8 * 6 * 16 * 18);
+  // Two fields: three slabs each.
+  auto two = lattice(16);
+  two.names = {"phi", "chi"};
+  EXPECT_EQ(lattice_memory(two, 1).items[0].bytes, 6.0 * 8 * 16 * 16 * 18);
 }
 
 TEST(MemoryBudget, NetworkGrowsWithPointsAndWidthAndOnlyTheFullSpectrumGathersTheKernel) {
@@ -67,20 +75,20 @@ TEST(MemoryBudget, NetworkGrowsWithPointsAndWidthAndOnlyTheFullSpectrumGathersTh
 }
 
 TEST(MemoryBudget, ShortfallIsRefusedNamingTheFiguresAndTheKeys) {
-  const auto budget = lattice_memory(lattice(64), 1); // 3 * 8 * 64 * 64 * 66 bytes = 6.19 MiB
-  const NodeMemory roomy{1024.0 * 1024.0 * 1024.0, 2}, tight{8.0 * 1024.0 * 1024.0, 2};
+  const auto budget = lattice_memory(lattice(64), 1); // 4 * 8 * 64 * 64 * 66 bytes = 8.25 MiB
+  const NodeMemory roomy{1024.0 * 1024.0 * 1024.0, 2}, tight{6.0 * 1024.0 * 1024.0, 2};
   EXPECT_NO_THROW(require_memory(budget, roomy, 1, "deck.toml"));
   EXPECT_THAT(memory_report(budget, roomy, 1), HasSubstr(": fits"));
   try {
     require_memory(budget, tight, 1, "deck.toml");
-    FAIL() << "a 6.19 MiB rank on 4 MiB per rank was accepted";
+    FAIL() << "an 8.25 MiB rank on 3 MiB per rank was accepted";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(),
-                HasSubstr("deck.toml: memory: a rank needs 6.188 MiB on 1 rank(s), but its node has 4 MiB "
-                          "available per rank (MemAvailable 8 MiB / 2 rank(s) on the node)"));
+                HasSubstr("deck.toml: memory: a rank needs 8.25 MiB on 1 rank(s), but its node has 3 MiB "
+                          "available per rank (MemAvailable 6 MiB / 2 rank(s) on the node)"));
     EXPECT_THAT(e.what(), HasSubstr("set by lattice.N = 64"));
   }
-  EXPECT_THAT(memory_report(budget, tight, 1), HasSubstr("SHORT by 1.547x, refused"));
+  EXPECT_THAT(memory_report(budget, tight, 1), HasSubstr("SHORT by 2.75x, refused"));
   // Unknown node memory: reported, never refused.
   EXPECT_NO_THROW(require_memory(budget, NodeMemory{}, 1, "deck.toml"));
   EXPECT_THAT(memory_report(budget, NodeMemory{}, 1), HasSubstr("node memory: unknown"));

@@ -270,17 +270,17 @@ TEST(FriedmannSystem, Yoshida4ConstraintBelow1e8Over1e4Steps) {
 TEST(FriedmannSystem, DeckPotentialsGiveTheSameTrajectory) {
   // The adapters of the single-field and multi-field potentials reproduce the hand-written V = m^2 phi^2/2
   // (and, for chaotic_g2 with g2 = 0, a free massless chi at rest) to rounding.
-  PotentialParams params;
+  PotentialSpec params;
   params.kind = "quadratic";
-  params.m = mass;
-  MultiFieldPotentialSpec spec;
+  params.fields = {"phi"};
+  params.parameters = {{"m", mass}};
+  PotentialSpec spec;
   spec.kind = "chaotic_g2";
   spec.fields = {"phi", "chi"};
   spec.parameters = {{"m", mass}, {"g2", 0.0}};
   FriedmannSystem hand = massive_field();
   FriedmannSystem single(homogeneous_potential(make_potential(params)), {phi_start}, {0.0}, 1.0);
-  FriedmannSystem multi(homogeneous_potential(make_multi_field_potential(spec)), {phi_start, 0.0}, {0.0, 0.0},
-                        1.0);
+  FriedmannSystem multi(homogeneous_potential(make_potential(spec)), {phi_start, 0.0}, {0.0, 0.0}, 1.0);
   const auto integrator = Integrator::from_name("yoshida4");
   for (int n = 0; n < 100; ++n) {
     integrator.step(hand, 0.05);

@@ -458,10 +458,13 @@ TEST_F(DeckArraysTest, InflanetMultiFieldDeckLoadsWithItsDefaults) {
   {
     const auto msg = error_of("[potential]\nm = 1.0\n", {}, inflanet::config::inflanet_schema());
     EXPECT_EQ(
-        msg, path_ +
-                 ":1:1: missing required key 'potential.kind' (V of the fields: chaotic_g2 (m, g2), "
-                 "quartic_g2 (lambda, g2), hybrid (lambda, v, g2, m), or expression (V, with every parameter "
-                 "as a named constant))");
+        msg,
+        path_ +
+            ":1:1: missing required key 'potential.kind' (V of the fields: the one-field built-ins of "
+            "the field phi, quadratic (m), quartic (lambda), quadratic_quartic (m, lambda), axion (Lambda4, "
+            "f), starobinsky (V0, Mp); the two-field built-ins of phi and chi, chaotic_g2 (m, g2), "
+            "quartic_g2 (lambda, g2), hybrid (lambda, v, g2, m); or expression (V, with every parameter "
+            "as a named constant))");
   }
 }
 

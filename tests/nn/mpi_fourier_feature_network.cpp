@@ -14,7 +14,7 @@
 
 #include "inflanet/background/background.hpp"
 #include "inflanet/duality/band_limit.hpp"
-#include "inflanet/field/inflaton.hpp"
+#include "inflanet/field/field_lattice.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/nn/fourier_feature_network.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
@@ -77,10 +77,10 @@ double dual_error(const char* integrator_name, double hubble, double mass, doubl
   } else {
     background = std::make_unique<Minkowski>();
   }
-  Inflaton inflaton(ops, *background, Quadratic{mass}, 0.0);
-  fill_sites(inflaton.phi(), [](auto x, auto y, auto z) { return site_noise(x, y, z, 3); });
-  fill_sites(inflaton.phidot(), [](auto x, auto y, auto z) { return 0.5 * site_noise(x, y, z, 4); });
-  inflaton.fields_changed(0.0);
+  FieldLattice inflaton(ops, {"phi"}, Quadratic{mass}, Expansion::fixed_background(*background), 0.0);
+  fill_sites(inflaton.phi(0), [](auto x, auto y, auto z) { return site_noise(x, y, z, 3); });
+  fill_sites(inflaton.momentum(0), [](auto x, auto y, auto z) { return 0.5 * site_noise(x, y, z, 4); });
+  inflaton.start(0.0);
 
   Sub sub(m, length);
   const double c = 1.0 / static_cast<double>(m * m * m), eta = h * h, beta = std::exp(-3.0 * hubble * h);
@@ -90,9 +90,9 @@ double dual_error(const char* integrator_name, double hubble, double mass, doubl
     net.set_schedule({LearningRateSchedule::Kind::desitter, hubble, 1.0, mass * mass}, per_stage);
   }
   Field f(sub.d);
-  fill_from_sites(f, band_limited_sites(inflaton.phi(), scratch, plan, m));
+  fill_from_sites(f, band_limited_sites(inflaton.phi(0), scratch, plan, m));
   net.set_outputs(f); // y = 0: the residual is the output
-  fill_from_sites(f, band_limited_sites(inflaton.phidot(), scratch, plan, m));
+  fill_from_sites(f, band_limited_sites(inflaton.momentum(0), scratch, plan, m));
   net.set_output_velocity(f);
 
   const Integrator integrator = Integrator::from_name(integrator_name);
@@ -103,7 +103,7 @@ double dual_error(const char* integrator_name, double hubble, double mass, doubl
   }
   EXPECT_NEAR(net.time(), inflaton.time(), 1e-12);
   return relative_max_difference(residual_sites(net, sub.d),
-                                 band_limited_sites(inflaton.phi(), scratch, plan, m));
+                                 band_limited_sites(inflaton.phi(0), scratch, plan, m));
 }
 
 bool root() {

@@ -16,7 +16,7 @@
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/inflaton.hpp"
+#include "inflanet/field/field_lattice.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 #include "lattice_helpers.hpp"
@@ -94,21 +94,22 @@ TEST(ExactDuality, LinearisedNetworkWithLatticeKernelIsTheFreeInflaton) {
   for (const char* name : {"leapfrog", "euler"}) {
     for (const bool moving : {false, true}) {
       const Integrator integrator = Integrator::from_name(name);
-      Inflaton inflaton(ops, background, Quadratic{mass}, 0.0);
-      band_limited(inflaton.phi(), plan, ops, 1, m / 4.0);
+      FieldLattice inflaton(ops, {"phi"}, Quadratic{mass}, Expansion::fixed_background(background), 0.0);
+      band_limited(inflaton.phi(0), plan, ops, 1, m / 4.0);
       if (moving) {
-        band_limited(inflaton.phidot(), plan, ops, 2, m / 4.0);
+        band_limited(inflaton.momentum(0), plan, ops, 2, m / 4.0);
       } else {
-        inflaton.phidot().fill(0.0);
+        inflaton.momentum(0).fill(0.0);
       }
-      inflaton.fields_changed(0.0);
-      LinearisedNetwork network(theta, n, c, /*gamma=*/0.0, sites(inflaton.phi()), sites(inflaton.phidot()));
+      inflaton.start(0.0);
+      LinearisedNetwork network(theta, n, c, /*gamma=*/0.0, sites(inflaton.phi(0)),
+                                sites(inflaton.momentum(0)));
       const int steps = 200;
       double scale = 0.0, worst = 0.0, worst_v = 0.0, scale_v = 0.0;
       for (int s = 0; s < steps; ++s) {
         integrator.step(inflaton, h);
         integrator.step(network, h);
-        const auto phi = sites(inflaton.phi()), phidot = sites(inflaton.phidot());
+        const auto phi = sites(inflaton.phi(0)), phidot = sites(inflaton.momentum(0));
         for (std::size_t i = 0; i < n; ++i) {
           scale = std::max(scale, std::abs(phi[i]));
           scale_v = std::max(scale_v, std::abs(phidot[i]));

@@ -33,11 +33,17 @@ TEST(DerivativeCheck, failure_message_names_derivative_formula_and_worst_point) 
   DerivativeCheckReport r;
   r.fields = {"phi", "chi"};
   r.tolerance = 1e-6;
-  r.entries.push_back({"dV/dphi", "m^2*phi", {1.0, 0.5}, 1.0, 1.0, 0.0, true});
-  r.entries.push_back({"dV/dchi", "2*g2*phi^2*chi", {1.0, 0.5}, 1.0, 0.52, 0.923, false});
-  r.entries.push_back({"dV/dchi", "2*g2*phi^2*chi", {2.0, 0.25}, 1.0, 0.5, 1.0, false});
-  r.entries.push_back({"d2V/dphi dchi", "", {2.0, 0.25}, NAN, 0.5, NAN, false});
+  constexpr auto none = FormulaRole::none;
+  r.entries.push_back({"dV/dphi", "m^2*phi", {1.0, 0.5}, 1.0, 1.0, 0.0, true, {0, none}});
+  r.entries.push_back({"dV/dchi", "2*g2*phi^2*chi", {1.0, 0.5}, 1.0, 0.52, 0.923, false, {1, none}});
+  r.entries.push_back({"dV/dchi", "2*g2*phi^2*chi", {2.0, 0.25}, 1.0, 0.5, 1.0, false, {1, none}});
+  r.entries.push_back({"d2V/dphi dchi", "", {2.0, 0.25}, NAN, 0.5, NAN, false, {0, 1}});
   EXPECT_FALSE(r.passed());
+  // The deck layer's key comes from the first failing derivative's role (dV/dchi at its worst point).
+  ASSERT_NE(r.first_failure(), nullptr);
+  EXPECT_EQ(r.first_failure()->role.first, 1u);
+  EXPECT_TRUE(r.first_failure()->role.is_dV());
+  EXPECT_EQ(r.first_failure()->point, (std::vector<double>{2.0, 0.25}));
   const std::string msg = r.failure_message();
   const auto newline = msg.find('\n');
   ASSERT_NE(newline, std::string::npos) << msg;

@@ -8,12 +8,13 @@
 #include <memory>
 #include <string>
 
+#include "inflanet/app/lattice_parameters.hpp"
 #include "inflanet/app/network_parameters.hpp"
-#include "inflanet/app/run_parameters.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/duality/calibration.hpp"
 #include "inflanet/duality/subcycling.hpp"
+#include "inflanet/field/field_lattice.hpp"
 #include "inflanet/io/duality_file.hpp"
 #include "inflanet/ntk/duality_dictionary.hpp"
 
@@ -28,7 +29,8 @@ namespace inflanet {
 struct CoupledParameters {
   std::string match;
   Dictionary dictionary;
-  RunParameters inflaton;
+  LatticeParameters inflaton; ///< the lattice ([inflaton] or [[field]] deck)
+  std::size_t dual_field = 0; ///< duality.field: the lattice field the network is the dual of
   NetworkParameters network;
   Calibration calibrate = Calibration::none; ///< duality.calibrate: how the loss scale c is set
   bool match_velocity = true;                ///< network.initial_velocity = "inflaton" (default) or "zero"
@@ -54,7 +56,10 @@ void write_dictionary_attributes(io::DualityFile& file, const CoupledParameters&
 /// stability condition.
 [[nodiscard]] std::string coupled_check_report(const CoupledParameters& parameters, int ranks);
 
-/// \brief The coupled run as stages, like InflatonRun (which it drives, with the network as its companion).
+/// \brief d^2V/dphi_k^2 at the lattice's current field means: the mass^2 of the dual field k's fluctuations.
+[[nodiscard]] double dual_mass2(FieldLattice& lattice, const SpectralOperators& operators, std::size_t k);
+
+/// \brief The coupled run as stages, like LatticeRun (which it drives, with the network as its companion).
 class CoupledRun {
 public:
   CoupledRun(const CoupledParameters& parameters, const Session& session);

@@ -12,9 +12,11 @@
 
 namespace inflanet {
 
-/// \brief The run a deck describes, from its sections: [network] without [inflaton] is the network-only
-/// run, [inflaton] with [network] the coupled run, otherwise the inflaton run.
-enum class RunKind { inflaton, network_only, coupled, fields };
+/// \brief The run a deck describes, from its sections: [network] without a lattice ([inflaton] or
+/// [[field]]) is the network-only run, a lattice with [network] the coupled run (the exact dual when the
+/// network is a linear Fourier-feature readout: NetworkParameters::exact_dual), a lattice alone the lattice
+/// run.
+enum class RunKind { lattice, network_only, coupled };
 
 /// \brief The deck's RunKind; InputError for a [duality] without [network].
 [[nodiscard]] RunKind run_kind(const config::Deck& deck);

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "inflanet/app/network_parameters.hpp"
-#include "inflanet/app/run_parameters.hpp"
 #include "inflanet/decomposition/session.hpp"
 
 namespace inflanet {
+
+struct LatticeParameters;
 
 /// \brief One line of the budget: what it holds, its bytes on the largest rank, and the keys that set it.
 struct MemoryItem {
@@ -29,29 +30,25 @@ struct MemoryBudget {
   MemoryBudget& operator+=(const MemoryBudget& other);
 };
 
-/// \brief The inflaton's lattice on `ranks` ranks: phi, phidot and a work field (padded slabs of
-/// ceil(N / ranks) planes), plus one slab of FFTW-MPI transpose buffer when ranks > 1.
-[[nodiscard]] MemoryBudget lattice_memory(const RunParameters& parameters, int ranks);
-
 /// \brief The network on `points` training points of dimension `input_dim` over `ranks` ranks: Theta(0) and
 /// Theta(t) rows with their work blocks, the gathered layer factors of every point, the local activations,
 /// the data and the weights, and on rank 0 the gathered Theta(0) with its eigendecomposition.
 [[nodiscard]] MemoryBudget network_memory(const NetworkParameters& parameters, std::size_t points,
                                           int input_dim, int ranks);
 
-/// \brief The network-only run, its points and input dimension found without building the data set where
-/// that would allocate what is being checked (the synthetic teacher has the student's architecture): M^3
-/// points of dimension 6 (lattice) or 3 (synthetic); a file is read for its shape.
 /// \brief check's one line on Theta: the rows each rank holds and, with network.ntk_spectrum = "full", what
 /// rank 0 gathers and diagonalises.
 [[nodiscard]] std::string theta_memory_line(const NetworkParameters& parameters, std::size_t points,
                                             int ranks);
 
+/// \brief The network-only run, its points and input dimension found without building the data set where
+/// that would allocate what is being checked (the synthetic teacher has the student's architecture): M^3
+/// points of dimension 6 (lattice) or 3 (synthetic); a file is read for its shape.
 [[nodiscard]] MemoryBudget network_only_memory(const NetworkParameters& parameters, int ranks);
 
-/// \brief The coupled run: the inflaton's lattice plus the network on its M^3 sub-lattice sites (inputs of
+/// \brief The coupled run: the lattice plus the network on its M^3 sub-lattice sites (inputs of
 /// dimension 6, lattice_dataset's periodic embedding).
-[[nodiscard]] MemoryBudget coupled_memory(const RunParameters& inflaton, const NetworkParameters& network,
+[[nodiscard]] MemoryBudget coupled_memory(const LatticeParameters& lattice, const NetworkParameters& network,
                                           int ranks);
 
 /// \brief What `check` prints: the budget line by line, its total and the node's available memory per rank,

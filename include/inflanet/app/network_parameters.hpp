@@ -38,6 +38,9 @@ struct NetworkParameters {
   std::string deck_text;              ///< the resolved deck, written into nn.h5 and resolved.toml
 
   /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
+  /// \brief The exact dual: a linear Fourier-feature readout (embedding "fourier", no hidden layer), whose
+  /// NTK is the lattice's operator; the coupled run then runs as ExactDualRun.
+  [[nodiscard]] bool exact_dual() const noexcept { return embedding == "fourier" && mlp.depth == 0; }
   static NetworkParameters from_deck(const config::Deck& deck, bool coupled = false);
 
   /// \brief Builds the training data (every rank alike); InputError for bad files or N > 10^4.

@@ -37,7 +37,6 @@
 /// gradient part, still a function of b alone, so the kick stays exact).
 
 #include "inflanet/background/scale_factor.hpp"
-#include "inflanet/potential/multi_field_potential.hpp"
 #include "inflanet/potential/potential.hpp"
 
 #include <cstddef>
@@ -53,11 +52,9 @@ struct HomogeneousPotential {
   std::function<void(std::span<const double>, std::span<double>)> dV; ///< out[i] = dV/dphi_i
 };
 
-/// \brief One field of a single-field potential (a copy; dispatched through std::visit per call, which is
-/// per stage, not per site).
+/// \brief The fields of a potential, in its deck order (a copy; dispatched through std::visit per call,
+/// which is per stage, not per site).
 [[nodiscard]] HomogeneousPotential homogeneous_potential(const Potential& potential);
-/// \brief The fields of a multi-field potential, in its deck order (a copy).
-[[nodiscard]] HomogeneousPotential homogeneous_potential(const MultiFieldPotential& potential);
 
 /// \brief The homogeneous fields phi_i(t) and the scale factor a(t) of a flat FLRW universe whose expansion
 /// they source (H^2 = rho / 3, M_p = 1), as a SplitSystem (see the file comment for the split).

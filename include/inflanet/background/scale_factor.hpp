@@ -16,8 +16,9 @@ public:
   /// velocity v = dphi/dt = pi / a^3: v <- damping * v and phi <- phi + (length * a0^3) * v_old, the
   /// shape of AlphaTime::DriftFriction (damping = a0^3 / a1^3).
   struct Drift {
-    double length = 0.0;  ///< I(s) = int_0^s du / a^3(u), multiplies pi
-    double damping = 1.0; ///< a^3(0) / a^3(s), multiplies dphi/dt
+    double length = 0.0;  ///< I(s) = int_0^s du / a^(3 - alpha)(u), multiplies pi
+    double damping = 1.0; ///< a^(3 - alpha)(0) / a^(3 - alpha)(s)
+    double time = 0.0;    ///< the cosmic time the flow covers, int_0^s a^alpha(u) du (s for alpha = 0)
   };
 
   /// \brief a = a0 and the expanding root of the constraint, H = +sqrt(rho / 3).
@@ -41,8 +42,13 @@ public:
 
   /// \brief The exact flow of e^{-3b} K for a cosmic time s (negative s too), given pi2 = <sum_i pi_i^2>
   /// at its start (constant during the flow): a^3 quadratic in u, p_b linear (friedmann_system.hpp).
-  /// \throws RuntimeError if a^3 would reach zero between 0 and s.
-  Drift drift(double s, double pi2);
+  /// In alpha-time (dt = a^alpha d eta, 0 <= alpha < 3) the flow of e^{(alpha - 3) b} K for an eta-length s:
+  /// with X = a^(3 - alpha), dp_b/d eta = (3 - alpha) K0 and dX/d eta = -(3 - alpha) p_b / 6, so X is
+  /// quadratic in u and p_b linear, and I(s) = int du / X(u) has the same closed form; the cosmic time it
+  /// covers, int a^alpha du = int X^(alpha / (3 - alpha)) du, is an 8-point Gauss-Legendre sum (a smooth
+  /// integrand over one step: error far below the integrator's).
+  /// \throws RuntimeError if X would reach zero between 0 and s.
+  Drift drift(double s, double pi2, double alpha = 0.0);
 
 private:
   ScaleFactor(double a, double p_b) : a_(a), p_b_(p_b) {}

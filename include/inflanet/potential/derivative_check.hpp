@@ -8,12 +8,14 @@
 /// dV/dphi_i for Hessian entries). The difference is Richardson-extrapolated, D = (4 D(h/2) - D(h)) / 3 with
 /// D(h) = (f(x + h e_j) - f(x - h e_j)) / (2h) and h = step * max(1, |x_j|): fourth order, so exact (to
 /// round-off) for polynomials up to degree four in each field, and ~ h^4 f^(5) / 480 otherwise.
-/// The check is performed by `derivative_report` / `check_derivatives` in multi_field_potential.hpp.
+/// The check is performed by `derivative_report` / `check_derivatives` in potential.hpp.
 
 #include <cstddef>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "inflanet/potential/potential_error.hpp"
 
 namespace inflanet {
 
@@ -29,6 +31,7 @@ struct DerivativeCheckEntry {
   double relative_difference = 0.0;
   /// |given - fd| <= tolerance max(|given|, |fd|) + noise, and both are finite.
   bool passed = true;
+  FormulaRole role; ///< the derivative by its fields' indices
 };
 
 /// \brief Every comparison of one check, in the order (point, derivative).
@@ -44,6 +47,9 @@ struct DerivativeCheckReport {
   /// (given 1, finite difference 0.5)`. Each line starts with the derivative's name, so the deck layer can
   /// prefix it with its key. Empty when everything passed.
   [[nodiscard]] std::string failure_message() const;
+  /// \brief The entry failure_message() reports first (the first failing derivative at its worst point), or
+  /// null when everything passed.
+  [[nodiscard]] const DerivativeCheckEntry* first_failure() const;
   /// \brief "(phi, chi) = (1, 0.5)" for a point in this report's field order.
   [[nodiscard]] std::string format_point(std::span<const double> point) const;
 };

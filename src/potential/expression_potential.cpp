@@ -1,7 +1,8 @@
-#include "inflanet/potential/multi_field_expression.hpp"
+#include "inflanet/potential/expression_potential.hpp"
 
 #include "inflanet/base/error.hpp"
-#include "inflanet/potential/multi_field_potential.hpp"
+#include "inflanet/potential/potential.hpp"
+#include "inflanet/potential/potential_error.hpp"
 #include "parser_cache.hpp"
 
 #include <fmt/format.h>
@@ -40,7 +41,16 @@ std::size_t role_d2V(std::size_t n, std::size_t i, std::size_t j) {
   return 1 + n + n * i + j;
 }
 
-std::string role_name(const MultiFieldExpression::Spec& spec, std::size_t role) {
+FormulaRole formula_role(const ExpressionPotential::Spec& spec, std::size_t role) {
+  const std::size_t n = spec.fields.size();
+  if (role == 0)
+    return {};
+  if (role <= n)
+    return {role - 1, FormulaRole::none};
+  return {(role - 1 - n) / n, (role - 1 - n) % n};
+}
+
+std::string role_name(const ExpressionPotential::Spec& spec, std::size_t role) {
   const std::size_t n = spec.fields.size();
   if (role == 0)
     return "V";
@@ -50,7 +60,7 @@ std::string role_name(const MultiFieldExpression::Spec& spec, std::size_t role) 
 }
 
 /// Defines the fields (as variables at `x`) and the parameters and pi (as constants) on a parser.
-void define_names(mu::Parser& parser, const MultiFieldExpression::Spec& spec, double* x) {
+void define_names(mu::Parser& parser, const ExpressionPotential::Spec& spec, double* x) {
   for (std::size_t i = 0; i < spec.fields.size(); ++i)
     parser.DefineVar(spec.fields[i], x + i);
   for (const auto& [name, value] : spec.parameters)
@@ -58,13 +68,13 @@ void define_names(mu::Parser& parser, const MultiFieldExpression::Spec& spec, do
   parser.DefineConst("pi", std::numbers::pi);
 }
 
-/// One thread's parsers for one MultiFieldExpression. The parsers hold the addresses of x's elements, so x
+/// One thread's parsers for one ExpressionPotential. The parsers hold the addresses of x's elements, so x
 /// is sized once and never reallocated, and the object never moves (it lives behind a unique_ptr).
 struct Evaluator {
   std::vector<double> x;
   std::vector<std::unique_ptr<mu::Parser>> parser; // per role; null where no formula was given
 
-  explicit Evaluator(const MultiFieldExpression::Spec& spec)
+  explicit Evaluator(const ExpressionPotential::Spec& spec)
       : x(spec.fields.size(), 0.0), parser(spec.formulas.size()) {
     for (std::size_t r = 0; r < spec.formulas.size(); ++r) {
       if (spec.formulas[r].empty())
@@ -80,22 +90,55 @@ struct Evaluator {
   }
   double eval(std::size_t role) { return parser[role]->Eval(); }
 
-  // Fourth-order central difference of formula `role` along field j at the current x (x restored after):
+  /// dV/dphi_i at the current x: the formula, or without one the centred 6th-order difference of V on
+  /// x_i +- j h, j = 1..3, h = dV_fd_step max(1, |x_i|) (x restored after):
+  /// [45 (V1 - V-1) - 9 (V2 - V-2) + (V3 - V-3)] / (60 h).
+  double gradient(std::size_t i) {
+    if (parser[1 + i])
+      return eval(1 + i);
+    const double x0 = x[i], h = ExpressionPotential::dV_fd_step * std::max(1.0, std::abs(x0));
+    double d[4];
+    for (int j = 1; j <= 3; ++j) {
+      x[i] = x0 + j * h;
+      const double plus = eval(0);
+      x[i] = x0 - j * h;
+      d[j] = plus - eval(0);
+    }
+    x[i] = x0;
+    return (45.0 * d[1] - 9.0 * d[2] + d[3]) / (60.0 * h);
+  }
+
+  /// d^2V/dphi_i^2 of V alone (no dV formula): [270 (V1 + V-1) - 27 (V2 + V-2) + 2 (V3 + V-3) - 490 V0] /
+  /// (180 h^2) on the stencil of gradient().
+  double second(std::size_t i) {
+    const double x0 = x[i], h = ExpressionPotential::dV_fd_step * std::max(1.0, std::abs(x0));
+    double t[4];
+    for (int j = 1; j <= 3; ++j) {
+      x[i] = x0 + j * h;
+      const double plus = eval(0);
+      x[i] = x0 - j * h;
+      t[j] = plus + eval(0);
+    }
+    x[i] = x0;
+    return (270.0 * t[1] - 27.0 * t[2] + 2.0 * t[3] - 490.0 * eval(0)) / (180.0 * h * h);
+  }
+
+  // Fourth-order central difference of dV/dphi_i along field j at the current x (x restored after):
   // [8 (f(+h) - f(-h)) - (f(+2h) - f(-2h))] / (12 h).
-  double central(std::size_t role, std::size_t j, double step) {
+  double central(std::size_t i, std::size_t j, double step) {
     const double x0 = x[j], h = step * std::max(1.0, std::abs(x0));
     double f[4];
     const double offsets[4] = {h, -h, 2 * h, -2 * h};
     for (int k = 0; k < 4; ++k) {
       x[j] = x0 + offsets[k];
-      f[k] = eval(role);
+      f[k] = gradient(i);
     }
     x[j] = x0;
     return (8.0 * (f[0] - f[1]) - (f[2] - f[3])) / (12.0 * h);
   }
 };
 
-Evaluator& evaluator_for(const MultiFieldExpression::Spec& spec) {
+Evaluator& evaluator_for(const ExpressionPotential::Spec& spec) {
   return detail::thread_evaluator<Evaluator>(spec);
 }
 
@@ -125,7 +168,7 @@ double* record_unknown(const char* name, void* user) {
 
 /// Parses one formula now, so syntax errors and unknown names surface at start-up as input errors naming
 /// the role, rather than inside a threaded loop (muparser parses lazily, on the first Eval).
-void validate(const MultiFieldExpression::Spec& spec, std::size_t role) {
+void validate(const ExpressionPotential::Spec& spec, std::size_t role) {
   const std::string& formula = spec.formulas[role];
   std::vector<double> x(spec.fields.size(), 1.0);
   UnknownNames unknown;
@@ -136,22 +179,23 @@ void validate(const MultiFieldExpression::Spec& spec, std::size_t role) {
     parser.SetExpr(formula);
     (void)parser.Eval();
   } catch (const mu::Parser::exception_type& e) {
-    throw InputError(fmt::format("{}: cannot parse \"{}\": {} (at position {})", role_name(spec, role),
-                                 formula, e.GetMsg(), e.GetPos()));
+    throw PotentialError(
+        formula_role(spec, role), role_name(spec, role),
+        fmt::format("cannot parse \"{}\": {} (at position {})", formula, e.GetMsg(), e.GetPos()));
   }
   if (!unknown.names.empty()) {
     std::vector<std::string> params;
     for (const auto& p : spec.parameters)
       params.push_back(p.first);
-    throw InputError(fmt::format("{}: \"{}\" in \"{}\" is neither a field ({}) nor a parameter ({})",
-                                 role_name(spec, role), unknown.names.front(), formula, joined(spec.fields),
-                                 joined(params)));
+    throw PotentialError(formula_role(spec, role), role_name(spec, role),
+                         fmt::format("\"{}\" in \"{}\" is neither a field ({}) nor a parameter ({})",
+                                     unknown.names.front(), formula, joined(spec.fields), joined(params)));
   }
 }
 
 } // namespace
 
-MultiFieldExpression::MultiFieldExpression(Definition def) {
+ExpressionPotential::ExpressionPotential(Definition def) {
   const std::size_t n = def.fields.size();
   if (n == 0)
     throw InputError("fields: an expression potential needs at least one field");
@@ -178,7 +222,7 @@ MultiFieldExpression::MultiFieldExpression(Definition def) {
   if (!(def.fd_step > 0.0) || !std::isfinite(def.fd_step))
     throw InputError(fmt::format("fd_step: must be > 0, got {}", def.fd_step));
   if (def.V.empty())
-    throw InputError("V: the formula is empty");
+    throw PotentialError({}, "V", "the formula is empty");
   if (def.dV.size() != n)
     throw InputError(fmt::format("dV: expected a formula for each of the {} fields ({}), got {}", n,
                                  joined(def.fields), def.dV.size()));
@@ -192,10 +236,7 @@ MultiFieldExpression::MultiFieldExpression(Definition def) {
   spec->formulas.assign(1 + n + n * n, std::string());
   spec->formulas[0] = std::move(def.V);
   for (std::size_t i = 0; i < n; ++i) {
-    if (def.dV[i].empty())
-      throw InputError(fmt::format("{}: no formula given (an expression potential needs dV for every field)",
-                                   derivative_name(spec->fields, i, none)));
-    spec->formulas[role_dV(i)] = std::move(def.dV[i]);
+    spec->formulas[role_dV(i)] = std::move(def.dV[i]); // empty: differences of V (see the header)
   }
   if (!def.d2V.empty())
     for (std::size_t i = 0; i < n; ++i)
@@ -211,30 +252,30 @@ MultiFieldExpression::MultiFieldExpression(Definition def) {
   spec_ = std::move(spec);
 }
 
-double MultiFieldExpression::V(std::span<const double> f) const {
+double ExpressionPotential::V(std::span<const double> f) const {
   Evaluator& ev = evaluator_for(*spec_);
   ev.set(f);
   return ev.eval(0);
 }
 
-double MultiFieldExpression::dV(std::span<const double> f, std::size_t i) const {
+double ExpressionPotential::dV(std::span<const double> f, std::size_t i) const {
   Evaluator& ev = evaluator_for(*spec_);
   ev.set(f);
-  return ev.eval(role_dV(i));
+  return ev.gradient(i);
 }
 
-void MultiFieldExpression::gradient(std::span<const double> f, std::span<double> out) const {
+void ExpressionPotential::gradient(std::span<const double> f, std::span<double> out) const {
   Evaluator& ev = evaluator_for(*spec_);
   ev.set(f);
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = ev.eval(role_dV(i));
+    out[i] = ev.gradient(i);
 }
 
-bool MultiFieldExpression::has_d2V_formula(std::size_t i, std::size_t j) const {
+bool ExpressionPotential::has_d2V_formula(std::size_t i, std::size_t j) const {
   return !spec_->formulas.at(role_d2V(field_count(), i, j)).empty();
 }
 
-double MultiFieldExpression::d2V(std::span<const double> f, std::size_t i, std::size_t j) const {
+double ExpressionPotential::d2V(std::span<const double> f, std::size_t i, std::size_t j) const {
   Evaluator& ev = evaluator_for(*spec_);
   ev.set(f);
   const std::size_t role = role_d2V(field_count(), i, j);
@@ -242,11 +283,11 @@ double MultiFieldExpression::d2V(std::span<const double> f, std::size_t i, std::
     return ev.eval(role);
   // Symmetrised, so the matrix is symmetric to rounding whatever the truncation error of each difference.
   if (i == j)
-    return ev.central(role_dV(i), i, spec_->fd_step);
-  return 0.5 * (ev.central(role_dV(i), j, spec_->fd_step) + ev.central(role_dV(j), i, spec_->fd_step));
+    return ev.parser[role_dV(i)] ? ev.central(i, i, spec_->fd_step) : ev.second(i);
+  return 0.5 * (ev.central(i, j, spec_->fd_step) + ev.central(j, i, spec_->fd_step));
 }
 
-std::string MultiFieldExpression::describe() const {
+std::string ExpressionPotential::describe() const {
   const Spec& s = *spec_;
   const std::size_t n = s.fields.size();
   std::string out = fmt::format("expression(fields=({})", fmt::join(s.fields, ", "));
@@ -257,7 +298,9 @@ std::string MultiFieldExpression::describe() const {
     out += fmt::format(", parameters=({})", fmt::join(p, ", "));
   }
   for (std::size_t r = 0; r < 1 + n; ++r)
-    out += fmt::format(", {}=\"{}\"", role_name(s, r), s.formulas[r]);
+    out += s.formulas[r].empty()
+               ? fmt::format(", {}=finite differences h={:.3g}*max(1,|x|)", role_name(s, r), dV_fd_step)
+               : fmt::format(", {}=\"{}\"", role_name(s, r), s.formulas[r]);
   bool all_given = true;
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j <= i; ++j) {
@@ -272,9 +315,9 @@ std::string MultiFieldExpression::describe() const {
   return out + ")";
 }
 
-DerivativeCheckReport MultiFieldExpression::check_derivatives(const std::vector<std::vector<double>>& points,
-                                                              double tolerance) const {
-  return inflanet::check_derivatives(MultiFieldPotential{*this}, spec_->fields, points, tolerance);
+DerivativeCheckReport ExpressionPotential::check_derivatives(const std::vector<std::vector<double>>& points,
+                                                             double tolerance) const {
+  return inflanet::check_derivatives(Potential{*this}, spec_->fields, points, tolerance);
 }
 
 } // namespace inflanet

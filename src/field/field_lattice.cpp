@@ -1,6 +1,8 @@
-#include "inflanet/field/multi_field_lattice.hpp"
+#include "inflanet/field/field_lattice.hpp"
 
 #include <array>
+#include <cmath>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <type_traits>
@@ -16,7 +18,7 @@
 
 namespace inflanet {
 
-double MultiFieldEnergies::kinetic_total() const noexcept {
+double LatticeEnergies::kinetic_total() const noexcept {
   double sum = 0.0;
   for (double k : kinetic) {
     sum += k;
@@ -24,7 +26,7 @@ double MultiFieldEnergies::kinetic_total() const noexcept {
   return sum;
 }
 
-double MultiFieldEnergies::gradient_total() const noexcept {
+double LatticeEnergies::gradient_total() const noexcept {
   double sum = 0.0;
   for (double g : gradient) {
     sum += g;
@@ -32,7 +34,7 @@ double MultiFieldEnergies::gradient_total() const noexcept {
   return sum;
 }
 
-double MultiFieldEnergies::constraint_violation() const noexcept {
+double LatticeEnergies::constraint_violation() const noexcept {
   return self_consistent ? friedmann_constraint_violation(hubble, rho()) : 0.0;
 }
 
@@ -133,8 +135,49 @@ std::array<double, 5> two_field_site_pass(const Decomposition& d, const Pot& V, 
   });
 }
 
+/// site_pass for one field under a one-field built-in: the model's scalar V and dV on the one field, the
+/// running sums in registers (the single-field force pass, and the same arithmetic as site_pass<1>).
+/// Sums: {V, p^2 after the maps, synchronised p^2}.
+template <Use U, class Model>
+std::array<double, 3> one_field_site_pass(const Decomposition& d, const Model& V, const FieldPointers<1>& ptr,
+                                          double mass, double A, double B, double A_next, double B_next) {
+  const double* q = ptr.q[0];
+  double *w = ptr.w[0], *p = ptr.p[0];
+  return sum_over_site_rows<3>(d, [=](const SiteRow& row, double(&acc)[3]) {
+    const std::ptrdiff_t o = row.offset, n = row.length;
+    double pot = acc[0], kin = acc[1], sync = acc[2];
+    for (std::ptrdiff_t z = 0; z < n; ++z) {
+      const double x = q[o + z];
+      const double force = w[o + z] + mass * V.dV(x);
+      pot += V.V(x);
+      if constexpr (U == Use::cache) {
+        w[o + z] = force;
+      } else if constexpr (U == Use::kick) { // p <- A p - B F, F kept for the kicks at the same phi
+        w[o + z] = force;
+        const double pz = A * p[o + z] - B * force;
+        p[o + z] = pz;
+        kin += pz * pz;
+      } else { // step boundary: p_sync = A p - B F (measured), p <- A_next p_sync - B_next F
+        const double synchronised = A * p[o + z] - B * force;
+        sync += synchronised * synchronised;
+        const double pz = A_next * synchronised - B_next * force;
+        p[o + z] = pz;
+        kin += pz * pz;
+      }
+    }
+    acc[0] = pot;
+    acc[1] = kin;
+    acc[2] = sync;
+  });
+}
+
 template <class Pot>
 concept TwoFieldBuiltIn = std::is_base_of_v<TwoFieldModel<Pot>, Pot>;
+template <class Pot>
+concept OneFieldBuiltIn = requires(const Pot& p) {
+  p.model;
+  p.field;
+};
 
 /// Runs site_pass for the field count, exact for 1 to 4 fields (loops unrolled), bounded beyond; returns
 /// {sum V, p_i^2 ..., synchronised p_i^2 ...} (1 + 2n entries).
@@ -159,6 +202,13 @@ std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, std
     }
     return out;
   };
+  if constexpr (OneFieldBuiltIn<Pot>) {
+    if (n == 1) {
+      const FieldPointers<1> ptr{{q[0]}, {w[0]}, {p[0]}};
+      const auto sums = one_field_site_pass<U>(d, V.model, ptr, mass, A, B, A_next, B_next);
+      return std::vector<double>(sums.begin(), sums.end());
+    }
+  }
   if constexpr (TwoFieldBuiltIn<Pot>) {
     if (n == 2) {
       FieldPointers<2> ptr;
@@ -182,19 +232,25 @@ std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, std
     return run.template operator()<4, true>();
   default:
     return n <= 16 ? run.template operator()<16, false>()
-                   : run.template operator()<MultiFieldLattice::max_fields, false>();
+                   : run.template operator()<FieldLattice::max_fields, false>();
   }
 }
 
 } // namespace
 
-MultiFieldLattice::MultiFieldLattice(SpectralOperators& operators, std::vector<std::string> names,
-                                     MultiFieldPotential potential, Expansion expansion, double t0)
+FieldLattice::FieldLattice(SpectralOperators& operators, std::vector<std::string> names, Potential potential,
+                           Expansion expansion, double t0, double alpha)
     : operators_(&operators), names_(std::move(names)), potential_(std::move(potential)),
-      expansion_(expansion), t_(t0) {
+      expansion_(expansion), alpha_(alpha), eta_(t0), t_(t0) {
   if (names_.empty() || names_.size() > max_fields)
-    throw InputError(
-        fmt::format("a multi-field lattice needs 1 to {} fields, got {}", max_fields, names_.size()));
+    throw InputError(fmt::format("a lattice needs 1 to {} fields, got {}", max_fields, names_.size()));
+  if (expansion_.self_consistent() && !(alpha >= 0.0 && alpha < 3.0))
+    throw InputError(fmt::format("a Friedmann expansion in alpha-time needs 0 <= alpha < 3, got {}", alpha));
+  if (!expansion_.self_consistent()) {
+    clock_.emplace(*expansion_.fixed, alpha);
+    eta_ = clock_->eta(t0);
+    fold_friction_ = alpha != 0.0 && clock_->eta_max() < std::numeric_limits<double>::infinity();
+  }
   const auto& d = operators.decomposition();
   fields_.reserve(names_.size());
   for (std::size_t i = 0; i < names_.size(); ++i) {
@@ -205,36 +261,46 @@ MultiFieldLattice::MultiFieldLattice(SpectralOperators& operators, std::vector<s
   }
 }
 
-double MultiFieldLattice::a() const {
-  return expansion_.self_consistent() ? scale_factor().a() : expansion_.fixed->a(t_);
+double FieldLattice::time() const {
+  return clock_ ? clock_->cosmic_time(eta_) : t_;
 }
 
-double MultiFieldLattice::hubble() const {
-  return expansion_.self_consistent() ? scale_factor().hubble() : expansion_.fixed->hubble(t_);
+double FieldLattice::a() const {
+  return expansion_.self_consistent() ? scale_factor().a() : clock_->a(eta_);
 }
 
-const ScaleFactor& MultiFieldLattice::scale_factor() const {
+double FieldLattice::hubble() const {
+  return expansion_.self_consistent() ? scale_factor().hubble() : clock_->hubble(eta_);
+}
+
+double FieldLattice::dt_deta() const {
+  if (clock_) {
+    return clock_->dt_deta(eta_);
+  }
+  return alpha_ == 0.0 ? 1.0 : std::pow(a(), alpha_);
+}
+
+const ScaleFactor& FieldLattice::scale_factor() const {
   if (!scale_factor_) {
-    throw std::logic_error(
-        "MultiFieldLattice::scale_factor: no self-consistent scale factor (fixed background, "
-        "or not started)");
+    throw std::logic_error("FieldLattice::scale_factor: no self-consistent scale factor (fixed background, "
+                           "or not started)");
   }
   return *scale_factor_;
 }
 
-void MultiFieldLattice::require_started() const {
+void FieldLattice::require_started() const {
   if (!started_) {
-    throw std::logic_error(
-        "MultiFieldLattice: start() or restore() must set the scale factor before stepping");
+    throw std::logic_error("FieldLattice: start() or restore() must set the scale factor before stepping");
   }
 }
 
-void MultiFieldLattice::velocity(std::size_t i, Field& out) {
+void FieldLattice::velocity(std::size_t i, Field& out) {
   out.copy_from(momentum(i));
-  if (!expansion_.self_consistent()) {
+  if (!expansion_.self_consistent() && alpha_ == 0.0) {
     return;
   }
-  const double a1 = a(), factor = 1.0 / (a1 * a1 * a1);
+  const double a1 = a();
+  const double factor = expansion_.self_consistent() ? 1.0 / (a1 * a1 * a1) : 1.0 / clock_->dt_deta(eta_);
   double* data = out.real_data();
   for_each_site_row(out.decomposition(), [=](const SiteRow& row) {
     for (std::ptrdiff_t z = 0; z < row.length; ++z) {
@@ -243,13 +309,27 @@ void MultiFieldLattice::velocity(std::size_t i, Field& out) {
   });
 }
 
-void MultiFieldLattice::start(double t) {
+void FieldLattice::start(double t) {
   t_ = t;
   has_pending_ = work_holds_phi_ = force_valid_ = kinetic_valid_ = boundary_valid_ = false;
   if (!expansion_.self_consistent()) {
+    eta_ = clock_->eta(t);
+    // The momenta hold dphi/dt; the system's momentum is p = dphi/d eta = a^alpha dphi/dt.
+    if (alpha_ != 0.0) {
+      const double factor = clock_->dt_deta(eta_);
+      for (auto& f : fields_) {
+        double* data = f.p.real_data();
+        for_each_site_row(f.p.decomposition(), [=](const SiteRow& row) {
+          for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+            data[row.offset + z] *= factor;
+          }
+        });
+      }
+    }
     started_ = true;
     return;
   }
+  eta_ = t;
   // The momenta hold dphi/dt: pi = a0^3 dphi/dt. Then rho from the lattice at a0 (gradients included), and
   // the expanding root of the constraint.
   const double a0 = expansion_.a0, a3 = a0 * a0 * a0;
@@ -267,8 +347,9 @@ void MultiFieldLattice::start(double t) {
   scale_factor_ = ScaleFactor::on_constraint(a0, e.rho());
 }
 
-void MultiFieldLattice::restore(double t, double a, double p_b) {
+void FieldLattice::restore(double t, double eta, double a, double p_b) {
   t_ = t;
+  eta_ = eta;
   has_pending_ = work_holds_phi_ = force_valid_ = kinetic_valid_ = boundary_valid_ = false;
   if (expansion_.self_consistent()) {
     scale_factor_ = ScaleFactor::from_state(a, p_b);
@@ -276,11 +357,11 @@ void MultiFieldLattice::restore(double t, double a, double p_b) {
   started_ = true;
 }
 
-double MultiFieldLattice::damping(double s) const {
-  return expansion_.self_consistent() ? 1.0 : expansion_.fixed->friction_factor(t_, s);
+double FieldLattice::damping(double s) const {
+  return expansion_.self_consistent() || fold_friction_ ? 1.0 : clock_->friction_factor(eta_, s);
 }
 
-double MultiFieldLattice::kinetic_pi2() const {
+double FieldLattice::kinetic_pi2() const {
   double sum = 0.0;
   for (const auto& f : fields_) {
     sum += f.kinetic_sum;
@@ -288,21 +369,43 @@ double MultiFieldLattice::kinetic_pi2() const {
   return sum / operators_->decomposition().box().sites();
 }
 
-double MultiFieldLattice::dham_pot_db() const {
+double FieldLattice::dham_pot_db() const {
   const double sites = operators_->decomposition().box().sites();
   const double a1 = scale_factor_->a(), a3 = a1 * a1 * a1;
   double grad = 0.0;
   for (const auto& f : fields_) {
     grad += f.grad_sum;
   }
+  if (alpha_ != 0.0) {
+    // d/db of a^alpha Ham_pot = e^{(3 + alpha) b} <U> + e^{(1 + alpha) b} <|grad phi|^2> / 2.
+    const double lapse = std::pow(a1, alpha_);
+    return (3.0 + alpha_) * lapse * a3 * (pot_sum_ / sites + expansion_.rho_lambda) +
+           0.5 * (1.0 + alpha_) * lapse * a1 * grad / sites;
+  }
   return 3.0 * a3 * (pot_sum_ / sites + expansion_.rho_lambda) + 0.5 * a1 * grad / sites;
 }
 
-void MultiFieldLattice::drift(double s) {
+void FieldLattice::drift(double s) {
   require_started();
   if (!expansion_.self_consistent()) {
-    drift_pass(s); // the pending momentum map rides along
-    t_ += s;
+    if (fold_friction_) {
+      // Drift with friction (alpha > 0 in de Sitter): p_new = D p, phi += I p = (I / D) p_new. D joins the
+      // pending momentum map, so the pass below stays one pass; the friction sees the script-H of the
+      // interval the drift covers, and the composition is one of two exact flows.
+      const auto flow = clock_->drift_friction(eta_, s);
+      if (has_pending_) {
+        pending_a_ *= flow.damping;
+        pending_b_ *= flow.damping;
+      } else {
+        pending_a_ = flow.damping;
+        pending_b_ = 0.0;
+        has_pending_ = true;
+      }
+      drift_pass(flow.length / flow.damping);
+    } else {
+      drift_pass(s); // the pending momentum map rides along
+    }
+    eta_ += s;
     return;
   }
   // The drift's length needs <sum pi^2> of the momenta it moves with: they are kicked first.
@@ -310,12 +413,13 @@ void MultiFieldLattice::drift(double s) {
   if (!kinetic_valid_) {
     sum_kinetic();
   }
-  const ScaleFactor::Drift flow = scale_factor_->drift(s, kinetic_pi2());
+  const ScaleFactor::Drift flow = scale_factor_->drift(s, kinetic_pi2(), alpha_);
   drift_pass(flow.length);
-  t_ += s;
+  eta_ += s;
+  t_ += flow.time;
 }
 
-void MultiFieldLattice::drift_pass(double length) {
+void FieldLattice::drift_pass(double length) {
   const auto& d = operators_->decomposition();
   const double pa = pending_a_, pb = pending_b_;
   if (has_pending_) {
@@ -369,16 +473,24 @@ void MultiFieldLattice::drift_pass(double length) {
   force_valid_ = false;
 }
 
-void MultiFieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
+void FieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   const auto& d = operators_->decomposition();
   FftPlan& plan = operators_->plan();
   const double a1 = a();
   const double dk = d.box().dk();
   const double sites = d.box().sites();
-  // Fixed background: F = -lap/a^2 + V'. Friedmann: F = a^3 (-lap/a^2 + V') = -a lap + a^3 V'.
+  // Fixed background: F = -a^(2 alpha - 2) lap + a^(2 alpha) V'. Friedmann: F = a^(3 + alpha) (-lap/a^2 +
+  // V') = -a^(1 + alpha) lap + a^(3 + alpha) V'. (alpha = 0 keeps the historical 1/(a^2 N^3) arithmetic.)
   const bool friedmann = expansion_.self_consistent();
-  const double factor = friedmann ? dk * dk * a1 / sites : dk * dk / (a1 * a1 * sites);
-  const double mass = friedmann ? a1 * a1 * a1 : 1.0;
+  double factor = dk * dk / (a1 * a1 * sites), mass = 1.0;
+  if (friedmann) {
+    const double lapse = alpha_ == 0.0 ? 1.0 : std::pow(a1, alpha_);
+    factor = alpha_ == 0.0 ? dk * dk * a1 / sites : dk * dk * lapse * a1 / sites;
+    mass = alpha_ == 0.0 ? a1 * a1 * a1 : lapse * a1 * a1 * a1;
+  } else if (alpha_ != 0.0) {
+    factor = dk * dk * clock_->gradient_factor(eta_) / sites;
+    mass = clock_->mass_factor(eta_);
+  }
   const std::size_t n = fields_.size();
   std::vector<double> sums(n + 1 + 2 * n, 0.0); // grad_i, V, p_i^2, synchronised p_i^2
   for (std::size_t i = 0; i < n; ++i) {
@@ -447,7 +559,7 @@ void MultiFieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   }
 }
 
-void MultiFieldLattice::apply_cached_force(const MomentumMaps& maps, bool across) {
+void FieldLattice::apply_cached_force(const MomentumMaps& maps, bool across) {
   const auto& d = operators_->decomposition();
   const std::size_t n = fields_.size();
   std::vector<double> sums(2 * n, 0.0);
@@ -486,7 +598,7 @@ void MultiFieldLattice::apply_cached_force(const MomentumMaps& maps, bool across
   boundary_valid_ = across;
 }
 
-void MultiFieldLattice::momentum_update(double A, double B) {
+void FieldLattice::momentum_update(double A, double B) {
   require_started();
   boundary_valid_ = false;
   if (has_pending_) {
@@ -508,7 +620,7 @@ void MultiFieldLattice::momentum_update(double A, double B) {
   }
 }
 
-void MultiFieldLattice::flush_pending() {
+void FieldLattice::flush_pending() {
   if (!has_pending_) {
     return;
   }
@@ -516,7 +628,7 @@ void MultiFieldLattice::flush_pending() {
   apply_cached_force({pending_a_, pending_b_, 1.0, 0.0}, /*across=*/false);
 }
 
-void MultiFieldLattice::momentum_update_across(double a, double b, double a_next, double b_next) {
+void FieldLattice::momentum_update_across(double a, double b, double a_next, double b_next) {
   require_started();
   flush_pending();
   boundary_valid_ = false;
@@ -527,7 +639,7 @@ void MultiFieldLattice::momentum_update_across(double a, double b, double a_next
   evaluate_force(ForceUse::across, {a, b, a_next, b_next});
 }
 
-void MultiFieldLattice::sum_kinetic() {
+void FieldLattice::sum_kinetic() {
   std::vector<double> sums(fields_.size());
   for (std::size_t i = 0; i < fields_.size(); ++i) {
     const double* p = fields_[i].p.real_data();
@@ -546,7 +658,7 @@ void MultiFieldLattice::sum_kinetic() {
   kinetic_valid_ = true;
 }
 
-MultiFieldEnergies MultiFieldLattice::energies() {
+LatticeEnergies FieldLattice::energies() {
   require_started();
   const bool boundary = boundary_valid_;
   if (!boundary) {
@@ -559,17 +671,21 @@ MultiFieldEnergies MultiFieldLattice::energies() {
     }
   }
   const double sites = operators_->decomposition().box().sites();
-  MultiFieldEnergies e;
-  e.time = t_;
+  LatticeEnergies e;
+  e.time = time();
+  e.eta = eta_;
   e.a = a();
+  e.dt_deta = dt_deta();
   e.self_consistent = expansion_.self_consistent();
   e.hubble = boundary && e.self_consistent ? boundary_hubble_ : hubble();
   e.rho_lambda = e.self_consistent ? expansion_.rho_lambda : 0.0;
   const double a3 = e.a * e.a * e.a;
   const double to_velocity2 = e.self_consistent ? 1.0 / (a3 * a3) : 1.0;
+  const bool alpha_momentum = !e.self_consistent && alpha_ != 0.0; // p = a^alpha dphi/dt
   for (const auto& f : fields_) {
     const double kinetic_sum = boundary ? f.boundary_kinetic : f.kinetic_sum;
-    e.kinetic.push_back(0.5 * kinetic_sum * to_velocity2 / sites);
+    e.kinetic.push_back(alpha_momentum ? 0.5 * kinetic_sum / (sites * e.dt_deta * e.dt_deta)
+                                       : 0.5 * kinetic_sum * to_velocity2 / sites);
     e.gradient.push_back(0.5 * f.grad_sum / (sites * e.a * e.a));
   }
   e.potential = pot_sum_ / sites;

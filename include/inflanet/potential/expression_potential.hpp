@@ -18,8 +18,12 @@ namespace inflanet {
 /// \brief V as a muparser formula in the named fields (and named parameters, which formulas use as
 /// constants; `pi` and muparser's `_pi`, `_e` and built-in functions are available too).
 ///
-/// Derivatives: dV/dphi_i must be given as a formula for every field: the equations of motion evaluate them
-/// at every site, and finite differences of V would cost 2N more evaluations each. Hessian entries are
+/// Derivatives: dV/dphi_i should be given as a formula for every field: the equations of motion evaluate
+/// them at every site. Without one, dV/dphi_i is the centred 6th-order difference of V with step h =
+/// dV_fd_step max(1, |phi_i|) (exact for polynomials up to degree 6 up to round-off ~ 1e-14 |V| / (h |V'|);
+/// six evaluations of V, about 90 ns a site against ~3 ns for a built-in), and d2V/dphi_i^2 the matching
+/// 6th-order second difference of V. (The multi-field deck requires the formulas; a one-field [inflaton]
+/// deck's `expression` gives V alone.) Hessian entries are
 /// optional; a missing entry (i, j) is the symmetrised fourth-order central difference of the given first
 /// derivatives, (d_j dV_i + d_i dV_j) / 2 with d_j f = [8 (f(+h) - f(-h)) - (f(+2h) - f(-2h))] / (12 h) and
 /// h = fd_step max(1, |phi_j|) (8 evaluations of dV per off-diagonal entry: fine for initial conditions'
@@ -33,9 +37,11 @@ namespace inflanet {
 /// Thread safety: evaluation is const and safe from several OpenMP threads at once. muparser parsers are
 /// not re-entrant, so each thread lazily builds its own parser set (a thread_local cache keyed by a
 /// process-unique id, never by address, as ExpressionPotential does). Copies share the id and the cache.
-class MultiFieldExpression {
+class ExpressionPotential {
 public:
   static constexpr const char* name = "expression";
+  /// \brief Relative step of the differences of V that stand in for a missing dV formula.
+  static constexpr double dV_fd_step = 1e-2;
 
   /// \brief What the deck gives.
   struct Definition {
@@ -49,11 +55,11 @@ public:
   };
 
   /// \brief Parses every formula.
-  /// \throws InputError for an empty or unparsable formula, a missing dV, a name in a formula that is
+  /// \throws InputError for an empty or unparsable formula, a name in a formula that is
   /// neither a field nor a parameter, a field or parameter name that is not an identifier or is used twice,
   /// a non-finite parameter or a bad fd_step. Each message starts with the formula's role ("V", "dV/dchi",
   /// "d2V/dphi dchi") or "fields"/"parameters" so the deck layer can prefix its key.
-  explicit MultiFieldExpression(Definition definition);
+  explicit ExpressionPotential(Definition definition);
 
   [[nodiscard]] double V(std::span<const double> f) const;
   /// \brief dV/dphi_i, i in [0, field_count()).

@@ -1,7 +1,11 @@
 #pragma once
 /// \file
-/// \brief The inflaton on the lattice as a SplitSystem: phi'' + 3H phi' - lap(phi)/a^2 + V'(phi) = 0 in
-/// cosmic time, or its alpha-time form in eta (dt = a^alpha d eta, physics.md section 7).
+/// \brief The former single-field lattice system (src/field/inflaton.cpp until the one lattice system
+/// replaced it), kept verbatim as the oracle of the test that asserts the one-field lattice reproduces its
+/// arithmetic bit for bit (tests/field/mpi_one_field_lattice.cpp). Not used by the code.
+///
+/// The inflaton on the lattice as a SplitSystem: phi'' + 3H phi' - lap(phi)/a^2 + V'(phi) = 0 in cosmic
+/// time, or its alpha-time form in eta (dt = a^alpha d eta, physics.md section 7).
 
 #include <cmath>
 #include <variant>
@@ -9,12 +13,15 @@
 #include "inflanet/background/background.hpp"
 #include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/potential/potential.hpp"
+#include "inflanet/potential/one_field_models.hpp"
 
 namespace inflanet {
 
+/// \brief The five one-field built-ins, as the former single-field path dispatched them.
+using FormerPotential = std::variant<Quadratic, Quartic, QuadraticQuartic, Axion, Starobinsky>;
+
 /// \brief Box-averaged energy components of the inflaton at one time (program units).
-struct InflatonEnergies {
+struct FormerEnergies {
   double time = 0.0; ///< cosmic time t
   double eta = 0.0;  ///< the integration variable (= t for alpha = 0)
   double a = 1.0;    ///< scale factor
@@ -41,11 +48,11 @@ struct InflatonEnergies {
 /// One Laplacian (one r2c + c2r pair) per force evaluation; the force is cached until the next drift.
 /// The box sums needed for the energies are collected inside the passes that already run, so the
 /// energies at a step boundary usually cost nothing extra.
-class Inflaton {
+class FormerInflaton {
 public:
   /// \brief Starts at cosmic time t0 in the time variable of `alpha` (0: cosmic time).
-  Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0,
-           double alpha = 0.0);
+  FormerInflaton(SpectralOperators& operators, const Background& background, FormerPotential potential,
+                 double t0, double alpha = 0.0);
 
   [[nodiscard]] Field& phi() noexcept { return phi_; }
   /// \brief The velocity field; applies any momentum update still pending (see momentum_update).
@@ -62,7 +69,7 @@ public:
   [[nodiscard]] double eta() const noexcept { return eta_; }
   [[nodiscard]] const AlphaTime& clock() const noexcept { return clock_; }
   [[nodiscard]] double a() const { return clock_.a(eta_); }
-  [[nodiscard]] const Potential& potential() const noexcept { return potential_; }
+  [[nodiscard]] const FormerPotential& potential() const noexcept { return potential_; }
   [[nodiscard]] const Background& background() const noexcept { return *background_; }
   /// \brief d phi / dt = a^-alpha p into `out` (for outputs in cosmic time; a copy of phidot for alpha = 0).
   void cosmic_velocity(Field& out);
@@ -95,7 +102,7 @@ public:
 
   /// \brief Energies at the current (synchronised) state; evaluates the force if needed (it is then
   /// reused by the next kick).
-  [[nodiscard]] InflatonEnergies energies();
+  [[nodiscard]] FormerEnergies energies();
   /// \brief Force evaluations (Laplacians) done so far.
   [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
 
@@ -113,7 +120,7 @@ private:
 
   SpectralOperators* operators_;
   const Background* background_;
-  Potential potential_;
+  FormerPotential potential_;
   AlphaTime clock_;
   bool fold_friction_ = false; ///< alpha > 0 in de Sitter: friction inside the drift (see drift)
   Field phi_, phidot_, work_;

@@ -3,7 +3,7 @@
 // mode equation (integrated here over one period, independently of the lattice); the self-consistent
 // expansion of a homogeneous massive field against an RK4 integration of Friedmann + Klein-Gordon; the
 // Friedmann constraint violation of the coupled lattice-plus-scale-factor system converging at each
-// integrator's order; one field with a spectator at zero reproducing the single-field Inflaton; merged
+// integrator's order; one field with a spectator at zero reproducing the former single-field system; merged
 // step boundaries equal to separate steps; and whole runs independent of the rank count. Measured numbers
 // are printed by rank 0 as "[measured] ...".
 #include <gtest/gtest.h>
@@ -17,16 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "former_inflaton.hpp"
 #include "friedmann_reference.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/field_views.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
-#include "inflanet/field/inflaton.hpp"
+#include "inflanet/field/field_lattice.hpp"
 #include "inflanet/field/initial_conditions.hpp"
-#include "inflanet/field/multi_field_initial_conditions.hpp"
-#include "inflanet/field/multi_field_lattice.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "lattice_helpers.hpp"
 
@@ -153,7 +152,7 @@ double shell_power(const Field& chi, Field& scratch, FftPlan& plan, long n2) {
 // ---------------------------------------------------------------------------------------------------------
 // 1. Parametric resonance: the early exponential growth of chi_k at three q in the first band.
 
-TEST(MultiFieldLattice, ParametricResonanceGrowsAtTheFloquetExponent) {
+TEST(FieldLattice, ParametricResonanceGrowsAtTheFloquetExponent) {
   constexpr double lambda = 1.0, phi0 = 1.0;
   constexpr std::ptrdiff_t n = 8;
   const Minkowski minkowski;
@@ -167,8 +166,8 @@ TEST(MultiFieldLattice, ParametricResonanceGrowsAtTheFloquetExponent) {
     const double length = two_pi / (scale * kappa); // the n^2 = 1 shell has kappa
     const double period = floquet.period / scale, mu = floquet.mu * scale;
     Lattice lattice(n, length);
-    MultiFieldLattice fields(lattice.ops, phi_chi, QuarticG2(lambda, q * lambda),
-                             Expansion::fixed_background(minkowski), 0.0);
+    FieldLattice fields(lattice.ops, phi_chi, QuarticG2(lambda, q * lambda),
+                        Expansion::fixed_background(minkowski), 0.0);
     set_initial_conditions(fields, lattice.ops,
                            {field(phi0, 0.0, Fluctuations::none, 1), field(0.0, 0.0, Fluctuations::wkb, 7)});
     // chi starts 1e-12 of its vacuum: linear for the whole window (its backreaction g2 chi^2 stays ~1e-10).
@@ -217,8 +216,9 @@ constexpr double mass = 1.0, phi_start = 1.0;
 /// A homogeneous massive field (chi at zero is a spectator) on a 4^3 lattice, Friedmann background.
 struct HomogeneousRun {
   Lattice lattice{4, 10.0};
-  MultiFieldLattice fields{lattice.ops, phi_chi, ChaoticG2(mass, 0.0), Expansion::friedmann(1.0), 0.0};
-  HomogeneousRun() {
+  FieldLattice fields;
+  explicit HomogeneousRun(double alpha = 0.0)
+      : fields(lattice.ops, phi_chi, ChaoticG2(mass, 0.0), Expansion::friedmann(1.0), 0.0, alpha) {
     set_initial_conditions(
         fields, lattice.ops,
         {field(phi_start, 0.0, Fluctuations::none, 1), field(0.0, 0.0, Fluctuations::none, 2)});
@@ -226,7 +226,7 @@ struct HomogeneousRun {
 };
 } // namespace
 
-TEST(MultiFieldLattice, FriedmannHomogeneousFieldMatchesOdeYoshida6) {
+TEST(FieldLattice, FriedmannHomogeneousFieldMatchesOdeYoshida6) {
   constexpr double t_end = 20.0, h = 0.05;
   constexpr long steps = 400;
   HomogeneousRun run;
@@ -251,9 +251,9 @@ TEST(MultiFieldLattice, FriedmannHomogeneousFieldMatchesOdeYoshida6) {
 namespace {
 /// chaotic_g2 with both fields fluctuating (enhanced so gradients matter), Friedmann; the largest
 /// constraint violation over t in [0, t_end].
-double fluctuating_violation(const Integrator& integrator, double h, double t_end) {
+double fluctuating_violation(const Integrator& integrator, double h, double t_end, double alpha = 0.0) {
   Lattice lattice(8, 6.0);
-  MultiFieldLattice fields(lattice.ops, phi_chi, ChaoticG2(1.0, 2.0), Expansion::friedmann(1.0), 0.0);
+  FieldLattice fields(lattice.ops, phi_chi, ChaoticG2(1.0, 2.0), Expansion::friedmann(1.0), 0.0, alpha);
   set_initial_conditions(fields, lattice.ops,
                          {field(1.0, -0.2, Fluctuations::wkb, 3), field(0.3, 0.1, Fluctuations::wkb, 4)});
   // Vacuum amplitudes on 8^3 are small: scale the fluctuations up so gradient and coupling terms are O(10%).
@@ -275,7 +275,7 @@ double fluctuating_violation(const Integrator& integrator, double h, double t_en
 }
 } // namespace
 
-TEST(MultiFieldLattice, FriedmannConstraintViolationConvergesAtIntegratorOrder) {
+TEST(FieldLattice, FriedmannConstraintViolationConvergesAtIntegratorOrder) {
   struct Case {
     const char* name;
     double h;
@@ -304,7 +304,66 @@ TEST(MultiFieldLattice, FriedmannConstraintViolationConvergesAtIntegratorOrder) 
   }
 }
 
-TEST(MultiFieldLattice, FriedmannHomogeneousYoshida4ConstraintBelow1e8Over1e4Steps) {
+TEST(FieldLattice, FriedmannInConformalTimeConstraintViolationConvergesAtIntegratorOrder) {
+  // alpha = 1 (dt = a d eta): the same lattice + scale factor system under the lapse a, stepped in eta
+  // to eta = 0.25 (a: 1 -> 2.7; the enhanced fluctuations make H(0) = 9).
+  struct Case {
+    const char* name;
+    double h;
+    int order;
+  };
+  for (const Case c : {Case{"euler", 0.002, 1}, Case{"leapfrog", 0.01, 2}, Case{"yoshida4", 0.01, 4},
+                       Case{"yoshida6", 0.01, 6}}) {
+    const Integrator integrator = Integrator::from_name(c.name);
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    std::array<double, 3> v{};
+    for (int j = 0; j < 3; ++j) {
+      const double h = c.h / static_cast<double>(1 << j);
+      v[static_cast<std::size_t>(j)] = fluctuating_violation(integrator, h, 0.25, 1.0);
+      const double lx = std::log(h), ly = std::log(v[static_cast<std::size_t>(j)]);
+      sx += lx;
+      sy += ly;
+      sxx += lx * lx;
+      sxy += lx * ly;
+    }
+    const double order = (3.0 * sxy - sx * sy) / (3.0 * sxx - sx * sx);
+    report("lattice + scale factor in conformal time, %s: max constraint violation %.3e, %.3e, %.3e at "
+           "h = %.3g, h/2, h/4 (in eta): order %.2f",
+           c.name, v[0], v[1], v[2], c.h, order);
+    EXPECT_NEAR(order, c.order, 0.3) << c.name;
+  }
+}
+
+TEST(FieldLattice, FriedmannInConformalTimeFollowsTheOdeInCosmicTime) {
+  // The run in eta reports the cosmic time it reached (int a d eta along each drift); a and phi there are
+  // the ODE's (integrated in t, independently), so both the dynamics and the clock are right.
+  // At h and h/2 the errors fall by 2^6 (the error is the integrator's, not the clock's).
+  constexpr double eta_end = 10.0; // t = 59.5, a = 13.1
+  double previous = 0.0;
+  for (const double h : {0.02, 0.01}) {
+    const auto steps = static_cast<long>(std::llround(eta_end / h));
+    HomogeneousRun run(1.0);
+    Integrator::from_name("yoshida6").advance(run.fields, h, steps, [](std::int64_t) {});
+    const double t = run.fields.time();
+    const auto reference = inflanet::testing::reference_solution(
+        inflanet::testing::ReferenceModel{}, {1.0L, phi_start, 0.0L, 0.0L, 0.0L}, t, 500000);
+    const double a_ref = static_cast<double>(reference[0]), phi_ref = static_cast<double>(reference[1]);
+    const double da = std::abs(run.fields.a() - a_ref) / a_ref;
+    const double dphi = std::abs(run.lattice.ops.mean(run.fields.phi(0)) - phi_ref);
+    report("homogeneous massive field in conformal time, yoshida6 h = %.2f in eta to eta = %.0f: t = %.6f, "
+           "|da|/a = %.2e, |dphi| = %.2e (a = %.6f)",
+           h, eta_end, t, da, dphi, a_ref);
+    EXPECT_GT(t, eta_end); // a > 1 throughout: more cosmic time than eta
+    const double error = std::max(da, dphi);
+    if (previous > 0.0) {
+      EXPECT_GT(previous / error, 40.0) << "sixth order: 64 expected";
+      EXPECT_LT(error, 1e-8);
+    }
+    previous = error;
+  }
+}
+
+TEST(FieldLattice, FriedmannHomogeneousYoshida4ConstraintBelow1e8Over1e4Steps) {
   HomogeneousRun run;
   double worst = 0.0;
   Integrator::from_name("yoshida4").advance(run.fields, 0.01, 10000, [&](std::int64_t) {
@@ -317,21 +376,24 @@ TEST(MultiFieldLattice, FriedmannHomogeneousYoshida4ConstraintBelow1e8Over1e4Ste
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// 4. One field: the multi-field system reproduces the single-field Inflaton.
+// 4. One field and a spectator at zero: the general pass reproduces the former single-field system.
 
-TEST(MultiFieldLattice, SpectatorAtZeroReproducesTheInflaton) {
+TEST(FieldLattice, SpectatorAtZeroReproducesTheInflaton) {
   constexpr std::ptrdiff_t n = 16;
   constexpr double length = 10.0, dt = 0.02, m = 1.0, phi0 = 0.5;
   const DeSitter background(1.0, 1.0);
   const Integrator yoshida4 = Integrator::from_name("yoshida4");
   Lattice lattice(n, length);
-  Inflaton inflaton(lattice.ops, background, QuadraticQuartic{m, 0.0}, 0.0);
-  InitialConditions ic;
-  ic.phi0 = phi0;
-  ic.seed = 11;
-  set_initial_conditions(inflaton, lattice.ops, ic);
-  MultiFieldLattice fields(lattice.ops, phi_chi, ChaoticG2(m, 3.0), Expansion::fixed_background(background),
-                           0.0);
+  FormerInflaton inflaton(lattice.ops, background, QuadraticQuartic{m, 0.0}, 0.0);
+  {
+    FieldLattice one(lattice.ops, {"phi"}, QuadraticQuartic{m, 0.0}, Expansion::fixed_background(background),
+                     0.0);
+    set_initial_conditions(one, lattice.ops, {field(phi0, 0.0, Fluctuations::bunch_davies, 11)});
+    inflaton.phi().copy_from(one.phi(0));
+    inflaton.phidot().copy_from(one.momentum(0));
+    inflaton.fields_changed(0.0);
+  }
+  FieldLattice fields(lattice.ops, phi_chi, ChaoticG2(m, 3.0), Expansion::fixed_background(background), 0.0);
   set_initial_conditions(
       fields, lattice.ops,
       {field(phi0, 0.0, Fluctuations::bunch_davies, 11), field(0.0, 0.0, Fluctuations::none, 2)});
@@ -356,7 +418,7 @@ TEST(MultiFieldLattice, SpectatorAtZeroReproducesTheInflaton) {
 // ---------------------------------------------------------------------------------------------------------
 // 5. Merged step boundaries (Integrator::advance) equal separate steps; runs do not depend on the ranks.
 
-TEST(MultiFieldLattice, MergedStepBoundariesEqualSeparateSteps) {
+TEST(FieldLattice, MergedStepBoundariesEqualSeparateSteps) {
   for (const bool friedmann : {false, true}) {
     Lattice lattice(8, 6.0);
     const DeSitter background(0.5, 1.0);
@@ -364,8 +426,8 @@ TEST(MultiFieldLattice, MergedStepBoundariesEqualSeparateSteps) {
         friedmann ? Expansion::friedmann(1.0, 0.1) : Expansion::fixed_background(background);
     const auto initial = std::vector{field(1.0, 0.0, Fluctuations::bunch_davies, 5),
                                      field(0.1, 0.0, Fluctuations::bunch_davies, 6)};
-    MultiFieldLattice merged(lattice.ops, phi_chi, ChaoticG2(1.0, 2.0), expansion, 0.0);
-    MultiFieldLattice separate(lattice.ops, phi_chi, ChaoticG2(1.0, 2.0), expansion, 0.0);
+    FieldLattice merged(lattice.ops, phi_chi, ChaoticG2(1.0, 2.0), expansion, 0.0);
+    FieldLattice separate(lattice.ops, phi_chi, ChaoticG2(1.0, 2.0), expansion, 0.0);
     set_initial_conditions(merged, lattice.ops, initial);
     set_initial_conditions(separate, lattice.ops, initial);
     const Integrator yoshida4 = Integrator::from_name("yoshida4");
@@ -386,7 +448,7 @@ TEST(MultiFieldLattice, MergedStepBoundariesEqualSeparateSteps) {
   }
 }
 
-TEST(MultiFieldLattice, WholeFriedmannRunIndependentOfRankCount) {
+TEST(FieldLattice, WholeFriedmannRunIndependentOfRankCount) {
   constexpr std::ptrdiff_t n = 16;
   constexpr double length = 8.0, dt = 0.02;
   constexpr long steps = 100;
@@ -394,8 +456,8 @@ TEST(MultiFieldLattice, WholeFriedmannRunIndependentOfRankCount) {
       std::vector{field(1.0, -0.1, Fluctuations::bunch_davies, 21), field(0.0, 0.0, Fluctuations::wkb, 22)};
   Lattice world(n, length);
   Lattice serial(n, length, MPI_COMM_SELF);
-  MultiFieldLattice fw(world.ops, phi_chi, ChaoticG2(1.0, 50.0), Expansion::friedmann(1.0), 0.0);
-  MultiFieldLattice fs(serial.ops, phi_chi, ChaoticG2(1.0, 50.0), Expansion::friedmann(1.0), 0.0);
+  FieldLattice fw(world.ops, phi_chi, ChaoticG2(1.0, 50.0), Expansion::friedmann(1.0), 0.0);
+  FieldLattice fs(serial.ops, phi_chi, ChaoticG2(1.0, 50.0), Expansion::friedmann(1.0), 0.0);
   set_initial_conditions(fw, world.ops, initial);
   set_initial_conditions(fs, serial.ops, initial);
   const Integrator leapfrog = Integrator::from_name("leapfrog");
@@ -418,11 +480,10 @@ TEST(MultiFieldLattice, WholeFriedmannRunIndependentOfRankCount) {
   EXPECT_LT(da, 1e-13);
 }
 
-TEST(MultiFieldLattice, FriedmannRefusesANonPositiveEnergy) {
+TEST(FieldLattice, FriedmannRefusesANonPositiveEnergy) {
   Lattice lattice(4, 10.0);
   // hybrid at chi = 0, phi = 0 with a negative cosmological constant: rho = lambda v^4 / 4 + rho_lambda < 0
-  MultiFieldLattice fields(lattice.ops, phi_chi, Hybrid(1.0, 0.5, 1.0, 0.0), Expansion::friedmann(1.0, -1.0),
-                           0.0);
+  FieldLattice fields(lattice.ops, phi_chi, Hybrid(1.0, 0.5, 1.0, 0.0), Expansion::friedmann(1.0, -1.0), 0.0);
   EXPECT_THROW(set_initial_conditions(
                    fields, lattice.ops,
                    {field(0.0, 0.0, Fluctuations::none, 1), field(0.0, 0.0, Fluctuations::none, 2)}),

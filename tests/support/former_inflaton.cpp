@@ -1,4 +1,4 @@
-#include "inflanet/field/inflaton.hpp"
+#include "former_inflaton.hpp"
 
 #include <array>
 #include <limits>
@@ -8,15 +8,15 @@
 
 namespace inflanet {
 
-Inflaton::Inflaton(SpectralOperators& operators, const Background& background, Potential potential, double t0,
-                   double alpha)
+FormerInflaton::FormerInflaton(SpectralOperators& operators, const Background& background,
+                               FormerPotential potential, double t0, double alpha)
     : operators_(&operators), background_(&background), potential_(std::move(potential)),
       clock_(background, alpha), phi_(operators.decomposition()), phidot_(operators.decomposition()),
       work_(operators.decomposition()), eta_(clock_.eta(t0)) {
   fold_friction_ = alpha != 0.0 && clock_.eta_max() < std::numeric_limits<double>::infinity();
 }
 
-void Inflaton::cosmic_velocity(Field& out) {
+void FormerInflaton::cosmic_velocity(Field& out) {
   out.copy_from(phidot());
   if (clock_.alpha() == 0.0) {
     return;
@@ -30,7 +30,7 @@ void Inflaton::cosmic_velocity(Field& out) {
   }
 }
 
-void Inflaton::fields_changed_at_eta(double eta) {
+void FormerInflaton::fields_changed_at_eta(double eta) {
   eta_ = eta;
   boundary_valid_ = false;
   has_pending_ = false;
@@ -39,7 +39,7 @@ void Inflaton::fields_changed_at_eta(double eta) {
   kinetic_valid_ = false;
 }
 
-void Inflaton::drift(double s) {
+void FormerInflaton::drift(double s) {
   // Fused: apply the pending momentum map (its force is cached), advance phi, and leave a copy of phi in
   // the work buffer for the next force's r2c: one pass instead of three.
   if (fold_friction_) {
@@ -62,7 +62,7 @@ void Inflaton::drift(double s) {
   eta_ += s;
 }
 
-void Inflaton::drift_pass(double s) {
+void FormerInflaton::drift_pass(double s) {
   const auto& d = operators_->decomposition();
   double* q = phi_.real_data();
   double* p = phidot_.real_data();
@@ -103,7 +103,7 @@ void Inflaton::drift_pass(double s) {
   force_valid_ = false;
 }
 
-void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
+void FormerInflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   const auto& d = operators_->decomposition();
   if (!work_holds_phi_) {
     work_.copy_from(phi_);
@@ -199,7 +199,7 @@ void Inflaton::evaluate_force(ForceUse use, const MomentumMaps& maps) {
   ++force_evaluations_;
 }
 
-void Inflaton::momentum_update(double a, double b) {
+void FormerInflaton::momentum_update(double a, double b) {
   boundary_valid_ = false;
   // Compose with any pending map at the same phi: p <- a (a1 p - b1 F) - b F.
   if (has_pending_) {
@@ -219,7 +219,7 @@ void Inflaton::momentum_update(double a, double b) {
   // Otherwise the map stays pending and rides along with the next drift (or flush_pending).
 }
 
-void Inflaton::flush_pending() {
+void FormerInflaton::flush_pending() {
   if (!has_pending_) {
     return;
   }
@@ -243,12 +243,12 @@ void Inflaton::flush_pending() {
   has_pending_ = false;
 }
 
-void Inflaton::sum_kinetic() {
+void FormerInflaton::sum_kinetic() {
   kinetic_sum_ = operators_->sum_of_squares(phidot_);
   kinetic_valid_ = true;
 }
 
-void Inflaton::momentum_update_across(double a, double b, double a_next, double b_next) {
+void FormerInflaton::momentum_update_across(double a, double b, double a_next, double b_next) {
   flush_pending();
   boundary_valid_ = false;
   if (force_valid_) {
@@ -274,7 +274,7 @@ void Inflaton::momentum_update_across(double a, double b, double a_next, double 
   evaluate_force(ForceUse::across, {a, b, a_next, b_next});
 }
 
-InflatonEnergies Inflaton::energies() {
+FormerEnergies FormerInflaton::energies() {
   double kinetic_sum = 0.0;
   if (boundary_valid_) {
     kinetic_sum = boundary_kinetic_sum_; // measured at the step boundary inside momentum_update_across
@@ -289,7 +289,7 @@ InflatonEnergies Inflaton::energies() {
     kinetic_sum = kinetic_sum_;
   }
   const double sites = operators_->decomposition().box().sites();
-  InflatonEnergies e;
+  FormerEnergies e;
   e.eta = eta_;
   e.time = clock_.cosmic_time(eta_);
   e.a = clock_.a(eta_);

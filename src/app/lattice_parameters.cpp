@@ -1,0 +1,461 @@
+#include "inflanet/app/lattice_parameters.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/run_output.hpp"
+#include "inflanet/background/background.hpp"
+#include "inflanet/base/error.hpp"
+#include "inflanet/field/field_lattice.hpp"
+#include "inflanet/integrator/integrator.hpp"
+#include "inflanet/potential/potential_error.hpp"
+
+namespace inflanet {
+namespace {
+
+/// Every parameter key of [potential] (the potential library says which a kind takes).
+const std::vector<std::string> parameter_keys = {"m", "g2", "lambda", "v", "Lambda4", "f", "V0", "Mp"};
+
+std::string join(const std::vector<std::string>& items, const char* quote = "") {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += fmt::format("{}{}{}{}",
+                       i == 0                  ? ""
+                       : i + 1 == items.size() ? " and "
+                                               : ", ",
+                       quote, items[i], quote);
+  }
+  return out;
+}
+
+std::size_t field_index(const std::vector<std::string>& names, const std::string& name) {
+  return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+/// Refuses a bad formula at its deck key: V at potential.V, dV/dphi_i at field i's dV, a Hessian entry at
+/// the field.d2V of the first of its fields in deck order.
+[[noreturn]] void refuse_formula(const config::Deck& deck, const std::vector<std::string>& names,
+                                 const FormulaRole& role, const std::string& name,
+                                 const std::string& detail) {
+  if (role.is_V()) {
+    deck.fail("potential.V",
+              fmt::format("a formula of the fields ({}) and parameters: {}", join(names), detail));
+  }
+  const std::size_t i = role.is_dV() ? role.first : std::min(role.first, role.second);
+  deck.fail(role.is_dV() ? "field.dV" : "field.d2V", i, fmt::format("a formula for {}: {}", name, detail));
+}
+
+/// The [[field]] tables and the [potential] (the multi-field deck).
+void read_field_tables(const config::Deck& deck, LatticeParameters& p) {
+  const std::size_t n = deck.count("field");
+  for (std::size_t i = 0; i < n; ++i) {
+    p.names.push_back(deck.string("field.name", i));
+    FieldInitialConditions ic;
+    ic.mean = deck.real("field.mean", i);
+    ic.velocity = deck.real("field.velocity", i);
+    ic.fluctuations = fluctuations_from_name(deck.string("field.fluctuations", i));
+    ic.seed = deck.has("field.seed", i) ? static_cast<std::uint64_t>(deck.integer("field.seed", i)) : 1u + i;
+    ic.kcut = deck.real("field.kcut", i);
+    p.initial.push_back(ic);
+  }
+  if (n > FieldLattice::max_fields) {
+    deck.fail_section("field", n - 1, fmt::format("at most {} [[field]] tables", FieldLattice::max_fields));
+  }
+  deck.require_section("potential", "a multi-field run evolves its [[field]]s under V(fields)");
+  p.potential.kind = deck.string("potential.kind");
+  p.potential.fields = p.names;
+  const bool expression = p.potential.kind == "expression";
+  if (!expression) {
+    const auto& wanted = potential_parameters(p.potential.kind);
+    const bool two_field =
+        p.potential.kind == "chaotic_g2" || p.potential.kind == "quartic_g2" || p.potential.kind == "hybrid";
+    for (const char* role : {"phi", "chi"}) {
+      if ((two_field || std::string_view(role) == "phi") && field_index(p.names, role) == p.names.size()) {
+        deck.fail("potential.kind",
+                  fmt::format("a potential whose fields exist: \"{}\" couples fields named {}, and the "
+                              "deck's [[field]]s are {} (name one of them {}, or use kind = \"expression\")",
+                              p.potential.kind, two_field ? "phi and chi" : "phi", join(p.names, "\""),
+                              role));
+      }
+    }
+    for (const auto& key : parameter_keys) {
+      const bool needed = std::find(wanted.begin(), wanted.end(), key) != wanted.end();
+      const std::string path = "potential." + key;
+      if (needed && !deck.has(path)) {
+        deck.fail_section("potential", fmt::format("'{}' for kind = \"{}\" (it takes {})", path,
+                                                   p.potential.kind, join(wanted)));
+      }
+      if (!needed && deck.has(path)) {
+        deck.fail(path,
+                  fmt::format("no value for kind = \"{}\" (it takes {})", p.potential.kind, join(wanted)));
+      }
+    }
+    if (deck.has("potential.V")) {
+      deck.fail("potential.V", fmt::format("no formula for the built-in kind = \"{}\"", p.potential.kind));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (const char* key : {"field.dV", "field.d2V"}) {
+        if (deck.has(key, i)) {
+          deck.fail(key, i, fmt::format("no formula for the built-in kind = \"{}\"", p.potential.kind));
+        }
+      }
+    }
+  } else {
+    if (!deck.has("potential.V")) {
+      deck.fail_section("potential",
+                        fmt::format("'potential.V': kind = \"expression\" needs V as a formula of "
+                                    "the fields ({})",
+                                    join(p.names)));
+    }
+    p.potential.V = deck.string("potential.V");
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!deck.has("field.dV", i)) {
+        deck.fail_section(
+            "field", i,
+            fmt::format("'field.dV' (dV/d{}): kind = \"expression\" needs every field's derivative",
+                        p.names[i]));
+      }
+      p.potential.dV.emplace_back(p.names[i], deck.string("field.dV", i));
+      if (deck.has("field.d2V", i)) {
+        p.potential.d2V.push_back({{p.names[i], p.names[i]}, deck.string("field.d2V", i)});
+      }
+    }
+  }
+  for (const auto& key : parameter_keys) {
+    if (deck.has("potential." + key)) {
+      p.potential.parameters.emplace_back(key, deck.real("potential." + key));
+    }
+  }
+}
+
+/// The [inflaton] section: one field named phi under a one-field built-in or an expression in phi.
+void read_inflaton_section(const config::Deck& deck, LatticeParameters& p) {
+  if (!deck.has_section("inflaton")) {
+    deck.fail_section("inflaton", "to be present (or [network] alone, for a network-only run): it takes "
+                                  "'inflaton.potential' and its parameters, e.g. potential = \"quadratic\", "
+                                  "m = 0.5, phi0 = 1.0");
+  }
+  p.one_field_deck = true;
+  p.names = {"phi"};
+  p.potential.kind = deck.string("inflaton.potential");
+  p.potential.fields = p.names;
+  if (p.potential.kind == "expression") {
+    p.potential.V = deck.string("inflaton.expression");
+    if (p.potential.V.empty()) {
+      deck.fail("inflaton.expression",
+                "a formula in phi, e.g. \"0.5*m^2*phi^2\", for potential = \"expression\"");
+    }
+  } else {
+    for (const auto& key : potential_parameters(p.potential.kind)) {
+      p.potential.parameters.emplace_back(key, deck.real("inflaton." + key));
+    }
+  }
+  FieldInitialConditions ic;
+  ic.mean = deck.real("inflaton.phi0");
+  ic.velocity = deck.real("inflaton.phidot0");
+  ic.fluctuations = deck.string("inflaton.fluctuations") == "bunch-davies" ? Fluctuations::bunch_davies
+                                                                           : Fluctuations::none;
+  ic.seed = static_cast<std::uint64_t>(deck.integer("inflaton.seed"));
+  ic.kcut = deck.real("inflaton.kcut");
+  p.initial = {ic};
+}
+
+} // namespace
+
+LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const CoupledStep* coupled) {
+  LatticeParameters p;
+  deck.require_section("lattice", "the fields live on the lattice");
+  p.box = Box{static_cast<std::ptrdiff_t>(deck.integer("lattice.N")), deck.real("lattice.L")};
+
+  // ---- fields and the potential
+  if (deck.has_section("field")) {
+    read_field_tables(deck, p);
+  } else {
+    read_inflaton_section(deck, p);
+  }
+  const std::size_t n = p.names.size();
+  Potential potential;
+  try {
+    potential = inflanet::make_potential(p.potential);
+  } catch (const PotentialError& e) {
+    if (p.one_field_deck) {
+      deck.fail("inflaton.expression", e.what());
+    }
+    refuse_formula(deck, p.names, e.role(), e.name(), e.detail());
+  } catch (const InputError& e) {
+    deck.fail(p.one_field_deck ? "inflaton.potential" : "potential.kind", e.what());
+  }
+  std::vector<double> means;
+  for (const auto& ic : p.initial) {
+    means.push_back(ic.mean);
+  }
+  if (!p.one_field_deck) {
+    // The start-up derivative check: the given derivatives against finite differences of V at the initial
+    // means and around them.
+    const auto report = derivative_report(potential, p.names, derivative_check_points(means));
+    if (const DerivativeCheckEntry* failed = report.first_failure()) {
+      // Refused at the first failing derivative's key; the message lists every failing one.
+      const std::string message = report.failure_message();
+      refuse_formula(deck, p.names, failed->role, failed->derivative,
+                     message.substr(failed->derivative.size() + 2));
+    }
+    p.derivative_summary = fmt::format(
+        "{} comparisons of the derivatives with finite differences of V at the initial means and 6 "
+        "points around them passed (relative tolerance {:g})",
+        report.entries.size(), report.tolerance);
+  }
+  const auto H = hessian(potential, means);
+  for (std::size_t i = 0; i < n; ++i) {
+    p.mass2.push_back(H[i * n + i]);
+  }
+  p.mass_eigen = mass_eigenvalues(H);
+
+  // ---- the background
+  p.background_kind = deck.string("background.kind");
+  p.a0 = deck.real("background.a0");
+  if (p.background_kind == "friedmann" && (p.one_field_deck || coupled != nullptr)) {
+    deck.fail("background.kind",
+              "\"desitter\" or \"minkowski\" for the one-field [inflaton] run and the coupled "
+              "run (a self-consistent expansion is a multi-field run: write the inflaton as a "
+              "[[field]] with a [potential])");
+  }
+  if (p.friedmann()) {
+    if (deck.given_non_default("background.H")) {
+      deck.fail("background.H",
+                "no value for kind = \"friedmann\": H follows from the fields, H^2 = rho / 3");
+    }
+    p.rho_lambda = deck.has("background.rho_lambda") ? deck.real("background.rho_lambda") : 0.0;
+    double rho = potential_V(potential, means) + p.rho_lambda;
+    for (const auto& ic : p.initial) {
+      rho += 0.5 * ic.velocity * ic.velocity;
+    }
+    if (!(rho > 0.0)) {
+      deck.fail(
+          "background.kind",
+          fmt::format("a positive initial energy density for a self-consistent expansion (H^2 = rho / 3), "
+                      "but the fields' means and velocities and background.rho_lambda give rho = "
+                      "sum velocity^2 / 2 + V(means) + rho_lambda = {:.6g}: use kind = \"minkowski\" or "
+                      "\"desitter\", or change the fields",
+                      rho));
+    }
+    p.hubble = std::sqrt(rho / 3.0);
+  } else {
+    if (deck.has("background.rho_lambda") && deck.real("background.rho_lambda") != 0.0) {
+      deck.fail("background.rho_lambda", "no value unless background.kind = \"friedmann\"");
+    }
+    p.hubble = p.background_kind == "minkowski" ? 0.0 : deck.real("background.H");
+    if (coupled != nullptr && coupled->hubble) {
+      p.hubble = *coupled->hubble; // duality.match = "network": H from the optimizer's friction
+    }
+    // Minkowski ignores H: an H other than 0 (or the default, which resolved decks spell out) is a mistake.
+    if (p.background_kind == "minkowski" && deck.given_non_default("background.H") &&
+        deck.real("background.H") != 0.0) {
+      deck.fail("background.H", "H = 0 for kind = \"minkowski\" (or kind = \"desitter\" for H > 0)");
+    }
+    if (p.background_kind == "desitter" && !(p.hubble > 0.0)) {
+      deck.fail("background.H", "H > 0 for kind = \"desitter\" (use kind = \"minkowski\" for H = 0)");
+    }
+  }
+
+  // ---- time
+  if (!deck.has_section("time")) {
+    deck.fail_section("time",
+                      "to be present: it needs 'time.dt' (time step in cosmic time t [1/H]) and 'time.t_end' "
+                      "(final cosmic time [1/H])");
+  }
+  if (!(coupled != nullptr && coupled->dt) && !deck.has("time.dt")) {
+    deck.fail_section("time", "to give 'time.dt' (time step in cosmic time t [1/H])");
+  }
+  p.dt = coupled != nullptr && coupled->dt ? *coupled->dt : deck.real("time.dt");
+  p.t_end = deck.real("time.t_end");
+  p.integrator = deck.string("time.integrator");
+  p.alpha = deck.real("time.alpha");
+  if (!(p.alpha >= 0.0 && p.alpha <= 1.0)) {
+    deck.fail(
+        "time.alpha",
+        "0 <= alpha <= 1 (0 = cosmic time, 1 = conformal time): below 0 the number of steps grows as "
+        "e^{|alpha| N} over N e-folds, above 1 the gradient frequency a^(alpha - 1) k grows with a so the "
+        "step must shrink as the run goes on");
+  }
+  if (coupled != nullptr && p.alpha != 0.0) {
+    deck.fail("time.alpha", "0 in a coupled run: the duality dictionary (h = sqrt(eta), beta = e^{-3 H h}) "
+                            "is written in cosmic time");
+  }
+  // In eta the run's length is eta(t_end), in general not a whole number of deck steps: time.dt is then
+  // the largest step, and the run takes the fewest equal steps that land on t_end. A Friedmann run in
+  // alpha-time does not know eta(t_end) before it runs: its time.t_end is the end of eta (as a program
+  // time variable), a whole number of steps.
+  const bool eta_is_t = p.alpha == 0.0 || p.hubble == 0.0 || p.friedmann();
+  const double steps = std::round(p.t_end / p.dt);
+  if (!eta_is_t) {
+    const auto background = make_background(p.background_kind, p.hubble, p.a0);
+    const AlphaTime clock(*background, p.alpha);
+    const double eta_end = clock.eta(p.t_end);
+    p.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(eta_end / p.dt - 1e-9)));
+    p.dt = eta_end / static_cast<double>(p.steps);
+    p.t_final = clock.cosmic_time(static_cast<double>(p.steps) * p.dt);
+  } else if (coupled != nullptr && coupled->dt) {
+    // The step is derived (sqrt(eta)): run the whole steps that fit, and say so in check.
+    p.t_end = std::max(1.0, std::floor(p.t_end / p.dt + 1e-9)) * p.dt;
+  } else if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
+    deck.fail("time.t_end",
+              fmt::format("a whole number of steps dt = {:g} (t_end / dt = {:.6g})", p.dt, p.t_end / p.dt));
+  }
+  if (eta_is_t) {
+    p.steps = static_cast<std::int64_t>(std::round(p.t_end / p.dt));
+    p.t_final = p.t_end;
+  }
+
+  // The largest frequency, and the stability limit on the step.
+  const double kn = p.box.k_nyquist();
+  const double mass2 = std::max(0.0, p.mass_eigen.back());
+  p.omega_max = std::sqrt(3.0 * kn * kn / (p.a0 * p.a0) + mass2);
+  p.a_at_omega_max = p.a0;
+  p.mass_sets_step = mass2 > 3.0 * kn * kn / (p.a0 * p.a0);
+  if (p.alpha != 0.0 && !p.friedmann()) {
+    // omega(a)^2 = a^(2 alpha - 2) 3 kn^2 + a^(2 alpha) m^2 is convex in ln a: its largest value is at an
+    // end.
+    const double a_end = p.a0 * std::exp(p.hubble * p.t_final);
+    for (const double a : {p.a0, a_end}) {
+      const double gradient = std::pow(a, 2.0 * p.alpha - 2.0) * 3.0 * kn * kn;
+      const double mass = std::pow(a, 2.0 * p.alpha) * mass2;
+      const double omega = std::sqrt(gradient + mass);
+      if (a == p.a0 || omega > p.omega_max) {
+        p.omega_max = omega;
+        p.a_at_omega_max = a;
+        p.mass_sets_step = mass > gradient;
+      }
+    }
+  }
+  p.dt_max = Integrator::from_name(p.integrator).stability_limit() / p.omega_max;
+  if (coupled != nullptr && coupled->dt) {
+    // A step derived from the network is sub-cycled by the coupled run rather than refused.
+    p.lattice_substeps = static_cast<std::int64_t>(std::ceil(p.dt / (0.9 * p.dt_max)));
+    p.dt /= static_cast<double>(p.lattice_substeps);
+    p.steps *= p.lattice_substeps;
+  }
+  if (!(p.dt < p.dt_max)) {
+    // Deck::fail appends "got <dt>" itself.
+    deck.fail(
+        "time.dt",
+        fmt::format("dt < {:.6g} for stability of {} (omega_max = {:.6g}: dt omega_max < {:.4f}){}", p.dt_max,
+                    p.integrator, p.omega_max, Integrator::from_name(p.integrator).stability_limit(),
+                    p.alpha == 0.0
+                        ? std::string()
+                        : fmt::format("; with time.alpha = {:g} the {} term sets it at a = {:.4g}", p.alpha,
+                                      p.mass_sets_step ? "mass" : "gradient", p.a_at_omega_max)));
+  }
+
+  // ---- output
+  read_output_keys(deck, p);
+  p.cross_spectra = deck.has("output.cross_spectra") && deck.boolean("output.cross_spectra");
+  std::map<std::string, std::string> derived;
+  if (!p.one_field_deck) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!deck.has("field.seed", i)) {
+        derived[fmt::format("field.{}.seed", p.names[i])] = std::to_string(p.initial[i].seed);
+      }
+    }
+  }
+  p.deck_text = deck.resolved_toml(derived);
+  return p;
+}
+
+MemoryBudget lattice_memory(const LatticeParameters& p, int ranks) {
+  const double n = static_cast<double>(p.box.n);
+  const double planes = std::ceil(n / ranks);
+  // A padded real slab: planes x N x 2 (N/2 + 1) doubles (FFTW's in-place r2c layout).
+  const double field = 8.0 * planes * n * 2.0 * (std::floor(n / 2) + 1);
+  MemoryBudget b;
+  b.items.push_back(
+      {fmt::format("lattice fields ({} field{} x (field, momentum, work): {:g} planes of {:g}^2 sites)",
+                   p.names.size(), p.names.size() == 1 ? "" : "s", planes, n),
+       3.0 * static_cast<double>(p.names.size()) * field,
+       fmt::format("lattice.N = {}, {} field{}", p.box.n, p.names.size(), p.names.size() == 1 ? "" : "s")});
+  b.items.push_back({p.cross_spectra ? "spectra scratch fields (two)" : "spectra scratch field",
+                     (p.cross_spectra ? 2.0 : 1.0) * field, fmt::format("lattice.N = {}", p.box.n)});
+  if (ranks > 1) {
+    b.items.push_back({"FFT transpose buffer (one slab)", field, fmt::format("lattice.N = {}", p.box.n)});
+  }
+  return b;
+}
+
+std::string lattice_check_report(const LatticeParameters& p, int ranks) {
+  const auto integrator = Integrator::from_name(p.integrator);
+  std::string out = "# inflanet check: the resolved deck (every default filled in)\n" + p.deck_text;
+  out += "\n# derived quantities (program units, M_p = 1)\n";
+  out += fmt::format("#   fields              = {} ({})\n", p.names.size(), join(p.names));
+  out += fmt::format("#   potential           = {}\n", potential_describe(p.make_potential()));
+  if (!p.derivative_summary.empty()) {
+    out += fmt::format("#   derivative check    : {}\n", p.derivative_summary);
+  }
+  out += fmt::format("#   dx                  = {:.6g}\n", p.box.dx());
+  out += fmt::format("#   k range (comoving)  = [{:.6g}, {:.6g}]  (2 pi / L, sqrt(3) pi / dx)\n", p.box.dk(),
+                     p.box.k_max());
+  for (std::size_t i = 0; i < p.names.size(); ++i) {
+    out +=
+        fmt::format("#   m_eff^2({})  = {:.6g}  (d2V/d{}^2 at the means; the vacuum of its fluctuations)\n",
+                    p.names[i], p.mass2[i], p.names[i]);
+  }
+  if (p.names.size() > 1) {
+    std::vector<std::string> eigen;
+    for (double e : p.mass_eigen) {
+      eigen.push_back(fmt::format("{:.6g}", e));
+    }
+    out += fmt::format("#   Hessian eigenvalues = {}{}\n", join(eigen),
+                       p.mass_eigen.front() < 0.0 ? "  (tachyonic direction at the means)" : "");
+  }
+  if (p.friedmann()) {
+    out += fmt::format(
+        "#   background          = friedmann: H0 = {:.6g} from rho0 = {:.6g} (homogeneous part; the run "
+        "adds the fluctuations' energy), rho_lambda = {:g}\n",
+        p.hubble, 3.0 * p.hubble * p.hubble, p.rho_lambda);
+  } else {
+    out += fmt::format("#   background          = {} (H = {:g})\n", p.background_kind, p.hubble);
+  }
+  const char* term =
+      p.mass_sets_step ? "the mass term a^(2 alpha) V''" : "the gradient term a^(2 alpha - 2) k^2";
+  if (p.alpha == 0.0) {
+    out += fmt::format("#   omega_max at a0     = {:.6g}  (set by {})\n", p.omega_max, term);
+  } else {
+    out += fmt::format(
+        "#   time variable       = eta, dt = a^{:g} d eta; eta: 0 -> {:.6g} in {} equal steps of {:.6g}{}\n",
+        p.alpha, static_cast<double>(p.steps) * p.dt, p.steps, p.dt,
+        p.friedmann() ? " (Friedmann: time.t_end is the end of eta)" : " (time.dt is the largest)");
+    out += fmt::format("#   omega_max over run  = {:.6g} in eta, at a = {:.4g} (set by {})\n", p.omega_max,
+                       p.a_at_omega_max, term);
+  }
+  out +=
+      fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
+                  p.dt_max, integrator.name(), integrator.stability_limit(), p.dt, 100.0 * p.dt / p.dt_max);
+  out +=
+      fmt::format("#   steps               = {}  (order {}, {} force evaluations per step, {} FFT pair{} per "
+                  "evaluation)\n",
+                  p.steps, integrator.order(), integrator.drifts_per_step(), p.names.size(),
+                  p.names.size() == 1 ? "" : "s");
+  out += fmt::format("#   largest h omega     = {:.4g} over the run (alpha = {:g})\n", p.dt * p.omega_max,
+                     p.alpha);
+  if (p.hubble > 0.0 && !p.friedmann()) {
+    const double efolds = p.hubble * p.t_final, kmin = p.box.dk(), kmax = p.box.k_max();
+    out += fmt::format("#   e-folds             = {:.4g}  (a: {:.4g} -> {:.4g})\n", efolds, p.a0,
+                       p.a0 * std::exp(efolds));
+    out +=
+        fmt::format("#   k/(aH) at t0        = [{:.4g}, {:.4g}], at t_end = [{:.4g}, {:.4g}]\n",
+                    kmin / (p.a0 * p.hubble), kmax / (p.a0 * p.hubble),
+                    kmin / (p.a0 * std::exp(efolds) * p.hubble), kmax / (p.a0 * std::exp(efolds) * p.hubble));
+  }
+  const auto memory = lattice_memory(p, ranks);
+  out += fmt::format("#   memory per rank     = {:.4g} MiB on {} rank(s) ({:.1f} bytes per site)\n",
+                     memory.total() / (1024.0 * 1024.0), ranks, memory.total() * ranks / p.box.sites());
+  if (p.write_checkpoints && !p.final_checkpoint && p.checkpoint_every == 0) {
+    out +=
+        "#   restart             : impossible: output.final_checkpoint = false and output.checkpoint_every "
+        "= 0 write no checkpoint (set checkpoint_every to keep the run restartable)\n";
+  }
+  return out;
+}
+
+} // namespace inflanet

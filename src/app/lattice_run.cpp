@@ -1,0 +1,542 @@
+#include "inflanet/app/lattice_run.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "inflanet/app/progress.hpp"
+#include "inflanet/app/run_output.hpp"
+#include "inflanet/background/background.hpp"
+#include "inflanet/base/error.hpp"
+#include "inflanet/fft/fft_wisdom.hpp"
+#include "inflanet/field/continuity_tracker.hpp"
+#include "inflanet/field/initial_conditions.hpp"
+#include "inflanet/io/atomic_file.hpp"
+#include "inflanet/io/file_metadata.hpp"
+#include "inflanet/io/snapshot_writer.hpp"
+#include "inflanet/io/spectra_file.hpp"
+#include "inflanet/io/timeseries_file.hpp"
+#include "inflanet/version.hpp"
+
+namespace inflanet {
+namespace {
+
+/// What a time-series row is made of: the energies, and per field the means and variances of the field and
+/// of its velocity dX/dt.
+struct Sample {
+  std::int64_t step = 0;
+  const LatticeEnergies* e = nullptr;
+  std::vector<std::array<double, 4>> field; ///< per field: mean, var, velocity mean, velocity var
+  double continuity = 0.0, energy_error = 0.0;
+};
+
+/// A declared column: its name, unit and value.
+struct Declared {
+  Column column;
+  std::function<double(const Sample&)> value;
+};
+
+std::vector<Declared> declare_columns(const LatticeParameters& p) {
+  using S = const Sample&;
+  std::vector<Declared> c = {
+      {{"step", "1"}, [](S s) { return static_cast<double>(s.step); }},
+      {{"time", "1/H"}, [](S s) { return s.e->time; }},
+      {{"a", "1"}, [](S s) { return s.e->a; }},
+  };
+  const auto energy_columns = [&] {
+    for (Declared d : std::initializer_list<Declared>{
+             {{"rho_kin", "H^2 M_p^2"}, [](S s) { return s.e->kinetic_total(); }},
+             {{"rho_grad", "H^2 M_p^2"}, [](S s) { return s.e->gradient_total(); }},
+             {{"rho_pot", "H^2 M_p^2"}, [](S s) { return s.e->potential; }},
+             {{"rho", "H^2 M_p^2"}, [](S s) { return s.e->rho(); }},
+             {{"p", "H^2 M_p^2"}, [](S s) { return s.e->pressure(); }}}) {
+      c.push_back(std::move(d));
+    }
+  };
+  if (p.one_field_deck) {
+    // The one-field deck's historical layout: the field's statistics first, eta last.
+    const std::string x = p.names[0];
+    for (std::size_t k = 0; k < 4; ++k) {
+      const char* what[] = {"_mean", "_var", "dot_mean", "dot_var"};
+      const char* unit[] = {"M_p", "M_p^2", "H M_p", "H^2 M_p^2"};
+      c.push_back({{x + what[k], unit[k]}, [k](S s) { return s.field[0][k]; }});
+    }
+    energy_columns();
+    c.push_back({{"continuity_residual", "1"}, [](S s) { return s.continuity; }});
+    c.push_back({{"energy_error", "1"}, [](S s) { return s.energy_error; }});
+    c.push_back({{"eta", "1/H^(1-alpha)"}, [](S s) { return s.e->eta; }});
+    return c;
+  }
+  c.push_back({{"H", "H"}, [](S s) { return s.e->hubble; }});
+  energy_columns();
+  c.push_back({{"constraint_violation", "1"}, [](S s) { return s.e->constraint_violation(); }});
+  c.push_back({{"continuity_residual", "1"}, [](S s) { return s.continuity; }});
+  c.push_back({{"energy_error", "1"}, [](S s) { return s.energy_error; }});
+  for (std::size_t i = 0; i < p.names.size(); ++i) {
+    const std::string& x = p.names[i];
+    const char* what[] = {"_mean", "_var", "dot_mean", "dot_var"};
+    const char* unit[] = {"M_p", "M_p^2", "H M_p", "H^2 M_p^2"};
+    for (std::size_t k = 0; k < 4; ++k) {
+      c.push_back({{x + what[k], unit[k]}, [i, k](S s) { return s.field[i][k]; }});
+    }
+    c.push_back({{"rho_kin_" + x, "H^2 M_p^2"}, [i](S s) { return s.e->kinetic[i]; }});
+    c.push_back({{"rho_grad_" + x, "H^2 M_p^2"}, [i](S s) { return s.e->gradient[i]; }});
+  }
+  if (p.alpha != 0.0) {
+    c.push_back({{"eta", "1/H^(1-alpha)"}, [](S s) { return s.e->eta; }});
+  }
+  return c;
+}
+
+std::vector<std::string> spectrum_names(const LatticeParameters& p) {
+  std::vector<std::string> s;
+  for (const auto& x : p.names) {
+    s.push_back("P_" + x);
+    s.push_back("P_" + x + "dot");
+  }
+  if (p.cross_spectra) {
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      for (std::size_t j = i + 1; j < p.names.size(); ++j) {
+        s.push_back("P_" + p.names[i] + "_" + p.names[j]);
+      }
+    }
+  }
+  return s;
+}
+
+/// The checkpoint's name of field i's momentum: the [inflaton] deck's "phidot", else "X_momentum".
+std::string momentum_name(const LatticeParameters& p, std::size_t i) {
+  return p.one_field_deck ? p.names[i] + "dot" : p.names[i] + "_momentum";
+}
+
+std::unique_ptr<Background> fixed_background(const LatticeParameters& p) {
+  return p.friedmann() ? nullptr : make_background(p.background_kind, p.hubble, p.a0);
+}
+
+Expansion expansion_of(const LatticeParameters& p, const Background* background) {
+  return background != nullptr ? Expansion::fixed_background(*background)
+                               : Expansion::friedmann(p.a0, p.rho_lambda);
+}
+
+double scalar_or(const io::CheckpointState& c, const char* name, double otherwise) {
+  const auto it = c.scalars.find(name);
+  return it == c.scalars.end() ? otherwise : it->second;
+}
+
+} // namespace
+
+std::vector<Column> LatticeRun::columns(const LatticeParameters& parameters) {
+  std::vector<Column> out;
+  for (const auto& d : declare_columns(parameters)) {
+    out.push_back(d.column);
+  }
+  return out;
+}
+
+/// Everything a run holds, in construction order (members are destroyed in reverse).
+struct LatticeRun::State {
+  const LatticeParameters& p;
+  Decomposition decomposition;
+  std::filesystem::path wisdom;
+  FftPlan plan;
+  std::string wisdom_problem; ///< why the wisdom could not be saved; empty when it was (or needed no saving)
+  SpectralOperators operators;
+  PowerSpectrum spectrum;
+  std::unique_ptr<Background> background;
+  FieldLattice fields;
+  Integrator integrator;
+  Field scratch;
+  std::optional<Field> scratch2; ///< cross spectra only
+  io::FileMetadata metadata;
+  std::vector<Declared> declared;
+  std::vector<std::string> column_names, spectra_names;
+  std::optional<io::TimeseriesFile> timeseries; // rank 0
+  std::optional<io::SpectraFile> spectra;       // rank 0
+  std::optional<ContinuityTracker> continuity;
+  LatticeEnergies energies;
+  double rho0 = 0.0;
+  std::int64_t step = 0, first_step = 0;
+  Sample last; ///< the last row's statistics (progress and summary)
+  double wall = 0.0;
+  std::function<void(std::int64_t)> on_step;
+  std::function<void(std::int64_t, bool)> on_output;
+  std::function<std::string()> progress_extra;
+  std::function<void(io::CheckpointState&)> checkpoint_extra;
+  std::optional<io::CheckpointState> restored;
+
+  State(const LatticeParameters& parameters, const Session& s)
+      : p(parameters), decomposition(parameters.box),
+        wisdom(prepare_run_output(parameters.output_dir, parameters.deck_text, parameters.wisdom,
+                                  decomposition, s)),
+        plan(decomposition, PlanRigor::measure), operators(decomposition, plan), spectrum(operators),
+        background(fixed_background(parameters)),
+        fields(operators, parameters.names, parameters.make_potential(),
+               expansion_of(parameters, background.get()), 0.0, parameters.alpha),
+        integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
+        metadata(io::FileMetadata::for_this_build(parameters.deck_text)),
+        declared(declare_columns(parameters)), spectra_names(spectrum_names(parameters)) {
+    for (const auto& d : declared) {
+      column_names.push_back(d.column.name);
+    }
+    if (p.cross_spectra) {
+      scratch2.emplace(decomposition);
+    }
+    // Keep what was measured; the plans themselves were already made from wisdom (FftPlan), so a restart
+    // that reads this file executes the same ones.
+    if (!plan.from_wisdom()) {
+      wisdom_problem = save_fft_wisdom(wisdom, decomposition);
+    }
+  }
+
+  /// dX/dt of a momentum: divided by a^alpha (fixed background) or a^3 (Friedmann).
+  [[nodiscard]] double velocity_factor(const LatticeEnergies& e) const {
+    return p.friedmann() ? 1.0 / (e.a * e.a * e.a) : 1.0 / e.dt_deta;
+  }
+
+  /// One row of timeseries.h5 (collective: means and variances are global).
+  Sample record(std::int64_t at_step, const LatticeEnergies& e, bool write = true) {
+    Sample s;
+    s.step = at_step;
+    s.e = &e;
+    s.continuity = continuity->residual();
+    s.energy_error = p.background_kind == "minkowski" && rho0 != 0.0 ? (e.rho() - rho0) / rho0 : 0.0;
+    const double v = velocity_factor(e);
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      s.field.push_back({operators.mean(fields.phi(i)), operators.variance(fields.phi(i)),
+                         v * operators.mean(fields.momentum(i)),
+                         v * v * operators.variance(fields.momentum(i))});
+    }
+    if (timeseries && write) {
+      std::vector<double> row;
+      for (const auto& d : declared) {
+        row.push_back(d.value(s));
+      }
+      timeseries->append(row);
+    }
+    s.e = &energies; // the run's own copy outlives the caller's
+    return s;
+  }
+
+  void record_spectra(std::int64_t at_step, const LatticeEnergies& e) {
+    std::vector<std::vector<double>> values;
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      values.push_back(spectrum.compute(fields.phi(i), scratch, plan));
+      if (p.friedmann()) {
+        fields.velocity(i, scratch);
+        plan.to_fourier(scratch);
+        values.push_back(spectrum.compute(scratch));
+      } else {
+        // A fixed background's velocity is a^-alpha p: the spectrum of p, scaled (exactly p's for alpha = 0).
+        values.push_back(spectrum.compute(fields.momentum(i), scratch, plan));
+        if (p.alpha != 0.0) {
+          for (double& value : values.back()) {
+            value /= e.dt_deta * e.dt_deta;
+          }
+        }
+      }
+    }
+    if (p.cross_spectra) {
+      for (std::size_t i = 0; i < p.names.size(); ++i) {
+        scratch.copy_from(fields.phi(i));
+        plan.to_fourier(scratch);
+        for (std::size_t j = i + 1; j < p.names.size(); ++j) {
+          scratch2->copy_from(fields.phi(j));
+          plan.to_fourier(*scratch2);
+          values.push_back(spectrum.cross(scratch, *scratch2));
+        }
+      }
+    }
+    if (spectra) {
+      std::vector<std::span<const double>> views(values.begin(), values.end());
+      spectra->append(at_step, e.time, e.a, views);
+    }
+  }
+
+  void snapshot(std::int64_t at_step) {
+    // Velocities dX/dt, in freshly allocated fields (snapshots are rare), so that one file holds them all.
+    std::vector<Field> velocities;
+    velocities.reserve(p.names.size());
+    io::SnapshotFields meshes;
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      velocities.emplace_back(decomposition);
+      fields.velocity(i, velocities.back());
+    }
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      meshes.emplace(p.names[i], std::cref(fields.phi(i)));
+      meshes.emplace(p.names[i] + "dot", std::cref(velocities[i]));
+    }
+    io::write_snapshot(p.output_dir, at_step, fields.time(), p.dt, fields.a(), fields.hubble(), meshes,
+                       metadata, p.box);
+  }
+
+  [[nodiscard]] io::CheckpointFields checkpoint_fields() {
+    io::CheckpointFields out;
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      out.emplace_back(p.names[i], &fields.phi(i));
+      out.emplace_back(momentum_name(p, i), &fields.momentum(i));
+    }
+    return out;
+  }
+
+  void checkpoint(std::int64_t at_step) {
+    io::CheckpointState c;
+    c.step = at_step;
+    c.time = fields.time();
+    c.a = fields.a();
+    c.dt = p.dt;
+    c.integrator = p.integrator;
+    c.continuity_values = continuity->values();
+    c.rho0 = rho0;
+    // The integration variable and the momenta continue exactly. (Each deck form keeps the scalars it has
+    // always written: a checkpoint of an older build restarts.)
+    if (p.one_field_deck || p.alpha != 0.0) {
+      c.scalars["eta"] = fields.eta();
+      c.scalars["alpha"] = p.alpha;
+    }
+    if (!p.one_field_deck) {
+      c.scalars["friedmann"] = p.friedmann() ? 1.0 : 0.0;
+    }
+    if (p.friedmann()) {
+      c.scalars["p_b"] = fields.scale_factor().momentum();
+    }
+    c.deck_text = p.deck_text;
+    c.code_version = version;
+    c.git_commit = git_commit;
+    if (checkpoint_extra) {
+      checkpoint_extra(c);
+    }
+    io::ConstCheckpointFields view;
+    for (const auto& [name, field] : checkpoint_fields()) {
+      view.emplace_back(name, field);
+    }
+    io::write_checkpoint(p.output_dir, c, view, decomposition);
+  }
+
+  void open_files(bool continuing) {
+    auto files = open_lattice_run_files(p.output_dir, continuing, step, column_names, spectra_names, spectrum,
+                                        p.box, metadata, decomposition.is_root());
+    timeseries = std::move(files.timeseries);
+    spectra = std::move(files.spectra);
+  }
+
+  [[nodiscard]] std::string diagnostics() const {
+    std::string out;
+    for (std::size_t i = 0; i < p.names.size() && i < last.field.size(); ++i) {
+      out += fmt::format("<{}>={:.3e} var={:.3e} ", p.names[i], last.field[i][0], last.field[i][1]);
+    }
+    out += fmt::format("rho={:.4e} {}", energies.rho(),
+                       p.friedmann() ? fmt::format("H={:.4e} constraint={:.2e}", energies.hubble,
+                                                   energies.constraint_violation())
+                                     : fmt::format("cont={:.2e}", continuity->residual()));
+    return out + (progress_extra ? progress_extra() : std::string());
+  }
+};
+
+LatticeRun::LatticeRun(const LatticeParameters& parameters, const Session& session)
+    : state_(std::make_unique<State>(parameters, session)) {
+  const State& s = *state_;
+  if (s.decomposition.is_root()) {
+    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s): {} field{}, {}\n",
+               parameters.deck_text, version, git_commit, session.size(), session.threads(),
+               parameters.names.size(), parameters.names.size() == 1 ? "" : "s",
+               potential_describe(s.fields.potential()));
+  }
+  report_fft_plans(s.plan, s.wisdom, s.wisdom_problem, s.decomposition.is_root());
+}
+
+LatticeRun::~LatticeRun() = default;
+
+void LatticeRun::on_step(std::function<void(std::int64_t)> hook) {
+  state_->on_step = std::move(hook);
+}
+void LatticeRun::on_output(std::function<void(std::int64_t, bool)> hook) {
+  state_->on_output = std::move(hook);
+}
+void LatticeRun::progress_extra(std::function<std::string()> hook) {
+  state_->progress_extra = std::move(hook);
+}
+void LatticeRun::checkpoint_extra(std::function<void(io::CheckpointState&)> hook) {
+  state_->checkpoint_extra = std::move(hook);
+}
+const io::CheckpointState* LatticeRun::restored() const noexcept {
+  return state_->restored ? &*state_->restored : nullptr;
+}
+FieldLattice& LatticeRun::lattice() noexcept {
+  return state_->fields;
+}
+SpectralOperators& LatticeRun::operators() noexcept {
+  return state_->operators;
+}
+const PowerSpectrum& LatticeRun::spectrum() const noexcept {
+  return state_->spectrum;
+}
+Field& LatticeRun::scratch() noexcept {
+  return state_->scratch;
+}
+const Decomposition& LatticeRun::decomposition() const noexcept {
+  return state_->decomposition;
+}
+const Integrator& LatticeRun::integrator() const noexcept {
+  return state_->integrator;
+}
+const LatticeEnergies& LatticeRun::energies() const noexcept {
+  return state_->energies;
+}
+
+void LatticeRun::start() {
+  State& s = *state_;
+  const LatticeParameters& p = s.p;
+  if (!p.restart) {
+    set_initial_conditions(s.fields, s.operators, p.initial);
+    s.energies = s.fields.energies();
+    s.rho0 = s.energies.rho();
+    s.continuity.emplace(p.dt, s.rho0, s.energies.dissipation());
+    s.open_files(false);
+    s.last = s.record(0, s.energies);
+    s.record_spectra(0, s.energies);
+    if (p.snapshot_every > 0) {
+      s.snapshot(0);
+    }
+    if (s.decomposition.is_root() && p.friedmann()) {
+      fmt::print("# friedmann: a0 = {:g}, H0 = {:.6g} from rho0 = {:.6g} (fluctuations included)\n",
+                 s.energies.a, s.energies.hubble, s.rho0);
+    }
+    return;
+  }
+  // Continue from a checkpoint: fields, time and step exactly as they were, diagnostics' history too.
+  const auto checkpoint =
+      io::read_checkpoint(*p.restart, p.output_dir, s.checkpoint_fields(), s.decomposition);
+  const double checkpoint_alpha = scalar_or(checkpoint, "alpha", 0.0);
+  if (checkpoint_alpha != p.alpha) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with time.alpha = {:g}, the deck "
+                    "has {:g}; a run continues in its own time variable",
+                    *p.restart, checkpoint_alpha, p.alpha));
+  }
+  const bool was_friedmann = scalar_or(checkpoint, "friedmann", 0.0) == 1.0;
+  if (was_friedmann != p.friedmann()) {
+    throw InputError(
+        fmt::format("restart = \"{}\": the checkpoint was written with a {} background, the deck has "
+                    "background.kind = \"{}\"",
+                    *p.restart, was_friedmann ? "friedmann" : "fixed", p.background_kind));
+  }
+  require_continuable(checkpoint, *p.restart, p.dt, p.steps);
+  s.step = s.first_step = checkpoint.step;
+  s.fields.restore(checkpoint.time, scalar_or(checkpoint, "eta", checkpoint.time), checkpoint.a,
+                   scalar_or(checkpoint, "p_b", 0.0));
+  s.energies = s.fields.energies();
+  s.rho0 = checkpoint.rho0;
+  s.continuity.emplace(
+      ContinuityTracker::restore(p.dt, checkpoint.rho0, checkpoint.continuity_values, s.energies.rho()));
+  s.open_files(true);
+  s.last = s.record(s.step, s.energies, /*write=*/false); // that row is already in the file
+  if (s.decomposition.is_root()) {
+    fmt::print("# restarted from step {} (t = {:.6g}) of {}\n", checkpoint.step, checkpoint.time, *p.restart);
+  }
+  s.restored = checkpoint;
+}
+
+void LatticeRun::evolve() {
+  State& s = *state_;
+  const LatticeParameters& p = s.p;
+  ProgressReporter progress(p.steps, p.progress_every, s.decomposition.is_root());
+  auto due = [](std::int64_t step, std::int64_t every) { return every > 0 && step % every == 0; };
+  // Steps where the state must be synchronised because something reads the fields themselves.
+  auto output_step = [&](std::int64_t step) {
+    return step == p.steps || due(step, p.timeseries_every) || due(step, p.spectra_every) ||
+           due(step, p.snapshot_every) || due(step, p.checkpoint_every) || due(step, p.progress_every);
+  };
+  const double a0 = s.energies.a;
+  while (s.step < p.steps) {
+    std::int64_t chunk_end = s.step + 1;
+    while (!output_step(chunk_end)) {
+      ++chunk_end;
+    }
+    // Between outputs the integrator merges the momentum stages across step boundaries (one pass per
+    // boundary); every step still reports its energies for the continuity residual and the guard.
+    const std::int64_t chunk_start = s.step;
+    s.integrator.advance(s.fields, p.dt, chunk_end - chunk_start, [&](std::int64_t k) {
+      const std::int64_t step = chunk_start + k + 1;
+      s.energies = s.fields.energies();
+      s.continuity->push(s.energies.rho(), s.energies.dissipation());
+      if (!s.energies.finite()) {
+        s.record(step, s.energies);
+        throw RuntimeError(
+            fmt::format("the fields became non-finite at step {} (t = {:.6g}); the time series holds "
+                        "the diagnostics up to that step. Reduce time.dt or check the potential.",
+                        step, s.energies.time),
+            /*collective=*/true);
+      }
+      if (s.on_step) {
+        s.on_step(step);
+      }
+    });
+    s.step = chunk_end;
+    const std::int64_t step = s.step;
+    const bool last = step == p.steps;
+    const bool row_due = due(step, p.timeseries_every) || last;
+    if (row_due || due(step, p.progress_every)) {
+      s.last = s.record(step, s.energies, row_due);
+    }
+    if (due(step, p.spectra_every) || last) {
+      s.record_spectra(step, s.energies);
+    }
+    if (due(step, p.snapshot_every) || (p.snapshot_every > 0 && last)) {
+      s.snapshot(step);
+    }
+    // The companion's outputs come before the checkpoint, so that the state it adds to the checkpoint
+    // includes what it recorded at this step (a restart from here does not record it again).
+    if (s.on_output) {
+      s.on_output(step, last);
+    }
+    if (p.write_checkpoints && (due(step, p.checkpoint_every) || (last && p.final_checkpoint))) {
+      s.checkpoint(step);
+    }
+    progress.maybe_report(step, s.energies.time, s.energies.a, std::log(s.energies.a / a0), s.diagnostics());
+  }
+  s.wall = progress.elapsed();
+}
+
+void LatticeRun::summarise() const {
+  const State& s = *state_;
+  const LatticeParameters& p = s.p;
+  if (!s.decomposition.is_root()) {
+    return;
+  }
+  const auto steps = std::max<std::int64_t>(p.steps - s.first_step, 1);
+  const auto& e = s.energies;
+  const double n_fields = static_cast<double>(p.names.size());
+  fmt::print(
+      "# summary: {} steps of {} on {}^3 with {} field{} in {:.2f} s ({:.2f} steps/s, {:.1f} ns per site per "
+      "step per field)\n",
+      steps, s.integrator.name(), p.box.n, p.names.size(), p.names.size() == 1 ? "" : "s", s.wall,
+      steps / s.wall, 1e9 * s.wall / (static_cast<double>(steps) * p.box.sites() * n_fields));
+  fmt::print("#   t = {:.6g}, a = {:.6g}, H = {:.6g}, ln a = {:.4g}{}\n", e.time, e.a, e.hubble,
+             std::log(e.a / p.a0),
+             p.alpha != 0.0 ? fmt::format(", eta = {:.6g} (alpha = {:g})", e.eta, p.alpha) : std::string());
+  for (std::size_t i = 0; i < p.names.size() && i < s.last.field.size(); ++i) {
+    const auto& f = s.last.field[i];
+    fmt::print("#   {}: mean {:.6e}, var {:.6e}, var({}dot) {:.6e}, rho_kin {:.3e}, rho_grad {:.3e}\n",
+               p.names[i], f[0], f[1], p.names[i], f[3], e.kinetic[i], e.gradient[i]);
+  }
+  fmt::print("#   rho = {:.6e} (kin {:.3e}, grad {:.3e}, pot {:.3e}{}), p/rho = {:.4f}\n", e.rho(),
+             e.kinetic_total(), e.gradient_total(), e.potential,
+             p.friedmann() && p.rho_lambda != 0.0 ? fmt::format(", Lambda {:.3e}", e.rho_lambda) : "",
+             e.pressure() / e.rho());
+  if (p.friedmann()) {
+    fmt::print("#   Friedmann constraint violation |H^2 - rho/3| / (rho/3) = {:.3e}\n",
+               e.constraint_violation());
+  }
+  fmt::print("#   continuity residual = {:.3e}{}\n", s.continuity->residual(),
+             p.background_kind == "minkowski"
+                 ? fmt::format(", relative energy error = {:.3e}", s.last.energy_error)
+                 : "");
+  fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml{}{}}}\n", p.output_dir.string(),
+             p.write_checkpoints && p.final_checkpoint ? fmt::format(", checkpoint_{}.h5", p.steps)
+                                                       : std::string(),
+             p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");
+}
+
+} // namespace inflanet
