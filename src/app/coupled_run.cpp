@@ -644,7 +644,7 @@ void CoupledRun::start() {
   // (eta / s^2, beta^(1/s)).
   s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.step, p.dictionary.beta,
                                   s.c * lambda_max, p.max_subcycles);
-  s.system.emplace(std::move(network), s.x_local, s.y_local, mine, s.subcycling.eta, s.subcycling.beta, s.c);
+  s.system.emplace(std::move(network), s.x_local, s.y_local, mine, s.subcycling.h, s.subcycling.gamma, s.c);
   s.system->set_reduction([&s](std::span<double> v) { s.distribution.sum_in_place(v); });
   s.gamma = s.system->gamma();
   s.loss0 = s.system->loss();

@@ -55,11 +55,10 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   // 2. The network and its training system: full batch, the gradient summed over the ranks' blocks.
   MlpParams mp = p.mlp;
   mp.input_dim = data.dim;
-  const double c = p.c(n), h = p.step_size();
-  NetworkSystem system(Mlp(mp), x_local, y_local, m, p.eta, p.beta, c);
+  const double c = p.c(n), h = p.step_size(), gamma = p.gamma();
+  NetworkSystem system(Mlp(mp), x_local, y_local, m, h, gamma, c);
   system.set_reduction([&distribution](std::span<double> v) { distribution.sum_in_place(v); });
   const auto integrator = Integrator::from_name(p.integrator);
-  const double gamma = system.gamma();
 
   // 3. Theta(0) by rows; its full spectrum (network.ntk_spectrum = "full": dsyevr on one rank, ScaLAPACK's
   // pdsyevd beyond, eigenvectors distributed) or its extremes by Lanczos on the row blocks.
