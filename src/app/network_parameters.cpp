@@ -7,9 +7,9 @@
 
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 

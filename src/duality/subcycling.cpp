@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "inflanet/base/error.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/integrator/integrator.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 

@@ -13,9 +13,9 @@
 #include "inflanet/config/deck.hpp"
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/duality/calibration.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/io/duality_file.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 

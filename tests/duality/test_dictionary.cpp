@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "inflanet/base/error.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
+#include "inflanet/duality/dictionary.hpp"
 
 using namespace inflanet;
 

@@ -1,4 +1,4 @@
-#include "inflanet/ntk/duality_dictionary.hpp"
+#include "inflanet/duality/dictionary.hpp"
 
 #include <cmath>
 

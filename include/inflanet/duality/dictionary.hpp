@@ -1,6 +1,9 @@
 #pragma once
 /// \file
 /// \brief The dictionary between the inflaton in de Sitter and heavy-ball training (physics.md §5).
+///
+/// Its one owner, above nn/ and ntk/: the networks and kernels take h and gamma, and the callers (app/)
+/// convert the optimiser's eta and beta here, so no lower layer needs it.
 
 #include <string>
 
