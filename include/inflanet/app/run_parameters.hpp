@@ -14,10 +14,11 @@
 
 namespace inflanet {
 
-/// \brief What a coupled run derives for the inflaton from the network (duality.match = "network"):
-/// the time step h = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)). Unset members come from the deck.
+/// \brief What a coupled run derives for the inflaton from the network (duality.match = "network"): the
+/// dictionary's time step h = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)). Unset members come from the deck.
+/// The lattice's dt is h, or h / lattice_substeps when h exceeds the lattice's stability limit.
 struct CoupledStep {
-  std::optional<double> dt, hubble;
+  std::optional<double> h, hubble;
 };
 
 /// \brief Everything the inflaton run needs, in program units (the user fixes H, typically 1; M_p = 1).
