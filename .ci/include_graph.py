@@ -23,10 +23,9 @@ LAYERS = [
     ["config"],
     ["app"],
 ]
-# Edges still against the layers, each to be removed, never added to: nn's networks take the dictionary's
-# friction from ntk/duality_dictionary.hpp while ntk computes the kernels of nn's networks (issue 19 moves the
-# dictionary to duality/ and has the networks take h and gamma).
-KNOWN = {("nn", "ntk"), ("ntk", "nn")}
+# Edges still against the layers, each to be removed, never added to. None is left: the last, nn <-> ntk, went
+# when the dictionary moved to duality/ and the networks took its h and gamma from their callers (issue 19).
+KNOWN = set()
 RANK = {folder: i for i, layer in enumerate(LAYERS) for folder in layer}
 INCLUDE = re.compile(r'#include "inflanet/([a-z_]+)/')
 

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     // The layer: everything it allocates counts, the plan (shared with the floor) does not.
     const double baseline = proc_status_bytes("VmHWM");
     auto net = std::make_unique<FourierFeatureNetwork>(
-        ops, fourier_amplitudes(ops, FourierDispersion::lattice, c, m2), dt * dt, 1.0, c);
+        ops, fourier_amplitudes(ops, FourierDispersion::lattice, c, m2), /*gamma=*/0.0, c);
     {
       Field y(d), f0(d);
       fill_noise(y, 11u + static_cast<unsigned>(session.rank()));

@@ -84,11 +84,12 @@ int main(int argc, char** argv) {
 
   // --- training step vs forward + backward ---------------------------------------------------------
   const double c = 1.0 / static_cast<double>(n);
-  NetworkSystem system(Mlp(params), x, y, n, 1e-2, 0.9, c);
+  // Heavy ball with eta = 1e-2, beta = 0.9: h = sqrt(eta), gamma = -ln(beta) / h.
+  NetworkSystem system(Mlp(params), x, y, n, 0.1, -std::log(0.9) / 0.1, c);
   Mlp pass_net(params);
   std::vector<double> grad(pass_net.parameter_count());
   const auto euler = Integrator::from_name("euler");
-  const double h = system.step_size();
+  const double h = system.h();
   const auto [t_pass, t_step] = bench::paired_median_seconds(
       [&] { (void)pass_net.loss_and_gradient(x, y, n, c, grad); }, [&] { euler.step(system, h); }, 15, 2);
 

@@ -64,7 +64,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
       deck.fail("background.kind", "\"desitter\": network.beta < 1 is friction, i.e. H > 0");
     }
     p.dictionary = Dictionary::from_network(deck.real("network.eta"), deck.real("network.beta"));
-    const CoupledStep derived{p.dictionary.step, p.dictionary.hubble};
+    const CoupledStep derived{p.dictionary.h, p.dictionary.hubble};
     p.inflaton = LatticeParameters::from_deck(deck, &derived);
   }
   for (const char* key : {"network.integrator", "network.steps"}) {
@@ -82,8 +82,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     p.dual_field = static_cast<std::size_t>(it - names.begin());
   }
   p.network = NetworkParameters::from_deck(deck, /*coupled=*/true);
-  p.network.eta = p.dictionary.eta;
-  p.network.beta = p.dictionary.beta;
+  p.network.dictionary = p.dictionary;
   p.network.integrator = p.inflaton.integrator;
   p.network.steps = p.inflaton.steps / p.inflaton.lattice_substeps;
   // The resolved deck records what the dictionary derived (as comments: giving them is refused).
@@ -94,7 +93,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     derived["network.eta"] = fmt::format("{:.17g}", p.dictionary.eta);
     derived["network.beta"] = fmt::format("{:.17g}", p.dictionary.beta);
   } else {
-    derived["time.dt"] = fmt::format("{:.17g}", p.dictionary.step);
+    derived["time.dt"] = fmt::format("{:.17g}", p.dictionary.h);
     derived["background.H"] = fmt::format("{:.17g}", p.dictionary.hubble);
   }
   // The calibration and the initial velocity (issue 9).
@@ -158,7 +157,7 @@ std::string CoupledParameters::resolved_with_loss_scale(double c) const {
 void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p, const NetworkSubcycling& s) {
   f.write_attribute("match", std::string_view(p.match));
   f.write_attribute("H", p.dictionary.hubble);
-  f.write_attribute("step", p.dictionary.step);
+  f.write_attribute("step", p.dictionary.h);
   f.write_attribute("eta", p.dictionary.eta);
   f.write_attribute("beta", p.dictionary.beta);
   f.write_attribute("gamma", p.dictionary.gamma);
@@ -661,9 +660,9 @@ void CoupledRun::start() {
 
   // 5. Sub-cycling with the damped bound of the integrator in use: the optimizer that runs is
   // (eta / s^2, beta^(1/s)).
-  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.step, p.dictionary.beta,
-                                  s.c * lambda_max, p.max_subcycles);
-  s.system.emplace(std::move(network), s.x_local, s.y_local, mine, s.subcycling.eta, s.subcycling.beta, s.c);
+  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.h, p.dictionary.beta, s.c * lambda_max,
+                                  p.max_subcycles);
+  s.system.emplace(std::move(network), s.x_local, s.y_local, mine, s.subcycling.h, s.subcycling.gamma, s.c);
   s.system->set_reduction([&s](std::span<double> v) { s.distribution.sum_in_place(v); });
   s.gamma = s.system->gamma();
   s.loss0 = s.system->loss();
@@ -1080,7 +1079,7 @@ void CoupledRun::summarise() {
   fmt::print(
       "#   dictionary: H = {:.6g}, h = {:.6g}, eta = {:.6g}, beta = {:.6g}, gamma = {:.6g}; consistency "
       "check (an identity of the integrator, not evidence): fitted H_eff = {:.6g} +- {:.2g}\n",
-      p.dictionary.hubble, p.dictionary.step, p.dictionary.eta, p.dictionary.beta, p.dictionary.gamma, h_eff,
+      p.dictionary.hubble, p.dictionary.h, p.dictionary.eta, p.dictionary.beta, p.dictionary.gamma, h_eff,
       h_eff_err);
   fmt::print("#   output: {}/{{duality.h5, nn.h5}}\n", p.inflaton.output_dir.string());
 }

@@ -170,9 +170,9 @@ void ExactDualRun::start() {
     c_lambda_max = std::max(c_lambda_max, s.c * amplitude[idx] * amplitude[idx]);
   });
   c_lambda_max = s.sub.max(c_lambda_max);
-  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.step, p.dictionary.beta, c_lambda_max,
+  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.h, p.dictionary.beta, c_lambda_max,
                                   p.max_subcycles);
-  s.net.emplace(s.sub_ops, amplitude, s.subcycling.eta, s.subcycling.beta, s.c, inflaton.time());
+  s.net.emplace(s.sub_ops, amplitude, s.subcycling.gamma, s.c, inflaton.time());
   if (p.network.schedule == "desitter") {
     s.net->set_schedule({LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, s.m2});
   }

@@ -266,10 +266,10 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
                       "to be present: it needs 'time.dt' (time step in cosmic time t [1/H]) and 'time.t_end' "
                       "(final cosmic time [1/H])");
   }
-  if (!(coupled != nullptr && coupled->dt) && !deck.has("time.dt")) {
+  if (!(coupled != nullptr && coupled->h) && !deck.has("time.dt")) {
     deck.fail_section("time", "to give 'time.dt' (time step in cosmic time t [1/H])");
   }
-  p.dt = coupled != nullptr && coupled->dt ? *coupled->dt : deck.real("time.dt");
+  p.dt = coupled != nullptr && coupled->h ? *coupled->h : deck.real("time.dt");
   p.t_end = deck.real("time.t_end");
   p.integrator = deck.string("time.integrator");
   p.alpha = deck.real("time.alpha");
@@ -297,7 +297,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
     p.steps = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(eta_end / p.dt - 1e-9)));
     p.dt = eta_end / static_cast<double>(p.steps);
     p.t_final = clock.cosmic_time(static_cast<double>(p.steps) * p.dt);
-  } else if (coupled != nullptr && coupled->dt) {
+  } else if (coupled != nullptr && coupled->h) {
     // The step is derived (sqrt(eta)): run the whole steps that fit, and say so in check.
     p.t_end = std::max(1.0, std::floor(p.t_end / p.dt + 1e-9)) * p.dt;
   } else if (std::abs(steps * p.dt - p.t_end) > 1e-9 * p.t_end) {
@@ -331,7 +331,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
     }
   }
   p.dt_max = Integrator::from_name(p.integrator).stability_limit() / p.omega_max;
-  if (coupled != nullptr && coupled->dt) {
+  if (coupled != nullptr && coupled->h) {
     // A step derived from the network is sub-cycled by the coupled run rather than refused.
     p.lattice_substeps = static_cast<std::int64_t>(std::ceil(p.dt / (0.9 * p.dt_max)));
     p.dt /= static_cast<double>(p.lattice_substeps);

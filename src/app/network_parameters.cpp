@@ -7,9 +7,9 @@
 
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 
@@ -36,8 +36,8 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   p.mlp.sigma_w = deck.real("network.sigma_w");
   p.mlp.sigma_b = deck.real("network.sigma_b");
   p.mlp.seed = static_cast<std::uint64_t>(deck.integer("network.seed"));
-  p.eta = deck.real("network.eta");
-  p.beta = deck.real("network.beta");
+  // The schema keeps eta > 0 and beta in (0, 1], so the dictionary's own refusals cannot fire here.
+  p.dictionary = Dictionary::from_network(deck.real("network.eta"), deck.real("network.beta"));
   p.loss_scale = deck.has("network.loss_scale") ? deck.real("network.loss_scale") : 0.0;
   p.integrator = deck.string("network.integrator");
   p.embedding = deck.string("network.embedding");
@@ -167,14 +167,6 @@ Dataset NetworkParameters::load_dataset() const {
   return data;
 }
 
-double NetworkParameters::step_size() const {
-  return Dictionary::from_network(eta, beta).step;
-}
-
-double NetworkParameters::gamma() const {
-  return Dictionary::from_network(eta, beta).gamma;
-}
-
 double NetworkParameters::c(std::size_t points) const {
   return loss_scale > 0.0 ? loss_scale : 1.0 / static_cast<double>(points);
 }
@@ -190,7 +182,7 @@ std::string network_check_report(const NetworkParameters& p, int ranks) {
   // P by counting, not by building the network: check allocates nothing that the memory check may refuse.
   const double parameters = mlp_parameter_count(data.dim, p.mlp.width, p.mlp.depth);
   const std::size_t n = data.points;
-  const double h = p.step_size(), gamma = p.gamma(), hubble = gamma / 3.0;
+  const Dictionary& d = p.dictionary;
   const auto integrator = Integrator::from_name(p.integrator);
   std::string out = "# inflanet check: the resolved deck (every default filled in)\n" + p.deck_text;
   out += "\n# derived quantities (network-only run)\n";
@@ -200,16 +192,16 @@ std::string network_check_report(const NetworkParameters& p, int ranks) {
   out += fmt::format("#   P parameters        = {:.0f} ({} hidden layer(s) of {} {}, NTK parameterisation)\n",
                      parameters, p.mlp.depth, p.mlp.width, activation_name(p.mlp.activation));
   out += fmt::format("#   loss scale c        = {:.6g}{}\n", p.c(n), p.loss_scale > 0.0 ? "" : " (1/N)");
-  out += fmt::format("#   time step h         = sqrt(eta) = {:.6g}; {} steps to t = {:.6g}\n", h, p.steps,
-                     h * static_cast<double>(p.steps));
-  out += fmt::format("#   friction gamma      = -ln(beta)/sqrt(eta) = {:.6g}\n", gamma);
+  out += fmt::format("#   time step h         = sqrt(eta) = {:.6g}; {} steps to t = {:.6g}\n", d.h, p.steps,
+                     d.h * static_cast<double>(p.steps));
+  out += fmt::format("#   friction gamma      = -ln(beta)/sqrt(eta) = {:.6g}\n", d.gamma);
   out += fmt::format("#   dictionary          : H = gamma/3 = {:.6g}, rho_Lambda = 3 H^2 = {:.6g} (M_p = 1), "
                      "beta = e^(-3 H h)\n",
-                     hubble, 3.0 * hubble * hubble);
+                     d.hubble, d.rho_lambda);
   out += fmt::format("#   integrator          = {} (order {}, {} gradient(s) per step); stability needs "
                      "eta c lambda_max < {:.4g} (checked after the NTK is built)\n",
                      integrator.name(), integrator.order(), integrator.drifts_per_step(),
-                     network_stability_bound(p.integrator, p.beta));
+                     network_stability_bound(p.integrator, d.beta));
   out += theta_memory_line(p, n, ranks);
   return out;
 }

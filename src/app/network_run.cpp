@@ -55,11 +55,10 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   // 2. The network and its training system: full batch, the gradient summed over the ranks' blocks.
   MlpParams mp = p.mlp;
   mp.input_dim = data.dim;
-  const double c = p.c(n), h = p.step_size();
-  NetworkSystem system(Mlp(mp), x_local, y_local, m, p.eta, p.beta, c);
+  const double c = p.c(n), h = p.dictionary.h, gamma = p.dictionary.gamma;
+  NetworkSystem system(Mlp(mp), x_local, y_local, m, h, gamma, c);
   system.set_reduction([&distribution](std::span<double> v) { distribution.sum_in_place(v); });
   const auto integrator = Integrator::from_name(p.integrator);
-  const double gamma = system.gamma();
 
   // 3. Theta(0) by rows; its full spectrum (network.ntk_spectrum = "full": dsyevr on one rank, ScaLAPACK's
   // pdsyevd beyond, eigenvectors distributed) or its extremes by Lanczos on the row blocks.
@@ -87,12 +86,13 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     lambda_min = e.lambda_min;
   }
   ntk0.release_factors(); // every later use of Theta(0) goes through its rows
-  const double bound = network_stability_bound(p.integrator, p.beta);
-  if (!(p.eta * c * lambda_max < bound)) {
+  const double eta = p.dictionary.eta, beta = p.dictionary.beta;
+  const double bound = network_stability_bound(p.integrator, beta);
+  if (!(eta * c * lambda_max < bound)) {
     throw InputError(fmt::format("key 'network.eta': expected eta < {:.6g} for stability of {} (eta c "
                                  "lambda_max < {:.4g}, c = {:.6g}, "
                                  "lambda_max = {:.6g} of the NTK at initialisation), got {:g}",
-                                 bound / (c * lambda_max), p.integrator, bound, c, lambda_max, p.eta));
+                                 bound / (c * lambda_max), p.integrator, bound, c, lambda_max, eta));
   }
 
   // 4. The NTK-linearised model: residual r = f_lin - y on the lattice of training points, r'' + gamma r' +
@@ -171,7 +171,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     file.emplace(io::NetworkFile::open_existing(p.output_dir / "nn.h5", n, first_step));
   } else if (root) {
     file.emplace(p.output_dir / "nn.h5", data.x, data.y, n, data.dim,
-                 io::NetworkRunAttributes{p.eta, p.beta, c, gamma, integrator.name(), data.description, full},
+                 io::NetworkRunAttributes{eta, beta, c, gamma, integrator.name(), data.description, full},
                  io::FileMetadata::for_this_build(p.deck_text));
     file->write_weights("weights", system.network());
     if (full && !theta0.empty()) {
@@ -252,7 +252,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
                lin_gap, ntk_drift);
     fmt::print(
         "#   NTK(0): lambda_max = {:.6g}, eta c lambda_max = {:.4g} (bound {:.4g}), lambda_min = {:.4g}{}\n",
-        lambda_max, p.eta * c * lambda_max, bound, lambda_min,
+        lambda_max, eta * c * lambda_max, bound, lambda_min,
         full ? "" : " (smallest Lanczos Ritz value: an upper bound; network.ntk_spectrum = \"extremes\")");
     fmt::print("#   output: {}/{{nn.h5, resolved.toml}}\n", p.output_dir.string());
   }

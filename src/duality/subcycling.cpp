@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/base/error.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/integrator/integrator.hpp"
 
 namespace inflanet {
@@ -36,6 +37,7 @@ NetworkSubcycling subcycle_network(const std::string& integrator, double h, doub
     s.eta_c_lambda_max = s.eta * c_lambda_max;
     s.bound = network_stability_bound(integrator, s.beta);
     if (s.eta_c_lambda_max < margin * margin * s.bound) {
+      s.gamma = Dictionary::from_network(s.eta, s.beta).gamma;
       return s;
     }
   }

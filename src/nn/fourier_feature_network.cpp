@@ -7,7 +7,6 @@
 
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 namespace {
@@ -96,13 +95,16 @@ double LearningRateSchedule::factor(double t, double k2) const noexcept {
 }
 
 FourierFeatureNetwork::FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude,
-                                             double eta, double beta, double c, double t0)
-    : ops_(&ops), amplitude_(std::move(amplitude)), eta_(eta), beta_(beta), c_(c),
-      gamma_(Dictionary::from_network(eta, beta).gamma), theta_(ops.decomposition()), p_(ops.decomposition()),
-      work_(ops.decomposition()), y_(ops.decomposition()), time_(t0) {
+                                             double gamma, double c, double t0)
+    : ops_(&ops), amplitude_(std::move(amplitude)), gamma_(gamma), c_(c), theta_(ops.decomposition()),
+      p_(ops.decomposition()), work_(ops.decomposition()), y_(ops.decomposition()), time_(t0) {
   const Decomposition& d = ops.decomposition();
   if (amplitude_.size() != static_cast<std::size_t>(d.layout().fourier_size())) {
     throw InputError("Fourier features: one amplitude per local Fourier element is needed");
+  }
+  // beta in (0, 1] of the optimiser, in these terms (beta = 0 would be infinite friction).
+  if (!(gamma >= 0.0) || !std::isfinite(gamma)) {
+    throw InputError("Fourier features: the friction gamma must be finite and >= 0");
   }
   if (!(c > 0.0) || !std::isfinite(c)) {
     throw InputError("Fourier features: the loss scale c must be finite and > 0");

@@ -5,14 +5,13 @@
 #include <string>
 
 #include "inflanet/base/error.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 
 NetworkSystem::NetworkSystem(Mlp network, std::vector<double> x, std::vector<double> y, std::size_t points,
-                             double eta, double beta, double loss_scale)
-    : network_(std::move(network)), x_(std::move(x)), y_(std::move(y)), points_(points), eta_(eta),
-      beta_(beta), c_(loss_scale), gamma_(0.0) {
+                             double h, double gamma, double loss_scale)
+    : network_(std::move(network)), x_(std::move(x)), y_(std::move(y)), points_(points), h_(h), gamma_(gamma),
+      c_(loss_scale) {
   const auto d = static_cast<std::size_t>(network_.params().input_dim);
   const auto o = static_cast<std::size_t>(network_.params().output_dim);
   if (x_.size() != points * d || y_.size() != points * o) {
@@ -20,29 +19,24 @@ NetworkSystem::NetworkSystem(Mlp network, std::vector<double> x, std::vector<dou
                      std::to_string(y_.size()) + ", expected N x d = " + std::to_string(points * d) +
                      " and N x O = " + std::to_string(points * o));
   }
-  if (!(eta > 0.0) || !std::isfinite(eta)) {
-    throw InputError("[network] eta must be finite and > 0");
+  // The optimiser's eta > 0 and beta in (0, 1] in these terms (beta = 0 would be infinite friction).
+  if (!(h > 0.0) || !std::isfinite(h)) {
+    throw InputError("network system: the time step h must be finite and > 0");
   }
-  if (!(beta > 0.0 && beta <= 1.0)) {
-    throw InputError("[network] beta must lie in (0, 1]");
+  if (!(gamma >= 0.0) || !std::isfinite(gamma)) {
+    throw InputError("network system: the friction gamma must be finite and >= 0");
   }
   if (!(loss_scale > 0.0) || !std::isfinite(loss_scale)) {
     throw InputError("[network] loss_scale must be finite and > 0");
   }
-  gamma_ = Dictionary::from_network(eta, beta).gamma;
   p_.assign(network_.parameter_count(), 0.0);
   grad_.assign(network_.parameter_count(), 0.0);
 }
 
-double NetworkSystem::step_size() const noexcept {
-  return std::sqrt(eta_); // the dictionary's h = sqrt(eta) (Dictionary::from_network)
-}
-
 std::vector<double> NetworkSystem::velocity() const {
   std::vector<double> v(p_);
-  const double h = step_size();
   for (double& x : v) {
-    x *= h;
+    x *= h_;
   }
   return v;
 }

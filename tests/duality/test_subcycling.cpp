@@ -1,6 +1,6 @@
 // Sub-cycling: the smallest integer s whose optimizer (eta / s^2, beta^(1/s)) is inside the damped stability
-// bound, the friction unchanged, the exact heavy-ball recurrence bounded with it and growing without it, and
-// a clear refusal naming the bound when the cap is reached.
+// bound, the friction unchanged (and handed on bit for bit), the exact heavy-ball recurrence bounded with it
+// and growing without it, and a clear refusal naming the bound when the cap is reached.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,6 +18,8 @@ TEST(Subcycling, PicksTheSmallestStableCountAndKeepsTheFriction) {
   EXPECT_DOUBLE_EQ(s.eta, s.h * s.h);
   EXPECT_NEAR(std::pow(s.beta, static_cast<double>(s.substeps)), beta, 1e-15);
   EXPECT_NEAR(-std::log(s.beta) / std::sqrt(s.eta), -std::log(beta) / h, 1e-12) << "gamma is unchanged";
+  // The friction handed to the network is that of the optimiser that runs, to the bit.
+  EXPECT_EQ(s.gamma, -std::log(s.beta) / std::sqrt(s.eta));
   EXPECT_LT(s.eta * c_lambda_max, 0.81 * 2.0 * (1.0 + s.beta));
   // One sub-step fewer would violate the (margined) bound.
   const double hs = h / static_cast<double>(s.substeps - 1);
@@ -38,6 +40,7 @@ TEST(Subcycling, NoSubcyclingWhenTheNetworkIsSoft) {
   const auto s = subcycle_network("leapfrog", 0.02, std::exp(-0.06), 10.0, 100);
   EXPECT_EQ(s.substeps, 1);
   EXPECT_DOUBLE_EQ(s.eta, 0.02 * 0.02);
+  EXPECT_EQ(s.gamma, -std::log(s.beta) / std::sqrt(s.eta));
 }
 
 TEST(Subcycling, RefusesBeyondTheCapNamingTheBound) {

@@ -2,17 +2,19 @@
 // its NTK measured by rows is the closed-form circulant; heavy ball on it equals the linearised dynamics of
 // that kernel; and trained on the band-limited inflaton on the training sites it IS the lattice, site by
 // site to rounding: in Minkowski for every integrator, in de Sitter with the learning-rate schedule at the
-// stage times (massless and massive), with the O(h) error of a schedule evaluated once per step.
-// Results hold at 1, 2 and 3 ranks.
+// stage times (massless and massive), with the O(h) error of a schedule evaluated once per step; a negative
+// or non-finite friction is refused. Results hold at 1, 2 and 3 ranks.
 #include <gtest/gtest.h>
 
 #include <mpi.h>
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numbers>
 
 #include "inflanet/background/background.hpp"
+#include "inflanet/base/error.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/field/field_lattice.hpp"
 #include "inflanet/integrator/integrator.hpp"
@@ -83,9 +85,10 @@ double dual_error(const char* integrator_name, double hubble, double mass, doubl
   inflaton.start(0.0);
 
   Sub sub(m, length);
-  const double c = 1.0 / static_cast<double>(m * m * m), eta = h * h, beta = std::exp(-3.0 * hubble * h);
+  // The dictionary's friction gamma = 3 H: the network's own time is the lattice's.
+  const double c = 1.0 / static_cast<double>(m * m * m), gamma = 3.0 * hubble;
   FourierFeatureNetwork net(sub.ops, fourier_amplitudes(sub.ops, FourierDispersion::lattice, c, mass * mass),
-                            eta, beta, c);
+                            gamma, c);
   if (hubble > 0.0) {
     net.set_schedule({LearningRateSchedule::Kind::desitter, hubble, 1.0, mass * mass}, per_stage);
   }
@@ -119,8 +122,8 @@ TEST(FourierFeatureNetwork, NtkMeasuredByRowsIsTheClosedFormCirculant) {
   const double length = 3.0, c = 0.37, mass2 = 0.6;
   const auto sites = static_cast<std::size_t>(m * m * m);
   Sub sub(m, length);
-  FourierFeatureNetwork net(sub.ops, fourier_amplitudes(sub.ops, FourierDispersion::lattice, c, mass2), 0.01,
-                            0.9, c);
+  FourierFeatureNetwork net(sub.ops, fourier_amplitudes(sub.ops, FourierDispersion::lattice, c, mass2),
+                            /*gamma=*/1.0, c);
   // Column j of the Jacobian: the outputs for theta = delta at site j (one forward pass each).
   std::vector<double> jacobian(sites * sites); // row-major J[i][j]
   Field theta(sub.d), zero(sub.d), out(sub.d);
@@ -180,11 +183,11 @@ TEST(FourierFeatureNetwork, NtkMeasuredByRowsIsTheClosedFormCirculant) {
 
 TEST(FourierFeatureNetwork, HeavyBallEqualsTheLinearisedDynamicsOfItsKernel) {
   const std::ptrdiff_t m = 4;
-  const double length = 3.0, c = 0.5, h = 0.05, beta = 0.93;
+  // Heavy ball with eta = h^2 and beta: friction gamma = -ln(beta) / h.
+  const double length = 3.0, c = 0.5, h = 0.05, beta = 0.93, gamma = -std::log(beta) / h;
   const auto sites = static_cast<std::size_t>(m * m * m);
   Sub sub(m, length);
-  FourierFeatureNetwork net(sub.ops, fourier_amplitudes(sub.ops, FourierDispersion::flat, c, 0.0), h * h,
-                            beta, c);
+  FourierFeatureNetwork net(sub.ops, fourier_amplitudes(sub.ops, FourierDispersion::flat, c, 0.0), gamma, c);
   Field f(sub.d), y(sub.d);
   fill_sites(f, [](auto x, auto yy, auto z) { return site_noise(x, yy, z, 7); });
   fill_sites(y, [](auto x, auto yy, auto z) { return 0.3 * site_noise(x, yy, z, 8); });
@@ -218,7 +221,7 @@ TEST(FourierFeatureNetwork, HeavyBallEqualsTheLinearisedDynamicsOfItsKernel) {
       kernel[i * sites + j] = sum / static_cast<double>(sites);
     }
   }
-  LinearisedNetwork linear(kernel, sites, c, -std::log(beta) / h, r0, std::vector<double>(sites, 0.0));
+  LinearisedNetwork linear(kernel, sites, c, gamma, r0, std::vector<double>(sites, 0.0));
   const Integrator euler = Integrator::from_name("euler");
   for (int step = 0; step < 100; ++step) {
     euler.step(net, h);
@@ -264,4 +267,14 @@ TEST(FourierFeatureNetwork, AScheduleEvaluatedOncePerStepIsFirstOrderInH) {
   }
   EXPECT_GT(e2, 1e-6) << "far above rounding: the per-step schedule is not exact";
   EXPECT_NEAR(order, 1.0, 0.15);
+}
+
+TEST(FourierFeatureNetwork, BadFrictionAndLossScaleAreRefused) {
+  Sub sub(4, 3.0);
+  const auto amplitude = fourier_amplitudes(sub.ops, FourierDispersion::flat, 1.0, 0.0);
+  for (const double gamma : {-0.5, std::numeric_limits<double>::infinity(), std::nan("")}) {
+    EXPECT_THROW(FourierFeatureNetwork(sub.ops, amplitude, gamma, 1.0), InputError) << gamma;
+  }
+  EXPECT_THROW(FourierFeatureNetwork(sub.ops, amplitude, 0.5, 0.0), InputError);
+  EXPECT_NO_THROW(FourierFeatureNetwork(sub.ops, amplitude, 0.0, 1.0)); // beta = 1: no friction
 }

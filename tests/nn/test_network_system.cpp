@@ -1,9 +1,12 @@
 // Training as integration: the shared Integrator's "euler" on NetworkSystem is heavy-ball momentum, one
-// gradient per drift, and the friction matches beta.
+// gradient per drift, and the friction matches beta. The system takes (h, gamma); the tests convert the
+// optimiser's (eta, beta) with the dictionary's formulas, h = sqrt(eta) and gamma = -ln(beta) / h, as the
+// runs do through Dictionary::from_network.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 #include "inflanet/base/error.hpp"
@@ -17,17 +20,20 @@ using namespace inflanet::testing;
 static_assert(SplitSystem<NetworkSystem>);
 
 namespace {
+/// The heavy-ball optimiser (eta, beta) as the system's time step and friction.
 NetworkSystem make_system(Activation act, double eta, double beta) {
   const auto data = make_dataset(10, 3, 31);
-  return NetworkSystem(Mlp(small_params(act, 2, 16)), data.x, data.y, data.points, eta, beta,
+  const double h = std::sqrt(eta);
+  return NetworkSystem(Mlp(small_params(act, 2, 16)), data.x, data.y, data.points, h, -std::log(beta) / h,
                        1.0 / static_cast<double>(data.points));
 }
 } // namespace
 
-TEST(NetworkSystem, FrictionIsMinusLogBetaOverSqrtEta) {
+TEST(NetworkSystem, DampingOverOneStepIsBeta) {
   const auto system = make_system(Activation::tanh, 0.04, 0.9);
+  EXPECT_EQ(system.h(), 0.2);
   EXPECT_NEAR(system.gamma(), -std::log(0.9) / 0.2, 1e-15);
-  EXPECT_NEAR(system.damping(system.step_size()), 0.9, 1e-15);
+  EXPECT_NEAR(system.damping(system.h()), 0.9, 1e-15);
 }
 
 TEST(NetworkSystem, EulerIntegratorIsHeavyBallMomentumOver1000Steps) {
@@ -65,7 +71,7 @@ TEST(NetworkSystem, OneGradientPerDriftWithTheForceCachedAcrossSteps) {
     const auto integrator = Integrator::from_name(name);
     const int steps = 20;
     for (int n = 0; n < steps; ++n) {
-      integrator.step(system, std::sqrt(system.eta()));
+      integrator.step(system, system.h());
     }
     // The first kick of each step reuses the gradient of the previous step's last drift, except euler's
     // (its only kick comes after the friction, with no kick ending the step).
@@ -77,8 +83,14 @@ TEST(NetworkSystem, OneGradientPerDriftWithTheForceCachedAcrossSteps) {
 TEST(NetworkSystem, BadHyperParametersAndShapesAreRefused) {
   const auto data = make_dataset(10, 3, 31);
   const Mlp net(small_params(Activation::tanh, 1, 4));
-  EXPECT_THROW(NetworkSystem(net, data.x, data.y, 10, 0.0, 0.9, 0.1), InputError);
-  EXPECT_THROW(NetworkSystem(net, data.x, data.y, 10, 0.1, 1.5, 0.1), InputError);
-  EXPECT_THROW(NetworkSystem(net, data.x, data.y, 10, 0.1, 0.9, -1.0), InputError);
-  EXPECT_THROW(NetworkSystem(net, data.x, data.y, 9, 0.1, 0.9, 0.1), InputError);
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  for (const double h : {0.0, -0.1, inf, nan}) { // eta <= 0
+    EXPECT_THROW(NetworkSystem(net, data.x, data.y, 10, h, 0.5, 0.1), InputError) << h;
+  }
+  for (const double gamma : {-0.5, inf, nan}) { // beta > 1 (anti-friction) or beta = 0
+    EXPECT_THROW(NetworkSystem(net, data.x, data.y, 10, 0.1, gamma, 0.1), InputError) << gamma;
+  }
+  EXPECT_NO_THROW(NetworkSystem(net, data.x, data.y, 10, 0.1, 0.0, 0.1)); // beta = 1: no friction
+  EXPECT_THROW(NetworkSystem(net, data.x, data.y, 10, 0.1, 0.5, -1.0), InputError);
+  EXPECT_THROW(NetworkSystem(net, data.x, data.y, 9, 0.1, 0.5, 0.1), InputError);
 }

@@ -149,10 +149,10 @@ TEST(DistributedNtk, ChunkedRowsAndStreamedDriftEqualTheSerialKernelAndTheStored
 TEST(DistributedNtk, FullBatchGradientSummedOverRanksEqualsTheSerialGradient) {
   const auto data = make_dataset(points, 3, 13);
   const auto params = small_params(Activation::erf, 2, 20);
-  NetworkSystem serial(Mlp(params), data.x, data.y, points, 0.1, 0.9, 1.0 / points);
+  NetworkSystem serial(Mlp(params), data.x, data.y, points, /*h=*/0.1, /*gamma=*/1.0, 1.0 / points);
   const PointDistribution dist(points);
   NetworkSystem local(Mlp(params), local_block(data.x, dist, 3), local_block(data.y, dist, 1),
-                      dist.local_count(), 0.1, 0.9, 1.0 / points);
+                      dist.local_count(), /*h=*/0.1, /*gamma=*/1.0, 1.0 / points);
   local.set_reduction([&dist](std::span<double> v) { dist.sum_in_place(v); });
   EXPECT_NEAR(local.loss(), serial.loss(), 1e-14 * serial.loss());
   const auto g = serial.gradient();
@@ -168,10 +168,10 @@ TEST(DistributedNtk, RankWithoutPointsContributesNothing) {
   // 2 points over up to 3 ranks: rank 2 owns none.
   const auto data = make_dataset(2, 3, 21);
   const auto params = small_params(Activation::tanh, 1, 8);
-  NetworkSystem serial(Mlp(params), data.x, data.y, 2, 0.1, 0.9, 0.5);
+  NetworkSystem serial(Mlp(params), data.x, data.y, 2, /*h=*/0.1, /*gamma=*/1.0, 0.5);
   const PointDistribution dist(2);
   NetworkSystem local(Mlp(params), local_block(data.x, dist, 3), local_block(data.y, dist, 1),
-                      dist.local_count(), 0.1, 0.9, 0.5);
+                      dist.local_count(), /*h=*/0.1, /*gamma=*/1.0, 0.5);
   local.set_reduction([&dist](std::span<double> v) { dist.sum_in_place(v); });
   EXPECT_NEAR(local.loss(), serial.loss(), 1e-14 * serial.loss());
   Mlp net(params);

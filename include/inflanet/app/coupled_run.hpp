@@ -13,10 +13,10 @@
 #include "inflanet/config/deck.hpp"
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/duality/calibration.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/field/field_lattice.hpp"
 #include "inflanet/io/duality_file.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
 
 namespace inflanet {
 

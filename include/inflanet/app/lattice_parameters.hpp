@@ -19,9 +19,10 @@
 namespace inflanet {
 
 /// \brief What a coupled run derives for the lattice from the network (duality.match = "network"): the
-/// time step h = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)). Unset members come from the deck.
+/// dictionary's time step h = sqrt(eta) and H = -ln(beta) / (3 sqrt(eta)). Unset members come from the deck.
+/// The lattice's dt is h, or h / lattice_substeps when h exceeds the lattice's stability limit.
 struct CoupledStep {
-  std::optional<double> dt, hubble;
+  std::optional<double> h, hubble;
 };
 
 /// \brief Everything a lattice run needs, in program units (the user fixes H, typically 1; M_p = 1).

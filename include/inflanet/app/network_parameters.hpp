@@ -8,6 +8,7 @@
 #include <string>
 
 #include "inflanet/config/deck.hpp"
+#include "inflanet/duality/dictionary.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/nn/dataset.hpp"
 #include "inflanet/nn/mlp.hpp"
@@ -16,15 +17,18 @@ namespace inflanet {
 
 /// \brief Everything the network run needs, read once from the resolved deck (physics.md §4-5).
 struct NetworkParameters {
-  std::string dataset;          ///< "lattice", "file" or "synthetic"
-  std::int64_t lattice_n = 0;   ///< lattice.N (box sites per side)
-  double lattice_length = 0.0;  ///< lattice.L
-  std::int64_t sublattice = 0;  ///< M: the lattice data set has M^3 points; synthetic too
-  std::string targets;          ///< lattice target function
-  std::filesystem::path file;   ///< dataset = "file"
-  MlpParams mlp;                ///< input_dim is set from the data set by load_dataset's caller
-  double eta = 0.0, beta = 0.0; ///< learning rate and momentum
-  double loss_scale = 0.0;      ///< c; 0 = unset, i.e. 1/N once N is known
+  std::string dataset;         ///< "lattice", "file" or "synthetic"
+  std::int64_t lattice_n = 0;  ///< lattice.N (box sites per side)
+  double lattice_length = 0.0; ///< lattice.L
+  std::int64_t sublattice = 0; ///< M: the lattice data set has M^3 points; synthetic too
+  std::string targets;         ///< lattice target function
+  std::filesystem::path file;  ///< dataset = "file"
+  MlpParams mlp;               ///< input_dim is set from the data set by load_dataset's caller
+  /// \brief The optimiser (eta, beta) and its time step h and friction gamma, converted once:
+  /// Dictionary::from_network(network.eta, network.beta) in a network-only run, the coupled run's own
+  /// dictionary (from either side) in a coupled one.
+  Dictionary dictionary;
+  double loss_scale = 0.0; ///< c; 0 = unset, i.e. 1/N once N is known
   std::string integrator;
   std::string embedding = "periodic"; ///< network.embedding: "periodic" or "fourier"
   std::string dispersion = "lattice"; ///< network.dispersion (Fourier features)
@@ -46,9 +50,7 @@ struct NetworkParameters {
   /// \brief Builds the training data (every rank alike); InputError for bad files or N > 10^4.
   [[nodiscard]] Dataset load_dataset() const;
 
-  /// \brief h = sqrt(eta), gamma = -ln(beta)/sqrt(eta), c (1/N when loss_scale is unset).
-  [[nodiscard]] double step_size() const;
-  [[nodiscard]] double gamma() const;
+  /// \brief The loss scale c (1/N when loss_scale is unset).
   [[nodiscard]] double c(std::size_t points) const;
 };
 

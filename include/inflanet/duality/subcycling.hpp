@@ -22,6 +22,10 @@ struct NetworkSubcycling {
   double h = 0.0;            ///< h / s
   double eta = 0.0;          ///< (h / s)^2
   double beta = 1.0;         ///< beta^(1/s)
+  /// \brief The friction the network runs with: -ln(beta_s) / sqrt(eta_s), Dictionary::from_network of the
+  /// two above. Equal to the dictionary's gamma in exact arithmetic, not in rounding; this is the friction of
+  /// the optimiser (eta_s, beta_s) that actually runs, so exp(-gamma h_s) is its beta_s.
+  double gamma = 0.0;
   double eta_c_lambda_max = 0.0;
   double bound = 0.0; ///< network_stability_bound(integrator, beta_s)
 };

@@ -58,14 +58,18 @@ struct LearningRateSchedule {
 };
 
 /// \brief The model as a SplitSystem: q = theta~, p = its momentum (Fourier space), force
-/// F_k = g_k(t) c s_k r~_k (grad L in Fourier space, scaled by the schedule), damping exp(-gamma s) with
-/// gamma = -ln(beta) / sqrt(eta). Collective over the sub-lattice's communicator.
+/// F_k = g_k(t) c s_k r~_k (grad L in Fourier space, scaled by the schedule), damping exp(-gamma s).
+/// Collective over the sub-lattice's communicator.
+///
+/// The time step h is the integrator's argument, not a member: p is d theta / dt itself (no 1/h scale), so
+/// the system needs only the friction. An optimiser (eta, beta) gives gamma = -ln(beta) / sqrt(eta) and
+/// h = sqrt(eta) (Dictionary::from_network, duality/, a layer above).
 class FourierFeatureNetwork {
 public:
-  /// \brief `amplitude`: fourier_amplitudes(ops, ...); eta > 0, beta in (0, 1], c > 0 (InputError otherwise).
-  /// theta = 0, p = 0, y = 0, t = t0.
-  FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double eta, double beta,
-                        double c, double t0 = 0.0);
+  /// \brief `amplitude`: fourier_amplitudes(ops, ...); friction gamma >= 0 and loss scale c > 0, both finite
+  /// (InputError otherwise). theta = 0, p = 0, y = 0, t = t0.
+  FourierFeatureNetwork(SpectralOperators& ops, std::vector<double> amplitude, double gamma, double c,
+                        double t0 = 0.0);
 
   /// \brief The schedule; `per_stage` = false evaluates it once per step, at the time given to
   /// freeze_schedule() (the O(h) variant the exactness test measures).
@@ -88,6 +92,7 @@ public:
   [[nodiscard]] double loss();
 
   [[nodiscard]] double time() const noexcept { return time_; }
+  /// \brief The friction gamma.
   [[nodiscard]] double gamma() const noexcept { return gamma_; }
   [[nodiscard]] const Field& theta() const noexcept { return theta_; }
   [[nodiscard]] const Field& momentum() const noexcept { return p_; }
@@ -104,7 +109,7 @@ private:
 
   SpectralOperators* ops_;
   std::vector<double> amplitude_, k2_;
-  double eta_, beta_, c_, gamma_;
+  double gamma_, c_;
   Field theta_, p_, work_, y_;
   LearningRateSchedule schedule_;
   bool per_stage_ = true;

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "inflanet/base/error.hpp"
-#include "inflanet/ntk/duality_dictionary.hpp"
+#include "inflanet/duality/dictionary.hpp"
 
 using namespace inflanet;
 
@@ -15,20 +15,22 @@ TEST(DualityDictionary, FromCosmologyFollowsTheTable) {
   EXPECT_DOUBLE_EQ(d.beta, std::exp(-3.0 * 0.5 * 0.02));
   EXPECT_DOUBLE_EQ(d.gamma, 1.5);
   EXPECT_DOUBLE_EQ(d.rho_lambda, 0.75);
-  EXPECT_DOUBLE_EQ(d.step, 0.02);
+  EXPECT_DOUBLE_EQ(d.h, 0.02);
 }
 
 TEST(DualityDictionary, RoundTripsCosmologyNetworkCosmology) {
-  for (const double h : {0.0, 1e-3, 0.3, 1.0, 7.5}) {
-    for (const double step : {1e-3, 0.01, 0.1}) {
-      const auto c = Dictionary::from_cosmology(h, step);
+  for (const double hubble : {0.0, 1e-3, 0.3, 1.0, 7.5}) {
+    for (const double h : {1e-3, 0.01, 0.1, 0.0123456789}) {
+      const auto c = Dictionary::from_cosmology(hubble, h);
       const auto n = Dictionary::from_network(c.eta, c.beta);
-      EXPECT_NEAR(n.hubble, h, 1e-12 * std::max(1.0, h)) << h << " " << step;
-      EXPECT_NEAR(n.step, step, 1e-15 * step);
+      EXPECT_NEAR(n.hubble, hubble, 1e-12 * std::max(1.0, hubble)) << hubble << " " << h;
+      // The step comes back to the bit: in binary floating point the square root of a rounded square is
+      // the number itself, so h and sqrt(h * h) are one time step.
+      EXPECT_EQ(n.h, h);
       EXPECT_NEAR(n.gamma, c.gamma, 1e-12 * std::max(1.0, c.gamma));
       EXPECT_NEAR(n.rho_lambda, c.rho_lambda, 1e-11 * std::max(1.0, c.rho_lambda));
       // and back again from the network's side
-      const auto back = Dictionary::from_cosmology(n.hubble, n.step);
+      const auto back = Dictionary::from_cosmology(n.hubble, n.h);
       EXPECT_NEAR(back.beta, c.beta, 1e-15);
       EXPECT_NEAR(back.eta, c.eta, 1e-15 * c.eta);
     }

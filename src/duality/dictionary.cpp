@@ -1,4 +1,4 @@
-#include "inflanet/ntk/duality_dictionary.hpp"
+#include "inflanet/duality/dictionary.hpp"
 
 #include <cmath>
 
@@ -8,18 +8,18 @@
 
 namespace inflanet {
 
-Dictionary Dictionary::from_cosmology(double hubble, double step) {
+Dictionary Dictionary::from_cosmology(double hubble, double h) {
   if (!std::isfinite(hubble) || hubble < 0.0) {
     throw InputError(fmt::format("duality dictionary: expected a finite Hubble rate H >= 0, got {}", hubble));
   }
-  if (!std::isfinite(step) || step <= 0.0) {
-    throw InputError(fmt::format("duality dictionary: expected a finite time step h > 0, got {}", step));
+  if (!std::isfinite(h) || h <= 0.0) {
+    throw InputError(fmt::format("duality dictionary: expected a finite time step h > 0, got {}", h));
   }
   Dictionary d;
   d.hubble = hubble;
-  d.step = step;
-  d.eta = step * step;
-  d.beta = std::exp(-3.0 * hubble * step);
+  d.h = h;
+  d.eta = h * h;
+  d.beta = std::exp(-3.0 * hubble * h);
   d.gamma = 3.0 * hubble;
   d.rho_lambda = 3.0 * hubble * hubble;
   return d;
@@ -37,8 +37,8 @@ Dictionary Dictionary::from_network(double eta, double beta) {
   Dictionary d;
   d.eta = eta;
   d.beta = beta;
-  d.step = std::sqrt(eta);
-  d.gamma = -std::log(beta) / d.step; // beta = 1 gives exactly 0 (log(1) = 0)
+  d.h = std::sqrt(eta);
+  d.gamma = -std::log(beta) / d.h; // beta = 1 gives exactly 0 (log(1) = 0)
   d.hubble = d.gamma / 3.0;
   d.rho_lambda = 3.0 * d.hubble * d.hubble;
   return d;
@@ -51,7 +51,7 @@ std::string Dictionary::describe() const {
                      "#   beta = {:.12g}   # momentum, exp(-3 H h)\n"
                      "#   gamma = {:.12g}   # friction 3 H = -ln(beta) / sqrt(eta) (1/time)\n"
                      "#   rho_lambda = {:.12g}   # vacuum energy 3 H^2 M_p^2 (M_p = 1)",
-                     hubble, step, eta, beta, gamma, rho_lambda);
+                     hubble, h, eta, beta, gamma, rho_lambda);
 }
 
 } // namespace inflanet
