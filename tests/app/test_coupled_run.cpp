@@ -407,3 +407,77 @@ TEST_F(CoupledRun, KilledInACheckpointWriteAndRestartedEqualsTheUninterruptedRun
         << name;
   }
 }
+
+TEST_F(CoupledRun, DualityFieldNamesTheLatticeFieldTheNetworkIsComparedWith) {
+  // Two fields, phi and a free massless chi (chaotic_g2 with g2 = 0), the network the dual of chi: the
+  // network's targets, its kernel's matching and every comparison are chi's, so duality.h5 is bitwise that
+  // of a one-field run whose field is chi (the same seed, the same free massless evolution). With the
+  // default (the first field, phi) the comparison is phi's and differs.
+  const std::string two_fields = R"([lattice]
+N = 16
+L = 10.0
+[background]
+kind = "desitter"
+H = 1.0
+[[field]]
+name = "phi"
+mean = 0.3
+seed = 11
+[[field]]
+name = "chi"
+seed = 3
+[potential]
+kind = "chaotic_g2"
+m = 0.5
+g2 = 0.0
+[time]
+dt = 0.05
+t_end = 0.5
+integrator = "leapfrog"
+[network]
+sublattice = 8
+depth = 2
+width = 64
+activation = "relu"
+seed = 4
+ntk_spectrum = "full"
+[duality]
+match = "cosmology"
+field = "chi"
+[output]
+timeseries_every = 5
+spectra_every = 5
+progress_every = 10
+)";
+  std::string one_field = deck_text;
+  one_field.replace(one_field.find("m = 0.5"), 7, "m = 0.0");
+  one_field.replace(one_field.find("t_end = 1.0"), 11, "t_end = 0.5");
+  write_file(dir_ / "two.toml", two_fields);
+  write_file(dir_ / "one.toml", one_field);
+  const auto chi = run_inflanet(2, "run", "two.toml", {"output.dir=chi"});
+  ASSERT_EQ(chi.status, 0) << chi;
+  EXPECT_THAT(chi.out, HasSubstr("2 fields"));
+  const auto reference = run_inflanet(2, "run", "one.toml", {"output.dir=reference"});
+  ASSERT_EQ(reference.status, 0) << reference;
+  auto phi_deck = two_fields;
+  phi_deck.erase(phi_deck.find("field = \"chi\"\n"), 14);
+  write_file(dir_ / "phi.toml", phi_deck);
+  const auto phi = run_inflanet(2, "run", "phi.toml", {"output.dir=phi"});
+  ASSERT_EQ(phi.status, 0) << phi;
+  for (const char* name : {"P_lattice", "P_network", "P_ratio", "omega2_lattice", "omega2_network"}) {
+    const auto c = read_doubles(dir_ / "chi/duality.h5", name);
+    const auto r = read_doubles(dir_ / "reference/duality.h5", name);
+    ASSERT_FALSE(c.empty()) << name;
+    ASSERT_EQ(c.size(), r.size()) << name;
+    EXPECT_EQ(std::memcmp(c.data(), r.data(), c.size() * sizeof(double)), 0)
+        << name << ": the dual of chi is bitwise the dual of the one-field run of chi's field";
+  }
+  EXPECT_NE(read_doubles(dir_ / "phi/duality.h5", "P_lattice"),
+            read_doubles(dir_ / "chi/duality.h5", "P_lattice"))
+      << "the default, phi, is another field";
+  // A name that is not a field is refused at the key.
+  const auto bad = run_inflanet(1, "check", "two.toml", {"duality.field=psi"});
+  EXPECT_EQ(bad.status, 2) << bad;
+  EXPECT_THAT(bad.err, HasSubstr("duality.field"));
+  EXPECT_THAT(bad.err, HasSubstr("phi, chi"));
+}
