@@ -528,16 +528,7 @@ void CoupledRun::start() {
   network.forward(s.x_local, mine);
   const std::vector<double> f0 = s.distribution.all_gather(network.outputs(), 1);
   const io::CheckpointState* restored = s.run.restored();
-  const auto series = [&](const char* name) {
-    const auto it = restored->extra_series.find(name);
-    if (it == restored->extra_series.end()) {
-      throw InputError(
-          fmt::format("restart = \"{}\": the checkpoint holds no coupled-run state ('{}'): it was "
-                      "not written by a coupled run",
-                      *p.inflaton.restart, name));
-    }
-    return it->second;
-  };
+  const auto series = [&](const char* name) { return restored->series(name, "coupled-run state"); };
   if (restored) {
     s.r0 = series("coupled_r0");
     s.data.y = series("coupled_targets");
@@ -631,7 +622,8 @@ void CoupledRun::start() {
   s.leakage = dispersion.leakage;
 
   // 4. The loss scale: as given, or calibrated to the cosmology at t0.
-  s.v2_0 = restored ? restored->scalars.at("coupled_v2_0") : dual_mass2(inflaton, s.run.operators(), dual);
+  s.v2_0 = restored ? restored->scalar("coupled_v2_0", "coupled-run state")
+                    : dual_mass2(inflaton, s.run.operators(), dual);
   const std::size_t nk = s.sub_spectrum.bins();
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
@@ -641,7 +633,8 @@ void CoupledRun::start() {
   const auto p_lattice_t0 = s.site_spectrum(r0);
   switch (restored ? Calibration::none : p.calibrate) {
   case Calibration::none:
-    s.c = restored ? restored->scalars.at("coupled_c") : p.network.c(n); // a restart keeps its c exactly
+    s.c = restored ? restored->scalar("coupled_c", "coupled-run state")
+                   : p.network.c(n); // a restart keeps its c exactly
     break;
   case Calibration::background:
     s.c = background_loss_scale(dispersion.lambda[0], s.v2_0);
@@ -754,7 +747,7 @@ void CoupledRun::start() {
     s.p_network0 = series("coupled_p_network0");
     s.check_t = series("coupled_check_t");
     s.check_a = series("coupled_check_a");
-    s.ntk_drift = restored->scalars.at("coupled_ntk_drift");
+    s.ntk_drift = restored->scalar("coupled_ntk_drift", "coupled-run state");
   }
 
   // 7. Per-eigenspace initial data (rank 0) and the mode for the integrator consistency check: the resolved

@@ -120,11 +120,6 @@ Expansion expansion_of(const LatticeParameters& p, const Background* background)
                                : Expansion::friedmann(p.a0, p.rho_lambda);
 }
 
-double scalar_or(const io::CheckpointState& c, const char* name, double otherwise) {
-  const auto it = c.scalars.find(name);
-  return it == c.scalars.end() ? otherwise : it->second;
-}
-
 } // namespace
 
 std::vector<Column> LatticeRun::columns(const LatticeParameters& parameters) {
@@ -151,7 +146,7 @@ struct LatticeRun::State {
   std::optional<Field> scratch2; ///< cross spectra only
   io::FileMetadata metadata;
   std::vector<Declared> declared;
-  std::vector<std::string> column_names, spectra_names;
+  std::vector<std::string> column_names, column_units, spectra_names;
   std::optional<io::TimeseriesFile> timeseries; // rank 0
   std::optional<io::SpectraFile> spectra;       // rank 0
   std::optional<ContinuityTracker> continuity;
@@ -179,6 +174,7 @@ struct LatticeRun::State {
         declared(declare_columns(parameters)), spectra_names(spectrum_names(parameters)) {
     for (const auto& d : declared) {
       column_names.push_back(d.column.name);
+      column_units.push_back(d.column.unit);
     }
     if (p.cross_spectra) {
       scratch2.emplace(decomposition);
@@ -315,8 +311,8 @@ struct LatticeRun::State {
   }
 
   void open_files(bool continuing) {
-    auto files = open_lattice_run_files(p.output_dir, continuing, step, column_names, spectra_names, spectrum,
-                                        p.box, metadata, decomposition.is_root());
+    auto files = open_lattice_run_files(p.output_dir, continuing, step, column_names, column_units,
+                                        spectra_names, spectrum, p.box, metadata, decomposition.is_root());
     timeseries = std::move(files.timeseries);
     spectra = std::move(files.spectra);
   }
@@ -408,14 +404,14 @@ void LatticeRun::start() {
   // Continue from a checkpoint: fields, time and step exactly as they were, diagnostics' history too.
   const auto checkpoint =
       io::read_checkpoint(*p.restart, p.output_dir, s.checkpoint_fields(), s.decomposition);
-  const double checkpoint_alpha = scalar_or(checkpoint, "alpha", 0.0);
+  const double checkpoint_alpha = checkpoint.scalar_or("alpha", 0.0);
   if (checkpoint_alpha != p.alpha) {
     throw InputError(
         fmt::format("restart = \"{}\": the checkpoint was written with time.alpha = {:g}, the deck "
                     "has {:g}; a run continues in its own time variable",
                     *p.restart, checkpoint_alpha, p.alpha));
   }
-  const bool was_friedmann = scalar_or(checkpoint, "friedmann", 0.0) == 1.0;
+  const bool was_friedmann = checkpoint.scalar_or("friedmann", 0.0) == 1.0;
   if (was_friedmann != p.friedmann()) {
     throw InputError(
         fmt::format("restart = \"{}\": the checkpoint was written with a {} background, the deck has "
@@ -424,8 +420,8 @@ void LatticeRun::start() {
   }
   require_continuable(checkpoint, *p.restart, p.dt, p.steps);
   s.step = s.first_step = checkpoint.step;
-  s.fields.restore(checkpoint.time, scalar_or(checkpoint, "eta", checkpoint.time), checkpoint.a,
-                   scalar_or(checkpoint, "p_b", 0.0));
+  s.fields.restore(checkpoint.time, checkpoint.scalar_or("eta", checkpoint.time), checkpoint.a,
+                   p.friedmann() ? checkpoint.scalar("p_b") : 0.0);
   s.energies = s.fields.energies();
   s.rho0 = checkpoint.rho0;
   s.continuity.emplace(

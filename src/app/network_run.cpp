@@ -113,13 +113,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   if (p.restart) {
     const auto checkpoint = io::read_checkpoint(*p.restart, p.output_dir, distribution.comm());
     const auto series = [&](const char* name) {
-      const auto it = checkpoint.extra_series.find(name);
-      if (it == checkpoint.extra_series.end()) {
-        throw InputError(fmt::format("restart = \"{}\": the checkpoint holds no network-only training state "
-                                     "('{}'): it was written by another kind of run",
-                                     *p.restart, name));
-      }
-      return it->second;
+      return checkpoint.series(name, "network-only training state");
     };
     const auto theta = series("network_theta"), momentum = series("network_p"), r = series("lin_r"),
                v = series("lin_p");
@@ -141,7 +135,7 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
     }
     system.set_state(theta, momentum);
     linear.set_state(r, v, checkpoint.time);
-    ntk_drift = checkpoint.scalars.at("ntk_drift");
+    ntk_drift = checkpoint.scalar("ntk_drift", "network-only training state");
     first_step = checkpoint.step;
     if (root) {
       fmt::print("# restarted from step {} (t = {:.6g}) of {}\n", checkpoint.step, checkpoint.time,

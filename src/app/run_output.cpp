@@ -61,6 +61,7 @@ void require_continuable(const io::CheckpointState& checkpoint, const std::strin
 
 LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool continuing, std::int64_t step,
                                        const std::vector<std::string>& columns,
+                                       const std::vector<std::string>& units,
                                        const std::vector<std::string>& spectrum_names,
                                        const PowerSpectrum& spectrum, const Box& box,
                                        const io::FileMetadata& metadata, bool root) {
@@ -74,7 +75,7 @@ LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool co
     files.spectra.emplace(io::SpectraFile::open_existing(sp, spectrum_names, step));
     return files;
   }
-  files.timeseries.emplace(ts, columns, metadata);
+  files.timeseries.emplace(ts, columns, metadata, units);
   files.spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, box.length, box.n, metadata);
   return files;
 }

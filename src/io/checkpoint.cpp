@@ -399,10 +399,39 @@ CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir
     }
   }
   file.close();
+  state.source = path;
   return state;
 }
 
 } // namespace
+
+namespace {
+[[noreturn]] void missing_entry(const fs::path& source, const std::string& what, const std::string& entry) {
+  throw InputError(fmt::format("{}: the checkpoint holds no {} ({}): it was written by another kind of run",
+                               source.string(), what, entry));
+}
+} // namespace
+
+double CheckpointState::scalar(const std::string& name, const std::string& what) const {
+  const auto it = scalars.find(name);
+  if (it == scalars.end()) {
+    missing_entry(source, what, "scalar '" + name + "' of /scalars");
+  }
+  return it->second;
+}
+
+double CheckpointState::scalar_or(const std::string& name, double otherwise) const {
+  const auto it = scalars.find(name);
+  return it == scalars.end() ? otherwise : it->second;
+}
+
+const std::vector<double>& CheckpointState::series(const std::string& name, const std::string& what) const {
+  const auto it = extra_series.find(name);
+  if (it == extra_series.end()) {
+    missing_entry(source, what, "/extra_series/" + name);
+  }
+  return it->second;
+}
 
 CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, Field& phi,
                                 Field& phidot, const Decomposition& decomposition) {

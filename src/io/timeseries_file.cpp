@@ -54,12 +54,19 @@ TimeseriesFile::TimeseriesFile(std::filesystem::path path, std::vector<std::stri
 }
 
 TimeseriesFile::TimeseriesFile(std::filesystem::path path, std::vector<std::string> columns,
-                               const FileMetadata& metadata)
+                               const FileMetadata& metadata, const std::vector<std::string>& units)
     : TimeseriesFile(std::move(path), std::move(columns)) {
+  if (!units.empty() && units.size() != columns_.size()) {
+    throw RuntimeError(path_.string() + ": " + std::to_string(units.size()) + " units for " +
+                       std::to_string(columns_.size()) + " columns");
+  }
   state_->file = Hdf5Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                             HandleKind::file, "H5Fcreate", path_);
   write_metadata_attributes(state_->file.get(), metadata, path_);
   write_string_attribute(state_->file.get(), "columns", join(columns_), path_);
+  if (!units.empty()) {
+    write_string_attribute(state_->file.get(), "units", join(units), path_);
+  }
   for (const auto& name : columns_) {
     const hid_t type = name == step_column ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     state_->datasets.push_back(

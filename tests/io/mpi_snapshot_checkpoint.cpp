@@ -4,6 +4,8 @@
 // With INFLANET_TEST_DATA_DIR set, IndexCodedSnapshot writes data_8.h5 there for analysis/tests.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <hdf5.h>
 #include <mpi.h>
 #include <unistd.h>
@@ -377,6 +379,7 @@ TEST(Checkpoint, RoundTripRestoresFieldsAndEveryScalarAndSeries) {
   CheckpointState expected = state;
   expected.n = 12;
   expected.length = 10.0;
+  expected.source = path;
   EXPECT_TRUE(back == expected);
   EXPECT_EQ(back.step, 40);
   EXPECT_EQ(back.integrator, "yoshida4");
@@ -386,6 +389,19 @@ TEST(Checkpoint, RoundTripRestoresFieldsAndEveryScalarAndSeries) {
   EXPECT_TRUE(std::signbit(back.scalars.at("pending.kick"))) << "-0.0 survives bitwise";
   EXPECT_EQ(back.deck_text, state.deck_text);
   expect_fields_exact(back_phi, back_phidot);
+  // An entry the checkpoint lacks is an input error naming the file and the entry, not std::out_of_range.
+  for (const auto& ask : std::vector<std::function<void()>>{[&] { (void)back.scalar("no_such_scalar"); },
+                                                             [&] { (void)back.series("no_such_series"); }}) {
+    try {
+      ask();
+      ADD_FAILURE() << "a missing entry was returned";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("no_such_s"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(back.scalar_or("no_such_scalar", 7.0), 7.0);
+  EXPECT_EQ(back.scalar("pending.kick"), back.scalars.at("pending.kick"));
 }
 
 TEST(Checkpoint, RestartOntoADifferentDecompositionIsExact) {

@@ -65,11 +65,10 @@ struct LatticeRunFiles {
 
 /// \brief Rank 0 (`root`): a continuing run (`continuing`, restarted at `step`) reopens both files when both
 /// exist, checking their columns and names; otherwise both are created.
-[[nodiscard]] LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool continuing,
-                                                     std::int64_t step,
-                                                     const std::vector<std::string>& columns,
-                                                     const std::vector<std::string>& spectrum_names,
-                                                     const PowerSpectrum& spectrum, const Box& box,
-                                                     const io::FileMetadata& metadata, bool root);
+[[nodiscard]] LatticeRunFiles
+open_lattice_run_files(const std::filesystem::path& dir, bool continuing, std::int64_t step,
+                       const std::vector<std::string>& columns, const std::vector<std::string>& units,
+                       const std::vector<std::string>& spectrum_names, const PowerSpectrum& spectrum,
+                       const Box& box, const io::FileMetadata& metadata, bool root);
 
 } // namespace inflanet

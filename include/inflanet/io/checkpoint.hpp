@@ -47,6 +47,17 @@ struct CheckpointState {
   std::string deck_text, code_version, git_commit;
   std::int64_t n = 0;
   double length = 0.0;
+  std::filesystem::path source; ///< the file read_checkpoint read it from (empty for a state to write)
+
+  /// \brief The scalar `name`, part of `what` (e.g. "coupled-run state", for the message). \throws InputError
+  /// naming the file, `what` and the entry when there is none (a checkpoint of another kind of run).
+  [[nodiscard]] double scalar(const std::string& name, const std::string& what = "state") const;
+  /// \brief The scalar `name`, or `otherwise` when the checkpoint has none (an entry older builds did not
+  /// write: the value they implied).
+  [[nodiscard]] double scalar_or(const std::string& name, double otherwise) const;
+  /// \brief The series `name` (as scalar()).
+  [[nodiscard]] const std::vector<double>& series(const std::string& name,
+                                                  const std::string& what = "state") const;
 
   friend bool operator==(const CheckpointState&, const CheckpointState&) = default;
 };
