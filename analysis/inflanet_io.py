@@ -4,7 +4,7 @@ Run directory layout (files written by rank 0 of the C++ code, see include/infla
 
     RUN_DIR/timeseries.h5   one 1-D dataset per column (step int64, time, a, phi_var, rho, ...)
     RUN_DIR/spectra.h5      k[nk], counts[nk], step/time/a[nt], <name>[nt, nk] (P_phi, P_phidot, ...)
-    multi-field run ([[field]] tables in the deck, src/app/fields_run.cpp): timeseries.h5 has step, time, a, H,
+    multi-field run ([[field]] tables in the deck, src/app/lattice_run.cpp): timeseries.h5 has step, time, a, H,
                             rho_kin, rho_grad, rho_pot, rho, p, constraint_violation, continuity_residual,
                             energy_error, then per field X: X_mean, X_var, Xdot_mean, Xdot_var, rho_kin_X,
                             rho_grad_X; spectra.h5 has P_X, P_Xdot per field and P_X_Y (Re<X~ Y~*>, X before Y in
@@ -350,7 +350,7 @@ def read_deck(path) -> dict:
     raise FileNotFoundError(f"no deck found at '{path}' (looked for {', '.join(map(str, candidates))})")
 
 
-# Per-field columns of a multi-field run's timeseries.h5 (src/app/fields_run.cpp), "{x}" = the field's name.
+# Per-field columns of a multi-field run's timeseries.h5 (src/app/lattice_run.cpp), "{x}" = the field's name.
 FIELD_COLUMNS = ("{x}_mean", "{x}_var", "{x}dot_mean", "{x}dot_var", "rho_kin_{x}", "rho_grad_{x}")
 
 

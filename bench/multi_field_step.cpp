@@ -4,7 +4,7 @@
 // (the same target as the single-field step, <= 1.25). The force evaluations are counted by the lattice
 // itself over the timed steps, not assumed: leapfrog 1, yoshida4 3 (with the merged step boundaries).
 //
-// Run as the driver (FieldsRun::evolve) runs it between outputs: Integrator::advance over blocks of steps,
+// Run as the driver (LatticeRun::evolve) runs it between outputs: Integrator::advance over blocks of steps,
 // the energies taken every step through on_step. Expansions: a fixed de Sitter background and the
 // self-consistent Friedmann one. Preheating after chaotic inflation, in program units (M_p = 1):
 // V = m^2 phi^2 / 2 + g2 phi^2 chi^2 / 2 with m = 1e-5, g2 = 4e-5 (resonance parameter q = g2 phi^2 / 4m^2
@@ -16,7 +16,7 @@
 // Floors: the hot pair repeats on one field, the cold pair cycles through three (as in bench_step_cost);
 // both are interleaved with the steps (hot, cold, steps, hot, ...) and each one's minimum is taken. "rest" is
 // step - floor(hot): the real-space passes (drift, potential + kicks) and the k-space multiplies. The
-// single-field Inflaton (leapfrog, quadratic, de Sitter; bench_step_cost's row) is timed in the same way
+// one-field lattice (leapfrog, quadratic, de Sitter; bench_step_cost's row) is timed in the same way
 // for reference.
 // Usage: mpirun -np P bench_multi_field_step [N ...] (default 128); OMP_NUM_THREADS sets threads per rank.
 #include <algorithm>
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
       }
     };
 
-    // Reference: the single-field Inflaton as bench_step_cost runs it.
+    // Reference: the one-field lattice as bench_step_cost runs it.
     {
       const Integrator integrator = Integrator::from_name("leapfrog");
       const DeSitter background(1.0, 1.0);

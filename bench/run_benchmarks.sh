@@ -17,7 +17,7 @@ for np in 1 2; do
   OMP_NUM_THREADS=1 $mpi -np $np -x OMP_NUM_THREADS "$build/bench/bench_fft_pair_overhead" 64 128 256
 done
 echo
-echo "## Inflaton step vs FFT-pair floor"
+echo "## One-field lattice step vs FFT-pair floor"
 OMP_NUM_THREADS=1 $mpi -np 1 -x OMP_NUM_THREADS "$build/bench/bench_step_cost" 128 256
 OMP_NUM_THREADS=1 $mpi -np 2 -x OMP_NUM_THREADS "$build/bench/bench_step_cost" 128 256
 OMP_NUM_THREADS=2 $mpi -np 1 -x OMP_NUM_THREADS "$build/bench/bench_step_cost" 128 256

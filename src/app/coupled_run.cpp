@@ -20,6 +20,7 @@
 #include "inflanet/duality/eigenspace_clusters.hpp"
 #include "inflanet/duality/kernel_fits.hpp"
 #include "inflanet/duality/plane_wave_preconditioner.hpp"
+#include "inflanet/duality/shell_comparison.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/duality/velocity_matching.hpp"
 #include "inflanet/io/atomic_file.hpp"
@@ -305,19 +306,15 @@ struct CoupledRun::State {
   double c = 0.0, gamma = 0.0, ntk0_norm = 0.0;
   NetworkSubcycling subcycling;
   // The sub-lattice's own spectral machinery (serial, identical on every rank): both systems' site values
-  // are binned by this one PowerSpectrum.
-  Decomposition sub;
-  FftPlan sub_plan;
-  SpectralOperators sub_ops;
-  PowerSpectrum sub_spectrum;
-  Field sub_field, sub_scratch;
-  std::vector<double> mean_k2;               ///< <k^2> per shell: omega^2 of a shell is <k^2>/a^2 + V
+  // are binned by its one PowerSpectrum, and compared shell by shell.
+  SubLattice sub;
+  ShellComparison shells;
   std::optional<NtkEigensystem> eigensystem; ///< ntk_spectrum = "full": every rank, eigenvectors distributed
   EigenClusters clusters;                    // every rank (from the identical eigenvalues)
   double cluster_count = 0;                  // on every rank
   ClusterInitialData cluster0;
   std::vector<double> omega2_network, anisotropy, leakage, lambda_shell, shell_counts;
-  std::vector<double> p_lattice0, p_network0, last_ratio, last_p_ratio, last_lin_ratio, last_omega2;
+  std::vector<double> last_ratio, last_lin_ratio;
   double v2_0 = 0.0;          ///< V''(phi_bar) at t0
   std::size_t mean_mode = 0;  ///< eigen-index of the mode closest to uniform (rank 0)
   double mean_overlap = 0.0;  ///< |u_mean . 1/sqrt(N)|
@@ -341,10 +338,8 @@ struct CoupledRun::State {
         data(lattice_dataset(parameters.network.lattice_n, parameters.network.lattice_length,
                              parameters.network.sublattice, "plane_wave", parameters.network.mlp.seed)),
         distribution(data.points), integrator(Integrator::from_name(parameters.inflaton.integrator)),
-        sub(Box{static_cast<std::ptrdiff_t>(parameters.network.sublattice), parameters.inflaton.box.length},
-            MPI_COMM_SELF),
-        sub_plan(sub, PlanRigor::estimate), sub_ops(sub, sub_plan), sub_spectrum(sub_ops), sub_field(sub),
-        sub_scratch(sub), mean_k2(sub_spectrum.mean_k2()) {}
+        sub(parameters.network.sublattice, parameters.inflaton.box.length, MPI_COMM_SELF),
+        shells(sub.mean_k2) {}
 
   /// Rank 0's vector on every rank (sizes may differ before the call).
   void broadcast_vector(std::vector<double>& v) const {
@@ -358,7 +353,7 @@ struct CoupledRun::State {
 
   /// The rows of duality.h5, in order.
   [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> duality_columns() const {
-    const std::size_t nk = sub_spectrum.bins(), nc = static_cast<std::size_t>(cluster_count);
+    const std::size_t nk = sub.spectrum.bins(), nc = static_cast<std::size_t>(cluster_count);
     std::vector<std::pair<std::string, std::size_t>> columns = {
         {"P_lattice", nk}, {"P_network", nk},      {"P_network_lin", nk}, {"P_ratio", nk}, {"T_lattice", nk},
         {"T_network", nk}, {"omega2_lattice", nk}, {"omega2_ratio", nk},  {"matched", nk}};
@@ -379,8 +374,8 @@ struct CoupledRun::State {
     e["coupled_targets"] = data.y;
     e["coupled_r0"] = r0;
     e["coupled_rdot0"] = rdot0;
-    e["coupled_p_lattice0"] = p_lattice0;
-    e["coupled_p_network0"] = p_network0;
+    e["coupled_p_lattice0"] = shells.p_lattice0();
+    e["coupled_p_network0"] = shells.p_network0();
     std::vector<double> t = check_t, a = check_a;
     broadcast_vector(t);
     broadcast_vector(a);
@@ -406,48 +401,22 @@ struct CoupledRun::State {
     return f;
   }
 
-  /// P(k) of site values, in the sub-lattice's shells (the one code path for both systems).
-  std::vector<double> site_spectrum(std::span<const double> values) {
-    auto view = real_view(sub_field);
-    const auto m = static_cast<std::size_t>(p.network.sublattice);
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      view(i / (m * m), (i / m) % m, i % m) = values[i];
-    }
-    sub_field.set_space(Space::real);
-    return sub_spectrum.compute(sub_field, sub_scratch, sub_plan);
-  }
-
   void record(std::int64_t step, bool last) {
     FieldLattice& inflaton = run.lattice();
     const std::size_t dual = p.dual_field;
-    const std::size_t nk = sub_spectrum.bins();
-    const auto lattice = site_spectrum(on_sites(inflaton.phi(dual)));
+    const std::size_t nk = sub.spectrum.bins();
+    const auto lattice = sub.site_spectrum(on_sites(inflaton.phi(dual)));
     const auto r = residual();
-    const auto network = site_spectrum(r);
-    const auto network_lin = site_spectrum(linear->residual());
-    if (p_lattice0.empty()) {
-      p_lattice0 = lattice;
-      p_network0 = network;
-    }
-    std::vector<double> t_lattice(nk), t_network(nk), omega2_lattice(nk), p_ratio(nk);
+    const auto network = sub.site_spectrum(r);
+    const auto network_lin = sub.site_spectrum(linear->residual());
     const double a = inflaton.a(), t = inflaton.time();
-    const double m2 = dual_mass2(inflaton, run.operators(), dual);
-    // Bin 0 (k = 0) is removed from the band by construction: its ratios are not defined.
-    for (std::size_t b = 0; b < nk; ++b) {
-      const bool defined = b > 0 && lattice[b] > 0.0;
-      t_lattice[b] = defined && p_lattice0[b] > 0.0 ? lattice[b] / p_lattice0[b] : std::nan("");
-      t_network[b] = defined && p_network0[b] > 0.0 ? network[b] / p_network0[b] : std::nan("");
-      p_ratio[b] = defined ? network[b] / lattice[b] : std::nan("");
-      omega2_lattice[b] = mean_k2[b] / (a * a) + m2;
-    }
-    const FrequencyMatch match = compare_frequencies(omega2_network, omega2_lattice);
+    const auto row = shells.compare(lattice, network, a, dual_mass2(inflaton, run.operators(), dual));
+    const FrequencyMatch match = compare_frequencies(omega2_network, row.omega2_lattice);
     last_ratio = match.ratio;
-    last_p_ratio = p_ratio;
     last_lin_ratio.assign(nk, std::nan(""));
     for (std::size_t b = 1; b < nk; ++b) {
       last_lin_ratio[b] = lattice[b] > 0.0 ? network_lin[b] / lattice[b] : std::nan("");
     }
-    last_omega2 = omega2_lattice;
 
     // The linearisation and the NTK's drift.
     std::vector<double> f_lin(r.size()), f(r.size());
@@ -481,14 +450,14 @@ struct CoupledRun::State {
     if (!file) {
       return;
     }
-    std::vector<std::span<const double>> row = {lattice,        network,     network_lin,
-                                                p_ratio,        t_lattice,   t_network,
-                                                omega2_lattice, match.ratio, match.matched};
+    std::vector<std::span<const double>> columns = {
+        lattice,     network,      network_lin, row.p_ratio, row.t_lattice, row.t_network, row.omega2_lattice,
+        match.ratio, match.matched};
     if (eigensystem) {
-      row.emplace_back(power);
-      row.emplace_back(predicted);
+      columns.emplace_back(power);
+      columns.emplace_back(predicted);
     }
-    file->append(step, t, a, row);
+    file->append(step, t, a, columns);
     nn_file->append(io::NetworkRow{step, t, loss, ntk_drift, lin_gap, f, f_lin, components});
   }
 };
@@ -624,13 +593,13 @@ void CoupledRun::start() {
   // 4. The loss scale: as given, or calibrated to the cosmology at t0.
   s.v2_0 = restored ? restored->scalar("coupled_v2_0", "coupled-run state")
                     : dual_mass2(inflaton, s.run.operators(), dual);
-  const std::size_t nk = s.sub_spectrum.bins();
+  const std::size_t nk = s.sub.spectrum.bins();
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
     const double a0 = inflaton.a();
-    omega2_0[b] = s.mean_k2[b] / (a0 * a0) + s.v2_0;
+    omega2_0[b] = s.sub.mean_k2[b] / (a0 * a0) + s.v2_0;
   }
-  const auto p_lattice_t0 = s.site_spectrum(r0);
+  const auto p_lattice_t0 = s.sub.site_spectrum(r0);
   switch (restored ? Calibration::none : p.calibrate) {
   case Calibration::none:
     s.c = restored ? restored->scalar("coupled_c", "coupled-run state")
@@ -743,8 +712,7 @@ void CoupledRun::start() {
       n, s.c, s.gamma, r0, rdot0);
   if (restored) {
     s.linear->set_state(series("coupled_lin_r"), series("coupled_lin_p"), restored->time);
-    s.p_lattice0 = series("coupled_p_lattice0");
-    s.p_network0 = series("coupled_p_network0");
+    s.shells.restore(series("coupled_p_lattice0"), series("coupled_p_network0"));
     s.check_t = series("coupled_check_t");
     s.check_a = series("coupled_check_a");
     s.ntk_drift = restored->scalar("coupled_ntk_drift", "coupled-run state");
@@ -826,9 +794,9 @@ void CoupledRun::start() {
                             p.network.mlp.sigma_b * p.network.mlp.sigma_b);
     }
     f.write_attribute("frequency_tolerance", 0.1);
-    f.write_dataset("k", s.sub_spectrum.k());
-    f.write_dataset("counts", s.sub_spectrum.counts());
-    f.write_dataset("k2_mean", s.mean_k2);
+    f.write_dataset("k", s.sub.spectrum.k());
+    f.write_dataset("counts", s.sub.spectrum.counts());
+    f.write_dataset("k2_mean", s.sub.mean_k2);
     f.write_dataset("omega2_network", s.omega2_network);
     f.write_dataset("omega2_network_anisotropy", s.anisotropy);
     f.write_dataset("leakage", s.leakage);
@@ -920,30 +888,24 @@ void CoupledRun::summarise() {
     return;
   }
   io::DualityFile& f = *s.file;
-  const std::size_t nk = s.sub_spectrum.bins();
-  const auto& k = s.sub_spectrum.k();
+  const std::size_t nk = s.sub.spectrum.bins();
+  const auto& k = s.sub.spectrum.k();
   // The frequencies at t0 (the calibration's reference) and their mismatch.
   std::vector<double> omega2_0(nk);
   for (std::size_t b = 0; b < nk; ++b) {
-    omega2_0[b] = s.mean_k2[b] / (p.inflaton.a0 * p.inflaton.a0) + s.v2_0;
+    omega2_0[b] = s.sub.mean_k2[b] / (p.inflaton.a0 * p.inflaton.a0) + s.v2_0;
   }
   const FrequencyMatch match0 = compare_frequencies(s.omega2_network, omega2_0);
-  const FrequencyMatch match_end = compare_frequencies(s.omega2_network, s.last_omega2);
+  const FrequencyMatch match_end = compare_frequencies(s.omega2_network, s.shells.last().omega2_lattice);
   f.write_attribute("rms_log_mismatch_t0", match0.rms_log);
   f.write_attribute("matched_shells_t0", static_cast<std::int64_t>(match0.matched_count));
   f.write_attribute("rms_log_mismatch_t_end", match_end.rms_log);
   f.write_attribute("ntk_drift_t_end", s.ntk_drift);
-  double max_log_p = 0.0;
-  for (std::size_t b = 1; b < nk; ++b) {
-    if (std::isfinite(s.last_p_ratio[b]) && s.last_p_ratio[b] > 0.0) {
-      max_log_p = std::max(max_log_p, std::abs(std::log(s.last_p_ratio[b])));
-    }
-  }
-  f.write_attribute("max_abs_log_P_ratio_t_end", max_log_p);
+  f.write_attribute("max_abs_log_P_ratio_t_end", s.shells.max_abs_log_power_ratio());
   f.write_attribute("matched_shells_t_end", static_cast<std::int64_t>(match_end.matched_count));
   f.write_attribute("lin_gap_t_end", s.lin_gap);
-  write_calibration_comparison(f, s.lambda_shell, s.shell_counts, s.p_lattice0, omega2_0, s.last_omega2,
-                               p.network.c(s.data.points), s.v2_0);
+  write_calibration_comparison(f, s.lambda_shell, s.shell_counts, s.shells.p_lattice0(), omega2_0,
+                               s.shells.last().omega2_lattice, p.network.c(s.data.points), s.v2_0);
 
   // The descriptions of the network's dispersion relation. The EFT is a long-wavelength expansion: the
   // shells |n| <= M/4 with k = 0 (exact) included; the decaying form also over every shell. Which form
@@ -1017,8 +979,8 @@ void CoupledRun::summarise() {
              "c_lambda_net", "ratio", "P_net/P_lat", "P_lin/P_lat");
   for (std::size_t b = 0; b < nk; ++b) {
     fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12.4g} {:>12.4g}\n", b, k[b],
-               s.last_omega2[b], s.omega2_network[b], match_end.ratio[b], s.last_p_ratio[b],
-               s.last_lin_ratio[b]);
+               s.shells.last().omega2_lattice[b], s.omega2_network[b], match_end.ratio[b],
+               s.shells.last().p_ratio[b], s.last_lin_ratio[b]);
   }
   fmt::print("#   frequencies agree (|c lambda / omega^2 - 1| <= 10%) in {} at t_end; at t0: {}; rms "
              "|ln(c lambda / omega^2)| = {:.3g} at t0\n",

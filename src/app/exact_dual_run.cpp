@@ -11,6 +11,7 @@
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/duality/calibration.hpp"
+#include "inflanet/duality/shell_comparison.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/io/duality_file.hpp"
 #include "inflanet/io/file_metadata.hpp"
@@ -43,36 +44,25 @@ struct ExactDualRun::State {
   const CoupledParameters& p;
   LatticeRun run;
   Integrator integrator;
-  Decomposition sub;
-  FftPlan sub_plan;
-  SpectralOperators sub_ops;
-  PowerSpectrum sub_spectrum;
+  SubLattice sub;
+  ShellComparison shells;
   Field lattice_sites, network_residual;
-  std::vector<double> mean_k2;
   std::optional<FourierFeatureNetwork> net;
   NetworkSubcycling subcycling;
   double c = 0.0, m2 = 0.0;
-  std::vector<double> k2_per_mode, p_lattice0, p_network0, last_p_ratio, last_omega2, last_omega2_net;
+  std::vector<double> k2_per_mode, last_omega2_net;
   double last_difference = 0.0, worst_difference = 0.0;
   std::optional<io::DualityFile> file;
 
   State(const CoupledParameters& parameters, const Session& session)
       : p(parameters), run(parameters.inflaton, session),
         integrator(Integrator::from_name(parameters.inflaton.integrator)),
-        sub(Box{static_cast<std::ptrdiff_t>(parameters.network.sublattice), parameters.inflaton.box.length}),
-        sub_plan(sub, PlanRigor::estimate), sub_ops(sub, sub_plan), sub_spectrum(sub_ops), lattice_sites(sub),
-        network_residual(sub), mean_k2(sub_spectrum.mean_k2()) {}
+        sub(parameters.network.sublattice, parameters.inflaton.box.length), shells(sub.mean_k2),
+        lattice_sites(sub.decomposition), network_residual(sub.decomposition) {}
 
   /// The band-limited perturbation of a lattice field, as a field of the sub-lattice.
   void band_limited(const Field& field, Field& out) {
-    const auto values =
-        band_limited_sites(field, run.scratch(), run.operators().plan(), p.network.sublattice);
-    const auto m = sub.n();
-    double* data = out.real_data();
-    for_each_site(sub, [&](const Site& site) {
-      data[site.offset] = values[static_cast<std::size_t>((site.ix * m + site.iy) * m + site.iz)];
-    });
-    out.set_space(Space::real);
+    sub.place(band_limited_sites(field, run.scratch(), run.operators().plan(), p.network.sublattice), out);
   }
 
   /// max over sites |r - phi_band| / max |phi_band| (collective).
@@ -80,12 +70,12 @@ struct ExactDualRun::State {
     const double* a = network_residual.real_data();
     const double* b = lattice_sites.real_data();
     double worst = 0.0, scale = 0.0;
-    for_each_site(sub, [&](const Site& site) {
+    for_each_site(sub.decomposition, [&](const Site& site) {
       worst = std::max(worst, std::abs(a[site.offset] - b[site.offset]));
       scale = std::max(scale, std::abs(b[site.offset]));
     });
-    worst = sub.max(worst);
-    scale = sub.max(scale);
+    worst = sub.decomposition.max(worst);
+    scale = sub.decomposition.max(scale);
     return scale > 0.0 ? worst / scale : worst;
   }
 
@@ -96,14 +86,9 @@ struct ExactDualRun::State {
     net->residual(network_residual);
     last_difference = site_difference();
     worst_difference = std::max(worst_difference, last_difference);
-    Field scratch(sub);
-    const auto lattice = sub_spectrum.compute(lattice_sites, scratch, sub_plan);
-    const auto network = sub_spectrum.compute(network_residual, scratch, sub_plan);
-    if (p_lattice0.empty()) {
-      p_lattice0 = lattice;
-      p_network0 = network;
-    }
-    const std::size_t nk = sub_spectrum.bins();
+    Field scratch(sub.decomposition);
+    const auto lattice = sub.spectrum.compute(lattice_sites, scratch, sub.plan);
+    const auto network = sub.spectrum.compute(network_residual, scratch, sub.plan);
     const double a = inflaton.a(), t = inflaton.time();
     // The network's frequencies now: c lambda_k g_k(t) per mode, binned like the spectra.
     LearningRateSchedule schedule;
@@ -115,24 +100,17 @@ struct ExactDualRun::State {
       const double s = net->amplitude()[idx];
       per_mode[idx] = c * s * s * schedule.factor(t, k2_per_mode[idx]);
     }
-    last_omega2_net = sub_spectrum.shell_mean(per_mode);
-    std::vector<double> omega2(nk), p_ratio(nk), t_lattice(nk), t_network(nk);
-    const double v2 = dual_mass2(inflaton, run.operators(), dual);
-    for (std::size_t b = 0; b < nk; ++b) {
-      omega2[b] = mean_k2[b] / (a * a) + v2;
-      const bool defined = b > 0 && lattice[b] > 0.0;
-      p_ratio[b] = defined ? network[b] / lattice[b] : std::nan("");
-      t_lattice[b] = defined && p_lattice0[b] > 0.0 ? lattice[b] / p_lattice0[b] : std::nan("");
-      t_network[b] = defined && p_network0[b] > 0.0 ? network[b] / p_network0[b] : std::nan("");
-    }
-    const FrequencyMatch match = compare_frequencies(last_omega2_net, omega2);
-    last_p_ratio = p_ratio;
-    last_omega2 = omega2;
+    last_omega2_net = sub.spectrum.shell_mean(per_mode);
+    const auto row = shells.compare(lattice, network, a, dual_mass2(inflaton, run.operators(), dual));
+    const FrequencyMatch match = compare_frequencies(last_omega2_net, row.omega2_lattice);
     if (file) {
-      const std::span<const double> row[] = {
-          lattice, network,         p_ratio,     t_lattice,     t_network,
-          omega2,  last_omega2_net, match.ratio, match.matched, std::span<const double>(&last_difference, 1)};
-      file->append(step, t, a, row);
+      const std::span<const double> columns[] = {
+          lattice,         network,
+          row.p_ratio,     row.t_lattice,
+          row.t_network,   row.omega2_lattice,
+          last_omega2_net, match.ratio,
+          match.matched,   std::span<const double>(&last_difference, 1)};
+      file->append(step, t, a, columns);
     }
   }
 };
@@ -160,26 +138,26 @@ void ExactDualRun::start() {
   if (s.m2 < 0.0) {
     throw InputError(fmt::format("network.dispersion = \"lattice\" needs V''(phi0) >= 0, got {:.6g}", s.m2));
   }
-  const auto amplitude = fourier_amplitudes(s.sub_ops, dispersion_of(p.network), s.c, s.m2);
+  const auto amplitude = fourier_amplitudes(s.sub.operators, dispersion_of(p.network), s.c, s.m2);
   const double dk = 2.0 * std::numbers::pi / p.inflaton.box.length;
   s.k2_per_mode.resize(amplitude.size());
   double c_lambda_max = 0.0;
-  for_each_mode(s.sub, [&](const Mode& mode) {
+  for_each_mode(s.sub.decomposition, [&](const Mode& mode) {
     const auto idx = static_cast<std::size_t>(mode.offset);
     s.k2_per_mode[idx] = dk * dk * static_cast<double>(mode.n2());
     c_lambda_max = std::max(c_lambda_max, s.c * amplitude[idx] * amplitude[idx]);
   });
-  c_lambda_max = s.sub.max(c_lambda_max);
+  c_lambda_max = s.sub.decomposition.max(c_lambda_max);
   s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.h, p.dictionary.beta, c_lambda_max,
                                   p.max_subcycles);
-  s.net.emplace(s.sub_ops, amplitude, s.subcycling.gamma, s.c, inflaton.time());
+  s.net.emplace(s.sub.operators, amplitude, s.subcycling.gamma, s.c, inflaton.time());
   if (p.network.schedule == "desitter") {
     s.net->set_schedule({LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, s.m2});
   }
   // Parameters 0, so f = 0; targets y = -(band-limited perturbation): the residual f - y starts as the
   // perturbation; the momentum gives df/dt = the band-limited dphi/dt (or 0).
   s.band_limited(inflaton.phi(dual), s.lattice_sites);
-  Field targets(s.sub);
+  Field targets(s.sub.decomposition);
   targets.copy_from(s.lattice_sites);
   {
     double* y = targets.real_data();
@@ -189,11 +167,11 @@ void ExactDualRun::start() {
   }
   s.net->set_targets(targets);
   if (p.match_velocity) {
-    Field velocity(s.sub);
+    Field velocity(s.sub.decomposition);
     s.band_limited(inflaton.momentum(dual), velocity);
     s.net->set_output_velocity(velocity);
   }
-  if (s.sub.is_root()) {
+  if (s.sub.decomposition.is_root()) {
     const auto metadata = io::FileMetadata::for_this_build(p.inflaton.deck_text);
     io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
     f.write_attribute("run", std::string_view("exact_dual"));
@@ -205,10 +183,10 @@ void ExactDualRun::start() {
     f.write_attribute("V2", s.m2);
     f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
     f.write_attribute("ntk_drift_t_end", 0.0); // a linear model: its NTK does not move
-    f.write_dataset("k", s.sub_spectrum.k());
-    f.write_dataset("counts", s.sub_spectrum.counts());
-    f.write_dataset("k2_mean", s.mean_k2);
-    const std::size_t nk = s.sub_spectrum.bins();
+    f.write_dataset("k", s.sub.spectrum.k());
+    f.write_dataset("counts", s.sub.spectrum.counts());
+    f.write_dataset("k2_mean", s.sub.mean_k2);
+    const std::size_t nk = s.sub.spectrum.bins();
     f.define_rows({{"P_lattice", nk},
                    {"P_network", nk},
                    {"P_ratio", nk},
@@ -253,14 +231,8 @@ void ExactDualRun::summarise() {
   if (!s.file) {
     return;
   }
-  const std::size_t nk = s.sub_spectrum.bins();
-  const FrequencyMatch match = compare_frequencies(s.last_omega2_net, s.last_omega2);
-  double max_log_p = 0.0;
-  for (std::size_t b = 1; b < nk; ++b) {
-    if (std::isfinite(s.last_p_ratio[b]) && s.last_p_ratio[b] > 0.0) {
-      max_log_p = std::max(max_log_p, std::abs(std::log(s.last_p_ratio[b])));
-    }
-  }
+  const FrequencyMatch match = compare_frequencies(s.last_omega2_net, s.shells.last().omega2_lattice);
+  const double max_log_p = s.shells.max_abs_log_power_ratio();
   io::DualityFile& f = *s.file;
   f.write_attribute("max_site_difference_t_end", s.last_difference);
   f.write_attribute("max_site_difference", s.worst_difference);
