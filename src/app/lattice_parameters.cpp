@@ -425,8 +425,10 @@ std::string lattice_check_report(const LatticeParameters& p, int ranks) {
         "#   time variable       = eta, dt = a^{:g} d eta; eta: 0 -> {:.6g} in {} equal steps of {:.6g}{}\n",
         p.alpha, static_cast<double>(p.steps) * p.dt, p.steps, p.dt,
         p.friedmann() ? " (Friedmann: time.t_end is the end of eta)" : " (time.dt is the largest)");
-    out += fmt::format("#   omega_max over run  = {:.6g} in eta, at a = {:.4g} (set by {})\n", p.omega_max,
-                       p.a_at_omega_max, term);
+    out +=
+        fmt::format("#   omega_max {}  = {:.6g} in eta, at a = {:.4g} (set by {}){}\n",
+                    p.friedmann() ? "at a0     " : "over run  ", p.omega_max, p.a_at_omega_max, term,
+                    p.friedmann() ? "; a(eta) is the run's own: the mass term a^alpha m grows with it" : "");
   }
   out +=
       fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
