@@ -53,11 +53,13 @@ endif()
 
 # Each layer compiles against an include root of its own, build/layers/<layer>, that holds inflanet/<folder>
 # links to include/inflanet/<folder> for its own folders and the lower layers' only; include/ itself is not on
-# its path. An upward include is then "No such file or directory" at compile time. The roots are private: a
-# layer passes on its link to the layers below, never its root, so a layer above sees its own root alone. Consumers that are no layer (the executable, tests, benchmarks) see
+# its path. An upward include is then "No such file or directory" at compile time (the layers.* CTest entries
+# check it). The roots are private: a layer passes on its link to the layers below, never its root, so a
+# layer above sees its own root alone. Consumers that are no layer (the executable, tests, benchmarks) see
 # all of include/ through inflanet_core.
 set(visible_folders "")
 set(layer_below "")
+set(includes "# Written by cmake/InflanetLayers.cmake at generate time: each layer's include path.\n")
 set(version_seen OFF)
 foreach(layer IN LISTS INFLANET_LAYERS)
   list(APPEND visible_folders ${INFLANET_LAYER_${layer}})
@@ -96,6 +98,9 @@ foreach(layer IN LISTS INFLANET_LAYERS)
     # layers one after the other, and the last units of each leave a core idle. What a layer does need, the
     # PCH and the version stamp, it names with add_dependencies, which this keeps.
     set_target_properties(${target} PROPERTIES OPTIMIZE_DEPENDENCIES ON)
+    # The path its units compile with, what it links included: what the layers.* tests check.
+    string(APPEND includes
+           "set(INFLANET_INCLUDES_${layer} \"$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>\")\n")
     if(INFLANET_PCH)
       target_precompile_headers(${target} REUSE_FROM inflanet_pch)
       add_dependencies(${target} inflanet_pch)
@@ -105,6 +110,7 @@ foreach(layer IN LISTS INFLANET_LAYERS)
     # are compiled, and checked, within the units of the layers above.
     add_library(${target} INTERFACE)
     target_link_libraries(${target} INTERFACE ${layer_below} inflanet::deps)
+    string(APPEND includes "set(INFLANET_INCLUDES_${layer} \"${root}\")\n")
   endif()
   if(layer STREQUAL INFLANET_VERSION_LAYER)
     set(version_seen ON)
@@ -123,3 +129,26 @@ target_link_libraries(inflanet_core INTERFACE ${layer_below})
 target_include_directories(inflanet_core INTERFACE ${CMAKE_CURRENT_SOURCE_DIR}/include
                                                    ${CMAKE_CURRENT_BINARY_DIR}/generated)
 
+# The layer table, for cmake/InflanetCheckLayers.cmake (the layers.* CTest entries).
+set(table "# Written by cmake/InflanetLayers.cmake at configure time.\n")
+string(APPEND table "set(INFLANET_LAYERS ${INFLANET_LAYERS})\n")
+foreach(layer IN LISTS INFLANET_LAYERS)
+  string(APPEND table "set(INFLANET_LAYER_${layer} ${INFLANET_LAYER_${layer}})\n")
+endforeach()
+file(CONFIGURE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/layers/table.cmake CONTENT "${table}")
+file(GENERATE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/layers/includes.cmake CONTENT "${includes}")
+
+# Tests that the roots above do enforce the layers, so that a mistake here (include/ reaching a layer's path
+# through a usage requirement, a link too many) does not leave every include compiling again unnoticed:
+#   layers.upward_include_fails  the compiler, given a layer's include path (the one its units compile with),
+#                                finds a base header and no header of any higher layer's folder;
+#   layers.include_roots         every layer's root holds exactly its own and the lower layers' folders.
+# Call after enable_testing().
+function(inflanet_add_layer_tests)
+  foreach(check upward_include_fails include_roots)
+    add_test(NAME layers.${check}
+             COMMAND ${CMAKE_COMMAND} -DCHECK=${check} -DCXX=${CMAKE_CXX_COMPILER}
+                     -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR} -DLAYERS_DIR=${CMAKE_CURRENT_BINARY_DIR}/layers
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/InflanetCheckLayers.cmake)
+  endforeach()
+endfunction()
