@@ -11,7 +11,8 @@ import re
 import sys
 
 # Lowest first; the brief's order: base (errors, RNG, box), parallel, layout and storage (decomposition/,
-# Field included), the FFT, physics, training, duality, io, config, app.
+# Field included), the FFT, physics, training, duality, io, config, app. The build enforces the same table
+# (cmake/InflanetLayers.cmake: one library and include root per layer): keep the two in step.
 LAYERS = [
     ["base"],
     ["decomposition"],

@@ -34,7 +34,7 @@ wall=$(echo "$(date +%s.%N) - $start" | bc)
 echo "build ($kind, $(nproc) jobs): $(printf %.0f "$wall") s wall"
 awk '
   $2 ~ /\.gch$/ { c["pch"] += $1; n["pch"]++; next }
-  $2 ~ /\.o$/ { part = ($2 ~ /inflanet_core\.dir/) ? "library" : ($2 ~ /bench_[a-z_]*\.dir/) ? "benchmarks" : ($2 ~ /inflanet\.dir/) ? "main" : "tests";
+  $2 ~ /\.o$/ { part = ($2 ~ /inflanet_[a-z]+\.dir/) ? "library" : ($2 ~ /bench_[a-z_]*\.dir/) ? "benchmarks" : ($2 ~ /inflanet\.dir/) ? "main" : "tests";
                 c[part] += $1; n[part]++; next }
   { link += $1; nl++ }
   END { for (p in c) printf "compile %-10s %4d units %7.1f s\n", p, n[p], c[p];
