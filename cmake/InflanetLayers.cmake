@@ -10,7 +10,7 @@ set(INFLANET_LAYER_base base)
 set(INFLANET_LAYER_decomposition decomposition)
 set(INFLANET_LAYER_fft fft)
 set(INFLANET_LAYER_physics background potential integrator spectra field)
-# nn and ntk include each other (the dictionary in ntk/, issue 19): one layer, one target, until that goes.
+# nn and ntk are peers (the kernels of nn's networks; ntk -> nn only since the dictionary moved to duality/).
 set(INFLANET_LAYER_training nn ntk)
 set(INFLANET_LAYER_duality duality)
 set(INFLANET_LAYER_io io)
