@@ -856,13 +856,7 @@ void CoupledRun::start() {
   }
   s.run.checkpoint_extra([&s](io::CheckpointState& c) { s.add_to_checkpoint(c); });
   s.run.on_step([&s](std::int64_t step) {
-    if (step % s.p.inflaton.lattice_substeps != 0) {
-      return;
-    }
-    for (std::int64_t i = 0; i < s.subcycling.substeps; ++i) {
-      s.integrator.step(*s.system, s.subcycling.h);
-      s.integrator.step(*s.linear, s.subcycling.h);
-    }
+    advance_network(s.integrator, s.subcycling, step, s.p.inflaton.lattice_substeps, *s.system, *s.linear);
   });
   s.run.on_output([&s](std::int64_t step, bool last) {
     if (step % s.p.inflaton.spectra_every == 0 || last) {

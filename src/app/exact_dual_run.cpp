@@ -205,12 +205,7 @@ void ExactDualRun::start() {
   }
   s.record(0);
   s.run.on_step([&s](std::int64_t step) {
-    if (step % s.p.inflaton.lattice_substeps != 0) {
-      return;
-    }
-    for (std::int64_t i = 0; i < s.subcycling.substeps; ++i) {
-      s.integrator.step(*s.net, s.subcycling.h);
-    }
+    advance_network(s.integrator, s.subcycling, step, s.p.inflaton.lattice_substeps, *s.net);
   });
   s.run.on_output([&s](std::int64_t step, bool last) {
     if (step % s.p.inflaton.spectra_every == 0 || last) {

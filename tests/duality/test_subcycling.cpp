@@ -53,3 +53,30 @@ TEST(Subcycling, RefusesBeyondTheCapNamingTheBound) {
     EXPECT_NE(what.find("duality.max_subcycles"), std::string::npos) << what;
   }
 }
+
+namespace {
+/// A SplitSystem that records the order in which the systems were stepped.
+struct Recorder {
+  int id;
+  std::vector<int>* log;
+  double damping(double) const { return 1.0; }
+  void momentum_update(double, double) {}
+  void drift(double) { log->push_back(id); }
+};
+} // namespace
+
+TEST(Subcycling, NetworkStepsFollowEveryGroupOfLatticeSubstepsInArgumentOrder) {
+  std::vector<int> log;
+  Recorder nonlinear{1, &log}, linearised{2, &log};
+  NetworkSubcycling s;
+  s.substeps = 2;
+  s.h = 0.1;
+  const Integrator euler = Integrator::from_name("euler"); // one drift per step
+  for (std::int64_t step = 1; step <= 6; ++step) {
+    advance_network(euler, s, step, 3, nonlinear, linearised);
+    if (step % 3 != 0) {
+      EXPECT_EQ(log.size(), static_cast<std::size_t>(step / 3) * 4) << "no network step inside a group";
+    }
+  }
+  EXPECT_EQ(log, (std::vector<int>{1, 2, 1, 2, 1, 2, 1, 2}));
+}

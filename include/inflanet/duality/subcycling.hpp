@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "inflanet/integrator/integrator.hpp"
+
 namespace inflanet {
 
 /// \brief The largest eta c lambda_max that the integrator survives at momentum beta: 2 (1 + beta) for euler
@@ -34,5 +36,19 @@ struct NetworkSubcycling {
 /// (margin = 0.9: h 10% inside the limit). InputError naming the bound when even max_substeps is not enough.
 [[nodiscard]] NetworkSubcycling subcycle_network(const std::string& integrator, double h, double beta,
                                                  double c_lambda_max, std::int64_t max_substeps);
+
+/// \brief The companion step of a coupled run, called after lattice step `lattice_step`: the lattice takes
+/// `lattice_substeps` steps per step of the dictionary's h, and after each such group every network system
+/// takes `subcycling.substeps` steps of subcycling.h (in argument order, each system its whole group).
+template <class... Systems>
+void advance_network(const Integrator& integrator, const NetworkSubcycling& subcycling,
+                     std::int64_t lattice_step, std::int64_t lattice_substeps, Systems&... systems) {
+  if (lattice_step % lattice_substeps != 0) {
+    return;
+  }
+  for (std::int64_t i = 0; i < subcycling.substeps; ++i) {
+    (integrator.step(systems, subcycling.h), ...);
+  }
+}
 
 } // namespace inflanet
