@@ -1,5 +1,6 @@
 #include "inflanet/app/coupled_run.hpp"
 #include "inflanet/decomposition/field_views.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -822,12 +823,13 @@ void CoupledRun::start() {
       nn.write_ntk(theta0, eigenvalues);
     }
     std::vector<std::int64_t> sites(3 * n);
-    const auto m = static_cast<std::size_t>(p.network.sublattice);
+    const SiteOrder order{p.network.sublattice};
     const auto stride = static_cast<std::int64_t>(p.inflaton.box.n / p.network.sublattice);
     for (std::size_t i = 0; i < n; ++i) {
-      sites[3 * i] = static_cast<std::int64_t>(i / (m * m)) * stride;
-      sites[3 * i + 1] = static_cast<std::int64_t>((i / m) % m) * stride;
-      sites[3 * i + 2] = static_cast<std::int64_t>(i % m) * stride;
+      const auto site = order.site(i);
+      for (std::size_t d = 0; d < 3; ++d) {
+        sites[3 * i + d] = static_cast<std::int64_t>(site[d]) * stride;
+      }
     }
     nn.write_sites(sites);
     nn.write_attribute("eta_dictionary", p.dictionary.eta);

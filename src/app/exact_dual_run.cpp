@@ -9,6 +9,7 @@
 #include "inflanet/app/lattice_run.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/decomposition/slab_layout.hpp"
 #include "inflanet/duality/band_limit.hpp"
 #include "inflanet/duality/calibration.hpp"
 #include "inflanet/duality/shell_comparison.hpp"
@@ -36,7 +37,7 @@ std::string exact_dual_check_report(const CoupledParameters& p, int ranks) {
       "per force evaluation; no dense NTK\n",
       m * m * m, m, p.network.dispersion,
       p.network.dispersion == "lattice" ? ": c lambda(k) = k^2 + V''(phi0)" : ": A_k = 1", p.network.schedule,
-      4.0 * 8.0 * static_cast<double>(m * m * (m / 2 + 1) * 2) / ranks / 1048576.0, ranks);
+      4.0 * padded_slab_bytes(m, 1) / ranks / 1048576.0, ranks);
   return out;
 }
 

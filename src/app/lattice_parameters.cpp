@@ -9,6 +9,7 @@
 #include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/decomposition/slab_layout.hpp"
 #include "inflanet/field/field_lattice.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/potential/potential_error.hpp"
@@ -367,8 +368,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
 MemoryBudget lattice_memory(const LatticeParameters& p, int ranks) {
   const double n = static_cast<double>(p.box.n);
   const double planes = std::ceil(n / ranks);
-  // A padded real slab: planes x N x 2 (N/2 + 1) doubles (FFTW's in-place r2c layout).
-  const double field = 8.0 * planes * n * 2.0 * (std::floor(n / 2) + 1);
+  const double field = padded_slab_bytes(p.box.n, ranks);
   MemoryBudget b;
   b.items.push_back(
       {fmt::format("lattice fields ({} field{} x (field, momentum, work): {:g} planes of {:g}^2 sites)",

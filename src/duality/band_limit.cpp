@@ -6,6 +6,7 @@
 
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 namespace inflanet {
 namespace {
@@ -50,13 +51,14 @@ std::vector<double> sample_sites(const Field& real, std::ptrdiff_t m) {
   std::vector<double> samples(static_cast<std::size_t>(m * m * m), 0.0);
   const double* data = real.real_data();
   double* out = samples.data();
+  const SiteOrder sites{m};
   for_each_site_row(d, [=](const SiteRow& row) {
     if (row.ix % stride != 0 || row.iy % stride != 0) {
       return;
     }
     const std::ptrdiff_t sx = row.ix / stride, sy = row.iy / stride;
     for (std::ptrdiff_t sz = 0; sz < m; ++sz) {
-      out[(sx * m + sy) * m + sz] = data[row.offset + sz * stride];
+      out[sites.index(sx, sy, sz)] = data[row.offset + sz * stride];
     }
   });
   d.sum_in_place(samples); // every site is owned by one rank; the others add zeros

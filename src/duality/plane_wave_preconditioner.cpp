@@ -1,5 +1,6 @@
 #include "inflanet/duality/plane_wave_preconditioner.hpp"
 #include "inflanet/decomposition/field_views.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 #include <fmt/format.h>
 
@@ -29,8 +30,10 @@ void PlaneWavePreconditioner::apply(std::span<const double> r, std::span<double>
     throw RuntimeError("plane-wave preconditioner: vectors of M^3 values expected");
   }
   auto view = real_view(field_);
+  const SiteOrder sites{m_};
   for (std::size_t i = 0; i < r.size(); ++i) {
-    view(i / (m * m), (i / m) % m, i % m) = r[i];
+    const auto [x, y, zz] = sites.site(i);
+    view(x, y, zz) = r[i];
   }
   field_.set_space(Space::real);
   plan_.to_fourier(field_);
@@ -41,7 +44,8 @@ void PlaneWavePreconditioner::apply(std::span<const double> r, std::span<double>
   plan_.to_real(field_, Scale::full);
   const auto out = real_view(field_);
   for (std::size_t i = 0; i < r.size(); ++i) {
-    z[i] = out(i / (m * m), (i / m) % m, i % m);
+    const auto [x, y, zz] = sites.site(i);
+    z[i] = out(x, y, zz);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 namespace inflanet {
 
@@ -17,8 +18,9 @@ void SubLattice::place(std::span<const double> values, Field& out) const {
     throw RuntimeError("SubLattice::place: the values are not one per site");
   }
   double* data = out.real_data();
+  const SiteOrder order{m};
   for_each_site(decomposition, [&](const Site& site) {
-    data[site.offset] = values[static_cast<std::size_t>((site.ix * m + site.iy) * m + site.iz)];
+    data[site.offset] = values[order.index(site.ix, site.iy, site.iz)];
   });
   out.set_space(Space::real);
 }

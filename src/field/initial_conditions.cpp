@@ -9,6 +9,7 @@
 #include "inflanet/base/counter_rng.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 namespace inflanet {
 namespace {
@@ -82,8 +83,9 @@ void draw_from_table(Field& phi, Field& phidot, const SpectralOperators& operato
   // the global FFT indices of n and -n, so the field does not depend on the rank count.
   const CounterRng rng(seed);
   const double amplitude = box.sites() / std::pow(box.length, 1.5) / std::sqrt(2.0);
-  auto global_index = [n](std::ptrdiff_t ix, std::ptrdiff_t iy, std::ptrdiff_t iz) {
-    return static_cast<std::uint64_t>((ix * n + iy) * n + iz);
+  const SiteOrder modes{n};
+  auto global_index = [modes](std::ptrdiff_t ix, std::ptrdiff_t iy, std::ptrdiff_t iz) {
+    return static_cast<std::uint64_t>(modes.index(ix, iy, iz));
   };
   auto wrap = [n](std::ptrdiff_t i) { return (n - i) % n; };
   std::complex<double>* f = phi.fourier_data();

@@ -13,6 +13,7 @@
 #include "inflanet/decomposition/decomposition.hpp"
 #include "inflanet/decomposition/field.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 #include "inflanet/fft/fft_plan.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
@@ -55,11 +56,12 @@ void for_each_row_transform(std::span<const double> theta_rows, std::size_t r0, 
     table[q] = {std::cos(angle), std::sin(angle)};
   }
   std::vector<std::complex<double>> phase(static_cast<std::size_t>(serial.layout().fourier_size()));
+  const SiteOrder order{m};
   for (std::size_t i = r0; i < r1; ++i) {
     const double* src = theta_rows.data() + (i - r0) * n;
     double* dst = row.real_data();
     for_each_site_row(serial, [=](const SiteRow& site_row) {
-      const double* begin = src + (site_row.ix * m + site_row.iy) * m;
+      const double* begin = src + order.index(site_row.ix, site_row.iy, 0);
       std::copy(begin, begin + site_row.length, dst + site_row.offset);
       std::fill_n(dst + site_row.offset + site_row.length, site_row.padding, 0.0);
     });

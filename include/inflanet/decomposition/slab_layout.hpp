@@ -139,4 +139,12 @@ private:
   std::ptrdiff_t n_ = 0, local_nx_ = 0, x_start_ = 0, local_nky_ = 0, ky_start_ = 0;
 };
 
+/// \brief Bytes of the largest rank's padded real slab of an N^3 lattice on `ranks` ranks: ceil(N / ranks)
+/// planes of N x 2(N/2+1) doubles (the layout above). The one memory formula of every estimate (memory
+/// budgets, `inflanet check`).
+[[nodiscard]] inline double padded_slab_bytes(std::ptrdiff_t n, int ranks) noexcept {
+  const auto planes = (n + ranks - 1) / ranks;
+  return 8.0 * static_cast<double>(planes) * static_cast<double>(n) * static_cast<double>(2 * (n / 2 + 1));
+}
+
 } // namespace inflanet
