@@ -309,6 +309,17 @@ void FieldLattice::velocity(std::size_t i, Field& out) {
   });
 }
 
+void FieldLattice::scale_momenta(double factor) {
+  for (auto& f : fields_) {
+    double* data = f.p.real_data();
+    for_each_site_row(f.p.decomposition(), [=](const SiteRow& row) {
+      for (std::ptrdiff_t z = 0; z < row.length; ++z) {
+        data[row.offset + z] *= factor;
+      }
+    });
+  }
+}
+
 void FieldLattice::start(double t) {
   t_ = t;
   has_pending_ = work_holds_phi_ = force_valid_ = kinetic_valid_ = boundary_valid_ = false;
@@ -316,15 +327,7 @@ void FieldLattice::start(double t) {
     eta_ = clock_->eta(t);
     // The momenta hold dphi/dt; the system's momentum is p = dphi/d eta = a^alpha dphi/dt.
     if (alpha_ != 0.0) {
-      const double factor = clock_->dt_deta(eta_);
-      for (auto& f : fields_) {
-        double* data = f.p.real_data();
-        for_each_site_row(f.p.decomposition(), [=](const SiteRow& row) {
-          for (std::ptrdiff_t z = 0; z < row.length; ++z) {
-            data[row.offset + z] *= factor;
-          }
-        });
-      }
+      scale_momenta(clock_->dt_deta(eta_));
     }
     started_ = true;
     return;
@@ -334,14 +337,7 @@ void FieldLattice::start(double t) {
   // the expanding root of the constraint.
   const double a0 = expansion_.a0, a3 = a0 * a0 * a0;
   scale_factor_ = ScaleFactor::from_state(a0, 0.0);
-  for (auto& f : fields_) {
-    double* data = f.p.real_data();
-    for_each_site_row(f.p.decomposition(), [=](const SiteRow& row) {
-      for (std::ptrdiff_t z = 0; z < row.length; ++z) {
-        data[row.offset + z] *= a3;
-      }
-    });
-  }
+  scale_momenta(a3);
   started_ = true;
   const auto e = energies();
   scale_factor_ = ScaleFactor::on_constraint(a0, e.rho());

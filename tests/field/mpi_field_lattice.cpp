@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <numbers>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "former_inflaton.hpp"
@@ -273,6 +274,22 @@ double fluctuating_violation(const Integrator& integrator, double h, double t_en
   });
   return worst;
 }
+/// The largest violations at h, h/2, h/4 and the least-squares slope of their logs against log h.
+std::pair<std::array<double, 3>, double> violation_order(const Integrator& integrator, double h0,
+                                                         double t_end, double alpha) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  std::array<double, 3> v{};
+  for (int j = 0; j < 3; ++j) {
+    const double h = h0 / static_cast<double>(1 << j);
+    v[static_cast<std::size_t>(j)] = fluctuating_violation(integrator, h, t_end, alpha);
+    const double lx = std::log(h), ly = std::log(v[static_cast<std::size_t>(j)]);
+    sx += lx;
+    sy += ly;
+    sxx += lx * lx;
+    sxy += lx * ly;
+  }
+  return {v, (3.0 * sxy - sx * sy) / (3.0 * sxx - sx * sx)};
+}
 } // namespace
 
 TEST(FieldLattice, FriedmannConstraintViolationConvergesAtIntegratorOrder) {
@@ -283,20 +300,7 @@ TEST(FieldLattice, FriedmannConstraintViolationConvergesAtIntegratorOrder) {
   };
   for (const Case c : {Case{"euler", 0.01, 1}, Case{"leapfrog", 0.04, 2}, Case{"yoshida4", 0.05, 4},
                        Case{"yoshida6", 0.04, 6}}) {
-    const Integrator integrator = Integrator::from_name(c.name);
-    // Least-squares slope of log(violation) against log(h) over h, h/2, h/4.
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    std::array<double, 3> v{};
-    for (int j = 0; j < 3; ++j) {
-      const double h = c.h / static_cast<double>(1 << j);
-      v[static_cast<std::size_t>(j)] = fluctuating_violation(integrator, h, 2.0);
-      const double lx = std::log(h), ly = std::log(v[static_cast<std::size_t>(j)]);
-      sx += lx;
-      sy += ly;
-      sxx += lx * lx;
-      sxy += lx * ly;
-    }
-    const double order = (3.0 * sxy - sx * sy) / (3.0 * sxx - sx * sx);
+    const auto [v, order] = violation_order(Integrator::from_name(c.name), c.h, 2.0, 0.0);
     report("lattice + scale factor, %s: max constraint violation %.3e, %.3e, %.3e at h = %.3g, h/2, h/4: "
            "order %.2f",
            c.name, v[0], v[1], v[2], c.h, order);
@@ -314,19 +318,7 @@ TEST(FieldLattice, FriedmannInConformalTimeConstraintViolationConvergesAtIntegra
   };
   for (const Case c : {Case{"euler", 0.002, 1}, Case{"leapfrog", 0.01, 2}, Case{"yoshida4", 0.01, 4},
                        Case{"yoshida6", 0.01, 6}}) {
-    const Integrator integrator = Integrator::from_name(c.name);
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    std::array<double, 3> v{};
-    for (int j = 0; j < 3; ++j) {
-      const double h = c.h / static_cast<double>(1 << j);
-      v[static_cast<std::size_t>(j)] = fluctuating_violation(integrator, h, 0.25, 1.0);
-      const double lx = std::log(h), ly = std::log(v[static_cast<std::size_t>(j)]);
-      sx += lx;
-      sy += ly;
-      sxx += lx * lx;
-      sxy += lx * ly;
-    }
-    const double order = (3.0 * sxy - sx * sy) / (3.0 * sxx - sx * sx);
+    const auto [v, order] = violation_order(Integrator::from_name(c.name), c.h, 0.25, 1.0);
     report("lattice + scale factor in conformal time, %s: max constraint violation %.3e, %.3e, %.3e at "
            "h = %.3g, h/2, h/4 (in eta): order %.2f",
            c.name, v[0], v[1], v[2], c.h, order);

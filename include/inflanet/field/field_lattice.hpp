@@ -186,6 +186,7 @@ private:
   void drift_pass(double length);
   void apply_cached_force(const MomentumMaps& maps, bool across);
   void sum_kinetic();
+  void scale_momenta(double factor); ///< every momentum site times factor (velocity -> momentum at start)
   [[nodiscard]] double kinetic_pi2() const; ///< <sum_i p_i^2> (box average)
   /// Friedmann: dHam_pot/db = 3 a^3 <V + rho_Lambda> + a <sum |grad phi|^2> / 2 at the current phi.
   [[nodiscard]] double dham_pot_db() const;
