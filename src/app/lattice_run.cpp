@@ -27,7 +27,7 @@ namespace {
 /// of its velocity dX/dt.
 struct Sample {
   std::int64_t step = 0;
-  const LatticeEnergies* e = nullptr;
+  const LatticeEnergies* e = nullptr;       ///< the energies of the row (read while the row is built)
   std::vector<std::array<double, 4>> field; ///< per field: mean, var, velocity mean, velocity var
   double continuity = 0.0, energy_error = 0.0;
 };
@@ -211,7 +211,7 @@ struct LatticeRun::State {
       }
       timeseries->append(row);
     }
-    s.e = &energies; // the run's own copy outlives the caller's
+    s.e = nullptr; // only the row reads it; later readers use the run's own energies
     return s;
   }
 

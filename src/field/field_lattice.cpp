@@ -182,9 +182,9 @@ concept OneFieldBuiltIn = requires(const Pot& p) {
 /// Runs site_pass for the field count, exact for 1 to 4 fields (loops unrolled), bounded beyond; returns
 /// {sum V, p_i^2 ..., synchronised p_i^2 ...} (1 + 2n entries).
 template <Use U, class Pot>
-std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, std::vector<double*> q,
-                                       std::vector<double*> w, std::vector<double*> p, double mass, double A,
-                                       double B, double A_next, double B_next) {
+std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, const std::vector<double*>& q,
+                                       const std::vector<double*>& w, const std::vector<double*>& p,
+                                       double mass, double A, double B, double A_next, double B_next) {
   const std::size_t n = q.size();
   const auto run = [&]<std::size_t N, bool Exact>() {
     FieldPointers<N> ptr;
