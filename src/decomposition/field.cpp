@@ -66,6 +66,15 @@ void Field::fill(double value) {
   space_ = Space::real;
 }
 
+void Field::scale(double factor) {
+  const auto n = static_cast<std::ptrdiff_t>(padded_real_size());
+  double* data = data_;
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    data[i] *= factor;
+  }
+}
+
 void Field::copy_from(const Field& other) {
   const auto n = static_cast<std::ptrdiff_t>(std::min(allocated_doubles_, other.allocated_doubles_));
   const double* src = other.data_;

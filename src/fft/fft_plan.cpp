@@ -113,13 +113,7 @@ bool FftPlan::to_real(Field& field, Scale scale) {
   field.set_space(Space::real);
   ++transforms_;
   if (scale == Scale::full) {
-    const auto& d = field.decomposition();
-    const double inv = 1.0 / d.box().sites();
-    const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(field.padded_real_size());
-#pragma omp parallel for schedule(static)
-    for (std::ptrdiff_t i = 0; i < count; ++i) {
-      real[i] *= inv;
-    }
+    field.scale(1.0 / field.decomposition().box().sites());
   }
   return true;
 }

@@ -12,6 +12,7 @@
 
 #include "inflanet/base/counter_rng.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 namespace inflanet {
 namespace {
@@ -214,15 +215,16 @@ Dataset lattice_dataset(std::int64_t n, double length, std::int64_t m, std::stri
                                  "\"gaussian_random_field\")",
                                  target));
   }
-  const auto ms = static_cast<std::size_t>(m);
+  const SiteOrder order{m}; // point i is sub-lattice site order.site(i)
   const double two_pi = 2.0 * std::numbers::pi;
   Dataset data;
-  data.points = ms * ms * ms;
+  data.points = static_cast<std::size_t>(order.size());
   data.dim = 6;
   data.x.resize(data.points * 6);
   data.y.resize(data.points);
   for (std::size_t i = 0; i < data.points; ++i) {
-    const std::size_t idx[3] = {i / (ms * ms), (i / ms) % ms, i % ms};
+    const auto site = order.site(i);
+    const auto& idx = site;
     for (int d = 0; d < 3; ++d) {
       const double phase = two_pi * static_cast<double>(idx[d]) / static_cast<double>(m);
       data.x[i * 6 + 2 * static_cast<std::size_t>(d)] = std::cos(phase);
@@ -245,14 +247,16 @@ Dataset lattice_dataset(std::int64_t n, double length, std::int64_t m, std::stri
           if (!(a > 0 || (a == 0 && (b > 0 || (b == 0 && c > 0))))) {
             continue;
           }
-          const auto mode = static_cast<std::uint64_t>(((a + kmax) * side + (b + kmax)) * side + (c + kmax));
+          // The draw's counter: the mode's place in the row-major order of the (2K+1)^3 cube of modes.
+          const auto mode = static_cast<std::uint64_t>(SiteOrder{side}.index(a + kmax, b + kmax, c + kmax));
           const auto z = CounterRng(seed).complex_gaussian(mode, grf_stream);
           const double k2 = static_cast<double>(a * a + b * b + c * c);
           const double amp = std::abs(z) * std::pow(k2, -0.75), phi = std::arg(z);
           for (std::size_t i = 0; i < data.points; ++i) {
-            const double s = static_cast<double>(a) * static_cast<double>(i / (ms * ms)) +
-                             static_cast<double>(b) * static_cast<double>((i / ms) % ms) +
-                             static_cast<double>(c) * static_cast<double>(i % ms);
+            const auto site = order.site(i);
+            const double s = static_cast<double>(a) * static_cast<double>(site[0]) +
+                             static_cast<double>(b) * static_cast<double>(site[1]) +
+                             static_cast<double>(c) * static_cast<double>(site[2]);
             data.y[i] += amp * std::cos(two_pi * s / static_cast<double>(m) + phi);
           }
         }

@@ -7,6 +7,7 @@
 
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 
 namespace inflanet {
 namespace {
@@ -46,7 +47,9 @@ std::vector<double> fourier_feature_inputs(std::ptrdiff_t m, double length, Four
   if (m < 1 || !(c > 0.0) || !(m2 >= 0.0)) {
     throw InputError(fmt::format("Fourier features: need M >= 1, c > 0, m^2 >= 0; got {}, {}, {}", m, c, m2));
   }
-  const auto ms = static_cast<std::size_t>(m), points = ms * ms * ms;
+  // The rows are the sites and the modes are taken in the same row-major order of the M^3 index cube.
+  const SiteOrder order{m};
+  const auto points = static_cast<std::size_t>(order.size());
   const double dk = 2.0 * std::numbers::pi / length, np = static_cast<double>(points);
   std::vector<double> x(points * points, 0.0);
   std::size_t feature = 0;
@@ -58,7 +61,7 @@ std::vector<double> fourier_feature_inputs(std::ptrdiff_t m, double length, Four
       for (std::ptrdiff_t e = 0; e < m; ++e) {
         const std::ptrdiff_t ca = wrap(-a), cb = wrap(-b), ce = wrap(-e);
         const bool own = ca == a && cb == b && ce == e;
-        if (!own && (ca * m + cb) * m + ce < (a * m + b) * m + e) {
+        if (!own && order.index(ca, cb, ce) < order.index(a, b, e)) {
           continue; // its conjugate carried the pair
         }
         const auto sa = a < m / 2 ? a : a - m, sb = b < m / 2 ? b : b - m, se = e < m / 2 ? e : e - m;
@@ -66,10 +69,9 @@ std::vector<double> fourier_feature_inputs(std::ptrdiff_t m, double length, Four
         const double amp =
             dispersion == FourierDispersion::flat ? 1.0 : std::sqrt((own ? 1.0 : 2.0) * (k2 + m2) / (c * np));
         for (std::size_t i = 0; i < points; ++i) {
+          const auto site = order.site(i);
           const double phase = 2.0 * std::numbers::pi *
-                               static_cast<double>(a * static_cast<std::ptrdiff_t>(i / (ms * ms)) +
-                                                   b * static_cast<std::ptrdiff_t>((i / ms) % ms) +
-                                                   e * static_cast<std::ptrdiff_t>(i % ms)) /
+                               static_cast<double>(a * site[0] + b * site[1] + e * site[2]) /
                                static_cast<double>(m);
           x[i * points + feature] = amp * std::cos(phase);
           if (!own) {

@@ -67,9 +67,7 @@ void for_each_row_transform(std::span<const double> theta_rows, std::size_t r0, 
     });
     row.set_space(Space::real);
     plan.to_fourier(row);
-    const std::ptrdiff_t ix = static_cast<std::ptrdiff_t>(i / (ms * ms)),
-                         iy = static_cast<std::ptrdiff_t>((i / ms) % ms),
-                         iz = static_cast<std::ptrdiff_t>(i % ms);
+    const auto [ix, iy, iz] = order.site(i);
     std::complex<double>* out = phase.data();
     const std::complex<double>* entries = table.data();
     for_each_mode_row(serial, [=](const ModeRow& mode_row) {

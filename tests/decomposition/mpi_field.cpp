@@ -1,5 +1,8 @@
-// Field storage: xtensor views hide the padding, moves transfer ownership, ranks may own no planes.
+// Field storage: xtensor views hide the padding, moves transfer ownership, ranks may own no planes, and
+// scale() multiplies every stored double (sites and padding) exactly as a plain loop does.
 #include <gtest/gtest.h>
+
+#include <vector>
 
 #include <xtensor/xmath.hpp>
 
@@ -52,4 +55,22 @@ TEST(Field, RanksWithoutPlanesTakePartInCollectives) {
   Field f(d);
   f.fill(1.0);
   EXPECT_EQ(d.sum(static_cast<double>(xt::sum(real_view(f))())), 64.0);
+}
+
+TEST(Field, ScaleMultipliesEverySiteAndThePaddingLikeAPlainLoop) {
+  for (const std::ptrdiff_t n : {std::ptrdiff_t{5}, std::ptrdiff_t{6}}) { // odd and even padding
+    Decomposition d(Box{n, 1.0});
+    Field f(d);
+    double* data = f.real_data();
+    std::vector<double> expected(f.padded_real_size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      data[i] = 0.1 * static_cast<double>(i) - 3.0; // padding too
+      expected[i] = data[i] * -1.7;
+    }
+    f.scale(-1.7);
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(data[i], expected[i]) << "n = " << n << ", element " << i;
+    }
+    EXPECT_EQ(f.space(), Space::real);
+  }
 }

@@ -32,8 +32,8 @@ struct Dataset {
 [[nodiscard]] std::vector<std::string> lattice_target_names();
 
 /// \brief The sites of an M^3 sub-lattice (every (N/M)-th site) of the periodic box of N^3 sites and side L,
-/// in row-major order (a, b, c) -> a M^2 + b M + c, site position (a, b, c) (N/M) L/N. Inputs are the
-/// periodic embedding x -> (cos 2 pi x_d / L, sin 2 pi x_d / L)_{d = 0,1,2} (d_in = 6), targets the named
+/// in SiteOrder{M} (row-major: (a, b, c) -> a M^2 + b M + c), site position (a, b, c) (N/M) L/N. Inputs are
+/// the periodic embedding x -> (cos 2 pi x_d / L, sin 2 pi x_d / L)_{d = 0,1,2} (d_in = 6), targets the named
 /// test function (lattice_target_names; `seed` keys the random field). InputError for M not dividing N or
 /// an unknown target.
 [[nodiscard]] Dataset lattice_dataset(std::int64_t n, double length, std::int64_t m, std::string_view target,

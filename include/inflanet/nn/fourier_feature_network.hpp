@@ -108,6 +108,9 @@ private:
   void ensure_force();
 
   SpectralOperators* ops_;
+  // Per-mode vectors of the local Fourier slab, indexed by Mode::offset (SlabLayout::fourier_size entries):
+  // entry idx belongs to complex element idx of every Fourier buffer, so the passes loop over idx flat, the
+  // layout's own contract and no slab arithmetic (a pencil layout keeps offsets in [0, fourier_size)).
   std::vector<double> amplitude_, k2_;
   double gamma_, c_;
   Field theta_, p_, work_, y_;
