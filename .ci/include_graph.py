@@ -3,7 +3,7 @@
 
 Usage: python3 .ci/include_graph.py [--check]
 Each line "a -> b (n)" says that files of folder a include n headers of folder b. The layers, lowest first,
-are LAYERS below (folders on one line are peers and may include each other); an edge to a higher layer is
+are those of cmake/InflanetLayers.cmake (folders on one line are peers and may include each other); an edge to a higher layer is
 listed as upward, and so is every edge of a folder cycle. --check exits 1 when there is any beyond KNOWN.
 """
 import pathlib
@@ -11,19 +11,25 @@ import re
 import sys
 
 # Lowest first; the brief's order: base (errors, RNG, box), parallel, layout and storage (decomposition/,
-# Field included), the FFT, physics, training, duality, io, config, app. The build enforces the same table
-# (cmake/InflanetLayers.cmake: one library and include root per layer): keep the two in step.
-LAYERS = [
-    ["base"],
-    ["decomposition"],
-    ["fft"],
-    ["background", "potential", "integrator", "spectra", "field"],
-    ["nn", "ntk"],
-    ["duality"],
-    ["io"],
-    ["config"],
-    ["app"],
-]
+# Field included), the FFT, physics, training, duality, io, config, app. The one table is the build's
+# (cmake/InflanetLayers.cmake: INFLANET_LAYERS and each INFLANET_LAYER_<layer>, one library and include root
+# per layer); it is read from there, so the check and the build cannot disagree.
+LAYER_TABLE = "cmake/InflanetLayers.cmake"
+
+
+def cmake_list(text, name):
+    match = re.search(r"^set\(" + re.escape(name) + r"((?:\s+[a-z_]+)+)\s*\)", text, re.MULTILINE)
+    if not match:
+        sys.exit(f"{LAYER_TABLE}: no set({name} ...)")
+    return match.group(1).split()
+
+
+def read_layers(root):
+    text = (root / LAYER_TABLE).read_text()
+    return [cmake_list(text, f"INFLANET_LAYER_{layer}") for layer in cmake_list(text, "INFLANET_LAYERS")]
+
+
+LAYERS = read_layers(pathlib.Path(__file__).resolve().parent.parent)
 # Edges still against the layers, each to be removed, never added to. None is left: the last, nn <-> ntk, went
 # when the dictionary moved to duality/ and the networks took its h and gamma from their callers (issue 19).
 KNOWN = set()

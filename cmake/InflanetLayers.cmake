@@ -2,8 +2,8 @@
 # keeps the layers in order (issue 19): a source or header of a layer that includes a header of a higher
 # layer does not compile, and a lower layer that calls into a higher one does not link.
 #
-# The layers, lowest first, are those of .ci/include_graph.py (LAYERS; keep the two in step): folders in one
-# layer are peers and may include each other. A folder of include/inflanet or src that is in no layer stops
+# The layers, lowest first (the one table: .ci/include_graph.py reads it from here): folders in one layer are
+# peers and may include each other. A folder of include/inflanet or src that is in no layer stops
 # the configure, so a new folder is placed before it is built.
 set(INFLANET_LAYERS base decomposition fft physics training duality io config app)
 set(INFLANET_LAYER_base base)
@@ -30,8 +30,8 @@ file(GLOB tree_folders CONFIGURE_DEPENDS LIST_DIRECTORIES true ${CMAKE_CURRENT_S
 foreach(path IN LISTS tree_folders)
   get_filename_component(folder ${path} NAME)
   if(IS_DIRECTORY ${path} AND NOT folder IN_LIST layered_folders)
-    message(FATAL_ERROR "${path} is in no layer: add ${folder} to INFLANET_LAYERS (cmake/InflanetLayers.cmake) "
-                        "and to LAYERS in .ci/include_graph.py")
+    message(FATAL_ERROR "${path} is in no layer: add ${folder} to an INFLANET_LAYER_<layer> list of "
+                        "cmake/InflanetLayers.cmake (.ci/include_graph.py reads the same table)")
   endif()
 endforeach()
 

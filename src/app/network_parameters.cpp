@@ -156,7 +156,11 @@ Dataset NetworkParameters::load_dataset() const {
   if (dataset == "lattice") {
     data = lattice_dataset(lattice_n, lattice_length, sublattice, targets, mlp.seed);
   } else if (dataset == "file") {
-    data = file_dataset(file);
+    try {
+      data = file_dataset(file);
+    } catch (const DataFileError& e) { // the data set's terms mapped to the deck key that named the file
+      throw InputError(fmt::format("network.file '{}': {}", e.path().string(), e.problem()));
+    }
   } else {
     // A teacher of the student's architecture, drawn from another seed, on N = M^3 Gaussian points in 3-d.
     MlpParams teacher = mlp;

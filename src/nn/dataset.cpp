@@ -15,13 +15,17 @@
 #include "inflanet/decomposition/site_order.hpp"
 
 namespace inflanet {
+
+DataFileError::DataFileError(const std::filesystem::path& path, const std::string& problem)
+    : InputError(fmt::format("data file '{}': {}", path.string(), problem)), path_(path), problem_(problem) {}
+
 namespace {
 
 constexpr std::uint32_t grf_stream = 0x47524600u;       // "GRF"
 constexpr std::uint32_t synthetic_stream = 0x53594E00u; // "SYN"
 
 [[noreturn]] void refuse(const std::filesystem::path& path, const std::string& problem) {
-  throw InputError(fmt::format("network.file '{}': {}", path.string(), problem));
+  throw DataFileError(path, problem);
 }
 
 void check_finite(const Dataset& data, const std::filesystem::path& path) {
@@ -207,7 +211,7 @@ std::vector<std::string> lattice_target_names() {
 Dataset lattice_dataset(std::int64_t n, double length, std::int64_t m, std::string_view target,
                         std::uint64_t seed) {
   if (m < 1 || n % m != 0) {
-    throw InputError(fmt::format("sub-lattice side M = {} must divide lattice.N = {}", m, n));
+    throw InputError(fmt::format("sub-lattice side M = {} must divide the lattice side N = {}", m, n));
   }
   const auto names = lattice_target_names();
   if (std::find(names.begin(), names.end(), target) == names.end()) {

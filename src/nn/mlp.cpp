@@ -76,7 +76,7 @@ double activate_derivative(Activation a, double x) noexcept {
 namespace {
 void require(bool ok, const std::string& what) {
   if (!ok) {
-    throw InputError("[network] " + what);
+    throw InputError("MLP: " + what);
   }
 }
 } // namespace

@@ -15,7 +15,7 @@ NetworkSystem::NetworkSystem(Mlp network, std::vector<double> x, std::vector<dou
   const auto d = static_cast<std::size_t>(network_.params().input_dim);
   const auto o = static_cast<std::size_t>(network_.params().output_dim);
   if (x_.size() != points * d || y_.size() != points * o) {
-    throw InputError("[network] data shapes: x has " + std::to_string(x_.size()) + " values, y " +
+    throw InputError("network system: data shapes: x has " + std::to_string(x_.size()) + " values, y " +
                      std::to_string(y_.size()) + ", expected N x d = " + std::to_string(points * d) +
                      " and N x O = " + std::to_string(points * o));
   }
@@ -27,7 +27,7 @@ NetworkSystem::NetworkSystem(Mlp network, std::vector<double> x, std::vector<dou
     throw InputError("network system: the friction gamma must be finite and >= 0");
   }
   if (!(loss_scale > 0.0) || !std::isfinite(loss_scale)) {
-    throw InputError("[network] loss_scale must be finite and > 0");
+    throw InputError("network system: the loss scale c must be finite and > 0");
   }
   p_.assign(network_.parameter_count(), 0.0);
   grad_.assign(network_.parameter_count(), 0.0);

@@ -167,7 +167,7 @@ TEST(LatticeDataset, IsAPureFunctionOfItsSeed) {
 
 TEST(LatticeDataset, ASubLatticeThatDoesNotDivideTheLatticeOrAnUnknownTargetIsRefused) {
   EXPECT_THAT([] { (void)lattice_dataset(32, 1.0, 3, "plane_wave", 1); },
-              ::testing::ThrowsMessage<InputError>(HasSubstr("M = 3 must divide lattice.N = 32")));
+              ::testing::ThrowsMessage<InputError>(HasSubstr("M = 3 must divide the lattice side N = 32")));
   EXPECT_THROW((void)lattice_dataset(32, 1.0, 0, "plane_wave", 1), InputError);
   EXPECT_THAT([] { (void)lattice_dataset(32, 1.0, 8, "planewave", 1); },
               ::testing::ThrowsMessage<InputError>(HasSubstr("\"plane_wave\" or \"gaussian_random_field\"")));
@@ -206,6 +206,21 @@ TEST_F(FileDataset, Hdf5WithAColumnOfTargetsReadsBack) {
   EXPECT_EQ(data.dim, 2);
   EXPECT_EQ(data.x, x);
   EXPECT_EQ(data.y, y);
+}
+
+TEST_F(FileDataset, ABadFileIsADataFileErrorCarryingThePathAndTheProblemNotADeckKey) {
+  const fs::path path = dir_ / "ragged.csv";
+  std::ofstream(path) << "x0,x1,y\n1,2,3\n4,5\n";
+  try {
+    (void)file_dataset(path);
+    FAIL() << "a ragged file was accepted";
+  } catch (const DataFileError& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_EQ(e.problem(), "line 3: 2 columns, expected 3 like the first row");
+    EXPECT_EQ(std::string(e.what()),
+              "data file '" + path.string() + "': line 3: 2 columns, expected 3 like the first row");
+    EXPECT_EQ(e.status(), ExitStatus::invalid_input);
+  }
 }
 
 TEST(SyntheticDataset, InputsAreStandardNormalAndTargetsAreTheTeachersOutputs) {

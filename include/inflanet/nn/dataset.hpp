@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "inflanet/base/error.hpp"
 #include "inflanet/nn/mlp.hpp"
 
 namespace inflanet {
@@ -39,10 +40,24 @@ struct Dataset {
 [[nodiscard]] Dataset lattice_dataset(std::int64_t n, double length, std::int64_t m, std::string_view target,
                                       std::uint64_t seed);
 
+/// \brief A data file that cannot serve as a data set (exit 2), in the data set's own terms: which file and
+/// what is wrong with it. what() is "data file '<path>': <problem>"; the app names the deck key that gave
+/// the path from path() and problem(), without reading the message.
+class DataFileError : public InputError {
+public:
+  DataFileError(const std::filesystem::path& path, const std::string& problem);
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+  [[nodiscard]] const std::string& problem() const noexcept { return problem_; }
+
+private:
+  std::filesystem::path path_;
+  std::string problem_;
+};
+
 /// \brief Inputs and targets from a file: HDF5 (.h5, .hdf5: datasets x[N,d] and y[N] or y[N,1]) or CSV
 /// (any other extension; comma separated, one point per row, last column y, an optional header row of
-/// names). InputError naming the file and the problem for a missing or unreadable file, bad shapes, ragged
-/// rows, unparsable numbers or non-finite values.
+/// names). DataFileError for a missing or unreadable file, bad shapes, ragged rows, unparsable numbers or
+/// non-finite values.
 [[nodiscard]] Dataset file_dataset(const std::filesystem::path& path);
 
 /// \brief N standard-normal inputs in d dimensions and targets y = teacher(x): an Mlp of the given
