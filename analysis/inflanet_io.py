@@ -44,8 +44,16 @@ DECK_NAME = "resolved.toml"
 NETWORK_NAME = "nn.h5"
 DUALITY_NAME = "duality.h5"
 
-# duality.h5 (issue 9's contract, written by src/app/coupled_run.cpp: CoupledRun::start creates every dataset, so
-# a file that lacks one is from another contract or not from the coupled run).
+# duality.h5 (issue 9's contract), in three variants that the file itself names (duality_variant):
+#   "coupled"          the coupled run with the whole Theta(0) eigendecomposition (network.ntk_spectrum = "full",
+#                      src/app/coupled_run.cpp): every dataset below;
+#   "coupled_extremes" the coupled run with only the extremes of Theta(0)'s spectrum (ntk_spectrum = "extremes",
+#                      Lanczos): no eigenvalues, hence no eigenspace clusters and no per-cluster mode power;
+#   "exact_dual"       the exact dual (root attribute run = "exact_dual", src/app/exact_dual_run.cpp): a linear
+#                      network, so no linearised copy, no anisotropy or leakage (its kernel is diagonal in the
+#                      modes), and the site-by-site difference max_site_difference [nt] instead.
+# Each writer creates all of its variant's datasets when the run starts, so a file lacking one is from another
+# contract or not from these runs.
 DUALITY_FIXED = ("k", "k2_mean", "counts", "omega2_network", "omega2_network_anisotropy", "leakage", "ntk_eigenvalues",
                  "cluster_first", "cluster_lambda", "cluster_size", "cluster_resolved")
 DUALITY_AXES = ("step", "time", "a")
@@ -53,6 +61,26 @@ DUALITY_PER_SHELL = ("P_lattice", "P_network", "P_network_lin", "P_ratio", "T_la
                      "omega2_lattice", "omega2_ratio", "matched")  # [nt, nk]
 DUALITY_PER_CLUSTER = ("mode_power", "mode_power_prediction")  # [nt, nc]: eigenspace clusters of Theta(0)
 DUALITY_REQUIRED = DUALITY_FIXED + DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER
+DUALITY_EIGENSPACE = ("ntk_eigenvalues", "cluster_first", "cluster_lambda", "cluster_size", "cluster_resolved")
+DUALITY_NOT_IN_EXACT_DUAL = ("omega2_network_anisotropy", "leakage", "P_network_lin") + DUALITY_EIGENSPACE \
+    + DUALITY_PER_CLUSTER
+DUALITY_VARIANTS = {
+    "coupled": DUALITY_REQUIRED,
+    "coupled_extremes": tuple(n for n in DUALITY_REQUIRED if n not in DUALITY_EIGENSPACE + DUALITY_PER_CLUSTER),
+    "exact_dual": tuple(n for n in DUALITY_REQUIRED if n not in DUALITY_NOT_IN_EXACT_DUAL)
+    + ("max_site_difference",),
+}
+# Row datasets of each variant ([nt] or [nt, ...]), cut to a common length on reading.
+DUALITY_ROWS = DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER + ("max_site_difference",)
+
+
+def duality_variant(attrs: dict) -> str:
+    """Which of DUALITY_VARIANTS a duality.h5 is, from its root attributes (strings decoded)."""
+    if attrs.get("run") == "exact_dual":
+        return "exact_dual"
+    return "coupled_extremes" if attrs.get("ntk_spectrum") == "extremes" else "coupled"
+
+
 # Datasets of the previous contract (issue 6) whose meaning changed: a file with them is refused, not misread.
 DUALITY_RETIRED = ("omega2_network_err",)
 # Root attributes written when the run starts, and those written by its summary (absent if the run stopped early).
@@ -169,7 +197,7 @@ def load_network(path_or_dir) -> dict:
 
 
 def load_duality(path_or_dir) -> dict:
-    """Reads duality.h5 of a coupled run (or the given file), issue 9's contract (src/app/coupled_run.cpp).
+    """Reads duality.h5 of a coupled run or an exact dual (or the given file), issue 9's contract.
 
     Both systems are on one mode set: the inflaton band-limited to the sub-lattice's modes and sampled on its M^3
     sites, the network's residual on the same sites, binned in the same shells. Returns
@@ -188,9 +216,14 @@ def load_duality(path_or_dir) -> dict:
                  once the run has finished, with DUALITY_OPTIONAL_ATTRIBUTES where the binary writes them: see
                  duality_calibrations; the attribute `step` is the time step h, unrelated to the dataset).
 
+      'variant': "coupled", "coupled_extremes" or "exact_dual" (duality_variant). Only the full coupled run has
+                 every dataset above; the others have those of DUALITY_VARIANTS[variant] (the exact dual adds
+                 'max_site_difference' [nt]: max over sites |r - phi_band| / max |phi_band|, and its
+                 'omega2_network' is a row dataset [nt, nk], c lambda_k g_k(t) with the schedule g_k).
+
     Row datasets are cut to the rows every one of them has (a run stopped mid-append). Any other dataset of the
     file is returned as stored. Raises FileNotFoundError when there is no file and KeyError when a dataset of
-    the contract is missing or the file is of the retired contract (omega2_network_err).
+    the file's variant is missing or the file is of the retired contract (omega2_network_err).
     """
     path = _resolve(path_or_dir, DUALITY_NAME)
     out = {}
@@ -199,18 +232,26 @@ def load_duality(path_or_dir) -> dict:
         if retired:
             raise KeyError(f"'{path}' is of the retired duality.h5 contract (has {', '.join(retired)}; no "
                            "eigenspace clusters, aliased spectra): rerun the coupled run")
-        missing = [name for name in DUALITY_REQUIRED if name not in f]
+        attrs = _attrs(f)
+        variant = duality_variant(attrs)
+        missing = [name for name in DUALITY_VARIANTS[variant] if name not in f]
         if missing:
-            raise KeyError(f"'{path}' lacks the dataset(s) {', '.join(missing)} of the duality.h5 contract")
+            raise KeyError(f"'{path}' lacks the dataset(s) {', '.join(missing)} of the duality.h5 contract "
+                           f"({variant} variant)")
         for name, item in f.items():
             if isinstance(item, h5py.Dataset):
                 out[name] = item[()]
-        out["attrs"] = _attrs(f)
-    nt = min(out[name].shape[0] for name in DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER)
-    for name in DUALITY_AXES + DUALITY_PER_SHELL + DUALITY_PER_CLUSTER:
+        out["attrs"] = attrs
+    out["variant"] = variant
+    rows = [name for name in DUALITY_ROWS if name in DUALITY_VARIANTS[variant]]
+    if variant == "exact_dual":
+        rows.append("omega2_network")  # [nt, nk]: c lambda_k g_k(t), the schedule's time-dependent kernel
+    nt = min(out[name].shape[0] for name in rows)
+    for name in rows:
         out[name] = out[name][:nt]
-    out["cluster_first"] = np.asarray(out["cluster_first"]).astype(np.int64)
-    out["cluster_resolved"] = np.asarray(out["cluster_resolved"]) != 0
+    if "cluster_first" in out:
+        out["cluster_first"] = np.asarray(out["cluster_first"]).astype(np.int64)
+        out["cluster_resolved"] = np.asarray(out["cluster_resolved"]) != 0
     out["matched"] = np.asarray(out["matched"]) != 0
     return out
 

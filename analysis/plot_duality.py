@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Plot a coupled run's duality.h5: the evidence for (or against) the inflaton-network duality (issue 9).
+"""Plot a coupled run's or an exact dual's duality.h5: the evidence for (or against) the duality (issue 9).
 
     plot_duality.py RUN_DIR [-o duality.png] [--clusters 4]
 
@@ -16,6 +16,11 @@ units (k/H comoving, t H, omega^2/H^2; H the run's root attribute; code units wh
   (d) mode power per eigenspace cluster of Theta(0) over time against the file's prediction (linearised damped
       oscillators from the matched initial velocity), for the resolved clusters of largest initial power;
       clusters at rounding level (cluster_resolved = 0) are not plotted, and the title says how many.
+      A coupled run with only the extremes of Theta(0)'s spectrum (ntk_spectrum = "extremes") has no
+      eigenspaces: (d) then shows P_network / P_lattice per shell over time. The exact dual (a linear network
+      whose kernel is the lattice operator) has no linearised copy and no anisotropy: (a) and (b) draw what it
+      has, its c lambda per shell at t0 and t_end (the schedule makes it time-dependent), and (d) is the
+      site-by-site difference max |r - phi_band| / max |phi_band| over time, the test of the whole chain.
 A footer gives the calibration, the mean mode's c lambda against V'', the matched-shell counts, and H_eff,
 labelled as what it is: an integrator consistency check, not evidence.
 Exits with status 1 and a message on stderr when the file is missing or not of the contract.
@@ -74,6 +79,8 @@ def panel_spectra(ax, data, u: Units):
                ("P_network", "network $f - y$ (trained)", "C3", "s", "--"),
                ("P_network_lin", "network, NTK-linearised", "C2", "^", ":"))
     for name, label, colour, marker, style in systems:
+        if name not in data:  # the exact dual is linear: no NTK-linearised copy
+            continue
         p = data[name]
         ax.loglog(k[shells], positive(p[0, shells]), style, color=colour, marker=marker, ms=6, mfc="none", lw=0.8,
                   alpha=0.6)
@@ -128,14 +135,20 @@ def panel_dispersion(ax, data, attrs, u: Units):
     ax.semilogy(k, w[0] / u2, "-", color="C0", lw=1.8, label="lattice $k^2/a^2 + V''$ at $t_0$")
     ax.semilogy(k, w[last] / u2, "--", color="C9", lw=1.8,
                 label=f"lattice at $t_{{end}}$ ($a$ = {data['a'][last]:.3g})")
-    cl = data["omega2_network"]
-    spread = data["omega2_network_anisotropy"]
-    ax.fill_between(k, positive(cl - spread) / u2, positive(cl + spread) / u2, color="C3", alpha=0.25, lw=0,
-                    label="anisotropy (spread of $c\\lambda$ in a shell; not an error bar)")
-    ax.semilogy(k, positive(cl) / u2, "o", color="C3", ms=4, label="network $c\\,\\lambda$ per shell")
+    cl = np.asarray(data["omega2_network"])
+    if cl.ndim == 2:  # the exact dual: c lambda_k g_k(t), one row per output time
+        ax.semilogy(k, positive(cl[0]) / u2, "o", color="C3", ms=4, label="network $c\\,\\lambda$ per shell at $t_0$")
+        ax.semilogy(k, positive(cl[last]) / u2, "s", color="C1", ms=4,
+                    label="network $c\\,\\lambda$ per shell at $t_{end}$")
+    else:
+        spread = data["omega2_network_anisotropy"]
+        ax.fill_between(k, positive(cl - spread) / u2, positive(cl + spread) / u2, color="C3", alpha=0.25, lw=0,
+                        label="anisotropy (spread of $c\\lambda$ in a shell; not an error bar)")
+        ax.semilogy(k, positive(cl) / u2, "o", color="C3", ms=4, label="network $c\\,\\lambda$ per shell")
     for row, colour, size, when in ((0, "k", 11, "$t_0$"), (last, "C1", 15, "$t_{end}$")):
         hit = data["matched"][row]
-        ax.semilogy(k[hit], positive(cl[hit]) / u2, "o", mfc="none", mec=colour, ms=size, mew=1.2,
+        row_cl = cl[row] if cl.ndim == 2 else cl
+        ax.semilogy(k[hit], positive(row_cl[hit]) / u2, "o", mfc="none", mec=colour, ms=size, mew=1.2,
                     label=f"frequencies within {tolerance(attrs):.0%} at {when} ({int(hit.sum())} shells)")
     fit = kernel_fit_curve(attrs, data["k"])
     if fit is not None:
@@ -201,15 +214,60 @@ def panel_clusters(ax, data, attrs, u: Units, count: int):
     ax.legend(fontsize=7)
 
 
+def panel_power_ratio(ax, data, u: Units):
+    """P_network / P_lattice per shell over time (no eigenspaces to resolve: ntk_spectrum = "extremes")."""
+    t = data["time"] * u.h
+    k = data["k"] / u.h
+    ratio = data["P_ratio"]
+    for j in np.flatnonzero(data["k"] > 0):
+        ax.semilogy(t, positive(ratio[:, j]), "o-", ms=3, lw=0.8, color=plt.cm.viridis(j / max(k.size - 1, 1)))
+    mappable = plt.cm.ScalarMappable(cmap="viridis", norm=plt.Normalize(k.min(), k.max()))
+    ax.figure.colorbar(mappable, ax=ax, label=u.k)
+    ax.axhline(1.0, color="0.5", lw=0.8)
+    ax.set_xlabel(u.t)
+    ax.set_ylabel("$P_{network} / P_{lattice}$")
+    ax.set_title("(d) power ratio per shell over time (ntk_spectrum = \"extremes\": no eigenspaces of "
+                 "$\\Theta(0)$)", fontsize=10)
+
+
+def panel_site_difference(ax, data, u: Units):
+    """The exact dual's site-by-site difference from the band-limited inflaton over time."""
+    t = data["time"] * u.h
+    ax.semilogy(t, positive(data["max_site_difference"]), "o-", color="C3", ms=4)
+    ax.set_xlabel(u.t)
+    ax.set_ylabel("max$_{sites}$ |r - $\\phi_{band}$| / max |$\\phi_{band}$|")
+    ax.set_title("(d) the exact dual against the band-limited inflaton, site by site", fontsize=10)
+
+
+def footer_exact_dual(attrs) -> str:
+    def num(name, fmt=".3g"):
+        value = attrs.get(name)
+        return "?" if value is None else format(value, fmt) if isinstance(value, (int, float)) else str(value)
+
+    lines = [f"exact dual: a linear Fourier-feature readout, dispersion = {num('dispersion')}, schedule = "
+             f"{num('schedule')}; eta = {num('eta', '.4g')}, beta = {num('beta', '.6g')} (gamma = {num('gamma', '.4g')}, "
+             f"{num('subcycles', 'd')} network step(s) per lattice step)"]
+    if "max_site_difference_t_end" in attrs:
+        lines.append(f"max site difference {num('max_site_difference', '.3g')} over the run, "
+                     f"{num('max_site_difference_t_end', '.3g')} at t_end; shells within {tolerance(attrs):.0%} at "
+                     f"t_end: {num('matched_shells_t_end', 'd')} (with the lattice dispersion the frequency match is "
+                     "by construction: a consistency check; the site difference is the test)")
+    else:
+        lines.append("no summary attributes: the run did not finish")
+    return "\n".join(lines)
+
+
 def footer(attrs) -> str:
     def num(name, fmt=".3g"):
         value = attrs.get(name)
         return "?" if value is None else format(value, fmt) if isinstance(value, (int, float)) else str(value)
 
+    eigenmode = (f", eigenmode closest to uniform is rank {num('mean_mode_rank', 'd')} from the top (overlap "
+                 f"{num('mean_mode_overlap', '.3f')})" if "mean_mode_rank" in attrs
+                 else " (no eigenvectors: ntk_spectrum = extremes)")
     lines = [
         f"loss scale c = {num('c', '.4g')} (calibrate = {num('calibrate')}); mean mode: c$\\lambda$(k=0) = "
-        f"{num('mean_mode_c_lambda', '.4g')} vs V'' = {num('V2', '.4g')}, eigenmode closest to uniform is "
-        f"rank {num('mean_mode_rank', 'd')} from the top (overlap {num('mean_mode_overlap', '.3f')}); "
+        f"{num('mean_mode_c_lambda', '.4g')} vs V'' = {num('V2', '.4g')}{eigenmode}; "
         f"initial velocity: {num('initial_velocity')} "
         f"(linearised mismatch {num('velocity_mismatch_linearised', '.2g')})"
     ]
@@ -221,7 +279,11 @@ def footer(attrs) -> str:
             f"(EFT m_eff$^2$ = {num('m_eff2', '.3g')} $\\pm$ {num('m_eff2_err', '.2g')}, "
             f"rms rel. {num('eft_rms_relative', '.2g')}; "
             f"decay slope {num('decay_slope', '.3g')}, rms rel. {num('decay_rms_relative', '.2g')})")
-        if "H_eff" in attrs:
+        if "H_eff" in attrs and not math.isfinite(float(attrs["H_eff"])):
+            why = ("no eigenmode to fit: ntk_spectrum = extremes" if attrs.get("ntk_spectrum") == "extremes"
+                   else "the fit had no usable eigenmode")
+            lines.append(f"H_eff (an integrator consistency check) not measured: {why}")
+        elif "H_eff" in attrs:
             lines.append(f"integrator consistency check, not evidence: H_eff = {num('H_eff', '.6g')} $\\pm$ "
                          f"{num('H_eff_err', '.2g')} vs H = {num('H_dictionary', '.6g')} (an identity of the "
                          "integrator for any exact eigenmode)")
@@ -241,9 +303,16 @@ def plot(run: Path, output: Path, clusters: int = 4) -> None:
     panel_spectra(axes["a"], data, u)
     panel_dispersion(axes["b"], data, attrs, u)
     panel_ratio(axes["c"], data, attrs, u)
-    panel_clusters(axes["d"], data, attrs, u, clusters)
+    variant = data["variant"]
+    if variant == "exact_dual":
+        panel_site_difference(axes["d"], data, u)
+    elif variant == "coupled_extremes":
+        panel_power_ratio(axes["d"], data, u)
+    else:
+        panel_clusters(axes["d"], data, attrs, u, clusters)
+    text = footer_exact_dual(attrs) if variant == "exact_dual" else footer(attrs)
     axes["text"].axis("off")
-    axes["text"].text(0.0, 1.0, footer(attrs), fontsize=8.5, va="top", ha="left", transform=axes["text"].transAxes)
+    axes["text"].text(0.0, 1.0, text, fontsize=8.5, va="top", ha="left", transform=axes["text"].transAxes)
     fig.suptitle(f"{run}: inflaton lattice and network on one mode set (match = {attrs.get('match', '?')}, "
                  f"N = {attrs.get('N', '?')}, M = {attrs.get('M', '?')})")
     fig.savefig(output, dpi=100)

@@ -26,12 +26,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import inflanet_io  # noqa: E402
 
 
+def spectrum_and_modes(ax_spectrum, ax_modes, nn, attrs, t, at_rest):
+    """Theta(0)'s eigenvalues by rank, and a few mode amplitudes against the a'(0) = 0 closed form."""
+    lam = np.asarray(nn["ntk_eigenvalues"])[::-1]
+    ax_spectrum.loglog(np.arange(1, lam.size + 1), np.maximum(lam, 1e-300))
+    ax_spectrum.set_xlabel("rank k")
+    ax_spectrum.set_ylabel("NTK eigenvalue lambda_k")
+    modes = nn["mode_amplitudes"]
+    pred = inflanet_io.damped_mode(attrs["gamma"], attrs["c"] * nn["ntk_eigenvalues"], modes[0], t)
+    n = lam.size
+    for k in sorted({n - 1, n - 2, n - 5, n // 2} & set(range(n))):
+        line, = ax_modes.plot(t, modes[:, k], label=f"k={n - k} (c lambda={attrs['c'] * nn['ntk_eigenvalues'][k]:.3g})")
+        if at_rest:
+            ax_modes.plot(t, pred[:, k], "--", color=line.get_color())
+    ax_modes.set_xlabel("t")
+    if at_rest:
+        ax_modes.set_ylabel("a_k (solid: network, dashed: closed form)")
+    else:
+        ax_modes.set_ylabel("a_k (network)")
+        ax_modes.set_title("started with the inflaton's velocity: the a'(0) = 0 closed form does not apply\n"
+                           "(see duality.h5 mode_power_prediction, plot_duality.py)", fontsize=8)
+    ax_modes.legend(fontsize=7)
+
+
+def residuals(ax, nn, t):
+    """rms over the training points of the trained and the linearised residuals f - y, f_lin - y."""
+    y = np.asarray(nn["y"]).reshape(1, -1)
+    for name, style in (("f", "o-"), ("f_lin", "s--")):
+        ax.semilogy(t, np.sqrt(np.mean((np.asarray(nn[name]) - y) ** 2, axis=1)), style, ms=3, label=f"{name} - y")
+    ax.set_xlabel("t")
+    ax.set_ylabel("rms residual over the training points")
+    ax.legend()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", help="run directory or nn.h5")
     parser.add_argument("-o", "--output", default="network.png")
     args = parser.parse_args(argv)
-    nn = inflanet_io.load_network(args.run)
+    try:
+        nn = inflanet_io.load_network(args.run)
+    except (FileNotFoundError, OSError, KeyError) as error:
+        print(f"plot_network.py: error: {error}", file=sys.stderr)
+        return 1
     t, attrs = nn["time"], nn["attrs"]
     coupled = "sites" in nn
     try:
@@ -53,25 +90,14 @@ def main(argv=None) -> int:
         ax[0, 1].loglog(t[1:], np.where(values > 0, values, np.nan), "o-", ms=3, label=name)
     ax[0, 1].set_xlabel("t")
     ax[0, 1].legend()
-    lam = np.asarray(nn["ntk_eigenvalues"])[::-1]
-    ax[1, 0].loglog(np.arange(1, lam.size + 1), np.maximum(lam, 1e-300))
-    ax[1, 0].set_xlabel("rank k")
-    ax[1, 0].set_ylabel("NTK eigenvalue lambda_k")
-    modes = nn["mode_amplitudes"]
-    pred = inflanet_io.damped_mode(attrs["gamma"], attrs["c"] * nn["ntk_eigenvalues"], modes[0], t)
-    n = lam.size
-    for k in sorted({n - 1, n - 2, n - 5, n // 2} & set(range(n))):
-        line, = ax[1, 1].plot(t, modes[:, k], label=f"k={n - k} (c lambda={attrs['c'] * nn['ntk_eigenvalues'][k]:.3g})")
-        if at_rest:
-            ax[1, 1].plot(t, pred[:, k], "--", color=line.get_color())
-    ax[1, 1].set_xlabel("t")
-    if at_rest:
-        ax[1, 1].set_ylabel("a_k (solid: network, dashed: closed form)")
-    else:
-        ax[1, 1].set_ylabel("a_k (network)")
-        ax[1, 1].set_title("started with the inflaton's velocity: the a'(0) = 0 closed form does not apply\n"
-                           "(see duality.h5 mode_power_prediction, plot_duality.py)", fontsize=8)
-    ax[1, 1].legend(fontsize=7)
+    if "ntk_eigenvalues" in nn:
+        spectrum_and_modes(ax[1, 0], ax[1, 1], nn, attrs, t, at_rest)
+    else:  # network.ntk_spectrum = "extremes": Theta(0) was never diagonalised, so no eigenmodes to draw
+        residuals(ax[1, 0], nn, t)
+        ax[1, 1].axis("off")
+        ax[1, 1].text(0.0, 0.9, "no eigendecomposition of Theta(0) in this file (network.ntk_spectrum = "
+                      "\"extremes\"):\nno eigenvalue spectrum and no mode amplitudes; the extremes of the "
+                      "spectrum\n(lambda_max, lambda_min_ritz) are duality.h5's attributes", fontsize=8, va="top")
     fig.tight_layout()
     fig.savefig(args.output, dpi=110)
     return 0

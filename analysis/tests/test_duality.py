@@ -6,6 +6,7 @@ the real files; and the summary a hyperparameter scan tabulates (duality_summary
 
 import csv
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,7 @@ def check_contract(data, rtol=1e-12):
                         rel_tol=1e-10)
     # The dictionary and the strings the contract fixes.
     assert a["match"] in ("cosmology", "network") and a["calibrate"] in ("none", "background", "spectrum")
-    assert a["initial_velocity"] in ("inflaton", "zero") and a["kernel_form"] in ("eft", "decaying")
+    assert a["initial_velocity"] in ("inflaton", "zero") and a["kernel_form"] in ("eft", "decaying", "power_law")
     assert math.isclose(a["gamma"], -math.log(a["beta"]) / math.sqrt(a["eta"]), rel_tol=1e-12)
     assert math.isclose(a["H_dictionary"], a["gamma"] / 3, rel_tol=1e-12)
     assert math.isclose(a["step"], math.sqrt(a["eta"]), rel_tol=1e-12)  # the attribute is h, the dataset counts
@@ -106,7 +107,8 @@ def test_load_duality_reads_the_contract(synthetic):
     assert not data["cluster_resolved"][0] and data["cluster_resolved"][1:].all()
     a = data["attrs"]
     assert isinstance(a["deck"], str) and "[network]" in a["deck"] and a["subcycles"] == 1
-    assert set(data) == set(inflanet_io.DUALITY_REQUIRED) | {"attrs"}
+    assert set(data) == set(inflanet_io.DUALITY_REQUIRED) | {"attrs", "variant"}
+    assert data["variant"] == "coupled"
     # the file itself works as the argument too
     assert inflanet_io.load_duality(synthetic / "duality.h5")["k"].shape == (NK,)
 
@@ -386,3 +388,67 @@ def test_real_files_plot(real_dir, tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10000
+
+
+# --- the variants: the coupled run without eigenvectors, and the exact dual -------------------------------------
+
+def as_extremes(run: Path) -> Path:
+    """The synthetic coupled file as a run with network.ntk_spectrum = "extremes" writes it: no eigenspaces."""
+    with h5py.File(run / "duality.h5", "a") as f:
+        for name in inflanet_io.DUALITY_EIGENSPACE + inflanet_io.DUALITY_PER_CLUSTER:
+            del f[name]
+        f.attrs["ntk_spectrum"] = "extremes"
+        f.attrs["H_eff"] = math.nan
+    return run
+
+
+def as_exact_dual(run: Path) -> Path:
+    """The synthetic coupled file as the exact dual writes it: a linear network, its c lambda per row, and the
+    site-by-site difference."""
+    with h5py.File(run / "duality.h5", "a") as f:
+        for name in inflanet_io.DUALITY_NOT_IN_EXACT_DUAL:
+            del f[name]
+        cl = f["omega2_network"][()]
+        del f["omega2_network"]
+        f["omega2_network"] = np.tile(cl, (NT, 1)) * np.linspace(1.0, 0.5, NT)[:, None]
+        f["max_site_difference"] = np.full(NT, 3e-16)
+        f.attrs["run"] = "exact_dual"
+        f.attrs["dispersion"] = "lattice"
+        f.attrs["schedule"] = "desitter"
+        f.attrs["max_site_difference"] = 3e-16
+        f.attrs["max_site_difference_t_end"] = 3e-16
+    return run
+
+
+def test_each_variant_is_named_by_the_file_and_read_with_its_own_datasets(synthetic):
+    data = inflanet_io.load_duality(as_extremes(synthetic))
+    assert data["variant"] == "coupled_extremes"
+    assert "cluster_first" not in data and "mode_power" not in data and "P_network_lin" in data
+    with h5py.File(synthetic / "duality.h5", "a") as f:
+        del f["leakage"]  # still required of this variant
+    with pytest.raises(KeyError, match="leakage.*coupled_extremes"):
+        inflanet_io.load_duality(synthetic)
+
+
+def test_the_exact_dual_is_read_with_its_kernel_per_row_and_its_site_difference(synthetic):
+    as_exact_dual(synthetic)
+    with h5py.File(synthetic / "duality.h5", "a") as f:  # a row dataset one row longer is cut with the others
+        del f["max_site_difference"]
+        f["max_site_difference"] = np.zeros(NT + 1)
+    data = inflanet_io.load_duality(synthetic)
+    assert data["variant"] == "exact_dual"
+    assert data["omega2_network"].shape == (NT, NK) and data["max_site_difference"].shape == (NT,)
+    assert "P_network_lin" not in data and "omega2_network_anisotropy" not in data
+
+
+@pytest.mark.parametrize("variant", ["coupled_extremes", "exact_dual"])
+def test_plot_duality_draws_every_variant(synthetic, tmp_path, variant):
+    run = as_extremes(synthetic) if variant == "coupled_extremes" else as_exact_dual(synthetic)
+    out = tmp_path / f"{variant}.png"
+    result = run_plot(run, out)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 10_000
+    data = inflanet_io.load_duality(run)
+    text = (plot_duality.footer_exact_dual(data["attrs"]) if variant == "exact_dual"
+            else plot_duality.footer(data["attrs"]))
+    assert not re.search(r"\bnan\b", text) and "?" not in text.split("initial velocity")[0]
