@@ -1,12 +1,11 @@
 #include "inflanet/app/coupled_run.hpp"
-#include "inflanet/decomposition/field_views.hpp"
-#include "inflanet/decomposition/site_order.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <functional>
+#include <numeric>
 #include <optional>
 
 #include <fmt/format.h>
@@ -14,35 +13,30 @@
 
 #include "inflanet/app/lattice_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
+#include "inflanet/app/network_run.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
+#include "inflanet/decomposition/site_order.hpp"
 #include "inflanet/duality/band_limit.hpp"
-#include "inflanet/duality/calibration.hpp"
 #include "inflanet/duality/eigenspace_clusters.hpp"
 #include "inflanet/duality/kernel_fits.hpp"
 #include "inflanet/duality/plane_wave_preconditioner.hpp"
-#include "inflanet/duality/shell_comparison.hpp"
-#include "inflanet/duality/subcycling.hpp"
 #include "inflanet/duality/velocity_matching.hpp"
 #include "inflanet/io/atomic_file.hpp"
-#include "inflanet/io/duality_file.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/network_file.hpp"
-#include "inflanet/nn/dataset.hpp"
-#include "inflanet/nn/fourier_feature_network.hpp"
 #include "inflanet/nn/network_system.hpp"
 #include "inflanet/ntk/damping_fit.hpp"
-#include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
-#include "inflanet/ntk/krylov.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
 #include "inflanet/ntk/ntk_dispersion.hpp"
-#include "inflanet/ntk/ntk_eigensystem.hpp"
 
 namespace inflanet {
 
 CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   CoupledParameters p;
+  // The resolved deck records what the dictionary derived (as comments: giving them is refused).
+  std::map<std::string, std::string> derived;
   p.match = deck.has("duality.match") ? deck.string("duality.match") : "cosmology";
   if (p.match == "cosmology") {
     for (const char* key : {"network.eta", "network.beta"}) {
@@ -54,6 +48,8 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
     const CoupledStep from_deck{};
     p.inflaton = LatticeParameters::from_deck(deck, &from_deck);
     p.dictionary = Dictionary::from_cosmology(p.inflaton.hubble, p.inflaton.dt);
+    derived["network.eta"] = fmt::format("{:.17g}", p.dictionary.eta);
+    derived["network.beta"] = fmt::format("{:.17g}", p.dictionary.beta);
   } else {
     for (const char* key : {"time.dt", "background.H"}) {
       if (deck.user_given(key)) {
@@ -66,8 +62,10 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
       deck.fail("background.kind", "\"desitter\": network.beta < 1 is friction, i.e. H > 0");
     }
     p.dictionary = Dictionary::from_network(deck.real("network.eta"), deck.real("network.beta"));
-    const CoupledStep derived{p.dictionary.h, p.dictionary.hubble};
-    p.inflaton = LatticeParameters::from_deck(deck, &derived);
+    const CoupledStep derived_step{p.dictionary.h, p.dictionary.hubble};
+    p.inflaton = LatticeParameters::from_deck(deck, &derived_step);
+    derived["time.dt"] = fmt::format("{:.17g}", p.dictionary.h);
+    derived["background.H"] = fmt::format("{:.17g}", p.dictionary.hubble);
   }
   for (const char* key : {"network.integrator", "network.steps"}) {
     if (deck.user_given(key)) {
@@ -87,34 +85,25 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   p.network.dictionary = p.dictionary;
   p.network.integrator = p.inflaton.integrator;
   p.network.steps = p.inflaton.steps / p.inflaton.lattice_substeps;
-  // The resolved deck records what the dictionary derived (as comments: giving them is refused).
-  std::map<std::string, std::string> derived = {
-      {"network.integrator", fmt::format("\"{}\"", p.inflaton.integrator)},
-      {"network.steps", fmt::format("{}", p.network.steps)}};
-  if (p.match == "cosmology") {
-    derived["network.eta"] = fmt::format("{:.17g}", p.dictionary.eta);
-    derived["network.beta"] = fmt::format("{:.17g}", p.dictionary.beta);
-  } else {
-    derived["time.dt"] = fmt::format("{:.17g}", p.dictionary.h);
-    derived["background.H"] = fmt::format("{:.17g}", p.dictionary.hubble);
-  }
+  derived["network.integrator"] = fmt::format("\"{}\"", p.inflaton.integrator);
+  derived["network.steps"] = fmt::format("{}", p.network.steps);
   // The calibration and the initial velocity (issue 9).
   // [duality] is optional: without it its keys have their schema defaults.
   p.calibrate = deck.has("duality.calibrate") ? calibration_from_name(deck.string("duality.calibrate"))
                                               : Calibration::none;
-  if (p.calibrate != Calibration::none && deck.has("network.loss_scale")) {
-    deck.fail("network.loss_scale",
-              fmt::format("no value with duality.calibrate = \"{}\": the calibration sets the loss scale c",
-                          calibration_name(p.calibrate)));
-  }
   if (p.calibrate != Calibration::none) {
+    if (deck.has("network.loss_scale")) {
+      deck.fail("network.loss_scale",
+                fmt::format("no value with duality.calibrate = \"{}\": the calibration sets the loss scale c",
+                            calibration_name(p.calibrate)));
+    }
+    if (p.network.exact_dual()) {
+      deck.fail("duality.calibrate",
+                "\"none\" for the exact dual (network.embedding = \"fourier\", depth 0): "
+                "its dispersion (network.dispersion) already sets c lambda(k)");
+    }
     derived["network.loss_scale"] =
         fmt::format("\"set at start by duality.calibrate = {}\"", calibration_name(p.calibrate));
-  }
-  if (p.calibrate != Calibration::none && p.network.exact_dual()) {
-    deck.fail("duality.calibrate",
-              "\"none\" for the exact dual (network.embedding = \"fourier\", depth 0): its "
-              "dispersion (network.dispersion) already sets c lambda(k)");
   }
   p.match_velocity =
       !deck.has("network.initial_velocity") || deck.string("network.initial_velocity") == "inflaton";
@@ -156,7 +145,8 @@ std::string CoupledParameters::resolved_with_loss_scale(double c) const {
   return deck_->resolved_toml(derived);
 }
 
-void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p, const NetworkSubcycling& s) {
+void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p, const NetworkSubcycling& s,
+                                 double c, double v2, const SubLattice& sub) {
   f.write_attribute("match", std::string_view(p.match));
   f.write_attribute("H", p.dictionary.hubble);
   f.write_attribute("step", p.dictionary.h);
@@ -174,6 +164,12 @@ void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p,
   f.write_attribute("h_run", s.h);
   f.write_attribute("stability_bound_run", s.bound);
   f.write_attribute("eta_c_lambda_max_run", s.eta_c_lambda_max);
+  f.write_attribute("c", c);
+  f.write_attribute("V2", v2);
+  f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
+  f.write_dataset("k", sub.spectrum.k());
+  f.write_dataset("counts", sub.spectrum.counts());
+  f.write_dataset("k2_mean", sub.mean_k2);
 }
 
 std::string coupled_check_report(const CoupledParameters& p, int ranks) {
@@ -223,18 +219,12 @@ std::string coupled_check_report(const CoupledParameters& p, int ranks) {
 namespace {
 
 double norm(std::span<const double> v) {
-  double s = 0.0;
-  for (const double x : v) {
-    s += x * x;
-  }
-  return std::sqrt(s);
+  return std::sqrt(std::inner_product(v.begin(), v.end(), v.begin(), 0.0));
 }
 
 double relative_difference(std::span<const double> a, std::span<const double> b) {
-  double d = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    d += (a[i] - b[i]) * (a[i] - b[i]);
-  }
+  const double d = std::inner_product(a.begin(), a.end(), b.begin(), 0.0, std::plus<>(),
+                                      [](double x, double y) { return (x - y) * (x - y); });
   const double scale = norm(b);
   return scale > 0.0 ? std::sqrt(d) / scale : std::sqrt(d);
 }
@@ -247,6 +237,23 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 /// with its refinement step), or duality.velocity_iterations products.
 constexpr double velocity_solve_tolerance = 1e-11;
 
+/// The loss scale c under calibration `cal` (none: `c_none`), from the shells' NTK eigenvalues lambda(k) and
+/// mode counts, the lattice's power and frequencies omega^2(k) at t0 and V''(t0). InputError where `cal` is
+/// not defined for this run (background with V'' <= 0).
+double loss_scale(Calibration cal, double c_none, std::span<const double> lambda,
+                  std::span<const double> counts, std::span<const double> p_lattice0,
+                  std::span<const double> omega2_0, double v2) {
+  switch (cal) {
+  case Calibration::background:
+    return background_loss_scale(lambda[0], v2);
+  case Calibration::spectrum:
+    return spectrum_loss_scale(omega2_0, lambda, counts, p_lattice0);
+  case Calibration::none:
+    break;
+  }
+  return c_none;
+}
+
 /// The frequency comparison under each calibration of c, from the one Theta(0) of this run: c lambda(k) is
 /// linear in c, so the matched band and the mismatch of every calibration follow from the shell eigenvalues
 /// (attributes c_<cal>, matched_shells_{t0,t_end}_<cal>, rms_log_mismatch_{t0,t_end}_<cal>). A calibration
@@ -258,24 +265,12 @@ void write_calibration_comparison(io::DualityFile& f, std::span<const double> la
   for (const Calibration cal : {Calibration::none, Calibration::background, Calibration::spectrum}) {
     double c = std::nan("");
     try {
-      switch (cal) {
-      case Calibration::none:
-        c = c_none;
-        break;
-      case Calibration::background:
-        c = background_loss_scale(lambda[0], v2);
-        break;
-      case Calibration::spectrum:
-        c = spectrum_loss_scale(omega2_0, lambda, counts, p_lattice0);
-        break;
-      }
+      c = loss_scale(cal, c_none, lambda, counts, p_lattice0, omega2_0, v2);
     } catch (const InputError&) {
       c = std::nan("");
     }
     std::vector<double> c_lambda(lambda.size());
-    for (std::size_t b = 0; b < lambda.size(); ++b) {
-      c_lambda[b] = c * lambda[b];
-    }
+    std::transform(lambda.begin(), lambda.end(), c_lambda.begin(), [c](double l) { return c * l; });
     const std::string name(calibration_name(cal));
     const double nan = std::nan("");
     const bool defined = std::isfinite(c);
@@ -291,9 +286,7 @@ void write_calibration_comparison(io::DualityFile& f, std::span<const double> la
   }
 }
 
-} // namespace
-
-struct CoupledRun::State {
+struct State {
   const CoupledParameters& p;
   LatticeRun run;
   Dataset data;
@@ -312,10 +305,9 @@ struct CoupledRun::State {
   ShellComparison shells;
   std::optional<NtkEigensystem> eigensystem; ///< ntk_spectrum = "full": every rank, eigenvectors distributed
   EigenClusters clusters;                    // every rank (from the identical eigenvalues)
-  double cluster_count = 0;                  // on every rank
   ClusterInitialData cluster0;
   std::vector<double> omega2_network, anisotropy, leakage, lambda_shell, shell_counts;
-  std::vector<double> last_ratio, last_lin_ratio;
+  std::vector<double> last_lin_ratio;
   double v2_0 = 0.0;          ///< V''(phi_bar) at t0
   std::size_t mean_mode = 0;  ///< eigen-index of the mode closest to uniform (rank 0)
   double mean_overlap = 0.0;  ///< |u_mean . 1/sqrt(N)|
@@ -342,19 +334,9 @@ struct CoupledRun::State {
         sub(parameters.network.sublattice, parameters.inflaton.box.length, MPI_COMM_SELF),
         shells(sub.mean_k2) {}
 
-  /// Rank 0's vector on every rank (sizes may differ before the call).
-  void broadcast_vector(std::vector<double>& v) const {
-    std::vector<double> size{static_cast<double>(v.size())};
-    distribution.broadcast(size);
-    v.resize(static_cast<std::size_t>(size[0]));
-    if (!v.empty()) {
-      distribution.broadcast(v);
-    }
-  }
-
   /// The rows of duality.h5, in order.
   [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> duality_columns() const {
-    const std::size_t nk = sub.spectrum.bins(), nc = static_cast<std::size_t>(cluster_count);
+    const std::size_t nk = sub.spectrum.bins(), nc = clusters.count();
     std::vector<std::pair<std::string, std::size_t>> columns = {
         {"P_lattice", nk}, {"P_network", nk},      {"P_network_lin", nk}, {"P_ratio", nk}, {"T_lattice", nk},
         {"T_network", nk}, {"omega2_lattice", nk}, {"omega2_ratio", nk},  {"matched", nk}};
@@ -377,15 +359,21 @@ struct CoupledRun::State {
     e["coupled_rdot0"] = rdot0;
     e["coupled_p_lattice0"] = shells.p_lattice0();
     e["coupled_p_network0"] = shells.p_network0();
-    std::vector<double> t = check_t, a = check_a;
-    broadcast_vector(t);
-    broadcast_vector(a);
-    e["coupled_check_t"] = t;
-    e["coupled_check_a"] = a;
+    e["coupled_check_t"] = check_t;
+    e["coupled_check_a"] = check_a;
     state.scalars["coupled_c"] = c;
     state.scalars["coupled_v2_0"] = v2_0;
     state.scalars["coupled_ntk_drift"] = ntk_drift;
     state.scalars["coupled_substeps"] = static_cast<double>(subcycling.substeps);
+  }
+
+  /// The lattice's omega^2(k) = <k^2> / a^2 + V''(t0) in each sub-lattice shell, at scale factor `a`.
+  [[nodiscard]] std::vector<double> omega2_t0(double a) const {
+    std::vector<double> omega2(sub.spectrum.bins());
+    for (std::size_t b = 0; b < omega2.size(); ++b) {
+      omega2[b] = sub.mean_k2[b] / (a * a) + v2_0;
+    }
+    return omega2;
   }
 
   /// The band-limited perturbation of a lattice field on the training sites.
@@ -396,9 +384,7 @@ struct CoupledRun::State {
   /// The residual r = f - y on every rank, in site order.
   std::vector<double> residual() {
     std::vector<double> f = distribution.all_gather(system->outputs(), 1);
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      f[i] -= data.y[i];
-    }
+    std::transform(f.begin(), f.end(), data.y.begin(), f.begin(), std::minus<>());
     return f;
   }
 
@@ -413,7 +399,6 @@ struct CoupledRun::State {
     const double a = inflaton.a(), t = inflaton.time();
     const auto row = shells.compare(lattice, network, a, dual_mass2(inflaton, run.operators(), dual));
     const FrequencyMatch match = compare_frequencies(omega2_network, row.omega2_lattice);
-    last_ratio = match.ratio;
     last_lin_ratio.assign(nk, std::nan(""));
     for (std::size_t b = 1; b < nk; ++b) {
       last_lin_ratio[b] = lattice[b] > 0.0 ? network_lin[b] / lattice[b] : std::nan("");
@@ -463,13 +448,7 @@ struct CoupledRun::State {
   }
 };
 
-CoupledRun::CoupledRun(const CoupledParameters& parameters, const Session& session)
-    : state_(std::make_unique<State>(parameters, session)) {}
-
-CoupledRun::~CoupledRun() = default;
-
-void CoupledRun::start() {
-  State& s = *state_;
+void start(State& s) {
   const CoupledParameters& p = s.p;
   s.run.start();
   FieldLattice& inflaton = s.run.lattice();
@@ -480,9 +459,7 @@ void CoupledRun::start() {
     // The road away from the exact dual: an MLP on the Fourier features of the sites.
     const double m2 = std::max(0.0, dual_mass2(inflaton, s.run.operators(), dual));
     s.data.x = fourier_feature_inputs(p.network.sublattice, p.inflaton.box.length,
-                                      p.network.dispersion == "flat" ? FourierDispersion::flat
-                                                                     : FourierDispersion::lattice,
-                                      p.network.c(n), m2);
+                                      p.network.fourier_dispersion(), p.network.c(n), m2);
     s.data.dim = static_cast<int>(n);
     s.data.description += "; inputs: Fourier features (" + p.network.dispersion + ")";
   }
@@ -510,16 +487,13 @@ void CoupledRun::start() {
     }
   } else {
     s.r0 = s.on_sites(inflaton.phi(dual));
-    for (std::size_t i = 0; i < n; ++i) {
-      s.data.y[i] = f0[i] - s.r0[i];
-    }
+    std::transform(f0.begin(), f0.end(), s.r0.begin(), s.data.y.begin(), std::minus<>());
   }
   const std::vector<double>& r0 = s.r0;
   s.y_local.assign(s.data.y.begin() + static_cast<std::ptrdiff_t>(b0),
                    s.data.y.begin() + static_cast<std::ptrdiff_t>(b0 + mine));
 
-  // 2. Theta(0) by rows; its spectrum: the full eigendecomposition when the deck asks for it (on rank 0),
-  // else the extremes by Lanczos on the row blocks (no rank holds more of Theta than its rows).
+  // 2. Theta(0) by rows; its spectrum (initial_ntk_spectrum), the eigenspace clusters and the mean mode.
   s.probe = network;
   s.ntk0.emplace(s.distribution);
   const auto started = std::chrono::steady_clock::now();
@@ -531,17 +505,13 @@ void CoupledRun::start() {
                seconds_since(started));
     std::fflush(stdout);
   }
-  std::vector<double> eigenvalues, theta0;
-  double lambda_max = 0.0;
+  InitialNtkSpectrum spectrum = initial_ntk_spectrum(*s.ntk0, full);
+  s.eigensystem = std::move(spectrum.eigensystem);
+  s.extremes = spectrum.extremes;
+  const std::vector<double>& eigenvalues = spectrum.eigenvalues;
+  const double lambda_max = spectrum.lambda_max;
   if (full) {
-    // LAPACK's dsyevr on one rank, ScaLAPACK's pdsyevd on a process grid beyond it: the eigenvectors stay
-    // distributed. nn.h5's ntk[N,N] (post-processing of small runs) is the only gather, and only for
-    // N <= ntk_eigen_max_points.
-    if (n <= ntk_eigen_max_points) {
-      theta0 = s.ntk0->gather_to_root();
-    }
-    const NtkEigensystem& eig = s.eigensystem.emplace(NtkEigensystem::compute(*s.ntk0));
-    eigenvalues.assign(eig.values().begin(), eig.values().end());
+    const NtkEigensystem& eig = *s.eigensystem;
     s.clusters = cluster_eigenvalues(eigenvalues, p.cluster_tolerance);
     // The mean mode: the eigenvector with the largest overlap with the uniform vector.
     const std::vector<double> uniform(n, 1.0 / std::sqrt(static_cast<double>(n)));
@@ -552,7 +522,6 @@ void CoupledRun::start() {
         s.mean_mode = k;
       }
     }
-    lambda_max = eigenvalues.back();
     if (root) {
       fmt::print("# coupled run: Theta(0) diagonalised ({}, block {}), {:.1f} s\n",
                  eig.distributed()
@@ -561,19 +530,11 @@ void CoupledRun::start() {
                  eig.block_size(), seconds_since(started));
       std::fflush(stdout);
     }
-  } else {
-    s.extremes = lanczos_extremes(
-        [&s](std::span<const double> v, std::span<double> out) { s.ntk0->apply(v, 1.0, out); }, n, 1e-10,
-        std::min<std::size_t>(n, 300));
-    lambda_max = s.extremes.lambda_max;
-    if (root) {
-      fmt::print("# coupled run: lambda_max = {:.10g} by Lanczos ({} products, residual {:.2e}), {:.1f} s\n",
-                 lambda_max, s.extremes.iterations, s.extremes.lambda_max_residual, seconds_since(started));
-      std::fflush(stdout);
-    }
+  } else if (root) {
+    fmt::print("# coupled run: lambda_max = {:.10g} by Lanczos ({} products, residual {:.2e}), {:.1f} s\n",
+               lambda_max, s.extremes.iterations, s.extremes.lambda_max_residual, seconds_since(started));
+    std::fflush(stdout);
   }
-
-  s.ntk0->release_factors(); // every later use of Theta(0) goes through its rows
 
   // 3. The NTK's dispersion relation lambda(k) from plane-wave Rayleigh quotients, in the sub-lattice's
   // shells.
@@ -591,28 +552,13 @@ void CoupledRun::start() {
   s.shell_counts = dispersion.counts;
   s.leakage = dispersion.leakage;
 
-  // 4. The loss scale: as given, or calibrated to the cosmology at t0.
+  // 4. The loss scale: as given, or calibrated to the cosmology at t0 (a restart keeps its c exactly).
   s.v2_0 = restored ? restored->scalar("coupled_v2_0", "coupled-run state")
                     : dual_mass2(inflaton, s.run.operators(), dual);
   const std::size_t nk = s.sub.spectrum.bins();
-  std::vector<double> omega2_0(nk);
-  for (std::size_t b = 0; b < nk; ++b) {
-    const double a0 = inflaton.a();
-    omega2_0[b] = s.sub.mean_k2[b] / (a0 * a0) + s.v2_0;
-  }
-  const auto p_lattice_t0 = s.sub.site_spectrum(r0);
-  switch (restored ? Calibration::none : p.calibrate) {
-  case Calibration::none:
-    s.c = restored ? restored->scalar("coupled_c", "coupled-run state")
-                   : p.network.c(n); // a restart keeps its c exactly
-    break;
-  case Calibration::background:
-    s.c = background_loss_scale(dispersion.lambda[0], s.v2_0);
-    break;
-  case Calibration::spectrum:
-    s.c = spectrum_loss_scale(omega2_0, dispersion.lambda, dispersion.counts, p_lattice_t0);
-    break;
-  }
+  s.c = restored ? restored->scalar("coupled_c", "coupled-run state")
+                 : loss_scale(p.calibrate, p.network.c(n), dispersion.lambda, dispersion.counts,
+                              s.sub.site_spectrum(r0), s.omega2_t0(inflaton.a()), s.v2_0);
   for (std::size_t b = 0; b < nk; ++b) {
     s.omega2_network.push_back(s.c * dispersion.lambda[b]);
     // lambda_err is sqrt(var / n_indep); the anisotropy is the spread itself, sqrt(var).
@@ -647,14 +593,10 @@ void CoupledRun::start() {
       // with the rows does not.
       std::vector<double> residual(n);
       s.ntk0->apply(alpha, 1.0, residual);
-      for (std::size_t i = 0; i < n; ++i) {
-        residual[i] = b[i] - residual[i];
-      }
+      std::transform(b.begin(), b.end(), residual.begin(), residual.begin(), std::minus<>());
       const std::vector<double> correction =
           solve_kernel(*s.eigensystem, residual, s.clusters.resolution).alpha;
-      for (std::size_t i = 0; i < n; ++i) {
-        alpha[i] += correction[i];
-      }
+      std::transform(alpha.begin(), alpha.end(), correction.begin(), alpha.begin(), std::plus<>());
       s.velocity_dropped_modes = solve.dropped;
       s.velocity_dropped = solve.dropped_fraction;
       s.velocity_solver = "eigendecomposition";
@@ -703,9 +645,8 @@ void CoupledRun::start() {
     fd.forward(s.x_local, mine);
     const auto f_minus = s.distribution.all_gather(fd.outputs(), 1);
     std::vector<double> fdot(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      fdot[i] = (f_plus[i] - f_minus[i]) / (2.0 * eps);
-    }
+    std::transform(f_plus.begin(), f_plus.end(), f_minus.begin(), fdot.begin(),
+                   [eps](double up, double down) { return (up - down) / (2.0 * eps); });
     s.velocity_mismatch_trained = relative_difference(fdot, b);
   }
   s.linear.emplace(
@@ -733,7 +674,6 @@ void CoupledRun::start() {
         s.have_check_mode = true;
       }
     }
-    s.cluster_count = static_cast<double>(s.clusters.count());
   }
 
   // 8. duality.h5 and nn.h5 (rank 0); the first row; the loop hooks.
@@ -748,13 +688,11 @@ void CoupledRun::start() {
     io::write_text_atomically(p.inflaton.output_dir / "resolved.toml", s.deck_text);
     const auto metadata = io::FileMetadata::for_this_build(s.deck_text);
     io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
-    write_dictionary_attributes(f, p, s.subcycling);
-    f.write_attribute("c", s.c);
+    write_dictionary_attributes(f, p, s.subcycling, s.c, s.v2_0, s.sub);
     f.write_attribute("calibrate", calibration_name(p.calibrate));
     f.write_attribute("band",
                       std::string_view("lattice modes with |n_d| <= M/2 (both Nyquist partners), k = 0 "
                                        "removed, sampled on the M^3 sites"));
-    f.write_attribute("V2", s.v2_0);
     f.write_attribute("mean_mode_c_lambda", s.omega2_network[0]);
     f.write_attribute("ntk_spectrum", std::string_view(full ? "full" : "extremes"));
     f.write_attribute("lambda_max", lambda_max);
@@ -768,7 +706,6 @@ void CoupledRun::start() {
       f.write_attribute("lambda_min_ritz_residual", s.extremes.lambda_min_residual);
       f.write_attribute("lanczos_iterations", static_cast<std::int64_t>(s.extremes.iterations));
     }
-    f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
     f.write_attribute("velocity_mismatch_linearised", s.velocity_mismatch);
     f.write_attribute("velocity_mismatch_trained", s.velocity_mismatch_trained);
     f.write_attribute("velocity_solver", std::string_view(s.velocity_solver));
@@ -795,9 +732,6 @@ void CoupledRun::start() {
                             p.network.mlp.sigma_b * p.network.mlp.sigma_b);
     }
     f.write_attribute("frequency_tolerance", 0.1);
-    f.write_dataset("k", s.sub.spectrum.k());
-    f.write_dataset("counts", s.sub.spectrum.counts());
-    f.write_dataset("k2_mean", s.sub.mean_k2);
     f.write_dataset("omega2_network", s.omega2_network);
     f.write_dataset("omega2_network_anisotropy", s.anisotropy);
     f.write_dataset("leakage", s.leakage);
@@ -819,8 +753,8 @@ void CoupledRun::start() {
                                  full},
         metadata);
     nn.write_weights("weights", s.system->network());
-    if (full && !theta0.empty()) {
-      nn.write_ntk(theta0, eigenvalues);
+    if (full && !spectrum.theta0.empty()) {
+      nn.write_ntk(spectrum.theta0, eigenvalues);
     }
     std::vector<std::int64_t> sites(3 * n);
     const SiteOrder order{p.network.sublattice};
@@ -868,16 +802,7 @@ void CoupledRun::start() {
   s.run.progress_extra([&s] { return fmt::format(" loss={:.4e}", s.system->loss()); });
 }
 
-void CoupledRun::evolve() {
-  State& s = *state_;
-  s.run.evolve();
-  if (!std::isfinite(s.system->loss())) {
-    throw RuntimeError("the network's loss became non-finite; reduce the step", /*collective=*/true);
-  }
-}
-
-void CoupledRun::summarise() {
-  State& s = *state_;
+void summarise(State& s) {
   const CoupledParameters& p = s.p;
   s.run.summarise();
   if (!s.file) {
@@ -887,10 +812,7 @@ void CoupledRun::summarise() {
   const std::size_t nk = s.sub.spectrum.bins();
   const auto& k = s.sub.spectrum.k();
   // The frequencies at t0 (the calibration's reference) and their mismatch.
-  std::vector<double> omega2_0(nk);
-  for (std::size_t b = 0; b < nk; ++b) {
-    omega2_0[b] = s.sub.mean_k2[b] / (p.inflaton.a0 * p.inflaton.a0) + s.v2_0;
-  }
+  const std::vector<double> omega2_0 = s.omega2_t0(p.inflaton.a0);
   const FrequencyMatch match0 = compare_frequencies(s.omega2_network, omega2_0);
   const FrequencyMatch match_end = compare_frequencies(s.omega2_network, s.shells.last().omega2_lattice);
   f.write_attribute("rms_log_mismatch_t0", match0.rms_log);
@@ -1033,6 +955,18 @@ void CoupledRun::summarise() {
       p.dictionary.hubble, p.dictionary.h, p.dictionary.eta, p.dictionary.beta, p.dictionary.gamma, h_eff,
       h_eff_err);
   fmt::print("#   output: {}/{{duality.h5, nn.h5}}\n", p.inflaton.output_dir.string());
+}
+
+} // namespace
+
+void run_coupled(const CoupledParameters& parameters, const Session& session) {
+  State s(parameters, session);
+  start(s);
+  s.run.evolve(); // the network advances in the lattice's step hook
+  if (!std::isfinite(s.system->loss())) {
+    throw RuntimeError("the network's loss became non-finite; reduce the step", /*collective=*/true);
+  }
+  summarise(s);
 }
 
 } // namespace inflanet

@@ -11,22 +11,10 @@
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/decomposition/slab_layout.hpp"
 #include "inflanet/duality/band_limit.hpp"
-#include "inflanet/duality/calibration.hpp"
-#include "inflanet/duality/shell_comparison.hpp"
-#include "inflanet/duality/subcycling.hpp"
-#include "inflanet/io/duality_file.hpp"
 #include "inflanet/io/file_metadata.hpp"
-#include "inflanet/nn/fourier_feature_network.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 
 namespace inflanet {
-namespace {
-
-FourierDispersion dispersion_of(const NetworkParameters& p) {
-  return p.dispersion == "flat" ? FourierDispersion::flat : FourierDispersion::lattice;
-}
-
-} // namespace
 
 std::string exact_dual_check_report(const CoupledParameters& p, int ranks) {
   std::string out = coupled_check_report(p, ranks);
@@ -41,7 +29,9 @@ std::string exact_dual_check_report(const CoupledParameters& p, int ranks) {
   return out;
 }
 
-struct ExactDualRun::State {
+namespace {
+
+struct State {
   const CoupledParameters& p;
   LatticeRun run;
   Integrator integrator;
@@ -50,6 +40,7 @@ struct ExactDualRun::State {
   Field lattice_sites, network_residual;
   std::optional<FourierFeatureNetwork> net;
   NetworkSubcycling subcycling;
+  LearningRateSchedule schedule; ///< network.schedule (none unless "desitter")
   double c = 0.0, m2 = 0.0;
   std::vector<double> k2_per_mode, last_omega2_net;
   double last_difference = 0.0, worst_difference = 0.0;
@@ -92,10 +83,6 @@ struct ExactDualRun::State {
     const auto network = sub.spectrum.compute(network_residual, scratch, sub.plan);
     const double a = inflaton.a(), t = inflaton.time();
     // The network's frequencies now: c lambda_k g_k(t) per mode, binned like the spectra.
-    LearningRateSchedule schedule;
-    if (p.network.schedule == "desitter") {
-      schedule = {LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, m2};
-    }
     std::vector<double> per_mode(k2_per_mode.size());
     for (std::size_t idx = 0; idx < per_mode.size(); ++idx) {
       const double s = net->amplitude()[idx];
@@ -116,13 +103,7 @@ struct ExactDualRun::State {
   }
 };
 
-ExactDualRun::ExactDualRun(const CoupledParameters& parameters, const Session& session)
-    : state_(std::make_unique<State>(parameters, session)) {}
-
-ExactDualRun::~ExactDualRun() = default;
-
-void ExactDualRun::start() {
-  State& s = *state_;
+void start(State& s) {
   const CoupledParameters& p = s.p;
   s.run.start();
   if (s.run.restored() != nullptr) {
@@ -133,13 +114,12 @@ void ExactDualRun::start() {
   FieldLattice& inflaton = s.run.lattice();
   const std::size_t dual = p.dual_field;
   const auto m = p.network.sublattice;
-  const double points = static_cast<double>(m * m * m);
-  s.c = p.network.c(static_cast<std::size_t>(points));
+  s.c = p.network.c(static_cast<std::size_t>(m * m * m));
   s.m2 = dual_mass2(inflaton, s.run.operators(), dual);
   if (s.m2 < 0.0) {
     throw InputError(fmt::format("network.dispersion = \"lattice\" needs V''(phi0) >= 0, got {:.6g}", s.m2));
   }
-  const auto amplitude = fourier_amplitudes(s.sub.operators, dispersion_of(p.network), s.c, s.m2);
+  const auto amplitude = fourier_amplitudes(s.sub.operators, p.network.fourier_dispersion(), s.c, s.m2);
   const double dk = 2.0 * std::numbers::pi / p.inflaton.box.length;
   s.k2_per_mode.resize(amplitude.size());
   double c_lambda_max = 0.0;
@@ -153,19 +133,15 @@ void ExactDualRun::start() {
                                   p.max_subcycles);
   s.net.emplace(s.sub.operators, amplitude, s.subcycling.gamma, s.c, inflaton.time());
   if (p.network.schedule == "desitter") {
-    s.net->set_schedule({LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, s.m2});
+    s.schedule = {LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, s.m2};
+    s.net->set_schedule(s.schedule);
   }
   // Parameters 0, so f = 0; targets y = -(band-limited perturbation): the residual f - y starts as the
   // perturbation; the momentum gives df/dt = the band-limited dphi/dt (or 0).
   s.band_limited(inflaton.phi(dual), s.lattice_sites);
   Field targets(s.sub.decomposition);
   targets.copy_from(s.lattice_sites);
-  {
-    double* y = targets.real_data();
-    for (std::size_t i = 0; i < targets.padded_real_size(); ++i) {
-      y[i] = -y[i];
-    }
-  }
+  targets.scale(-1.0);
   s.net->set_targets(targets);
   if (p.match_velocity) {
     Field velocity(s.sub.decomposition);
@@ -179,14 +155,8 @@ void ExactDualRun::start() {
     f.write_attribute("embedding", std::string_view("fourier"));
     f.write_attribute("dispersion", std::string_view(p.network.dispersion));
     f.write_attribute("schedule", std::string_view(p.network.schedule));
-    write_dictionary_attributes(f, p, s.subcycling);
-    f.write_attribute("c", s.c);
-    f.write_attribute("V2", s.m2);
-    f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
+    write_dictionary_attributes(f, p, s.subcycling, s.c, s.m2, s.sub);
     f.write_attribute("ntk_drift_t_end", 0.0); // a linear model: its NTK does not move
-    f.write_dataset("k", s.sub.spectrum.k());
-    f.write_dataset("counts", s.sub.spectrum.counts());
-    f.write_dataset("k2_mean", s.sub.mean_k2);
     const std::size_t nk = s.sub.spectrum.bins();
     f.define_rows({{"P_lattice", nk},
                    {"P_network", nk},
@@ -216,12 +186,7 @@ void ExactDualRun::start() {
   s.run.progress_extra([&s] { return fmt::format(" site_diff={:.2e}", s.last_difference); });
 }
 
-void ExactDualRun::evolve() {
-  state_->run.evolve();
-}
-
-void ExactDualRun::summarise() {
-  State& s = *state_;
+void summarise(State& s) {
   const CoupledParameters& p = s.p;
   s.run.summarise();
   if (!s.file) {
@@ -242,6 +207,15 @@ void ExactDualRun::summarise() {
       p.network.sublattice, s.last_difference, s.worst_difference, max_log_p, describe_matched(match),
       match.rms_log);
   fmt::print("#   output: {}/duality.h5\n", p.inflaton.output_dir.string());
+}
+
+} // namespace
+
+void run_exact_dual(const CoupledParameters& parameters, const Session& session) {
+  State s(parameters, session);
+  start(s);
+  s.run.evolve();
+  summarise(s);
 }
 
 } // namespace inflanet

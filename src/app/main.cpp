@@ -68,16 +68,10 @@ int main(int argc, char** argv) {
                      deck.file());
       if (coupled.network.exact_dual()) {
         // The exact dual: a linear Fourier-feature readout whose NTK is the lattice's operator.
-        ExactDualRun run(coupled, session);
-        run.start();
-        run.evolve();
-        run.summarise();
-        return 0;
+        run_exact_dual(coupled, session);
+      } else {
+        run_coupled(coupled, session);
       }
-      CoupledRun run(coupled, session);
-      run.start();
-      run.evolve();
-      run.summarise();
       return 0;
     }
     case RunKind::lattice:

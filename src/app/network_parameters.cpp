@@ -137,8 +137,6 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
                                           "\"{}\")",
                                           p.dataset));
   }
-  if (p.dataset == "synthetic") {
-  }
   if (p.ntk_every > std::max<std::int64_t>(p.steps, 1) && deck.given_non_default("network.ntk_every")) {
     deck.fail("network.ntk_every", fmt::format("at most network.steps = {}", p.steps));
   }

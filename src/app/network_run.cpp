@@ -1,8 +1,7 @@
 #include "inflanet/app/network_run.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <optional>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -15,26 +14,42 @@
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/network_file.hpp"
 #include "inflanet/nn/network_system.hpp"
-#include "inflanet/ntk/distributed_ntk.hpp"
 #include "inflanet/ntk/empirical_ntk.hpp"
-#include "inflanet/ntk/krylov.hpp"
 #include "inflanet/ntk/linearised_network.hpp"
-#include "inflanet/ntk/ntk_eigensystem.hpp"
 #include "inflanet/version.hpp"
 
 namespace inflanet {
 namespace {
+
 double norm(std::span<const double> v) {
-  double s = 0.0;
-  for (const double x : v) {
-    s += x * x;
-  }
-  return std::sqrt(s);
+  return std::sqrt(std::inner_product(v.begin(), v.end(), v.begin(), 0.0));
 }
 
 } // namespace
 
-NetworkRunSummary run_network(const NetworkParameters& p, const Session& session) {
+InitialNtkSpectrum initial_ntk_spectrum(DistributedNtk& ntk0, bool full) {
+  InitialNtkSpectrum s;
+  const std::size_t n = ntk0.distribution().points();
+  if (full) {
+    if (n <= ntk_eigen_max_points) {
+      s.theta0 = ntk0.gather_to_root();
+    }
+    const NtkEigensystem& eig = s.eigensystem.emplace(NtkEigensystem::compute(ntk0));
+    s.eigenvalues.assign(eig.values().begin(), eig.values().end());
+    s.lambda_max = s.eigenvalues.empty() ? 0.0 : s.eigenvalues.back();
+    s.lambda_min = s.eigenvalues.empty() ? 0.0 : s.eigenvalues.front();
+  } else {
+    s.extremes = lanczos_extremes(
+        [&ntk0](std::span<const double> v, std::span<double> out) { ntk0.apply(v, 1.0, out); }, n, 1e-10,
+        std::min<std::size_t>(n, 300));
+    s.lambda_max = s.extremes.lambda_max;
+    s.lambda_min = s.extremes.lambda_min;
+  }
+  ntk0.release_factors();
+  return s;
+}
+
+void run_network(const NetworkParameters& p, const Session& session) {
   // 1. The data (every rank builds the same set) and its split over the ranks, like lattice planes.
   const Dataset data = p.load_dataset();
   const PointDistribution distribution(data.points);
@@ -60,32 +75,15 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   system.set_reduction([&distribution](std::span<double> v) { distribution.sum_in_place(v); });
   const auto integrator = Integrator::from_name(p.integrator);
 
-  // 3. Theta(0) by rows; its full spectrum (network.ntk_spectrum = "full": dsyevr on one rank, ScaLAPACK's
-  // pdsyevd beyond, eigenvectors distributed) or its extremes by Lanczos on the row blocks.
+  // 3. Theta(0) by rows, and its spectrum (initial_ntk_spectrum).
   Mlp probe = system.network(); // NTK passes run on a copy: the system's cached passes stay valid
   DistributedNtk ntk0(distribution);
   ntk0.build(probe, x_local);
   const double ntk0_norm = std::sqrt(ntk0.norm_squared());
   const bool full = p.full_spectrum;
-  std::vector<double> theta0, eigenvalues;
-  std::optional<NtkEigensystem> spectrum;
-  double lambda_max = 0.0, lambda_min = 0.0;
-  if (full) {
-    if (n <= ntk_eigen_max_points) {
-      theta0 = ntk0.gather_to_root(); // nn.h5's ntk[N,N], for post-processing small runs only
-    }
-    spectrum.emplace(NtkEigensystem::compute(ntk0));
-    eigenvalues.assign(spectrum->values().begin(), spectrum->values().end());
-    lambda_max = eigenvalues.empty() ? 0.0 : eigenvalues.back();
-    lambda_min = eigenvalues.empty() ? 0.0 : eigenvalues.front();
-  } else {
-    const KernelExtremes e = lanczos_extremes(
-        [&ntk0](std::span<const double> v, std::span<double> out) { ntk0.apply(v, 1.0, out); }, n, 1e-10,
-        std::min<std::size_t>(n, 300));
-    lambda_max = e.lambda_max;
-    lambda_min = e.lambda_min;
-  }
-  ntk0.release_factors(); // every later use of Theta(0) goes through its rows
+  const InitialNtkSpectrum spectrum0 = initial_ntk_spectrum(ntk0, full);
+  const std::optional<NtkEigensystem>& spectrum = spectrum0.eigensystem;
+  const double lambda_max = spectrum0.lambda_max, lambda_min = spectrum0.lambda_min;
   const double eta = p.dictionary.eta, beta = p.dictionary.beta;
   const double bound = network_stability_bound(p.integrator, beta);
   if (!(eta * c * lambda_max < bound)) {
@@ -168,8 +166,8 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
                  io::NetworkRunAttributes{eta, beta, c, gamma, integrator.name(), data.description, full},
                  io::FileMetadata::for_this_build(p.deck_text));
     file->write_weights("weights", system.network());
-    if (full && !theta0.empty()) {
-      file->write_ntk(theta0, eigenvalues);
+    if (full && !spectrum0.theta0.empty()) {
+      file->write_ntk(spectrum0.theta0, spectrum0.eigenvalues);
     }
     if (spectrum && spectrum->clamped() > 0) {
       fmt::print("# note: {} round-off negative NTK eigenvalue(s) clamped to 0 (most negative {:.3e})\n",
@@ -235,14 +233,14 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
   }
 
   // 8. Final weights and summary.
-  NetworkRunSummary summary{loss0, system.loss(), lin_gap, ntk_drift, lambda_max, progress.elapsed()};
   if (file) {
+    const double wall = progress.elapsed();
     file->write_weights("weights_final", system.network());
     fmt::print("# summary: {} steps of {} (h = sqrt(eta) = {:.4g}, gamma = {:.4g}) on N = {} points, P = {} "
                "parameters, {} rank(s), in {:.2f} s ({:.1f} steps/s)\n",
                p.steps, integrator.name(), h, gamma, n, system.network().parameter_count(), session.size(),
-               summary.wall, p.steps / std::max(summary.wall, 1e-9));
-    fmt::print("#   loss {:.6e} -> {:.6e}; lin_gap = {:.4e}, ntk_drift = {:.4e}\n", loss0, summary.loss,
+               wall, p.steps / std::max(wall, 1e-9));
+    fmt::print("#   loss {:.6e} -> {:.6e}; lin_gap = {:.4e}, ntk_drift = {:.4e}\n", loss0, system.loss(),
                lin_gap, ntk_drift);
     fmt::print(
         "#   NTK(0): lambda_max = {:.6g}, eta c lambda_max = {:.4g} (bound {:.4g}), lambda_min = {:.4g}{}\n",
@@ -250,7 +248,6 @@ NetworkRunSummary run_network(const NetworkParameters& p, const Session& session
         full ? "" : " (smallest Lanczos Ritz value: an upper bound; network.ntk_spectrum = \"extremes\")");
     fmt::print("#   output: {}/{{nn.h5, resolved.toml}}\n", p.output_dir.string());
   }
-  return summary;
 }
 
 } // namespace inflanet

@@ -14,6 +14,7 @@
 #include "inflanet/decomposition/session.hpp"
 #include "inflanet/duality/calibration.hpp"
 #include "inflanet/duality/dictionary.hpp"
+#include "inflanet/duality/shell_comparison.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/field/field_lattice.hpp"
 #include "inflanet/io/duality_file.hpp"
@@ -47,10 +48,12 @@ private:
 };
 
 /// \brief The run-wide attributes every coupled run's duality.h5 starts with: which side fixed the other, the
-/// dictionary (H, the step h, eta, beta, gamma, rho_lambda), the lattices (L, N, M) and the optimizer that
-/// runs after sub-cycling (subcycles, eta_run, beta_run, h_run, its bound).
+/// dictionary (H, the step h, eta, beta, gamma, rho_lambda), the lattices (L, N, M), the optimizer that
+/// runs after sub-cycling (subcycles, eta_run, beta_run, h_run, its bound), the loss scale c, V''(t0) (V2)
+/// and the initial velocity; and the sub-lattice's shells (datasets k, counts, k2_mean).
 void write_dictionary_attributes(io::DualityFile& file, const CoupledParameters& parameters,
-                                 const NetworkSubcycling& subcycling);
+                                 const NetworkSubcycling& subcycling, double c, double v2,
+                                 const SubLattice& sub);
 
 /// \brief `inflanet check` for a coupled deck: the inflaton's report, then the dictionary and the network's
 /// stability condition.
@@ -59,26 +62,11 @@ void write_dictionary_attributes(io::DualityFile& file, const CoupledParameters&
 /// \brief d^2V/dphi_k^2 at the lattice's current field means: the mass^2 of the dual field k's fluctuations.
 [[nodiscard]] double dual_mass2(FieldLattice& lattice, const SpectralOperators& operators, std::size_t k);
 
-/// \brief The coupled run as stages, like LatticeRun (which it drives, with the network as its companion).
-class CoupledRun {
-public:
-  CoupledRun(const CoupledParameters& parameters, const Session& session);
-  ~CoupledRun();
-  CoupledRun(const CoupledRun&) = delete;
-  CoupledRun& operator=(const CoupledRun&) = delete;
-
-  /// \brief Inflaton initial conditions; then the network, its targets (band-limited perturbation), Theta(0),
-  /// its dispersion relation, the calibration, the sub-cycling, the matched initial velocity, duality.h5 and
-  /// nn.h5.
-  void start();
-  /// \brief One loop to the end: the inflaton each step, the network after it (sub-cycled if stiffer).
-  void evolve();
-  /// \brief The per-shell comparison, the kernel fits and the integrator consistency check; the summary.
-  void summarise();
-
-private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
+/// \brief The coupled run, in stages like LatticeRun (which it drives, with the network as its companion).
+/// Start: inflaton initial conditions; then the network, its targets (band-limited perturbation), Theta(0),
+/// its dispersion relation, the calibration, the sub-cycling, the matched initial velocity, duality.h5 and
+/// nn.h5. Evolve: one loop to the end, the inflaton each step, the network after it (sub-cycled if stiffer).
+/// Summarise: the per-shell comparison, the kernel fits and the integrator consistency check; the summary.
+void run_coupled(const CoupledParameters& parameters, const Session& session);
 
 } // namespace inflanet

@@ -7,7 +7,6 @@
 /// the band-limited inflaton perturbation and velocity on the sites; every output row compares the two site
 /// by site.
 
-#include <memory>
 #include <string>
 
 #include "inflanet/app/coupled_run.hpp"
@@ -17,20 +16,7 @@ namespace inflanet {
 /// \brief What `check` adds for an exact-dual deck.
 [[nodiscard]] std::string exact_dual_check_report(const CoupledParameters& parameters, int ranks);
 
-class ExactDualRun {
-public:
-  ExactDualRun(const CoupledParameters& parameters, const Session& session);
-  ~ExactDualRun();
-  ExactDualRun(const ExactDualRun&) = delete;
-  ExactDualRun& operator=(const ExactDualRun&) = delete;
-
-  void start();
-  void evolve();
-  void summarise();
-
-private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
+/// \brief The exact-dual run, in the stages of run_coupled (it does not restart yet).
+void run_exact_dual(const CoupledParameters& parameters, const Session& session);
 
 } // namespace inflanet

@@ -11,6 +11,7 @@
 #include "inflanet/duality/dictionary.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/nn/dataset.hpp"
+#include "inflanet/nn/fourier_feature_network.hpp"
 #include "inflanet/nn/mlp.hpp"
 
 namespace inflanet {
@@ -41,10 +42,14 @@ struct NetworkParameters {
   std::optional<std::string> restart; ///< checkpoint to continue from ("latest" or a path)
   std::string deck_text;              ///< the resolved deck, written into nn.h5 and resolved.toml
 
-  /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
   /// \brief The exact dual: a linear Fourier-feature readout (embedding "fourier", no hidden layer), whose
-  /// NTK is the lattice's operator; the coupled run then runs as ExactDualRun.
+  /// NTK is the lattice's operator; the coupled run then runs as run_exact_dual.
   [[nodiscard]] bool exact_dual() const noexcept { return embedding == "fourier" && mlp.depth == 0; }
+  /// \brief network.dispersion as the Fourier features take it.
+  [[nodiscard]] FourierDispersion fourier_dispersion() const noexcept {
+    return dispersion == "flat" ? FourierDispersion::flat : FourierDispersion::lattice;
+  }
+  /// \brief Reads and cross-checks the deck; errors name the key (Deck::fail).
   static NetworkParameters from_deck(const config::Deck& deck, bool coupled = false);
 
   /// \brief Builds the training data (every rank alike); InputError for bad files or N > 10^4.

@@ -36,7 +36,7 @@ void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, 
                       bool root);
 
 /// \brief The output keys of a lattice run (output.*), copied into any parameters struct that has these
-/// members (RunParameters, FieldsParameters).
+/// members (LatticeParameters).
 template <class P>
 void read_output_keys(const config::Deck& deck, P& p) {
   p.output_dir = deck.string("output.dir");
