@@ -935,7 +935,7 @@ void summarise(State& s) {
              "per degree of "
              "freedom: EFT {:.3g}, decaying {:.3g}, power law {:.3g}); EFT m_eff^2 = {:.4g} +- {:.2g}, "
              "c_eff^2 = {:.4g} "
-             "+- {:.2g}; power law c lambda ~ k^{:.4g}; decaying (all {} shells, rms {:.3g}): c lambda ~ "
+             "+- {:.2g}; {}; decaying (all {} shells, rms {:.3g}): c lambda ~ "
              "exp({:.4g} k)\n",
              shells, k[shells - 1],
              form == "eft"         ? "the EFT"
@@ -943,17 +943,28 @@ void summarise(State& s) {
              : form == "power_law" ? "a power law"
                                    : "no form with a degree of freedom left",
              forms.eft, forms.decaying, forms.power_law, eft.fit.m_eff2, eft.fit.m_eff2_err, eft.fit.c_eff2,
-             eft.fit.c_eff2_err, power.exponent, decay.shells, decay.rms_relative, decay.slope);
+             eft.fit.c_eff2_err,
+             std::isfinite(power.exponent)
+                 ? fmt::format("power law c lambda ~ k^{:.4g}", power.exponent)
+                 : std::string("no power law (fewer than two long-wavelength shells)"),
+             decay.shells, decay.rms_relative, decay.slope);
   fmt::print(
       "#   network loss {:.6e} -> {:.6e}; lin_gap = {:.3e}, ntk_drift = {:.3e}; optimizer run: eta = {:.6g}, "
       "beta = {:.6g} ({} sub-step(s) of h = {:.6g})\n",
       s.loss0, s.system->loss(), s.lin_gap, s.ntk_drift, s.subcycling.eta, s.subcycling.beta,
       s.subcycling.substeps, s.subcycling.h);
-  fmt::print(
-      "#   dictionary: H = {:.6g}, h = {:.6g}, eta = {:.6g}, beta = {:.6g}, gamma = {:.6g}; consistency "
-      "check (an identity of the integrator, not evidence): fitted H_eff = {:.6g} +- {:.2g}\n",
-      p.dictionary.hubble, p.dictionary.h, p.dictionary.eta, p.dictionary.beta, p.dictionary.gamma, h_eff,
-      h_eff_err);
+  const std::string check =
+      std::isfinite(h_eff)
+          ? fmt::format(
+                "consistency check (an identity of the integrator, not evidence): fitted H_eff = {:.6g} "
+                "+- {:.2g}",
+                h_eff, h_eff_err)
+          : std::string(p.network.full_spectrum ? "no integrator consistency check (fewer than 4 samples of "
+                                                  "the check mode)"
+                                                : "no integrator consistency check (no eigenbasis)");
+  fmt::print("#   dictionary: H = {:.6g}, h = {:.6g}, eta = {:.6g}, beta = {:.6g}, gamma = {:.6g}; {}\n",
+             p.dictionary.hubble, p.dictionary.h, p.dictionary.eta, p.dictionary.beta, p.dictionary.gamma,
+             check);
   fmt::print("#   output: {}/{{duality.h5, nn.h5}}\n", p.inflaton.output_dir.string());
 }
 
