@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -15,18 +16,6 @@
 
 namespace inflanet {
 namespace {
-
-const char* rigor_name(PlanRigor rigor) {
-  switch (rigor) {
-  case PlanRigor::estimate:
-    return "estimate";
-  case PlanRigor::measure:
-    return "measure";
-  case PlanRigor::patient:
-    return "patient";
-  }
-  return "measure";
-}
 
 std::string exported_wisdom() {
   std::unique_ptr<char, decltype(&std::free)> text(fftw_export_wisdom_to_string(), &std::free);
@@ -96,8 +85,9 @@ std::string merge_into(const std::filesystem::path& file) {
 } // namespace
 
 std::string WisdomKey::file_name() const {
-  std::string name =
-      fmt::format("N{}_r{}_t{}_{}_{}.wisdom", n, ranks, threads, rigor_name(rigor), fftw_version);
+  constexpr std::array<const char*, 3> rigor_names{"estimate", "measure", "patient"}; // PlanRigor's order
+  std::string name = fmt::format("N{}_r{}_t{}_{}_{}.wisdom", n, ranks, threads,
+                                 rigor_names[static_cast<std::size_t>(rigor)], fftw_version);
   for (char& c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                     c == '_' || c == '-';
