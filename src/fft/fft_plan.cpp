@@ -2,10 +2,8 @@
 
 #include <array>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "inflanet/base/error.hpp"
 
@@ -34,16 +32,14 @@ FftPlan::FftPlan(const Decomposition& decomposition, PlanRigor rigor) : decompos
   destroy();
   // One wisdom text for all ranks: rank 0's, with what the others measured for their own sub-problems.
   fftw_mpi_gather_wisdom(decomposition.comm());
-  std::vector<char> text;
+  std::string text;
   if (decomposition.is_root()) {
     std::unique_ptr<char, decltype(&std::free)> exported(fftw_export_wisdom_to_string(), &std::free);
-    if (exported) {
-      text.assign(exported.get(), exported.get() + std::strlen(exported.get()) + 1);
-    }
+    text = exported ? exported.get() : "";
   }
-  decomposition.broadcast(text);
+  text = broadcast_string(text, decomposition.comm());
   fftw_forget_wisdom();
-  if (text.empty() || fftw_import_wisdom_from_string(text.data()) == 0 ||
+  if (text.empty() || fftw_import_wisdom_from_string(text.c_str()) == 0 ||
       !make(scratch.real_data(), flags | FFTW_WISDOM_ONLY)) {
     throw RuntimeError("FFTW-MPI could not re-create the " + std::to_string(decomposition.n()) +
                        "^3 plans from the wisdom it had just measured");

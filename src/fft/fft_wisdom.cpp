@@ -126,23 +126,19 @@ bool import_fft_wisdom(const std::filesystem::path& file, const Decomposition& d
       ok = fftw_import_wisdom_from_filename(file.c_str());
     }
   }
-  ok = decomposition.max(static_cast<double>(ok)) > 0.0 ? 1 : 0;
+  const bool any = decomposition.max(static_cast<double>(ok)) > 0.0;
   fftw_mpi_broadcast_wisdom(decomposition.comm());
-  return ok != 0;
+  return any;
 }
 
 std::string save_fft_wisdom(const std::filesystem::path& file, const Decomposition& decomposition) {
-  std::vector<char> reason;
+  std::string reason;
   if (file.empty()) {
-    const std::string text =
-        "no wisdom file (neither XDG_CACHE_HOME nor HOME is set, and output.wisdom is empty)";
-    reason.assign(text.begin(), text.end());
+    reason = "no wisdom file (neither XDG_CACHE_HOME nor HOME is set, and output.wisdom is empty)";
   } else if (decomposition.is_root()) {
-    const std::string text = merge_into(file);
-    reason.assign(text.begin(), text.end());
+    reason = merge_into(file);
   }
-  decomposition.broadcast(reason);
-  return {reason.begin(), reason.end()};
+  return broadcast_string(reason, decomposition.comm());
 }
 
 } // namespace inflanet

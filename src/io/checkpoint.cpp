@@ -293,7 +293,7 @@ fs::path resolve_impl(const std::string& path_or_latest, const fs::path& dir, MP
     failure = why;
   }
   detail::agree_on_failure(failure, comm, true);
-  return detail::broadcast_string(resolved, comm);
+  return broadcast_string(resolved, comm);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "inflanet/base/error.hpp"
+#include "inflanet/decomposition/decomposition.hpp"
 
 namespace inflanet::io::detail {
 
@@ -19,17 +20,6 @@ AgreedTime agreed_utc_now(MPI_Comm comm) {
   MPI_Bcast(&now, 1, MPI_LONG_LONG, 0, comm); // a second boundary must not split the ranks
   const auto when = static_cast<std::time_t>(now);
   return AgreedTime{format_utc(when, "%Y-%m-%dT%H:%M:%SZ"), format_utc(when, "%Y-%m-%d %H:%M:%S +0000")};
-}
-
-std::string broadcast_string(const std::string& what, MPI_Comm comm) {
-  unsigned long long size = what.size();
-  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
-  std::string out = what;
-  out.resize(size);
-  if (size > 0) {
-    MPI_Bcast(out.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
-  }
-  return out;
 }
 
 void agree_on_failure(const std::string& failure, MPI_Comm comm, bool input) {

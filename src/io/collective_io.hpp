@@ -29,7 +29,4 @@ void agree_on_failure(const std::string& failure, MPI_Comm comm, bool input);
 /// RuntimeError it throws is rethrown on every rank (collective).
 void run_on_root(MPI_Comm comm, const std::function<void()>& work);
 
-/// `what` from rank 0 on every rank (collective).
-[[nodiscard]] std::string broadcast_string(const std::string& what, MPI_Comm comm);
-
 } // namespace inflanet::io::detail
