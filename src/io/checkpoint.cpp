@@ -48,10 +48,6 @@ void check_names(const std::string& kind, const Entries& entries) {
   }
 }
 
-bool has_attribute(hid_t object, const char* name) {
-  return H5Aexists(object, name) > 0;
-}
-
 /// A scalar attribute read as T, std::int64_t or double.
 template <class T>
 T read_scalar(hid_t object, const std::string& name, const fs::path& file) {
@@ -106,7 +102,7 @@ std::optional<std::string> inspect(const fs::path& path, const Box* expected,
       has_fields = has_fields && dataset_exists(file.get(), "fields", ("fields/" + name).c_str());
       wanted += (wanted.empty() ? "/fields/" : " and /fields/") + name;
     }
-    if (!has_attribute(file.get(), "complete") || !has_fields) {
+    if (H5Aexists(file.get(), "complete") <= 0 || !has_fields) {
       return "restart file " + quoted(path) + " is not an inflanet checkpoint (no `complete` attribute" +
              (wanted.empty() ? std::string(")") : " or no " + wanted + ")");
     }
@@ -208,13 +204,10 @@ std::vector<std::string> link_names(hid_t group, const fs::path& file) {
   return names;
 }
 
-} // namespace
-
+/// `checkpoint_<step>.h5` (unpadded step).
 std::string checkpoint_file_name(std::int64_t step) {
   return "checkpoint_" + std::to_string(step) + ".h5";
 }
-
-namespace {
 
 /// The one writer: with the lattice fields (phi and phidot non-null) or without (a network-only run).
 fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state,

@@ -75,8 +75,7 @@ NetworkFile NetworkFile::open_existing(std::filesystem::path path, std::size_t p
   }
   if (series.back().width() != points) {
     throw RuntimeError("cannot restart network file '" + file_path.string() +
-                       "': it holds another number of "
-                       "training points");
+                       "': it holds another number of training points");
   }
   detail::drop_rows_after(root, series, 0, last_step, file_path);
   return out;

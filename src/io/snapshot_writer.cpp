@@ -36,6 +36,11 @@ void write_mesh_attributes(hid_t mesh, double dx, const std::filesystem::path& f
   write_float_attribute(mesh, "timeOffset", 0.0F, file);
 }
 
+/// `data_<step>.h5` (unpadded step).
+std::string snapshot_file_name(std::int64_t step) {
+  return "data_" + std::to_string(step) + ".h5";
+}
+
 std::string xdmf_text(std::int64_t step, double time, const Box& box, const SnapshotFields& fields) {
   const std::string n = std::to_string(box.n);
   const std::string dims = n + " " + n + " " + n;
@@ -69,10 +74,6 @@ std::string xdmf_text(std::int64_t step, double time, const Box& box, const Snap
 }
 
 } // namespace
-
-std::string snapshot_file_name(std::int64_t step) {
-  return "data_" + std::to_string(step) + ".h5";
-}
 
 SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step, double time, double dt,
                              double a, double hubble, const SnapshotFields& fields,

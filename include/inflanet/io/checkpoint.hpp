@@ -62,8 +62,6 @@ struct CheckpointState {
   friend bool operator==(const CheckpointState&, const CheckpointState&) = default;
 };
 
-/// \brief `checkpoint_<step>.h5`.
-[[nodiscard]] std::string checkpoint_file_name(std::int64_t step);
 /// \brief Name of the pointer file, `checkpoint_latest`.
 inline constexpr const char* checkpoint_pointer_name = "checkpoint_latest";
 
