@@ -56,27 +56,24 @@ std::string describe(const toml::node& n) {
   return "a date/time";
 }
 
+/// The node as a Value holding a T, or nullopt when the node is not of TOML type T.
+template <class T>
+std::optional<Value> exactly(const toml::node& n) {
+  const std::optional<T> v = n.value_exact<T>();
+  return v ? std::optional<Value>(Value{*v}) : std::nullopt;
+}
+
 /// The node as a Value of `type`, or nullopt when it has another TOML type. A real key takes an integer.
 std::optional<Value> convert(const toml::node& n, Type type) {
   switch (type) {
   case Type::integer:
-    if (const auto* i = n.as_integer())
-      return Value{i->get()};
-    break;
+    return exactly<std::int64_t>(n);
   case Type::real:
-    if (const auto* d = n.as_floating_point())
-      return Value{d->get()};
-    if (const auto* i = n.as_integer())
-      return Value{static_cast<double>(i->get())};
-    break;
+    return n.is_integer() ? Value{static_cast<double>(n.as_integer()->get())} : exactly<double>(n);
   case Type::boolean:
-    if (const auto* b = n.as_boolean())
-      return Value{b->get()};
-    break;
+    return exactly<bool>(n);
   case Type::string:
-    if (const auto* s = n.as_string())
-      return Value{s->get()};
-    break;
+    return exactly<std::string>(n);
   }
   return std::nullopt;
 }
