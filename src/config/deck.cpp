@@ -56,27 +56,24 @@ std::string describe(const toml::node& n) {
   return "a date/time";
 }
 
+/// The node as a Value holding a T, or nullopt when the node is not of TOML type T.
+template <class T>
+std::optional<Value> exactly(const toml::node& n) {
+  const std::optional<T> v = n.value_exact<T>();
+  return v ? std::optional<Value>(Value{*v}) : std::nullopt;
+}
+
 /// The node as a Value of `type`, or nullopt when it has another TOML type. A real key takes an integer.
 std::optional<Value> convert(const toml::node& n, Type type) {
   switch (type) {
   case Type::integer:
-    if (const auto* i = n.as_integer())
-      return Value{i->get()};
-    break;
+    return exactly<std::int64_t>(n);
   case Type::real:
-    if (const auto* d = n.as_floating_point())
-      return Value{d->get()};
-    if (const auto* i = n.as_integer())
-      return Value{static_cast<double>(i->get())};
-    break;
+    return n.is_integer() ? Value{static_cast<double>(n.as_integer()->get())} : exactly<double>(n);
   case Type::boolean:
-    if (const auto* b = n.as_boolean())
-      return Value{b->get()};
-    break;
+    return exactly<bool>(n);
   case Type::string:
-    if (const auto* s = n.as_string())
-      return Value{s->get()};
-    break;
+    return exactly<std::string>(n);
   }
   return std::nullopt;
 }
@@ -110,18 +107,8 @@ std::optional<std::string> suggest_path(const std::string& word, const Schema& s
   return best;
 }
 
-std::optional<std::string> suggest_section(const std::string& word, const Schema& schema) {
-  std::vector<std::string> names;
-  for (const auto& s : schema.sections()) {
-    if (!s.name.empty())
-      names.push_back(s.name);
-  }
-  return closest(word, names);
-}
-
-std::string did_you_mean(const std::optional<std::string>& guess, const std::string& open = "'",
-                         const std::string& close = "'") {
-  return guess ? fmt::format(" (did you mean {}{}{}?)", open, *guess, close) : std::string{};
+std::string did_you_mean(const std::optional<std::string>& guess) {
+  return guess ? fmt::format(" (did you mean '{}'?)", *guess) : std::string{};
 }
 
 /// A section as the deck spells it: "[lattice]", or "[[field]]" for a repeated one.
@@ -131,7 +118,12 @@ std::string bracketed(const SectionSpec& sec) {
 
 /// " (did you mean [network]?)" or " (did you mean [[field]]?)" for a mistyped section name.
 std::string did_you_mean_section(const std::string& word, const Schema& schema) {
-  const auto guess = suggest_section(word, schema);
+  std::vector<std::string> names;
+  for (const auto& s : schema.sections()) {
+    if (!s.name.empty())
+      names.push_back(s.name);
+  }
+  const auto guess = closest(word, names);
   return guess ? fmt::format(" (did you mean {}?)", bracketed(*schema.find_section(*guess))) : std::string{};
 }
 
@@ -142,6 +134,29 @@ std::string label_text(const std::string& section, std::size_t index, const std:
   if (name != nullptr)
     out += ", name = " + toml_literal(Value{*name});
   return out;
+}
+
+/// "; it needs 'lattice.N' (doc), 'lattice.L' (doc)": the required keys of section `name` ("" if none).
+std::string needed_keys(const Schema& schema, const std::string& name) {
+  std::string out;
+  for (const auto& k : schema.keys()) {
+    if (k.section() == name && k.is_required)
+      out += fmt::format("{} '{}' ({})", out.empty() ? "; it needs" : ",", k.path, k.doc);
+  }
+  return out;
+}
+
+/// `e`, the entry of `spec`, when a getter of `type` may read it; std::logic_error naming the `call`
+/// ("Deck::real('time.dt')") otherwise.
+template <class E>
+const E& readable(const E& e, const KeySpec& spec, Type type, const std::string& call) {
+  if (spec.type != type) {
+    throw std::logic_error(fmt::format("{}: the key is {}", call, type_name(spec.type)));
+  }
+  if (!e.value) {
+    throw std::logic_error(fmt::format("{}: the key has no value; check has() first", call));
+  }
+  return e;
 }
 
 /// True when `node` is an array whose every element is a table: `[[x]]` headers, or `x = [{...}, ...]`
@@ -277,11 +292,8 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
       file_problem(node.source(), fmt::format("key '{}'{}: {}", full, label, *why));
       return;
     }
-    auto& e = entries[k];
-    e.value = std::move(value);
-    e.origin = Origin::file;
-    e.line = node.source().begin.line;
-    e.column = node.source().begin.column;
+    entries[k] =
+        Entry{std::move(value), Origin::file, node.source().begin.line, node.source().begin.column, {}};
   };
 
   for (auto&& [key, node] : root) {
@@ -315,14 +327,9 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
         // Only a valid name, as element_label() shows once the deck is loaded.
         const auto* named = table.get_as<std::string>("name");
         const KeySpec* name_spec = deck.schema_.find(name + ".name");
-        const std::string* element_name = nullptr;
-        std::string name_text;
-        if (named != nullptr && name_spec != nullptr && name_spec->type == Type::string &&
-            !name_spec->violation(Value{named->get()})) {
-          name_text = named->get();
-          element_name = &name_text;
-        }
-        const std::string label = " (" + label_text(name, n, element_name) + ")";
+        const bool valid_name = named != nullptr && name_spec != nullptr && name_spec->type == Type::string &&
+                                !name_spec->violation(Value{named->get()});
+        const std::string label = " (" + label_text(name, n, valid_name ? &named->get() : nullptr) + ")";
         deck.elements_[si].push_back(
             {table.source().begin.line, table.source().begin.column, std::vector<Entry>(keys.size())});
         element_given[si].emplace_back(keys.size(), false);
@@ -361,12 +368,16 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
     }
     const std::string raw = trim(std::string_view(arg).substr(eq + 1));
 
-    // A key of a repeated section: section.<name or 0-based index>.key, in an element the deck has.
+    // A key of a repeated section: section.<name or 0-based index>.key, in an element the deck has. Its
+    // value goes to that element's entries, any other key's to the deck's.
+    std::vector<Entry>* entries = &deck.entries_;
+    std::vector<bool>* given_here = &given;
+    std::string full = key, label, section, selector;
     const auto first_dot = key.find('.');
     const SectionSpec* repeated =
         first_dot == std::string::npos ? nullptr : deck.schema_.find_section(key.substr(0, first_dot));
     if (repeated != nullptr && repeated->presence == Presence::repeated) {
-      const std::string& section = repeated->name;
+      section = repeated->name;
       const std::size_t si = deck.section_index(section);
       const std::string rest = key.substr(first_dot + 1);
       const auto second_dot = rest.find('.');
@@ -381,8 +392,8 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
         }
         continue;
       }
-      const std::string selector = rest.substr(0, second_dot);
-      const std::string full = section + "." + rest.substr(second_dot + 1);
+      selector = rest.substr(0, second_dot);
+      full = section + "." + rest.substr(second_dot + 1);
       auto& elements = deck.elements_[si];
       std::optional<std::size_t> index;
       if (!selector.empty() &&
@@ -393,12 +404,9 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
           index = i;
       } else {
         for (std::size_t i = 0; i < elements.size() && !index; ++i) {
-          const std::size_t name_key = deck.schema_.index_of(section + ".name");
-          if (name_key < keys.size()) {
-            const auto& v = elements[i].entries[name_key].value;
-            if (v && std::holds_alternative<std::string>(*v) && std::get<std::string>(*v) == selector)
-              index = i;
-          }
+          const std::string* name = deck.element_name(si, i);
+          if (name != nullptr && *name == selector)
+            index = i;
         }
       }
       if (!index) {
@@ -409,12 +417,10 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
         } else {
           // The names the user can type, with the index that addresses the same element.
           std::string list;
-          const std::size_t name_key = deck.schema_.index_of(section + ".name");
           for (std::size_t i = 0; i < elements.size(); ++i) {
-            const std::optional<Value>* v =
-                name_key < keys.size() ? &elements[i].entries[name_key].value : nullptr;
+            const std::string* name = deck.element_name(si, i);
             list += fmt::format("{}{} (index {})", i == 0 ? "" : ", ",
-                                v != nullptr && *v ? toml_literal(**v) : std::string("unnamed"), i);
+                                name != nullptr ? toml_literal(Value{*name}) : std::string("unnamed"), i);
           }
           problem(
               fmt::format("no element '{}' in [[{}]] (an override cannot create one); its elements are {}",
@@ -422,70 +428,50 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
         }
         continue;
       }
-      const std::string label = " (" + deck.element_label(si, *index) + ")";
-      const KeySpec* spec = deck.schema_.find(full);
-      if (spec == nullptr) {
-        // Suggest in the form the user typed: field.chi.mean, not field.mean.
-        auto guess = suggest_path(full, schema);
-        if (guess && guess->rfind(section + ".", 0) == 0)
-          guess = section + "." + selector + guess->substr(section.size());
-        problem(fmt::format("unknown key '{}'{}{}", full, label, did_you_mean(guess)));
-        continue;
-      }
-      const std::size_t k = deck.schema_.index_of(full);
-      element_given[si][*index][k] = true;
-      std::string complaint;
-      auto value = override_value(*spec, raw, complaint);
-      if (!value) {
-        problem(fmt::format("key '{}'{}: {}", full, label, complaint));
-        continue;
-      }
-      elements[*index].entries[k] = Entry{std::move(value), Origin::override_argument, 0, 0, arg};
-      continue;
+      label = " (" + deck.element_label(si, *index) + ")";
+      entries = &elements[*index].entries;
+      given_here = &element_given[si][*index];
     }
 
-    const KeySpec* spec = deck.schema_.find(key);
+    const KeySpec* spec = deck.schema_.find(full);
     if (spec == nullptr) {
-      problem(fmt::format("unknown key '{}'{}", key, did_you_mean(suggest_path(key, schema))));
+      // Suggest in the form the user typed: field.chi.mean, not field.mean.
+      auto guess = suggest_path(full, schema);
+      if (!section.empty() && guess && guess->rfind(section + ".", 0) == 0)
+        guess = section + "." + selector + guess->substr(section.size());
+      problem(fmt::format("unknown key '{}'{}{}", full, label, did_you_mean(guess)));
       continue;
     }
-    given[deck.schema_.index_of(key)] = true;
+    const std::size_t k = deck.schema_.index_of(full);
+    (*given_here)[k] = true;
     std::string complaint;
     auto value = override_value(*spec, raw, complaint);
     if (!value) {
-      problem(fmt::format("key '{}': {}", key, complaint));
+      problem(fmt::format("key '{}'{}: {}", full, label, complaint));
       continue;
     }
-    auto& e = deck.entries_[deck.schema_.index_of(key)];
-    e = Entry{std::move(value), Origin::override_argument, 0, 0, arg};
+    (*entries)[k] = Entry{std::move(value), Origin::override_argument, 0, 0, arg};
+    // An override makes an optional section present (an element's section is already).
     deck.section_exists_[deck.section_index(spec->section())] = true;
   }
 
   // ---- 3. sections and keys not given: refuse missing required ones, fill defaults.
   for (std::size_t si = 0; si < sections.size(); ++si) {
     const SectionSpec& sec = sections[si];
-    const auto section_keys = [&](bool required_only) {
-      std::vector<const KeySpec*> out;
-      for (const auto& k : keys) {
-        if (k.section() == sec.name && (!required_only || k.is_required))
-          out.push_back(&k);
-      }
-      return out;
-    };
     // Fill the defaults of one table's `entries`, refusing its missing required keys at `where`.
     const auto complete = [&](std::vector<Entry>& entries, const std::vector<bool>& given_here,
                               const std::string& where, const std::string& label) {
-      for (const KeySpec* k : section_keys(false)) {
-        const std::size_t ki = deck.schema_.index_of(k->path);
+      for (std::size_t ki = 0; ki < keys.size(); ++ki) {
+        const KeySpec& k = keys[ki];
         auto& e = entries[ki];
-        if (e.value || given_here[ki])
+        if (k.section() != sec.name || e.value || given_here[ki])
           continue;
-        if (k->is_required) {
+        if (k.is_required) {
           problems.push_back(
               {2, 0, 0, si,
-               fmt::format("{}: missing required key '{}'{} ({})", where, k->path, label, k->doc)});
-        } else if (k->default_value) {
-          e.value = k->default_value;
+               fmt::format("{}: missing required key '{}'{} ({})", where, k.path, label, k.doc)});
+        } else if (k.default_value) {
+          e.value = k.default_value;
           e.origin = Origin::default_value;
         }
       }
@@ -519,12 +505,9 @@ Deck Deck::load(const std::string& path, const std::vector<std::string>& overrid
     }
     if (!deck.section_exists_[si]) {
       if (sec.presence == Presence::required) {
-        std::string text = fmt::format("{}: missing required section [{}] ({})", path, sec.name, sec.doc);
-        const auto needed = section_keys(true);
-        for (std::size_t i = 0; i < needed.size(); ++i) {
-          text += fmt::format("{} '{}' ({})", i == 0 ? "; it needs" : ",", needed[i]->path, needed[i]->doc);
-        }
-        problems.push_back({2, 0, 0, si, text});
+        problems.push_back({2, 0, 0, si,
+                            fmt::format("{}: missing required section [{}] ({}){}", path, sec.name, sec.doc,
+                                        needed_keys(schema, sec.name))});
         continue;
       }
       if (sec.presence == Presence::optional)
@@ -570,7 +553,7 @@ std::size_t Deck::repeated_section_of(std::string_view path, const char* getter)
   return si;
 }
 
-const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* getter) const {
+const Deck::Entry& Deck::entry(std::string_view path, const char* getter) const {
   const std::size_t i = schema_.index_of(path);
   if (i == schema_.keys().size()) {
     throw std::logic_error(fmt::format("Deck::{}('{}'): no such key in the schema", getter, path));
@@ -580,15 +563,12 @@ const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* get
                                        "element index",
                                        getter, path, schema_.keys()[i].section()));
   }
-  if (schema_.keys()[i].type != type) {
-    throw std::logic_error(
-        fmt::format("Deck::{}('{}'): the key is {}", getter, path, type_name(schema_.keys()[i].type)));
-  }
-  if (!entries_[i].value) {
-    throw std::logic_error(
-        fmt::format("Deck::{}('{}'): the key has no value; check has() first", getter, path));
-  }
   return entries_[i];
+}
+
+const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* getter) const {
+  return readable(entry(path, getter), *schema_.find(path), type,
+                  fmt::format("Deck::{}('{}')", getter, path));
 }
 
 const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, const char* getter) const {
@@ -603,17 +583,8 @@ const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index,
 
 const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, Type type,
                                        const char* getter) const {
-  const Entry& e = element_entry(path, index, getter);
-  const KeySpec& spec = *schema_.find(path);
-  if (spec.type != type) {
-    throw std::logic_error(
-        fmt::format("Deck::{}('{}', {}): the key is {}", getter, path, index, type_name(spec.type)));
-  }
-  if (!e.value) {
-    throw std::logic_error(
-        fmt::format("Deck::{}('{}', {}): the key has no value; check has() first", getter, path, index));
-  }
-  return e;
+  return readable(element_entry(path, index, getter), *schema_.find(path), type,
+                  fmt::format("Deck::{}('{}', {})", getter, path, index));
 }
 
 std::int64_t Deck::integer(std::string_view path) const {
@@ -716,15 +687,16 @@ std::string Deck::element_where(std::size_t si, std::size_t index, const Entry& 
   return fmt::format("{}:{}:{}", file_, element.line, element.column);
 }
 
+const std::string* Deck::element_name(std::size_t si, std::size_t index) const {
+  const std::size_t name_key = schema_.index_of(schema_.sections()[si].name + ".name");
+  if (name_key == schema_.keys().size())
+    return nullptr;
+  const auto& v = elements_[si][index].entries[name_key].value;
+  return v ? std::get_if<std::string>(&*v) : nullptr;
+}
+
 std::string Deck::element_label(std::size_t si, std::size_t index) const {
-  const std::string& section = schema_.sections()[si].name;
-  const std::size_t name_key = schema_.index_of(section + ".name");
-  const std::string* name = nullptr;
-  if (name_key < schema_.keys().size()) {
-    if (const auto& v = elements_[si][index].entries[name_key].value)
-      name = std::get_if<std::string>(&*v);
-  }
-  return label_text(section, index, name);
+  return label_text(schema_.sections()[si].name, index, element_name(si, index));
 }
 
 namespace {
@@ -741,16 +713,7 @@ std::string got_text(const std::optional<Value>& value) {
 } // namespace
 
 void Deck::fail(const std::string& path, const std::string& expected) const {
-  const std::size_t i = schema_.index_of(path);
-  if (i == schema_.keys().size()) {
-    throw std::logic_error(fmt::format("Deck::fail('{}'): no such key in the schema", path));
-  }
-  if (schema_.find_section(schema_.keys()[i].section())->presence == Presence::repeated) {
-    throw std::logic_error(fmt::format("Deck::fail('{}'): the key is in a repeated section; pass the element "
-                                       "index",
-                                       path));
-  }
-  const Entry& e = entries_[i];
+  const Entry& e = entry(path, "fail");
   throw InputError(
       fmt::format("{}: key '{}': expected {}, got {}", where(e), path, expected, got_text(e.value)));
 }
@@ -800,16 +763,8 @@ void Deck::require_section(const std::string& name, const std::string& why) cons
   if (spec == nullptr) {
     throw std::logic_error(fmt::format("Deck::require_section('{}'): no such section in the schema", name));
   }
-  std::string text =
-      fmt::format("{}: missing required section {} ({}): {}", file_, bracketed(*spec), spec->doc, why);
-  const char* separator = "; it needs";
-  for (const auto& k : schema_.keys()) {
-    if (k.section() == name && k.is_required) {
-      text += fmt::format("{} '{}' ({})", separator, k.path, k.doc);
-      separator = ",";
-    }
-  }
-  throw InputError(text);
+  throw InputError(fmt::format("{}: missing required section {} ({}): {}{}", file_, bracketed(*spec),
+                               spec->doc, why, needed_keys(schema_, name)));
 }
 
 std::string Deck::resolved_toml(const std::map<std::string, std::string>& derived) const {
@@ -876,12 +831,8 @@ std::string Deck::resolved_toml(const std::map<std::string, std::string>& derive
       continue;
     }
     for (std::size_t n = 0; n < elements_[si].size(); ++n) {
-      const auto& entries = elements_[si][n].entries;
-      const std::size_t name_key = schema_.index_of(sec.name + ".name");
-      const std::string* name = nullptr;
-      if (name_key < entries.size() && entries[name_key].value)
-        name = std::get_if<std::string>(&*entries[name_key].value);
-      table(sec, "[[" + sec.name + "]]", entries, [&](const KeySpec& spec) {
+      const std::string* name = element_name(si, n);
+      table(sec, "[[" + sec.name + "]]", elements_[si][n].entries, [&](const KeySpec& spec) {
         const std::string* d = name != nullptr ? lookup(sec.name + "." + *name + "." + spec.name()) : nullptr;
         return d != nullptr ? d : lookup(fmt::format("{}.{}.{}", sec.name, n, spec.name()));
       });

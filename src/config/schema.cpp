@@ -4,6 +4,7 @@
 #include "inflanet/config/schema.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
@@ -40,6 +41,14 @@ bool is_identifier_text(std::string_view s) {
          std::all_of(s.begin(), s.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
 }
 
+KeySpec typed(Type type, std::string path, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = type;
+  k.doc = std::move(doc);
+  return k;
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -51,26 +60,16 @@ std::string lower(std::string_view s) {
 // ---------------------------------------------------------------------------------------------- KeySpec
 
 KeySpec KeySpec::integer(std::string path, std::string doc) {
-  KeySpec k;
-  k.path = std::move(path);
-  k.type = Type::integer;
-  k.doc = std::move(doc);
-  return k;
+  return typed(Type::integer, std::move(path), std::move(doc));
 }
 KeySpec KeySpec::real(std::string path, std::string doc) {
-  KeySpec k = integer(std::move(path), std::move(doc));
-  k.type = Type::real;
-  return k;
+  return typed(Type::real, std::move(path), std::move(doc));
 }
 KeySpec KeySpec::boolean(std::string path, std::string doc) {
-  KeySpec k = integer(std::move(path), std::move(doc));
-  k.type = Type::boolean;
-  return k;
+  return typed(Type::boolean, std::move(path), std::move(doc));
 }
 KeySpec KeySpec::string(std::string path, std::string doc) {
-  KeySpec k = integer(std::move(path), std::move(doc));
-  k.type = Type::string;
-  return k;
+  return typed(Type::string, std::move(path), std::move(doc));
 }
 
 KeySpec& KeySpec::required() {
@@ -95,10 +94,6 @@ KeySpec& KeySpec::greater_than(double v) {
 }
 KeySpec& KeySpec::at_most(double v) {
   max = Bound{v, true};
-  return *this;
-}
-KeySpec& KeySpec::less_than(double v) {
-  max = Bound{v, false};
   return *this;
 }
 KeySpec& KeySpec::one_of(std::vector<std::string> allowed) {
@@ -297,17 +292,9 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
 // ------------------------------------------------------------------------------------------ formatting
 
 std::string type_name(Type type) {
-  switch (type) {
-  case Type::integer:
-    return "an integer";
-  case Type::real:
-    return "a real number";
-  case Type::boolean:
-    return "a boolean";
-  case Type::string:
-    return "a string";
-  }
-  return "a value";
+  // In the order of Type.
+  constexpr std::array<const char*, 4> names{"an integer", "a real number", "a boolean", "a string"};
+  return names[static_cast<std::size_t>(type)];
 }
 
 std::string toml_literal(const Value& value) {
@@ -332,30 +319,16 @@ std::string toml_literal(const Value& value) {
   // A TOML basic string: escape backslash, quote and control characters.
   const auto& s = std::get<std::string>(value);
   std::string out = "\"";
+  // Each of `special` is written as a backslash and its letter in `written`.
+  constexpr std::string_view special = "\"\\\n\t\r", written = "\"\\ntr";
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
-      } else {
-        out += ch;
-      }
+    if (const auto i = special.find(ch); i != std::string_view::npos) {
+      out += {'\\', written[i]};
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
+    } else {
+      out += ch;
     }
   }
   return out + "\"";

@@ -61,13 +61,15 @@ double Decomposition::broadcast(double value) const {
   return value;
 }
 
-void Decomposition::broadcast(std::vector<char>& bytes) const {
-  unsigned long long size = bytes.size();
-  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm_);
-  bytes.resize(size);
+std::string broadcast_string(const std::string& text, MPI_Comm comm) {
+  unsigned long long size = text.size();
+  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
+  std::string out = text;
+  out.resize(size);
   if (size > 0) {
-    MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_CHAR, 0, comm_);
+    MPI_Bcast(out.data(), static_cast<int>(size), MPI_CHAR, 0, comm);
   }
+  return out;
 }
 
 } // namespace inflanet

@@ -1,6 +1,8 @@
 #include "inflanet/decomposition/process_grid.hpp"
 
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "inflanet/base/error.hpp"
 #include "scalapack.hpp"
@@ -58,24 +60,17 @@ ProcessGrid::~ProcessGrid() {
 }
 
 ProcessGrid::ProcessGrid(ProcessGrid&& other) noexcept
-    : comm_(other.comm_), context_(other.context_), nprow_(other.nprow_), npcol_(other.npcol_),
-      myrow_(other.myrow_), mycol_(other.mycol_), rank_(other.rank_) {
-  other.comm_ = MPI_COMM_NULL;
-  other.context_ = -1;
-}
+    : comm_(std::exchange(other.comm_, MPI_COMM_NULL)), context_(std::exchange(other.context_, -1)),
+      nprow_(other.nprow_), npcol_(other.npcol_), myrow_(other.myrow_), mycol_(other.mycol_),
+      rank_(other.rank_) {}
 
 ProcessGrid& ProcessGrid::operator=(ProcessGrid&& other) noexcept {
   if (this != &other) {
     release();
-    comm_ = other.comm_;
-    context_ = other.context_;
-    nprow_ = other.nprow_;
-    npcol_ = other.npcol_;
-    myrow_ = other.myrow_;
-    mycol_ = other.mycol_;
-    rank_ = other.rank_;
-    other.comm_ = MPI_COMM_NULL;
-    other.context_ = -1;
+    std::tie(nprow_, npcol_, myrow_, mycol_, rank_) =
+        std::tie(other.nprow_, other.npcol_, other.myrow_, other.mycol_, other.rank_);
+    comm_ = std::exchange(other.comm_, MPI_COMM_NULL);
+    context_ = std::exchange(other.context_, -1);
   }
   return *this;
 }

@@ -1,43 +1,22 @@
 #include "inflanet/fft/fft_plan.hpp"
 
+#include <array>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "inflanet/base/error.hpp"
 
 namespace inflanet {
-namespace {
-unsigned rigor_flag(PlanRigor rigor) {
-  switch (rigor) {
-  case PlanRigor::estimate:
-    return FFTW_ESTIMATE;
-  case PlanRigor::measure:
-    return FFTW_MEASURE;
-  case PlanRigor::patient:
-    return FFTW_PATIENT;
-  }
-  return FFTW_MEASURE;
-}
-} // namespace
 
 FftPlan::FftPlan(const Decomposition& decomposition, PlanRigor rigor) : decomposition_(&decomposition) {
   Field scratch(decomposition); // FFTW_MEASURE overwrites its arrays while planning
-  const unsigned flags = rigor_flag(rigor);
-  if (rigor == PlanRigor::estimate) {
-    // No measurement, so nothing to make deterministic: the same inputs give the same plan.
-    from_wisdom_ = true;
-    if (!make(scratch.real_data(), flags)) {
-      throw RuntimeError("FFTW-MPI could not plan the " + std::to_string(decomposition.n()) +
-                         "^3 r2c/c2r transforms");
-    }
-    return;
-  }
+  // The FFTW flag of each PlanRigor, in its order.
+  const unsigned flags =
+      std::array<unsigned, 3>{FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT}[static_cast<std::size_t>(rigor)];
   // Every rank holds the same wisdom here (imported on rank 0 and broadcast, or left by an earlier
   // plan's exchange below), so this succeeds or fails on all ranks alike.
-  if (make(scratch.real_data(), flags | FFTW_WISDOM_ONLY)) {
+  if (rigor != PlanRigor::estimate && make(scratch.real_data(), flags | FFTW_WISDOM_ONLY)) {
     from_wisdom_ = true;
     return;
   }
@@ -45,19 +24,22 @@ FftPlan::FftPlan(const Decomposition& decomposition, PlanRigor rigor) : decompos
     throw RuntimeError("FFTW-MPI could not plan the " + std::to_string(decomposition.n()) +
                        "^3 r2c/c2r transforms");
   }
+  if (rigor == PlanRigor::estimate) {
+    // No measurement, so nothing to make deterministic: the same inputs give the same plan.
+    from_wisdom_ = true;
+    return;
+  }
   destroy();
   // One wisdom text for all ranks: rank 0's, with what the others measured for their own sub-problems.
   fftw_mpi_gather_wisdom(decomposition.comm());
-  std::vector<char> text;
+  std::string text;
   if (decomposition.is_root()) {
     std::unique_ptr<char, decltype(&std::free)> exported(fftw_export_wisdom_to_string(), &std::free);
-    if (exported) {
-      text.assign(exported.get(), exported.get() + std::strlen(exported.get()) + 1);
-    }
+    text = exported ? exported.get() : "";
   }
-  decomposition.broadcast(text);
+  text = broadcast_string(text, decomposition.comm());
   fftw_forget_wisdom();
-  if (text.empty() || fftw_import_wisdom_from_string(text.data()) == 0 ||
+  if (text.empty() || fftw_import_wisdom_from_string(text.c_str()) == 0 ||
       !make(scratch.real_data(), flags | FFTW_WISDOM_ONLY)) {
     throw RuntimeError("FFTW-MPI could not re-create the " + std::to_string(decomposition.n()) +
                        "^3 plans from the wisdom it had just measured");

@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -15,18 +16,6 @@
 
 namespace inflanet {
 namespace {
-
-const char* rigor_name(PlanRigor rigor) {
-  switch (rigor) {
-  case PlanRigor::estimate:
-    return "estimate";
-  case PlanRigor::measure:
-    return "measure";
-  case PlanRigor::patient:
-    return "patient";
-  }
-  return "measure";
-}
 
 std::string exported_wisdom() {
   std::unique_ptr<char, decltype(&std::free)> text(fftw_export_wisdom_to_string(), &std::free);
@@ -96,8 +85,9 @@ std::string merge_into(const std::filesystem::path& file) {
 } // namespace
 
 std::string WisdomKey::file_name() const {
-  std::string name =
-      fmt::format("N{}_r{}_t{}_{}_{}.wisdom", n, ranks, threads, rigor_name(rigor), fftw_version);
+  constexpr std::array<const char*, 3> rigor_names{"estimate", "measure", "patient"}; // PlanRigor's order
+  std::string name = fmt::format("N{}_r{}_t{}_{}_{}.wisdom", n, ranks, threads,
+                                 rigor_names[static_cast<std::size_t>(rigor)], fftw_version);
   for (char& c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                     c == '_' || c == '-';
@@ -136,23 +126,19 @@ bool import_fft_wisdom(const std::filesystem::path& file, const Decomposition& d
       ok = fftw_import_wisdom_from_filename(file.c_str());
     }
   }
-  ok = decomposition.max(static_cast<double>(ok)) > 0.0 ? 1 : 0;
+  const bool any = decomposition.max(static_cast<double>(ok)) > 0.0;
   fftw_mpi_broadcast_wisdom(decomposition.comm());
-  return ok != 0;
+  return any;
 }
 
 std::string save_fft_wisdom(const std::filesystem::path& file, const Decomposition& decomposition) {
-  std::vector<char> reason;
+  std::string reason;
   if (file.empty()) {
-    const std::string text =
-        "no wisdom file (neither XDG_CACHE_HOME nor HOME is set, and output.wisdom is empty)";
-    reason.assign(text.begin(), text.end());
+    reason = "no wisdom file (neither XDG_CACHE_HOME nor HOME is set, and output.wisdom is empty)";
   } else if (decomposition.is_root()) {
-    const std::string text = merge_into(file);
-    reason.assign(text.begin(), text.end());
+    reason = merge_into(file);
   }
-  decomposition.broadcast(reason);
-  return {reason.begin(), reason.end()};
+  return broadcast_string(reason, decomposition.comm());
 }
 
 } // namespace inflanet

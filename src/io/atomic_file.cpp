@@ -18,10 +18,14 @@ void write_text_atomically(const std::filesystem::path& path, const std::string&
       throw RuntimeError("cannot write '" + tmp.string() + "'");
     }
   }
+  rename_file(tmp, path);
+}
+
+void rename_file(const std::filesystem::path& from, const std::filesystem::path& to) {
   std::error_code error;
-  std::filesystem::rename(tmp, path, error);
+  std::filesystem::rename(from, to, error);
   if (error) {
-    throw RuntimeError("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + error.message());
+    throw RuntimeError("cannot rename '" + from.string() + "' to '" + to.string() + "': " + error.message());
   }
 }
 

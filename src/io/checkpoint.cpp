@@ -8,6 +8,9 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <type_traits>
+
+#include <fmt/format.h>
 
 #include "collective_io.hpp"
 #include "inflanet/base/error.hpp"
@@ -23,7 +26,7 @@ namespace fs = std::filesystem;
 constexpr std::int64_t format_version = 1;
 
 std::string quoted(const fs::path& path) {
-  return "'" + path.string() + "'";
+  return fmt::format("'{}'", path.string()); // not "'" + ...: GCC 12's false -Wstringop-overflow (bug 105329)
 }
 
 std::string shortest(double value) {
@@ -35,31 +38,25 @@ std::string shortest(double value) {
   return std::strtod(brief.data(), nullptr) == value ? brief.data() : buffer.data();
 }
 
-void check_name(const std::string& kind, const std::string& name) {
-  if (name.empty() || name.find('/') != std::string::npos || name == ".") {
-    throw RuntimeError("checkpoint " + kind + " name '" + name + "' must be non-empty and contain no '/'");
+/// Every name of the (name, value) pairs `entries` must make a valid HDF5 link name.
+template <class Entries>
+void check_names(const std::string& kind, const Entries& entries) {
+  for (const auto& [name, value] : entries) {
+    if (name.empty() || name.find('/') != std::string::npos || name == ".") {
+      throw RuntimeError("checkpoint " + kind + " name '" + name + "' must be non-empty and contain no '/'");
+    }
   }
 }
 
-bool has_attribute(hid_t object, const char* name) {
-  return H5Aexists(object, name) > 0;
-}
-
+/// A scalar attribute read as T, std::int64_t or double.
 template <class T>
-T read_scalar_attribute(hid_t object, const std::string& name, hid_t memory_type, const fs::path& file) {
+T read_scalar(hid_t object, const std::string& name, const fs::path& file) {
   const Hdf5Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), HandleKind::attribute,
                              "H5Aopen(" + name + ")", file);
   T value{};
+  const hid_t memory_type = std::is_same_v<T, double> ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
   check_h5(H5Aread(attribute.get(), memory_type, &value), "H5Aread(" + name + ")", file);
   return value;
-}
-
-std::int64_t read_int64(hid_t object, const std::string& name, const fs::path& file) {
-  return read_scalar_attribute<std::int64_t>(object, name, H5T_NATIVE_INT64, file);
-}
-
-double read_double(hid_t object, const std::string& name, const fs::path& file) {
-  return read_scalar_attribute<double>(object, name, H5T_NATIVE_DOUBLE, file);
 }
 
 std::string read_string(hid_t object, const std::string& name, const fs::path& file) {
@@ -105,18 +102,18 @@ std::optional<std::string> inspect(const fs::path& path, const Box* expected,
       has_fields = has_fields && dataset_exists(file.get(), "fields", ("fields/" + name).c_str());
       wanted += (wanted.empty() ? "/fields/" : " and /fields/") + name;
     }
-    if (!has_attribute(file.get(), "complete") || !has_fields) {
+    if (H5Aexists(file.get(), "complete") <= 0 || !has_fields) {
       return "restart file " + quoted(path) + " is not an inflanet checkpoint (no `complete` attribute" +
              (wanted.empty() ? std::string(")") : " or no " + wanted + ")");
     }
-    const std::int64_t complete = read_int64(file.get(), "complete", path);
+    const std::int64_t complete = read_scalar<std::int64_t>(file.get(), "complete", path);
     if (complete != 1) {
       return "checkpoint " + quoted(path) + " is incomplete (complete = " + std::to_string(complete) +
              "): its write was interrupted";
     }
     if (expected != nullptr) {
-      const std::int64_t n = read_int64(file.get(), "n", path);
-      const double length = read_double(file.get(), "length", path);
+      const std::int64_t n = read_scalar<std::int64_t>(file.get(), "n", path);
+      const double length = read_scalar<double>(file.get(), "length", path);
       const bool same_length = std::abs(length - expected->length) <= 1e-12 * std::abs(expected->length);
       if (n != expected->n || !same_length) {
         return "checkpoint " + quoted(path) + " holds a lattice of N = " + std::to_string(n) +
@@ -182,8 +179,8 @@ void write_root_attributes(hid_t root, const CheckpointState& state, const Box& 
   write_double_attribute(root, "dt", state.dt, file);
   write_double_attribute(root, "rho0", state.rho0, file);
   write_string_attribute(root, "integrator", state.integrator, file);
-  detail::write_provenance(root, FileMetadata{state.deck_text, state.code_version, state.git_commit}, created,
-                           file);
+  write_metadata_attributes(root, FileMetadata{state.deck_text, state.code_version, state.git_commit}, file,
+                            created);
 }
 
 herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* names) {
@@ -207,28 +204,17 @@ std::vector<std::string> link_names(hid_t group, const fs::path& file) {
   return names;
 }
 
-} // namespace
-
+/// `checkpoint_<step>.h5` (unpadded step).
 std::string checkpoint_file_name(std::int64_t step) {
   return "checkpoint_" + std::to_string(step) + ".h5";
 }
 
-namespace {
-
 /// The one writer: with the lattice fields (phi and phidot non-null) or without (a network-only run).
 fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state,
                                const ConstCheckpointFields& fields_in, const Box& box, MPI_Comm comm) {
-  for (const auto& [name, field] : fields_in) {
-    check_name("field", name);
-  }
-  for (const auto& [name, values] : state.extra_series) {
-    check_name("extra series", name);
-  }
-  for (const auto& [name, value] : state.scalars) {
-    check_name("scalar", name);
-  }
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
+  check_names("field", fields_in);
+  check_names("extra series", state.extra_series);
+  check_names("scalar", state.scalars);
   const fs::path final_path = dir / checkpoint_file_name(state.step);
   fs::path tmp = final_path;
   tmp += ".tmp";
@@ -267,36 +253,22 @@ fs::path write_checkpoint_impl(const fs::path& dir, const CheckpointState& state
     write_int64_attribute(root, "complete", 1, tmp);
     file.close();
   }
-  MPI_Barrier(comm);
-  std::string failure;
-  if (rank == 0) {
-    try {
-      std::error_code error;
-      fs::rename(tmp, final_path, error);
-      if (error) {
-        throw RuntimeError("cannot rename " + quoted(tmp) + " to " + quoted(final_path) + ": " +
-                           error.message());
+  detail::run_on_root(comm, [&] {
+    rename_file(tmp, final_path);
+    write_text_atomically(dir / checkpoint_pointer_name, checkpoint_file_name(state.step) + "\n");
+    // Keep the newest two complete checkpoints (by step); drop leftovers of interrupted writes.
+    std::error_code error;
+    auto finals = list_checkpoints(dir, false);
+    const std::size_t keep = 2;
+    for (std::size_t i = 0; i + keep < finals.size(); ++i) {
+      if (finals[i].second != final_path) {
+        fs::remove(finals[i].second, error);
       }
-      write_text_atomically(dir / checkpoint_pointer_name, checkpoint_file_name(state.step) + "\n");
-      // Keep the newest two complete checkpoints (by step); drop leftovers of interrupted writes.
-      auto finals = list_checkpoints(dir, false);
-      const std::size_t keep = 2;
-      for (std::size_t i = 0; i + keep < finals.size(); ++i) {
-        if (finals[i].second != final_path) {
-          fs::remove(finals[i].second, error);
-        }
-      }
-      for (const auto& [step, leftover] : list_checkpoints(dir, true)) {
-        fs::remove(leftover, error);
-      }
-    } catch (const RuntimeError& e) {
-      failure = e.what();
     }
-  }
-  failure = detail::broadcast_string(failure, comm);
-  if (!failure.empty()) {
-    throw RuntimeError(failure, true);
-  }
+    for (const auto& [step, leftover] : list_checkpoints(dir, true)) {
+      fs::remove(leftover, error);
+    }
+  });
   return final_path;
 }
 
@@ -313,20 +285,11 @@ fs::path resolve_impl(const std::string& path_or_latest, const fs::path& dir, MP
     resolved = path.string();
     failure = why;
   }
-  failure = detail::broadcast_string(failure, comm);
-  if (!failure.empty()) {
-    throw InputError(failure);
-  }
-  return detail::broadcast_string(resolved, comm);
+  detail::agree_on_failure(failure, comm, true);
+  return broadcast_string(resolved, comm);
 }
 
 } // namespace
-
-fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state, const Field& phi,
-                          const Field& phidot, const Decomposition& decomposition) {
-  return write_checkpoint_impl(dir, state, {{"phi", &phi}, {"phidot", &phidot}}, decomposition.box(),
-                               decomposition.comm());
-}
 
 fs::path write_checkpoint(const fs::path& dir, const CheckpointState& state,
                           const ConstCheckpointFields& fields, const Decomposition& decomposition) {
@@ -358,21 +321,18 @@ CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir
   if (rank == 0) {
     failure = inspect(path, box, field_names).value_or("");
   }
-  failure = detail::broadcast_string(failure, comm);
-  if (!failure.empty()) {
-    throw InputError(failure);
-  }
+  detail::agree_on_failure(failure, comm, true);
 
   ParallelFile file = ParallelFile::open_read_only(path, comm);
   const hid_t root = file.id();
   CheckpointState state;
-  state.step = read_int64(root, "step", path);
-  state.n = read_int64(root, "n", path);
-  state.length = read_double(root, "length", path);
-  state.time = read_double(root, "time", path);
-  state.a = read_double(root, "a", path);
-  state.dt = read_double(root, "dt", path);
-  state.rho0 = read_double(root, "rho0", path);
+  state.step = read_scalar<std::int64_t>(root, "step", path);
+  state.n = read_scalar<std::int64_t>(root, "n", path);
+  state.length = read_scalar<double>(root, "length", path);
+  state.time = read_scalar<double>(root, "time", path);
+  state.a = read_scalar<double>(root, "a", path);
+  state.dt = read_scalar<double>(root, "dt", path);
+  state.rho0 = read_scalar<double>(root, "rho0", path);
   state.integrator = read_string(root, "integrator", path);
   state.deck_text = read_string(root, "deck", path);
   state.code_version = read_string(root, "code_version", path);
@@ -395,7 +355,7 @@ CheckpointState read_impl(const std::string& path_or_latest, const fs::path& dir
     check_h5(H5Aiterate2(scalars.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute_name, &names),
              "H5Aiterate2(scalars)", path);
     for (const auto& name : names) {
-      state.scalars[name] = read_double(scalars.get(), name, path);
+      state.scalars[name] = read_scalar<double>(scalars.get(), name, path);
     }
   }
   file.close();
@@ -431,12 +391,6 @@ const std::vector<double>& CheckpointState::series(const std::string& name, cons
     missing_entry(source, what, "/extra_series/" + name);
   }
   return it->second;
-}
-
-CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir, Field& phi,
-                                Field& phidot, const Decomposition& decomposition) {
-  return read_impl(path_or_latest, dir, {{"phi", &phi}, {"phidot", &phidot}}, &decomposition.box(),
-                   decomposition.comm());
 }
 
 CheckpointState read_checkpoint(const std::string& path_or_latest, const fs::path& dir,

@@ -1,29 +1,15 @@
 #pragma once
-// Internal helpers of the parallel writers (snapshot_writer.cpp, checkpoint.cpp): attribute types the
-// shared writers in hdf5_handle.hpp do not cover, and provenance written identically on every rank. (The
-// atomic text-file write they use is inflanet/io/atomic_file.hpp.)
+// Internal helpers of the parallel writers (snapshot_writer.cpp, checkpoint.cpp): a time every rank agrees
+// on, and failures every rank raises alike. (The atomic text-file write they use is
+// inflanet/io/atomic_file.hpp.)
 #include "inflanet/io/atomic_file.hpp"
-#include <hdf5.h>
 #include <mpi.h>
 
-#include <cstdint>
-#include <filesystem>
+#include <ctime>
+#include <functional>
 #include <string>
-#include <vector>
-
-#include "inflanet/io/file_metadata.hpp"
 
 namespace inflanet::io::detail {
-
-/// 1-D array of fixed-length null-terminated ASCII strings (size = longest + 1), e.g. openPMD axisLabels.
-void write_string_array_attribute(hid_t object, const std::string& name,
-                                  const std::vector<std::string>& values, const std::filesystem::path& file);
-/// Scalar H5T_STD_U32LE attribute (openPMD `openPMDextension`).
-void write_uint32_attribute(hid_t object, const std::string& name, std::uint32_t value,
-                            const std::filesystem::path& file);
-/// Scalar H5T_IEEE_F32LE attribute (openPMD `timeOffset` is a float).
-void write_float_attribute(hid_t object, const std::string& name, float value,
-                           const std::filesystem::path& file);
 
 /// Rank 0's UTC time, broadcast so every rank writes the same attribute bytes (collective).
 struct AgreedTime {
@@ -32,12 +18,15 @@ struct AgreedTime {
 };
 [[nodiscard]] AgreedTime agreed_utc_now(MPI_Comm comm);
 
-/// The attributes of write_metadata_attributes() (software, code_version, git_commit, created, deck), with
-/// `created` supplied so that all ranks agree.
-void write_provenance(hid_t object, const FileMetadata& metadata, const std::string& created,
-                      const std::filesystem::path& file);
+/// `when` in UTC, formatted by strftime's `format`.
+[[nodiscard]] std::string format_utc(std::time_t when, const char* format);
 
-/// `what` from rank 0 on every rank (collective).
-[[nodiscard]] std::string broadcast_string(const std::string& what, MPI_Comm comm);
+/// Throws rank 0's `failure` on every rank alike (collective; nothing when it is empty): an InputError when
+/// `input`, otherwise a collective RuntimeError.
+void agree_on_failure(const std::string& failure, MPI_Comm comm, bool input);
+
+/// After a barrier, rank 0 runs `work` (the rename that publishes a file every rank has written, say); a
+/// RuntimeError it throws is rethrown on every rank (collective).
+void run_on_root(MPI_Comm comm, const std::function<void()>& work);
 
 } // namespace inflanet::io::detail

@@ -50,10 +50,8 @@ DualityFile DualityFile::open_existing(std::filesystem::path path,
                          "' has another width than this run's");
     }
   }
-  detail::drop_rows_after(series, series[0], last_step);
   out.columns_ = std::move(columns);
-  write_int64_attribute(file, "restarted_from_step", last_step, file_path);
-  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  detail::drop_rows_after(file, series, 0, last_step, file_path);
   return out;
 }
 

@@ -82,15 +82,17 @@ std::vector<std::int64_t> ExtendibleDataset::read_int64() const {
   return values;
 }
 
-hsize_t drop_rows_after(std::vector<ExtendibleDataset>& datasets, const ExtendibleDataset& step_column,
-                        std::int64_t last_step) {
-  const auto steps = step_column.read_int64();
+hsize_t drop_rows_after(hid_t file, std::vector<ExtendibleDataset>& datasets, std::size_t step_column,
+                        std::int64_t last_step, const std::filesystem::path& path) {
+  const auto steps = datasets[step_column].read_int64();
   const auto keep = static_cast<hsize_t>(
       std::find_if(steps.begin(), steps.end(), [&](std::int64_t s) { return s > last_step; }) -
       steps.begin());
   for (auto& dataset : datasets) {
     dataset.resize(keep);
   }
+  write_int64_attribute(file, "restarted_from_step", last_step, path);
+  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path);
   return keep;
 }
 

@@ -29,7 +29,6 @@ public:
 
   [[nodiscard]] hsize_t rows() const noexcept { return rows_; }
   [[nodiscard]] hsize_t width() const noexcept { return width_; }
-  [[nodiscard]] hid_t id() const noexcept { return dataset_.get(); }
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
 private:
@@ -42,10 +41,11 @@ private:
   std::filesystem::path file_;
 };
 
-/// A restart from `last_step`: every dataset of one file shrinks to the rows whose step (read from
-/// `step_column`, a 1-D int64 dataset among them) is at most last_step. Returns the rows kept.
-hsize_t drop_rows_after(std::vector<ExtendibleDataset>& datasets, const ExtendibleDataset& step_column,
-                        std::int64_t last_step);
+/// A restart from `last_step`: every dataset of `file` shrinks to the rows whose step (read from
+/// datasets[step_column], a 1-D int64 dataset) is at most last_step; the file then records
+/// `restarted_from_step` and is flushed. Returns the rows kept.
+hsize_t drop_rows_after(hid_t file, std::vector<ExtendibleDataset>& datasets, std::size_t step_column,
+                        std::int64_t last_step, const std::filesystem::path& path);
 
 /// A fixed-size float64 dataset written at once: 1-D [rows] or 2-D [rows, cols] (row-major values).
 void write_fixed_dataset(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,

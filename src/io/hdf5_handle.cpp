@@ -1,5 +1,7 @@
 #include "inflanet/io/hdf5_handle.hpp"
 
+#include <algorithm>
+#include <array>
 #include <utility>
 
 #include "inflanet/base/error.hpp"
@@ -16,41 +18,39 @@ std::string failure_message(std::string_view operation, const std::filesystem::p
 }
 
 herr_t close_by_kind(hid_t id, HandleKind kind) noexcept {
-  switch (kind) {
-  case HandleKind::file:
-    return H5Fclose(id);
-  case HandleKind::group:
-    return H5Gclose(id);
-  case HandleKind::dataset:
-    return H5Dclose(id);
-  case HandleKind::dataspace:
-    return H5Sclose(id);
-  case HandleKind::datatype:
-    return H5Tclose(id);
-  case HandleKind::property_list:
-    return H5Pclose(id);
-  case HandleKind::attribute:
-    return H5Aclose(id);
-  }
-  return -1;
+  // In the order of HandleKind.
+  static constexpr std::array<herr_t (*)(hid_t), 7> close{H5Fclose, H5Gclose, H5Dclose, H5Sclose,
+                                                          H5Tclose, H5Pclose, H5Aclose};
+  return close[static_cast<std::size_t>(kind)](id);
 }
 
 // Replacing an attribute keeps the writers idempotent (a restart rewrites `created`, for instance).
-void delete_if_exists(hid_t object, const std::string& name, const std::filesystem::path& file) {
+void write_attribute(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
+                     const Hdf5Handle& space, const void* data, const std::filesystem::path& file) {
   const htri_t exists = H5Aexists(object, name.c_str());
   check_h5(exists, "H5Aexists(" + name + ")", file);
   if (exists > 0) {
     check_h5(H5Adelete(object, name.c_str()), "H5Adelete(" + name + ")", file);
   }
-}
-
-void write_attribute(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
-                     const Hdf5Handle& space, const void* data, const std::filesystem::path& file) {
-  delete_if_exists(object, name, file);
   const Hdf5Handle attribute(
       H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
       HandleKind::attribute, "H5Acreate2(" + name + ")", file);
   check_h5(H5Awrite(attribute.get(), memory_type, data), "H5Awrite(" + name + ")", file);
+}
+
+void write_scalar_attribute(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
+                            const void* data, const std::filesystem::path& file) {
+  const Hdf5Handle space(H5Screate(H5S_SCALAR), HandleKind::dataspace, "H5Screate", file);
+  write_attribute(object, name, file_type, memory_type, space, data, file);
+}
+
+/// Fixed-length null-terminated ASCII strings of `size` bytes (the null included).
+Hdf5Handle ascii_string_type(std::size_t size, const std::string& name, const std::filesystem::path& file) {
+  Hdf5Handle type(H5Tcopy(H5T_C_S1), HandleKind::datatype, "H5Tcopy", file);
+  check_h5(H5Tset_size(type.get(), size), "H5Tset_size(" + name + ")", file);
+  check_h5(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "H5Tset_strpad(" + name + ")", file);
+  check_h5(H5Tset_cset(type.get(), H5T_CSET_ASCII), "H5Tset_cset(" + name + ")", file);
+  return type;
 }
 
 } // namespace
@@ -100,25 +100,29 @@ void check_h5(herr_t status, std::string_view operation, const std::filesystem::
 
 void write_string_attribute(hid_t object, const std::string& name, std::string_view value,
                             const std::filesystem::path& file) {
-  const Hdf5Handle type(H5Tcopy(H5T_C_S1), HandleKind::datatype, "H5Tcopy", file);
-  check_h5(H5Tset_size(type.get(), value.size() + 1), "H5Tset_size(" + name + ")", file);
-  check_h5(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), "H5Tset_strpad(" + name + ")", file);
-  check_h5(H5Tset_cset(type.get(), H5T_CSET_ASCII), "H5Tset_cset(" + name + ")", file);
-  const Hdf5Handle space(H5Screate(H5S_SCALAR), HandleKind::dataspace, "H5Screate", file);
+  const Hdf5Handle type = ascii_string_type(value.size() + 1, name, file);
   const std::string terminated(value); // c_str() supplies the terminating null
-  write_attribute(object, name, type.get(), type.get(), space, terminated.c_str(), file);
+  write_scalar_attribute(object, name, type.get(), type.get(), terminated.c_str(), file);
 }
 
 void write_double_attribute(hid_t object, const std::string& name, double value,
                             const std::filesystem::path& file) {
-  const Hdf5Handle space(H5Screate(H5S_SCALAR), HandleKind::dataspace, "H5Screate", file);
-  write_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space, &value, file);
+  write_scalar_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, file);
 }
 
 void write_int64_attribute(hid_t object, const std::string& name, std::int64_t value,
                            const std::filesystem::path& file) {
-  const Hdf5Handle space(H5Screate(H5S_SCALAR), HandleKind::dataspace, "H5Screate", file);
-  write_attribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, space, &value, file);
+  write_scalar_attribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value, file);
+}
+
+void write_uint32_attribute(hid_t object, const std::string& name, std::uint32_t value,
+                            const std::filesystem::path& file) {
+  write_scalar_attribute(object, name, H5T_STD_U32LE, H5T_NATIVE_UINT32, &value, file);
+}
+
+void write_float_attribute(hid_t object, const std::string& name, float value,
+                           const std::filesystem::path& file) {
+  write_scalar_attribute(object, name, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, &value, file);
 }
 
 void write_double_array_attribute(hid_t object, const std::string& name, std::span<const double> values,
@@ -129,6 +133,23 @@ void write_double_array_attribute(hid_t object, const std::string& name, std::sp
   static constexpr double dummy = 0.0; // H5Awrite needs a non-null buffer even for zero elements
   write_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space,
                   values.empty() ? &dummy : values.data(), file);
+}
+
+void write_string_array_attribute(hid_t object, const std::string& name,
+                                  const std::vector<std::string>& values, const std::filesystem::path& file) {
+  std::size_t width = 1;
+  for (const auto& v : values) {
+    width = std::max(width, v.size() + 1);
+  }
+  std::vector<char> packed(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::copy(values[i].begin(), values[i].end(), packed.begin() + static_cast<std::ptrdiff_t>(i * width));
+  }
+  const Hdf5Handle type = ascii_string_type(width, name, file);
+  const hsize_t size = values.size();
+  const Hdf5Handle space(H5Screate_simple(1, &size, nullptr), HandleKind::dataspace, "H5Screate_simple",
+                         file);
+  write_attribute(object, name, type.get(), type.get(), space, packed.data(), file);
 }
 
 } // namespace inflanet::io

@@ -1,13 +1,10 @@
 #include "inflanet/io/network_file.hpp"
 
 #include <string_view>
-
-#include <algorithm>
-
-#include <fmt/format.h>
-
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "extendible_dataset.hpp"
 #include "inflanet/base/error.hpp"
@@ -18,11 +15,6 @@ namespace {
 
 // f[nt, N] rows are N doubles; a few rows per chunk keep appends cheap without bloating short runs.
 constexpr hsize_t chunk_rows = 16;
-
-void write_matrix(hid_t parent, const std::string& name, std::span<const double> values, hsize_t rows,
-                  hsize_t cols, bool two_d, const std::filesystem::path& file) {
-  detail::write_fixed_dataset(parent, name, values, rows, cols, two_d, file);
-}
 
 } // namespace
 
@@ -47,8 +39,8 @@ NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, 
   write_string_attribute(root, "integrator", attributes.integrator, path_);
   write_string_attribute(root, "dataset", attributes.dataset, path_);
   write_int64_attribute(root, "points", static_cast<std::int64_t>(points), path_);
-  write_matrix(root, "x", x, points, static_cast<hsize_t>(dim), true, path_);
-  write_matrix(root, "y", y, points, 1, false, path_);
+  detail::write_fixed_dataset(root, "x", x, points, static_cast<hsize_t>(dim), true, path_);
+  detail::write_fixed_dataset(root, "y", y, points, 1, false, path_);
   const auto n = static_cast<hsize_t>(points);
   state_->series.push_back(detail::ExtendibleDataset::create(root, "step", H5T_STD_I64LE, 0, 512, path_));
   for (const char* name : {"time", "loss", "ntk_drift", "lin_gap"}) {
@@ -83,12 +75,9 @@ NetworkFile NetworkFile::open_existing(std::filesystem::path path, std::size_t p
   }
   if (series.back().width() != points) {
     throw RuntimeError("cannot restart network file '" + file_path.string() +
-                       "': it holds another number of "
-                       "training points");
+                       "': it holds another number of training points");
   }
-  detail::drop_rows_after(series, series[0], last_step);
-  write_int64_attribute(root, "restarted_from_step", last_step, file_path);
-  check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  detail::drop_rows_after(root, series, 0, last_step, file_path);
   return out;
 }
 
@@ -115,8 +104,10 @@ void NetworkFile::write_weights(const std::string& name, const Mlp& network) {
                n_in = static_cast<hsize_t>(network.units(k));
     // fmt::format rather than "W" + std::to_string(k): GCC 12 inlines the latter into a memcpy it cannot
     // prove disjoint and prints pages of false -Wrestrict warnings (GCC bug 105329).
-    write_matrix(group.get(), fmt::format("W{}", k), network.weights(k), n_out, n_in, true, path_);
-    write_matrix(group.get(), fmt::format("b{}", k), network.biases(k), n_out, 1, false, path_);
+    detail::write_fixed_dataset(group.get(), fmt::format("W{}", k), network.weights(k), n_out, n_in, true,
+                                path_);
+    detail::write_fixed_dataset(group.get(), fmt::format("b{}", k), network.biases(k), n_out, 1, false,
+                                path_);
   }
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
@@ -126,8 +117,8 @@ void NetworkFile::write_ntk(std::span<const double> theta, std::span<const doubl
     throw RuntimeError("NetworkFile::write_ntk: need N x N kernel values and N eigenvalues");
   }
   const auto n = static_cast<hsize_t>(points_);
-  write_matrix(state_->file.get(), "ntk", theta, n, n, true, path_);
-  write_matrix(state_->file.get(), "ntk_eigenvalues", eigenvalues, n, 1, false, path_);
+  detail::write_fixed_dataset(state_->file.get(), "ntk", theta, n, n, true, path_);
+  detail::write_fixed_dataset(state_->file.get(), "ntk_eigenvalues", eigenvalues, n, 1, false, path_);
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 

@@ -87,7 +87,7 @@ ParallelFile ParallelFile::create(const std::filesystem::path& path, MPI_Comm co
       mpio_access_list(comm, path, communicator_size(comm) == 1 && payload_bytes <= posix_payload_limit);
   Hdf5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), HandleKind::file,
                   "H5Fcreate", path);
-  return ParallelFile(std::move(file), path, comm);
+  return ParallelFile(std::move(file), path);
 }
 
 ParallelFile ParallelFile::open_read_only(const std::filesystem::path& path, MPI_Comm comm) {
@@ -98,7 +98,7 @@ ParallelFile ParallelFile::open_read_only(const std::filesystem::path& path, MPI
     id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get());
   }
   Hdf5Handle file(id, HandleKind::file, "H5Fopen", path);
-  return ParallelFile(std::move(file), path, comm);
+  return ParallelFile(std::move(file), path);
 }
 
 void ParallelFile::close() {

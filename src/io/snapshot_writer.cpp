@@ -22,7 +22,7 @@ std::string exact(double value) {
 
 void write_mesh_attributes(hid_t mesh, double dx, const std::filesystem::path& file) {
   write_string_attribute(mesh, "geometry", "cartesian", file);
-  detail::write_string_array_attribute(mesh, "axisLabels", {"x", "y", "z"}, file);
+  write_string_array_attribute(mesh, "axisLabels", {"x", "y", "z"}, file);
   const std::array<double, 3> spacing{dx, dx, dx};
   const std::array<double, 3> zeros3{0.0, 0.0, 0.0};
   const std::array<double, 7> zeros7{};
@@ -33,7 +33,12 @@ void write_mesh_attributes(hid_t mesh, double dx, const std::filesystem::path& f
   write_double_array_attribute(mesh, "position", zeros3, file); // values sit on the nodes
   write_double_attribute(mesh, "unitSI", 1.0, file);
   write_double_array_attribute(mesh, "unitDimension", zeros7, file);
-  detail::write_float_attribute(mesh, "timeOffset", 0.0F, file);
+  write_float_attribute(mesh, "timeOffset", 0.0F, file);
+}
+
+/// `data_<step>.h5` (unpadded step).
+std::string snapshot_file_name(std::int64_t step) {
+  return "data_" + std::to_string(step) + ".h5";
 }
 
 std::string xdmf_text(std::int64_t step, double time, const Box& box, const SnapshotFields& fields) {
@@ -70,10 +75,6 @@ std::string xdmf_text(std::int64_t step, double time, const Box& box, const Snap
 
 } // namespace
 
-std::string snapshot_file_name(std::int64_t step) {
-  return "data_" + std::to_string(step) + ".h5";
-}
-
 SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step, double time, double dt,
                              double a, double hubble, const SnapshotFields& fields,
                              const FileMetadata& metadata, const Box& box) {
@@ -107,12 +108,12 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
                                                  static_cast<std::uint64_t>(d.box().sites()) * 8u);
     const hid_t root = file.id();
     write_string_attribute(root, "openPMD", "1.1.0", tmp);
-    detail::write_uint32_attribute(root, "openPMDextension", 0, tmp);
+    write_uint32_attribute(root, "openPMDextension", 0, tmp);
     write_string_attribute(root, "basePath", "/data/%T/", tmp);
     write_string_attribute(root, "meshesPath", "meshes/", tmp);
     write_string_attribute(root, "iterationEncoding", "fileBased", tmp);
     write_string_attribute(root, "iterationFormat", "data_%T.h5", tmp);
-    detail::write_provenance(root, metadata, now.iso8601, tmp); // software, deck, code_version, ...
+    write_metadata_attributes(root, metadata, tmp, now.iso8601); // software, code_version, ..., deck
     write_string_attribute(root, "softwareVersion", metadata.code_version, tmp);
     write_string_attribute(root, "date", now.openpmd, tmp);
 
@@ -132,25 +133,10 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
     }
     file.close(); // collective: every rank's data is on disk before the rename
   }
-  MPI_Barrier(comm);
-  std::string failure;
-  if (d.is_root()) {
-    try {
-      std::error_code error;
-      std::filesystem::rename(tmp, paths.data, error);
-      if (error) {
-        throw RuntimeError("cannot rename '" + tmp.string() + "' to '" + paths.data.string() +
-                           "': " + error.message());
-      }
-      write_text_atomically(paths.xdmf, xdmf_text(step, time, box, fields));
-    } catch (const RuntimeError& e) {
-      failure = e.what();
-    }
-  }
-  failure = detail::broadcast_string(failure, comm); // every rank learns of a failed rename alike
-  if (!failure.empty()) {
-    throw RuntimeError(failure, true);
-  }
+  detail::run_on_root(comm, [&] { // every rank learns of a failed rename alike
+    rename_file(tmp, paths.data);
+    write_text_atomically(paths.xdmf, xdmf_text(step, time, box, fields));
+  });
   return paths;
 }
 

@@ -14,11 +14,6 @@ namespace {
 // Spectra are written every few hundred steps at most, so 16 times per chunk keeps chunks small.
 constexpr hsize_t chunk_times = 16;
 
-void write_fixed_array(hid_t file, const std::string& name, std::span<const double> values,
-                       const std::filesystem::path& path) {
-  detail::write_fixed_dataset(file, name, values, values.size(), 1, false, path);
-}
-
 } // namespace
 
 // Declaration order matters: datasets close before the file they live in.
@@ -53,8 +48,8 @@ SpectraFile::SpectraFile(std::filesystem::path path, std::span<const double> k,
   write_double_attribute(file, "L", box_length, path_);
   write_int64_attribute(file, "N", lattice_sites_per_side, path_);
   write_string_attribute(file, "spectra", joined, path_);
-  write_fixed_array(file, "k", k, path_);
-  write_fixed_array(file, "counts", counts, path_);
+  detail::write_fixed_dataset(file, "k", k, k.size(), 1, false, path_);
+  detail::write_fixed_dataset(file, "counts", counts, counts.size(), 1, false, path_);
   auto& datasets = state_->datasets;
   datasets.push_back(detail::ExtendibleDataset::create(file, "step", H5T_STD_I64LE, 0, chunk_times, path_));
   datasets.push_back(detail::ExtendibleDataset::create(file, "time", H5T_IEEE_F64LE, 0, chunk_times, path_));
@@ -91,9 +86,7 @@ SpectraFile SpectraFile::open_existing(std::filesystem::path path, std::vector<s
                          datasets[i].name() + "' does not match the others in shape");
     }
   }
-  spectra.times_ = detail::drop_rows_after(datasets, datasets[0], last_step);
-  write_int64_attribute(file, "restarted_from_step", last_step, file_path);
-  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  spectra.times_ = detail::drop_rows_after(file, datasets, 0, last_step, file_path);
   return spectra;
 }
 

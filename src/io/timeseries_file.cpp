@@ -79,7 +79,9 @@ TimeseriesFile TimeseriesFile::open_existing(std::filesystem::path path, std::ve
                                              std::int64_t last_step) {
   TimeseriesFile series(std::move(path), std::move(columns));
   const auto& file_path = series.path_;
-  if (std::find(series.columns_.begin(), series.columns_.end(), step_column) == series.columns_.end()) {
+  const auto step_index = static_cast<std::size_t>(
+      std::find(series.columns_.begin(), series.columns_.end(), step_column) - series.columns_.begin());
+  if (step_index == series.columns_.size()) {
     throw RuntimeError("cannot restart timeseries '" + file_path.string() + "': no 'step' column");
   }
   series.state_->file = Hdf5Handle(H5Fopen(file_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), HandleKind::file,
@@ -95,22 +97,14 @@ TimeseriesFile TimeseriesFile::open_existing(std::filesystem::path path, std::ve
     rows = dataset.rows();
     series.state_->datasets.push_back(std::move(dataset));
   }
-  const hsize_t datasets_in_file = [&] {
-    H5G_info_t info{};
-    check_h5(H5Gget_info(file, &info), "H5Gget_info", file_path);
-    return info.nlinks;
-  }();
-  if (datasets_in_file != series.columns_.size()) {
+  H5G_info_t info{};
+  check_h5(H5Gget_info(file, &info), "H5Gget_info", file_path);
+  if (info.nlinks != series.columns_.size()) {
     throw RuntimeError("cannot restart timeseries '" + file_path.string() + "': it has " +
-                       std::to_string(datasets_in_file) + " datasets, expected the columns " +
+                       std::to_string(info.nlinks) + " datasets, expected the columns " +
                        join(series.columns_));
   }
-  const auto step_index = static_cast<std::size_t>(
-      std::find(series.columns_.begin(), series.columns_.end(), step_column) - series.columns_.begin());
-  series.rows_ =
-      detail::drop_rows_after(series.state_->datasets, series.state_->datasets[step_index], last_step);
-  write_int64_attribute(file, "restarted_from_step", last_step, file_path);
-  check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", file_path);
+  series.rows_ = detail::drop_rows_after(file, series.state_->datasets, step_index, last_step, file_path);
   return series;
 }
 

@@ -75,14 +75,8 @@ TEST(Decomposition, ReductionsAndBroadcastsCombineEveryRank) {
   EXPECT_TRUE(d.all(true));
   EXPECT_FALSE(d.all(r != size - 1)) << "false on the last rank alone is false everywhere";
   EXPECT_EQ(d.broadcast(r == 0 ? 2.5 : -1.0), 2.5);
-  // Bytes: rank 0's, whatever length the others held (the receivers are resized).
+  // A string: rank 0's, whatever length the others held (the receivers are resized).
   const std::string text = "rank zero's reason";
-  std::vector<char> bytes;
-  if (r == 0) {
-    bytes.assign(text.begin(), text.end());
-  } else {
-    bytes.assign(static_cast<std::size_t>(r) * 50, 'x');
-  }
-  d.broadcast(bytes);
-  EXPECT_EQ(std::string(bytes.begin(), bytes.end()), text);
+  EXPECT_EQ(broadcast_string(r == 0 ? text : std::string(static_cast<std::size_t>(r) * 50, 'x'), d.comm()),
+            text);
 }

@@ -369,13 +369,14 @@ TEST(Checkpoint, RoundTripRestoresFieldsAndEveryScalarAndSeries) {
   fill_sites(phi, phi_of);
   fill_sites(phidot, phidot_of);
   const CheckpointState state = sample_state(40);
-  const fs::path path = write_checkpoint(dir, state, phi, phidot, world);
+  const fs::path path = write_checkpoint(dir, state, {{"phi", &phi}, {"phidot", &phidot}}, world);
   EXPECT_EQ(path, dir / "checkpoint_40.h5");
   EXPECT_FALSE(fs::exists(dir / "checkpoint_40.h5.tmp"));
   EXPECT_EQ(read_text(dir / "checkpoint_latest"), "checkpoint_40.h5\n");
 
   Field back_phi(world), back_phidot(world);
-  const CheckpointState back = read_checkpoint(path.string(), dir, back_phi, back_phidot, world);
+  const CheckpointState back =
+      read_checkpoint(path.string(), dir, {{"phi", &back_phi}, {"phidot", &back_phidot}}, world);
   CheckpointState expected = state;
   expected.n = 12;
   expected.length = 10.0;
@@ -391,7 +392,7 @@ TEST(Checkpoint, RoundTripRestoresFieldsAndEveryScalarAndSeries) {
   expect_fields_exact(back_phi, back_phidot);
   // An entry the checkpoint lacks is an input error naming the file and the entry, not std::out_of_range.
   for (const auto& ask : std::vector<std::function<void()>>{[&] { (void)back.scalar("no_such_scalar"); },
-                                                             [&] { (void)back.series("no_such_series"); }}) {
+                                                            [&] { (void)back.series("no_such_series"); }}) {
     try {
       ask();
       ADD_FAILURE() << "a missing entry was returned";
@@ -410,10 +411,11 @@ TEST(Checkpoint, RestartOntoADifferentDecompositionIsExact) {
   Field phi(world), phidot(world);
   fill_sites(phi, phi_of);
   fill_sites(phidot, phidot_of);
-  write_checkpoint(dir, sample_state(5), phi, phidot, world);
+  write_checkpoint(dir, sample_state(5), {{"phi", &phi}, {"phidot", &phidot}}, world);
   Decomposition self(box12, MPI_COMM_SELF);
   Field self_phi(self), self_phidot(self);
-  const CheckpointState back = read_checkpoint("latest", dir, self_phi, self_phidot, self);
+  const CheckpointState back =
+      read_checkpoint("latest", dir, {{"phi", &self_phi}, {"phidot", &self_phidot}}, self);
   EXPECT_EQ(back.step, 5);
   EXPECT_EQ(back.continuity_values, sample_state(5).continuity_values);
   EXPECT_EQ(bit_differences(self_phi, phi_of), 0.0);
@@ -427,7 +429,7 @@ TEST(Checkpoint, BadRestartFilesAreRefusedWithTheReason) {
   Field phi(world), phidot(world);
   fill_sites(phi, phi_of);
   fill_sites(phidot, phidot_of);
-  const fs::path good = write_checkpoint(dir, sample_state(3), phi, phidot, world);
+  const fs::path good = write_checkpoint(dir, sample_state(3), {{"phi", &phi}, {"phidot", &phidot}}, world);
   const fs::path snapshot = write_sample_snapshot(dir, world, phi, phidot).data;
   const fs::path truncated = dir / "truncated.h5", incomplete = dir / "incomplete.h5",
                  text = dir / "notes.h5";
@@ -445,7 +447,7 @@ TEST(Checkpoint, BadRestartFilesAreRefusedWithTheReason) {
   auto restart = [&](const fs::path& path, const Decomposition& d) {
     return [&, path] {
       Field p(d), v(d);
-      (void)read_checkpoint(path.string(), dir, p, v, d);
+      (void)read_checkpoint(path.string(), dir, {{"phi", &p}, {"phidot", &v}}, d);
     };
   };
   expect_refused(restart(dir / "checkpoint_999.h5", world), {"checkpoint_999.h5", "does not exist"});
@@ -460,7 +462,7 @@ TEST(Checkpoint, BadRestartFilesAreRefusedWithTheReason) {
   expect_refused(
       [&] {
         Field p(world), v(world);
-        (void)read_checkpoint("latest", shared_dir("empty"), p, v, world);
+        (void)read_checkpoint("latest", shared_dir("empty"), {{"phi", &p}, {"phidot", &v}}, world);
       },
       {"latest", "no complete checkpoint"});
 }
@@ -472,7 +474,7 @@ TEST(Checkpoint, LatestResolvesToTheNewestAndOnlyTwoAreKept) {
   fill_sites(phi, phi_of);
   fill_sites(phidot, phidot_of);
   for (std::int64_t step : {10, 20, 30}) {
-    write_checkpoint(dir, sample_state(step), phi, phidot, world);
+    write_checkpoint(dir, sample_state(step), {{"phi", &phi}, {"phidot", &phidot}}, world);
   }
   EXPECT_FALSE(fs::exists(dir / "checkpoint_10.h5"));
   EXPECT_TRUE(fs::exists(dir / "checkpoint_20.h5"));
@@ -480,7 +482,7 @@ TEST(Checkpoint, LatestResolvesToTheNewestAndOnlyTwoAreKept) {
   EXPECT_EQ(read_text(dir / "checkpoint_latest"), "checkpoint_30.h5\n");
   EXPECT_EQ(resolve_checkpoint("latest", dir, world), dir / "checkpoint_30.h5");
   Field p(world), v(world);
-  EXPECT_EQ(read_checkpoint("latest", dir, p, v, world).step, 30);
+  EXPECT_EQ(read_checkpoint("latest", dir, {{"phi", &p}, {"phidot", &v}}, world).step, 30);
   std::size_t files = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     files += entry.path().filename().string().starts_with("checkpoint_") ? 1 : 0;
@@ -494,8 +496,9 @@ TEST(Checkpoint, LeftoverTemporaryOfAnInterruptedWriteIsIgnored) {
   Field phi(world), phidot(world);
   fill_sites(phi, phi_of);
   fill_sites(phidot, phidot_of);
-  write_checkpoint(dir, sample_state(10), phi, phidot, world);
-  const fs::path good20 = write_checkpoint(dir, sample_state(20), phi, phidot, world);
+  write_checkpoint(dir, sample_state(10), {{"phi", &phi}, {"phidot", &phidot}}, world);
+  const fs::path good20 =
+      write_checkpoint(dir, sample_state(20), {{"phi", &phi}, {"phidot", &phidot}}, world);
   if (world_rank() == 0) {
     // A run killed while writing step 30: half a file under the temporary name.
     fs::copy_file(good20, dir / "checkpoint_30.h5.tmp");
@@ -515,11 +518,11 @@ TEST(Checkpoint, LeftoverTemporaryOfAnInterruptedWriteIsIgnored) {
   }
   MPI_Barrier(MPI_COMM_WORLD);
   Field p(world), v(world);
-  EXPECT_EQ(read_checkpoint("latest", dir, p, v, world).step, 20);
+  EXPECT_EQ(read_checkpoint("latest", dir, {{"phi", &p}, {"phidot", &v}}, world).step, 20);
   expect_fields_exact(p, v);
 
   // The next successful write clears the leftover.
-  write_checkpoint(dir, sample_state(30), phi, phidot, world);
+  write_checkpoint(dir, sample_state(30), {{"phi", &phi}, {"phidot", &phidot}}, world);
   EXPECT_FALSE(fs::exists(dir / "checkpoint_30.h5.tmp"));
   EXPECT_EQ(resolve_checkpoint("latest", dir, world), dir / "checkpoint_30.h5");
 }

@@ -143,6 +143,9 @@ private:
   };
 
   Deck(std::string file, Schema schema);
+  /// The entry of a key outside repeated sections; std::logic_error naming `getter` otherwise.
+  [[nodiscard]] const Entry& entry(std::string_view path, const char* getter) const;
+  /// entry() of a key of `type` with a value.
   [[nodiscard]] const Entry& entry(std::string_view path, Type type, const char* getter) const;
   [[nodiscard]] const Entry& element_entry(std::string_view path, std::size_t index,
                                            const char* getter) const;
@@ -152,6 +155,8 @@ private:
   /// where() for an entry of element `index` of repeated section `si`; a default (or no value) is located
   /// at the element's header.
   [[nodiscard]] std::string element_where(std::size_t si, std::size_t index, const Entry& e) const;
+  /// The string `name` of element `index` of repeated section `si`, or nullptr when it has none.
+  [[nodiscard]] const std::string* element_name(std::size_t si, std::size_t index) const;
   /// "[[field]] #2, name = \"chi\"" for element `index` of repeated section `si`.
   [[nodiscard]] std::string element_label(std::size_t si, std::size_t index) const;
   [[nodiscard]] std::size_t section_index(std::string_view name) const;

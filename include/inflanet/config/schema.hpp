@@ -90,11 +90,10 @@ struct KeySpec {
   KeySpec& defaults_to(bool value) { return set_default(value); }
   KeySpec& defaults_to(const char* value) { return set_default(std::string(value)); }
   KeySpec& defaults_to(std::string value) { return set_default(std::move(value)); }
-  /// \brief Numeric range: value >= v, value > v, value <= v, value < v.
+  /// \brief Numeric range: value >= v, value > v, value <= v.
   KeySpec& at_least(double v);
   KeySpec& greater_than(double v);
   KeySpec& at_most(double v);
-  KeySpec& less_than(double v);
   /// \brief The value must be one of these strings.
   KeySpec& one_of(std::vector<std::string> allowed);
   /// \brief The value must be an identifier: ASCII letters, digits and '_', not starting with a digit.

@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <span>
-#include <vector>
+#include <string>
 
 #include "inflanet/base/box.hpp"
 #include "inflanet/decomposition/slab_layout.hpp"
@@ -42,9 +42,8 @@ public:
   [[nodiscard]] bool all(bool local) const;
   /// \brief Barrier; used around file renames by the I/O layer, never inside physics.
   void barrier() const;
-  /// \brief Broadcast a value or string from rank 0.
+  /// \brief Broadcast a value from rank 0 (a string: broadcast_string).
   [[nodiscard]] double broadcast(double value) const;
-  void broadcast(std::vector<char>& bytes) const;
 
   /// \brief The communicator, for the FFT and I/O layers only.
   [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
@@ -57,5 +56,9 @@ private:
   SlabLayout layout_;
   std::ptrdiff_t alloc_complex_ = 0;
 };
+
+/// \brief Rank 0's `text` on every rank of `comm`, whatever the others hold (collective). For the FFT and
+/// I/O layers, whose strings (wisdom, a failure's reason) are decided on rank 0.
+[[nodiscard]] std::string broadcast_string(const std::string& text, MPI_Comm comm);
 
 } // namespace inflanet

@@ -17,24 +17,16 @@
 
 namespace inflanet {
 
-namespace detail {
-[[nodiscard]] inline std::array<std::size_t, 3> storage_shape(const std::array<std::ptrdiff_t, 3>& s) {
-  return {static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]), static_cast<std::size_t>(s[2])};
-}
-template <class T>
-[[nodiscard]] auto adapt_padded(T* ptr, const Field& field) {
-  return xt::adapt(ptr, field.padded_real_size(), xt::no_ownership(),
-                   storage_shape(field.decomposition().layout().real_storage_shape()));
-}
-} // namespace detail
-
 /// \brief View of the real-space slab, shape (local_nx, N, N): padding hidden, aliasing the storage
 /// (read-only for a const Field).
 template <class F>
 requires std::same_as<std::remove_const_t<F>, Field>
 [[nodiscard]] auto real_view(F& field) {
-  return xt::view(detail::adapt_padded(field.real_data(), field), xt::all(), xt::all(),
-                  xt::range(0, field.decomposition().n()));
+  const auto s = field.decomposition().layout().real_storage_shape(); // the padded (local_nx, N, N + pad)
+  const std::array<std::size_t, 3> shape{static_cast<std::size_t>(s[0]), static_cast<std::size_t>(s[1]),
+                                         static_cast<std::size_t>(s[2])};
+  return xt::view(xt::adapt(field.real_data(), field.padded_real_size(), xt::no_ownership(), shape),
+                  xt::all(), xt::all(), xt::range(0, field.decomposition().n()));
 }
 
 } // namespace inflanet

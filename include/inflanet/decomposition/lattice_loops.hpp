@@ -36,105 +36,94 @@
 
 namespace inflanet {
 
-/// \brief Calls f(const Site&) for every site this rank owns, in storage order (x, y, z), on this thread.
-template <class F>
-void for_each_site(const Decomposition& d, F&& f) {
+namespace detail {
+
+/// The pointwise loop of both spaces: f((row.*Point)(i)) for every element i of every row (layout.*Row)(r),
+/// in storage order, on this thread.
+template <auto Rows, auto Row, auto Point, class F>
+void for_each_point(const Decomposition& d, F&& f) {
   const SlabLayout layout = d.layout();
-  for (std::ptrdiff_t r = 0; r < layout.site_rows(); ++r) {
-    const SiteRow row = layout.site_row(r);
-    for (std::ptrdiff_t iz = 0; iz < row.length; ++iz) {
-      f(row.site(iz));
+  for (std::ptrdiff_t r = 0; r < (layout.*Rows)(); ++r) {
+    const auto row = (layout.*Row)(r);
+    for (std::ptrdiff_t i = 0; i < row.length; ++i) {
+      f((row.*Point)(i));
     }
   }
 }
 
-/// \brief Calls f(const SiteRow&) for every local z-row of sites, threaded over rows.
-template <class F>
-void for_each_site_row(const Decomposition& d, F&& f) {
+/// The row-wise loop of both spaces: body((layout.*Row)(r)) for r in [0, (layout.*Rows)()), threaded (see
+/// the file comment).
+template <auto Rows, auto Row, class F>
+void for_each_row(const Decomposition& d, F&& f) {
   const SlabLayout layout = d.layout();
-  const std::ptrdiff_t rows = layout.site_rows();
+  const std::ptrdiff_t rows = (layout.*Rows)();
 #pragma omp parallel
   {
     std::decay_t<F> body = f;
 #pragma omp for schedule(static)
     for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      body(layout.site_row(r));
+      body((layout.*Row)(r));
     }
   }
 }
 
-/// \brief Calls f(const SiteRow&, double (&acc)[K]) for every local z-row, threaded, and returns this rank's
-/// K sums.
-template <std::size_t K, class F>
-[[nodiscard]] std::array<double, K> sum_over_site_rows(const Decomposition& d, F&& f) {
-  static_assert(K > 0, "sum_over_site_rows needs at least one sum");
+/// The same with K running sums per thread, added at the end: this rank's sums.
+template <std::size_t K, auto Rows, auto Row, class F>
+[[nodiscard]] std::array<double, K> sum_over_rows(const Decomposition& d, F&& f) {
+  static_assert(K > 0, "sum_over_site_rows and sum_over_mode_rows need at least one sum");
   const SlabLayout layout = d.layout();
-  const std::ptrdiff_t rows = layout.site_rows();
+  const std::ptrdiff_t rows = (layout.*Rows)();
   double acc[K] = {};
 #pragma omp parallel reduction(+ : acc[:K])
   {
     std::decay_t<F> body = f;
 #pragma omp for schedule(static)
     for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      body(layout.site_row(r), acc);
+      body((layout.*Row)(r), acc);
     }
   }
-  std::array<double, K> out{};
-  for (std::size_t k = 0; k < K; ++k) {
-    out[k] = acc[k];
-  }
-  return out;
+  return std::to_array(acc);
+}
+
+} // namespace detail
+
+/// \brief Calls f(const Site&) for every site this rank owns, in storage order (x, y, z), on this thread.
+template <class F>
+void for_each_site(const Decomposition& d, F&& f) {
+  detail::for_each_point<&SlabLayout::site_rows, &SlabLayout::site_row, &SiteRow::site>(d, f);
 }
 
 /// \brief Calls f(const Mode&) for every Fourier mode stored on this rank, in storage order (ky, kx, kz),
 /// on this thread.
 template <class F>
 void for_each_mode(const Decomposition& d, F&& f) {
-  const SlabLayout layout = d.layout();
-  for (std::ptrdiff_t r = 0; r < layout.mode_rows(); ++r) {
-    const ModeRow row = layout.mode_row(r);
-    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
-      f(row.mode(l));
-    }
-  }
+  detail::for_each_point<&SlabLayout::mode_rows, &SlabLayout::mode_row, &ModeRow::mode>(d, f);
+}
+
+/// \brief Calls f(const SiteRow&) for every local z-row of sites, threaded over rows.
+template <class F>
+void for_each_site_row(const Decomposition& d, F&& f) {
+  detail::for_each_row<&SlabLayout::site_rows, &SlabLayout::site_row>(d, f);
 }
 
 /// \brief Calls f(const ModeRow&) for every local kz-row of modes, threaded over rows.
 template <class F>
 void for_each_mode_row(const Decomposition& d, F&& f) {
-  const SlabLayout layout = d.layout();
-  const std::ptrdiff_t rows = layout.mode_rows();
-#pragma omp parallel
-  {
-    std::decay_t<F> body = f;
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      body(layout.mode_row(r));
-    }
-  }
+  detail::for_each_row<&SlabLayout::mode_rows, &SlabLayout::mode_row>(d, f);
+}
+
+/// \brief Calls f(const SiteRow&, double (&acc)[K]) for every local z-row, threaded, and returns this rank's
+/// K sums.
+template <std::size_t K, class F>
+[[nodiscard]] std::array<double, K> sum_over_site_rows(const Decomposition& d, F&& f) {
+  return detail::sum_over_rows<K, &SlabLayout::site_rows, &SlabLayout::site_row>(d, f);
 }
 
 /// \brief Calls f(const ModeRow&, double (&acc)[K]) for every local kz-row, threaded, and returns this
 /// rank's K sums.
 template <std::size_t K, class F>
 [[nodiscard]] std::array<double, K> sum_over_mode_rows(const Decomposition& d, F&& f) {
-  static_assert(K > 0, "sum_over_mode_rows needs at least one sum");
-  const SlabLayout layout = d.layout();
-  const std::ptrdiff_t rows = layout.mode_rows();
-  double acc[K] = {};
-#pragma omp parallel reduction(+ : acc[:K])
-  {
-    std::decay_t<F> body = f;
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t r = 0; r < rows; ++r) {
-      body(layout.mode_row(r), acc);
-    }
-  }
-  std::array<double, K> out{};
-  for (std::size_t k = 0; k < K; ++k) {
-    out[k] = acc[k];
-  }
-  return out;
+  return detail::sum_over_rows<K, &SlabLayout::mode_rows, &SlabLayout::mode_row>(d, f);
 }
 
 } // namespace inflanet

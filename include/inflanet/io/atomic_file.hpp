@@ -11,4 +11,8 @@ namespace inflanet::io {
 /// POSIX filesystems): the old file stays intact until the new one is complete. Throws RuntimeError.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 
+/// \brief Renames `from` to `to` (atomic on POSIX filesystems); throws RuntimeError "cannot rename
+/// '<from>' to '<to>': <reason>".
+void rename_file(const std::filesystem::path& from, const std::filesystem::path& to);
+
 } // namespace inflanet::io

@@ -29,7 +29,7 @@
 
 namespace inflanet::io {
 
-/// \brief Everything besides the two fields that a bit-identical continuation needs (program units).
+/// \brief Everything besides the lattice fields that a bit-identical continuation needs (program units).
 ///
 /// Must be identical on every rank when written. `n`, `length` are ignored by write_checkpoint (the
 /// decomposition's Box is stored) and filled by read_checkpoint. `extra_series` names and `scalars` names
@@ -62,13 +62,17 @@ struct CheckpointState {
   friend bool operator==(const CheckpointState&, const CheckpointState&) = default;
 };
 
-/// \brief `checkpoint_<step>.h5`.
-[[nodiscard]] std::string checkpoint_file_name(std::int64_t step);
 /// \brief Name of the pointer file, `checkpoint_latest`.
 inline constexpr const char* checkpoint_pointer_name = "checkpoint_latest";
 
-/// \brief Writes `dir/checkpoint_<state.step>.h5` collectively over `decomposition` (every rank, same
-/// arguments; `dir` must exist). Returns the final path.
+/// \brief The lattice fields of a checkpoint, by dataset name under /fields (written and read in this order):
+/// {"phi", "phidot"} for one field, `/fields/<name>` for each of a multi-field run.
+using CheckpointFields = std::vector<std::pair<std::string, Field*>>;
+/// \brief The same, read-only (for writing).
+using ConstCheckpointFields = std::vector<std::pair<std::string, const Field*>>;
+
+/// \brief Writes `dir/checkpoint_<state.step>.h5` with the named lattice `fields` collectively over
+/// `decomposition` (every rank, same arguments; `dir` must exist). Returns the final path.
 ///
 /// Sequence: create `checkpoint_<step>.h5.tmp`; write fields (global index order, so any rank count can
 /// read them), series and scalars; write `complete = 1` last; collective close; barrier; rank 0 renames
@@ -76,17 +80,6 @@ inline constexpr const char* checkpoint_pointer_name = "checkpoint_latest";
 /// two `checkpoint_<step>.h5` and any older `.tmp` leftovers; a final barrier. A run killed at any point
 /// leaves the previous complete checkpoint and a pointer to a complete file. Throws RuntimeError (exit 1)
 /// on I/O failure.
-std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const CheckpointState& state,
-                                       const Field& phi, const Field& phidot,
-                                       const Decomposition& decomposition);
-
-/// \brief The lattice fields of a checkpoint, by dataset name under /fields (written and read in this order).
-using CheckpointFields = std::vector<std::pair<std::string, Field*>>;
-/// \brief The same, read-only (for writing).
-using ConstCheckpointFields = std::vector<std::pair<std::string, const Field*>>;
-
-/// \brief The same checkpoint with any named lattice fields (a multi-field run: `/fields/<name>` for each);
-/// the phi/phidot overload is this with {"phi", "phidot"}, byte for byte.
 std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const CheckpointState& state,
                                        const ConstCheckpointFields& fields,
                                        const Decomposition& decomposition);
@@ -104,18 +97,14 @@ std::filesystem::path write_checkpoint(const std::filesystem::path& dir, const C
                                                        const std::filesystem::path& dir,
                                                        const Decomposition& decomposition);
 
-/// \brief Restores a checkpoint into `phi`, `phidot` (on `decomposition`, any rank count) and returns the
-/// rest of the state (collective).
+/// \brief Restores the named lattice `fields` of a checkpoint (on `decomposition`, any rank count) and
+/// returns the rest of the state (collective).
 ///
-/// `path_or_latest` is a file path or "latest" (see resolve_checkpoint). Rank 0 inspects the file first
-/// and every rank throws the same InputError (exit 2), naming the file, when it is: missing; not HDF5 or
-/// truncated; not an inflanet checkpoint (no `complete` attribute or no /fields/phi); incomplete
-/// (complete != 1); or of another lattice (N or L differ from decomposition.box(); both are quoted).
-CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
-                                Field& phi, Field& phidot, const Decomposition& decomposition);
-
-/// \brief Restores the named lattice fields of a checkpoint (any rank count); refuses, like the phi/phidot
-/// overload, a file that lacks any of them (naming them). "latest" considers only checkpoints holding them.
+/// `path_or_latest` is a file path or "latest" (see resolve_checkpoint; "latest" considers only checkpoints
+/// holding the fields). Rank 0 inspects the file first and every rank throws the same InputError (exit 2),
+/// naming the file, when it is: missing; not HDF5 or truncated; not an inflanet checkpoint (no `complete`
+/// attribute, or no /fields/<name> of one of the fields, all named); incomplete (complete != 1); or of
+/// another lattice (N or L differ from decomposition.box(); both are quoted).
 CheckpointState read_checkpoint(const std::string& path_or_latest, const std::filesystem::path& dir,
                                 const CheckpointFields& fields, const Decomposition& decomposition);
 

@@ -33,8 +33,6 @@ public:
   ~DualityFile();
   DualityFile(DualityFile&&) noexcept;
   DualityFile& operator=(DualityFile&&) noexcept;
-  DualityFile(const DualityFile&) = delete;
-  DualityFile& operator=(const DualityFile&) = delete;
 
   /// \brief A fixed 1-D dataset of doubles.
   void write_dataset(const std::string& name, std::span<const double> values);

@@ -26,8 +26,10 @@ struct FileMetadata {
 /// \brief The current UTC time as `YYYY-MM-DDThh:mm:ssZ`.
 [[nodiscard]] std::string iso8601_utc_now();
 
-/// \brief Writes `deck`, `code_version`, `git_commit`, `created` and `software` on `object`
-/// (normally the file's root group); throws RuntimeError naming `file` on failure.
-void write_metadata_attributes(hid_t object, const FileMetadata& metadata, const std::filesystem::path& file);
+/// \brief Writes `software`, `code_version`, `git_commit`, `created` and `deck` on `object` (normally the
+/// file's root group); throws RuntimeError naming `file` on failure. The parallel writers pass a `created`
+/// that every rank agrees on.
+void write_metadata_attributes(hid_t object, const FileMetadata& metadata, const std::filesystem::path& file,
+                               const std::string& created = iso8601_utc_now());
 
 } // namespace inflanet::io

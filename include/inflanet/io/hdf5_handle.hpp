@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inflanet::io {
 
@@ -39,7 +40,6 @@ public:
 
   /// \brief The raw identifier (H5I_INVALID_HID when empty); ownership stays here.
   [[nodiscard]] hid_t get() const noexcept { return id_; }
-  [[nodiscard]] HandleKind kind() const noexcept { return kind_; }
   [[nodiscard]] bool valid() const noexcept { return id_ >= 0; }
   /// \brief Closes now and throws RuntimeError if the close fails (the destructor cannot report).
   void close();
@@ -63,8 +63,19 @@ void write_double_attribute(hid_t object, const std::string& name, double value,
 /// \brief Writes (or replaces) a scalar 64-bit signed integer attribute (H5T_STD_I64LE).
 void write_int64_attribute(hid_t object, const std::string& name, std::int64_t value,
                            const std::filesystem::path& file = {});
+/// \brief Writes (or replaces) a scalar H5T_STD_U32LE attribute (openPMD `openPMDextension`).
+void write_uint32_attribute(hid_t object, const std::string& name, std::uint32_t value,
+                            const std::filesystem::path& file = {});
+/// \brief Writes (or replaces) a scalar H5T_IEEE_F32LE attribute (openPMD `timeOffset` is a float).
+void write_float_attribute(hid_t object, const std::string& name, float value,
+                           const std::filesystem::path& file = {});
 /// \brief Writes (or replaces) a 1-D double array attribute of length `values.size()` (may be 0).
 void write_double_array_attribute(hid_t object, const std::string& name, std::span<const double> values,
+                                  const std::filesystem::path& file = {});
+/// \brief Writes (or replaces) a 1-D array of fixed-length null-terminated ASCII strings (size = longest
+/// + 1), e.g. openPMD axisLabels.
+void write_string_array_attribute(hid_t object, const std::string& name,
+                                  const std::vector<std::string>& values,
                                   const std::filesystem::path& file = {});
 
 } // namespace inflanet::io

@@ -25,8 +25,8 @@ namespace inflanet::io {
 
 /// \brief RAII owner of an HDF5 file opened collectively with the MPI-IO driver.
 ///
-/// Move-only. The destructor closes silently; call close() where a failure must be reported (a parallel
-/// close is collective and flushes every dataset, so it is where a full disk shows up).
+/// Move-only (as its handle). The destructor closes silently; call close() where a failure must be reported
+/// (a parallel close is collective and flushes every dataset, so it is where a full disk shows up).
 class ParallelFile {
 public:
   /// \brief Creates `path` on every rank of `comm`, truncating an existing file (collective).
@@ -43,25 +43,17 @@ public:
   /// printed.
   [[nodiscard]] static ParallelFile open_read_only(const std::filesystem::path& path, MPI_Comm comm);
 
-  ParallelFile(ParallelFile&&) noexcept = default;
-  ParallelFile& operator=(ParallelFile&&) noexcept = default;
-  ParallelFile(const ParallelFile&) = delete;
-  ParallelFile& operator=(const ParallelFile&) = delete;
-  ~ParallelFile() = default;
-
   /// \brief The file identifier (also the root group, for attributes and paths).
   [[nodiscard]] hid_t id() const noexcept { return file_.get(); }
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-  [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
   /// \brief Collective close; throws RuntimeError naming the file if HDF5 reports a failure.
   void close();
 
 private:
-  ParallelFile(Hdf5Handle file, std::filesystem::path path, MPI_Comm comm)
-      : file_(std::move(file)), path_(std::move(path)), comm_(comm) {}
+  ParallelFile(Hdf5Handle file, std::filesystem::path path)
+      : file_(std::move(file)), path_(std::move(path)) {}
   Hdf5Handle file_;
   std::filesystem::path path_;
-  MPI_Comm comm_ = MPI_COMM_NULL;
 };
 
 /// \brief Creates every missing group on `path` below `parent` ("a/b/c"; collective). Returns the last.

@@ -39,9 +39,6 @@ struct SnapshotPaths {
   std::filesystem::path xdmf; ///< dir/data_<step>.xmf
 };
 
-/// \brief `data_<step>.h5` (unpadded step).
-[[nodiscard]] std::string snapshot_file_name(std::int64_t step);
-
 /// \brief Writes one snapshot collectively over the fields' decomposition (every rank calls it with the
 /// same arguments; `dir` must exist).
 ///

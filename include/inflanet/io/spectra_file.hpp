@@ -45,8 +45,6 @@ public:
   ~SpectraFile();
   SpectraFile(SpectraFile&&) noexcept;
   SpectraFile& operator=(SpectraFile&&) noexcept;
-  SpectraFile(const SpectraFile&) = delete;
-  SpectraFile& operator=(const SpectraFile&) = delete;
 
   /// \brief Appends one time: `spectra[i]` (length nk) goes to the dataset named
   /// `spectrum_names()[i]`. Flushes the file. Throws RuntimeError on a size mismatch or HDF5 failure.

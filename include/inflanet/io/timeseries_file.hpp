@@ -13,10 +13,6 @@
 
 namespace inflanet::io {
 
-namespace detail {
-class ExtendibleDataset;
-}
-
 /// \brief An HDF5 table of scalar diagnostics, one 1-D extendible dataset per column.
 ///
 /// Layout: root datasets named exactly as the columns, all of length `rows()`; a column named
@@ -42,8 +38,6 @@ public:
   ~TimeseriesFile();
   TimeseriesFile(TimeseriesFile&&) noexcept;
   TimeseriesFile& operator=(TimeseriesFile&&) noexcept;
-  TimeseriesFile(const TimeseriesFile&) = delete;
-  TimeseriesFile& operator=(const TimeseriesFile&) = delete;
 
   /// \brief Appends one row (`row.size() == columns().size()`, in column order; the `step` entry is
   /// rounded to int64) and flushes the file. Throws RuntimeError on a size mismatch or HDF5 failure.
