@@ -4,7 +4,8 @@ Each deck of inputs/ runs here, shortened (a smaller lattice, fewer steps: the o
 run kind of the deck kept), with the inflanet binary under test (INFLANET_BINARY, set by CTest). Then every
 output file it wrote is read by inflanet_io and every plot that applies to it is drawn: plot_duality.py for
 duality.h5 (coupled, extremes and exact-dual variants), plot_network.py for nn.h5, plot_fields.py for a
-multi-field run, plot_spectra.py and plot_timeseries.py for a one-field run, plot_slice.py for a snapshot.
+multi-field run, plot_spectra.py and plot_timeseries.py for a one-field run, plot_slice.py for a snapshot;
+and its printed summary holds no bare nan.
 A deck without a row here fails the test, and so does a deck the README's table does not list (or a row of
 that table naming no deck): a new deck comes with its reader test and its line in the README.
 """
@@ -75,6 +76,9 @@ def run_deck(deck: str, out: Path) -> Path:
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, f"{' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    # The summary says what it could not measure; it never prints a bare nan (`H_eff = nan +- nan`).
+    undefined = [line for line in result.stdout.splitlines() if re.search(r"\bnan\b", line, re.IGNORECASE)]
+    assert not undefined, "\n".join(undefined)
     return out
 
 

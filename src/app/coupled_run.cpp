@@ -895,10 +895,14 @@ void summarise(State& s) {
              p.network.sublattice / 2, s.run.lattice().time(), s.run.lattice().a());
   fmt::print("#   {:>5} {:>9} {:>13} {:>13} {:>9} {:>12} {:>12}\n", "shell", "k", "omega2_lat",
              "c_lambda_net", "ratio", "P_net/P_lat", "P_lin/P_lat");
+  // A ratio that is not defined (the k = 0 shell is removed from the band: P = 0 in both) prints as "-".
+  const auto ratio = [](double value) {
+    return std::isfinite(value) ? fmt::format("{:.4g}", value) : std::string("-");
+  };
   for (std::size_t b = 0; b < nk; ++b) {
-    fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12.4g} {:>12.4g}\n", b, k[b],
+    fmt::print("#   {:>5} {:>9.4g} {:>13.4g} {:>13.4g} {:>9.3g} {:>12} {:>12}\n", b, k[b],
                s.shells.last().omega2_lattice[b], s.omega2_network[b], match_end.ratio[b],
-               s.shells.last().p_ratio[b], s.last_lin_ratio[b]);
+               ratio(s.shells.last().p_ratio[b]), ratio(s.last_lin_ratio[b]));
   }
   fmt::print("#   frequencies agree (|c lambda / omega^2 - 1| <= 10%) in {} at t_end; at t0: {}; rms "
              "|ln(c lambda / omega^2)| = {:.3g} at t0\n",
@@ -933,7 +937,7 @@ void summarise(State& s) {
   }
   fmt::print("#   network dispersion on the {} shells k <= {:.4g}: {} describes it (rms relative residual "
              "per degree of "
-             "freedom: EFT {:.3g}, decaying {:.3g}, power law {:.3g}); EFT m_eff^2 = {:.4g} +- {:.2g}, "
+             "freedom: EFT {}, decaying {}, power law {}); EFT m_eff^2 = {:.4g} +- {:.2g}, "
              "c_eff^2 = {:.4g} "
              "+- {:.2g}; {}; decaying (all {} shells, rms {:.3g}): c lambda ~ "
              "exp({:.4g} k)\n",
@@ -942,8 +946,8 @@ void summarise(State& s) {
              : form == "decaying"  ? "a decaying kernel"
              : form == "power_law" ? "a power law"
                                    : "no form with a degree of freedom left",
-             forms.eft, forms.decaying, forms.power_law, eft.fit.m_eff2, eft.fit.m_eff2_err, eft.fit.c_eff2,
-             eft.fit.c_eff2_err,
+             ratio(forms.eft), ratio(forms.decaying), ratio(forms.power_law), eft.fit.m_eff2,
+             eft.fit.m_eff2_err, eft.fit.c_eff2, eft.fit.c_eff2_err,
              std::isfinite(power.exponent)
                  ? fmt::format("power law c lambda ~ k^{:.4g}", power.exponent)
                  : std::string("no power law (fewer than two long-wavelength shells)"),
