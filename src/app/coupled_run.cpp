@@ -136,6 +136,16 @@ double dual_mass2(FieldLattice& lattice, const SpectralOperators& operators, std
   return potential_d2V(lattice.potential(), means, k, k);
 }
 
+NetworkSubcycling CoupledParameters::subcycling(double c_lambda_max) const {
+  try {
+    return subcycle_network(inflaton.integrator, dictionary.h, dictionary.beta, c_lambda_max, max_subcycles);
+  } catch (const NetworkTooStiff& e) {
+    throw InputError(fmt::format("{} (duality.max_subcycles = {}); reduce time.dt, the loss scale c "
+                                 "(duality.calibrate, network.loss_scale) or raise duality.max_subcycles",
+                                 e.what(), e.max_substeps()));
+  }
+}
+
 std::string CoupledParameters::resolved_with_loss_scale(double c) const {
   if (!deck_ || calibrate == Calibration::none) {
     return inflaton.deck_text;
@@ -159,9 +169,9 @@ void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p,
   f.write_attribute("M", static_cast<std::int64_t>(p.network.sublattice));
   f.write_attribute("subcycles", s.substeps);
   f.write_attribute("lattice_substeps", p.inflaton.lattice_substeps);
-  f.write_attribute("eta_run", s.eta);
-  f.write_attribute("beta_run", s.beta);
-  f.write_attribute("h_run", s.h);
+  f.write_attribute("eta_run", s.eta_run);
+  f.write_attribute("beta_run", s.beta_run);
+  f.write_attribute("h_run", s.h_run);
   f.write_attribute("stability_bound_run", s.bound);
   f.write_attribute("eta_c_lambda_max_run", s.eta_c_lambda_max);
   f.write_attribute("c", c);
@@ -243,13 +253,17 @@ constexpr double velocity_solve_tolerance = 1e-11;
 double loss_scale(Calibration cal, double c_none, std::span<const double> lambda,
                   std::span<const double> counts, std::span<const double> p_lattice0,
                   std::span<const double> omega2_0, double v2) {
-  switch (cal) {
-  case Calibration::background:
-    return background_loss_scale(lambda[0], v2);
-  case Calibration::spectrum:
-    return spectrum_loss_scale(omega2_0, lambda, counts, p_lattice0);
-  case Calibration::none:
-    break;
+  try {
+    switch (cal) {
+    case Calibration::background:
+      return background_loss_scale(lambda[0], v2);
+    case Calibration::spectrum:
+      return spectrum_loss_scale(omega2_0, lambda, counts, p_lattice0);
+    case Calibration::none:
+      break;
+    }
+  } catch (const InputError& e) { // the calibration's own terms, named by the deck key that chose it
+    throw InputError(fmt::format("duality.calibrate = \"{}\": {}", calibration_name(cal), e.what()));
   }
   return c_none;
 }
@@ -569,9 +583,9 @@ void start(State& s) {
 
   // 5. Sub-cycling with the damped bound of the integrator in use: the optimizer that runs is
   // (eta / s^2, beta^(1/s)).
-  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.h, p.dictionary.beta, s.c * lambda_max,
-                                  p.max_subcycles);
-  s.system.emplace(std::move(network), s.x_local, s.y_local, mine, s.subcycling.h, s.subcycling.gamma, s.c);
+  s.subcycling = p.subcycling(s.c * lambda_max);
+  s.system.emplace(std::move(network), s.x_local, s.y_local, mine, s.subcycling.h_run, s.subcycling.gamma_run,
+                   s.c);
   s.system->set_reduction([&s](std::span<double> v) { s.distribution.sum_in_place(v); });
   s.gamma = s.system->gamma();
   s.loss0 = s.system->loss();
@@ -748,9 +762,9 @@ void start(State& s) {
 
     io::NetworkFile& nn = s.nn_file.emplace(
         p.inflaton.output_dir / "nn.h5", s.data.x, s.data.y, n, s.data.dim,
-        io::NetworkRunAttributes{s.subcycling.eta, s.subcycling.beta, s.c, s.gamma, s.integrator.name(),
-                                 s.data.description + "; targets: the inflaton's band-limited perturbation",
-                                 full},
+        io::NetworkRunAttributes{
+            s.subcycling.eta_run, s.subcycling.beta_run, s.c, s.gamma, s.integrator.name(),
+            s.data.description + "; targets: the inflaton's band-limited perturbation", full},
         metadata);
     nn.write_weights("weights", s.system->network());
     if (full && !spectrum.theta0.empty()) {
@@ -955,8 +969,8 @@ void summarise(State& s) {
   fmt::print(
       "#   network loss {:.6e} -> {:.6e}; lin_gap = {:.3e}, ntk_drift = {:.3e}; optimizer run: eta = {:.6g}, "
       "beta = {:.6g} ({} sub-step(s) of h = {:.6g})\n",
-      s.loss0, s.system->loss(), s.lin_gap, s.ntk_drift, s.subcycling.eta, s.subcycling.beta,
-      s.subcycling.substeps, s.subcycling.h);
+      s.loss0, s.system->loss(), s.lin_gap, s.ntk_drift, s.subcycling.eta_run, s.subcycling.beta_run,
+      s.subcycling.substeps, s.subcycling.h_run);
   const std::string check =
       std::isfinite(h_eff)
           ? fmt::format(

@@ -129,9 +129,8 @@ void start(State& s) {
     c_lambda_max = std::max(c_lambda_max, s.c * amplitude[idx] * amplitude[idx]);
   });
   c_lambda_max = s.sub.decomposition.max(c_lambda_max);
-  s.subcycling = subcycle_network(p.inflaton.integrator, p.dictionary.h, p.dictionary.beta, c_lambda_max,
-                                  p.max_subcycles);
-  s.net.emplace(s.sub.operators, amplitude, s.subcycling.gamma, s.c, inflaton.time());
+  s.subcycling = p.subcycling(c_lambda_max);
+  s.net.emplace(s.sub.operators, amplitude, s.subcycling.gamma_run, s.c, inflaton.time());
   if (p.network.schedule == "desitter") {
     s.schedule = {LearningRateSchedule::Kind::desitter, p.inflaton.hubble, p.inflaton.a0, s.m2};
     s.net->set_schedule(s.schedule);
@@ -172,7 +171,7 @@ void start(State& s) {
         "# exact dual: {}^3 Fourier features ({} dispersion, schedule \"{}\"), c = {:.6g}, max c lambda = "
         "{:.6g}; {} network sub-step(s) of h = {:.6g} per lattice step\n",
         m, p.network.dispersion, p.network.schedule, s.c, c_lambda_max, s.subcycling.substeps,
-        s.subcycling.h);
+        s.subcycling.h_run);
   }
   s.record(0);
   s.run.on_step([&s](std::int64_t step) {

@@ -36,10 +36,11 @@ void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, 
   } else {
     fmt::print("# fft: plans measured, not saved\n");
     std::fflush(stdout);
-    fmt::print(stderr,
-               "inflanet: warning: cannot keep the FFTW wisdom: {}; the run goes on (the next run "
-               "measures again)\n",
-               problem);
+    fmt::print(
+        stderr,
+        "inflanet: warning: cannot keep the FFTW wisdom (output.wisdom): {}; the run goes on (the next run "
+        "measures again)\n",
+        problem);
   }
 }
 

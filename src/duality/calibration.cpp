@@ -35,13 +35,14 @@ std::string_view calibration_name(Calibration c) noexcept {
 
 double background_loss_scale(double lambda0, double v2) {
   if (!(v2 > 0.0) || !std::isfinite(v2)) {
-    throw InputError(fmt::format("duality.calibrate = \"background\" needs V''(phi_bar) > 0 (the mean mode's "
-                                 "frequency squared), got {:.6g}",
-                                 v2));
+    throw InputError(
+        fmt::format("the background calibration c = V''/lambda(0) needs V''(phi_bar) > 0 (the mean "
+                    "mode's frequency squared), got {:.6g}",
+                    v2));
   }
   if (!(lambda0 > 0.0) || !std::isfinite(lambda0)) {
     throw InputError(
-        fmt::format("duality.calibrate = \"background\" needs the NTK's k = 0 eigenvalue > 0, got "
+        fmt::format("the background calibration c = V''/lambda(0) needs the NTK's k = 0 eigenvalue > 0, got "
                     "{:.6g}",
                     lambda0));
   }
@@ -64,7 +65,8 @@ double spectrum_loss_scale(std::span<const double> omega2, std::span<const doubl
     weight += w;
   }
   if (!(weight > 0.0)) {
-    throw InputError("duality.calibrate = \"spectrum\": no shell has power, omega^2 > 0 and lambda > 0");
+    throw InputError(
+        "the spectrum calibration needs a shell with power, omega^2 > 0 and lambda > 0; none has");
   }
   return std::exp(sum / weight);
 }

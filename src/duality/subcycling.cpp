@@ -31,23 +31,25 @@ NetworkSubcycling subcycle_network(const std::string& integrator, double h, doub
   for (std::int64_t substeps = 1; substeps <= max_substeps; ++substeps) {
     const double hs = h / static_cast<double>(substeps);
     s.substeps = substeps;
-    s.h = hs;
-    s.eta = hs * hs;
-    s.beta = std::pow(beta, 1.0 / static_cast<double>(substeps));
-    s.eta_c_lambda_max = s.eta * c_lambda_max;
-    s.bound = network_stability_bound(integrator, s.beta);
+    s.h_run = hs;
+    s.eta_run = hs * hs;
+    s.beta_run = std::pow(beta, 1.0 / static_cast<double>(substeps));
+    s.eta_c_lambda_max = s.eta_run * c_lambda_max;
+    s.bound = network_stability_bound(integrator, s.beta_run);
     if (s.eta_c_lambda_max < margin * margin * s.bound) {
-      s.gamma = Dictionary::from_network(s.eta, s.beta).gamma;
+      s.gamma_run = Dictionary::from_network(s.eta_run, s.beta_run).gamma;
       return s;
     }
   }
-  throw InputError(fmt::format(
-      "the network is too stiff for the coupled step: its stability bound eta c lambda_max < {:.4g} ({}, "
-      "10% margin on h) needs more than duality.max_subcycles = {} network steps per lattice step (eta c "
-      "lambda_max = {:.4g} at the lattice's h = {:.4g}); reduce time.dt, the loss scale c "
-      "(duality.calibrate, "
-      "network.loss_scale) or raise duality.max_subcycles",
-      s.bound, integrator, max_substeps, h * h * c_lambda_max, h));
+  throw NetworkTooStiff(integrator, s.bound, max_substeps, h * h * c_lambda_max, h);
 }
+
+NetworkTooStiff::NetworkTooStiff(const std::string& integrator, double bound, std::int64_t max_substeps,
+                                 double eta_c_lambda_max, double h)
+    : InputError(fmt::format("the network is too stiff for the coupled step: its stability bound eta c "
+                             "lambda_max < {:.4g} ({}, 10% margin on h) needs more than {} network steps per "
+                             "lattice step (eta c lambda_max = {:.4g} at the lattice's h = {:.4g})",
+                             bound, integrator, max_substeps, eta_c_lambda_max, h)),
+      max_substeps_(max_substeps) {}
 
 } // namespace inflanet

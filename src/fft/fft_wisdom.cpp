@@ -134,7 +134,7 @@ bool import_fft_wisdom(const std::filesystem::path& file, const Decomposition& d
 std::string save_fft_wisdom(const std::filesystem::path& file, const Decomposition& decomposition) {
   std::string reason;
   if (file.empty()) {
-    reason = "no wisdom file (neither XDG_CACHE_HOME nor HOME is set, and output.wisdom is empty)";
+    reason = "no wisdom file (neither XDG_CACHE_HOME nor HOME is set, and no path was given)";
   } else if (decomposition.is_root()) {
     reason = merge_into(file);
   }

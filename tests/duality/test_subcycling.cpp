@@ -14,13 +14,14 @@ TEST(Subcycling, PicksTheSmallestStableCountAndKeepsTheFriction) {
   const double h = 0.1, beta = std::exp(-3.0 * h), c_lambda_max = 2000.0;
   const auto s = subcycle_network("euler", h, beta, c_lambda_max, 1000);
   EXPECT_GT(s.substeps, 1);
-  EXPECT_DOUBLE_EQ(s.h, h / static_cast<double>(s.substeps));
-  EXPECT_DOUBLE_EQ(s.eta, s.h * s.h);
-  EXPECT_NEAR(std::pow(s.beta, static_cast<double>(s.substeps)), beta, 1e-15);
-  EXPECT_NEAR(-std::log(s.beta) / std::sqrt(s.eta), -std::log(beta) / h, 1e-12) << "gamma is unchanged";
+  EXPECT_DOUBLE_EQ(s.h_run, h / static_cast<double>(s.substeps));
+  EXPECT_DOUBLE_EQ(s.eta_run, s.h_run * s.h_run);
+  EXPECT_NEAR(std::pow(s.beta_run, static_cast<double>(s.substeps)), beta, 1e-15);
+  EXPECT_NEAR(-std::log(s.beta_run) / std::sqrt(s.eta_run), -std::log(beta) / h, 1e-12)
+      << "gamma is unchanged";
   // The friction handed to the network is that of the optimiser that runs, to the bit.
-  EXPECT_EQ(s.gamma, -std::log(s.beta) / std::sqrt(s.eta));
-  EXPECT_LT(s.eta * c_lambda_max, 0.81 * 2.0 * (1.0 + s.beta));
+  EXPECT_EQ(s.gamma_run, -std::log(s.beta_run) / std::sqrt(s.eta_run));
+  EXPECT_LT(s.eta_run * c_lambda_max, 0.81 * 2.0 * (1.0 + s.beta_run));
   // One sub-step fewer would violate the (margined) bound.
   const double hs = h / static_cast<double>(s.substeps - 1);
   const double bs = std::pow(beta, 1.0 / static_cast<double>(s.substeps - 1));
@@ -30,7 +31,7 @@ TEST(Subcycling, PicksTheSmallestStableCountAndKeepsTheFriction) {
 TEST(Subcycling, TheOptimizerThatRunsIsStableAndTheUnsubcycledOneIsNot) {
   const double h = 0.1, beta = 0.9, c_lambda_max = 2000.0;
   const auto s = subcycle_network("euler", h, beta, c_lambda_max, 1000);
-  const auto stable = heavy_ball_recurrence(s.eta, s.beta, c_lambda_max, 1.0, 1.0, 2000);
+  const auto stable = heavy_ball_recurrence(s.eta_run, s.beta_run, c_lambda_max, 1.0, 1.0, 2000);
   EXPECT_LT(std::abs(stable.back()), 1.0);
   const auto unstable = heavy_ball_recurrence(h * h, beta, c_lambda_max, 1.0, 1.0, 200);
   EXPECT_GT(std::abs(unstable.back()), 1e6);
@@ -39,18 +40,20 @@ TEST(Subcycling, TheOptimizerThatRunsIsStableAndTheUnsubcycledOneIsNot) {
 TEST(Subcycling, NoSubcyclingWhenTheNetworkIsSoft) {
   const auto s = subcycle_network("leapfrog", 0.02, std::exp(-0.06), 10.0, 100);
   EXPECT_EQ(s.substeps, 1);
-  EXPECT_DOUBLE_EQ(s.eta, 0.02 * 0.02);
-  EXPECT_EQ(s.gamma, -std::log(s.beta) / std::sqrt(s.eta));
+  EXPECT_DOUBLE_EQ(s.eta_run, 0.02 * 0.02);
+  EXPECT_EQ(s.gamma_run, -std::log(s.beta_run) / std::sqrt(s.eta_run));
 }
 
 TEST(Subcycling, RefusesBeyondTheCapNamingTheBound) {
   try {
     (void)subcycle_network("leapfrog", 0.1, 0.9, 1e6, 3);
     FAIL() << "expected a refusal";
-  } catch (const std::exception& e) {
+  } catch (const NetworkTooStiff& e) { // the sub-cycling's own terms: the bound and the cap, no deck key
     const std::string what = e.what();
     EXPECT_NE(what.find("eta c lambda_max <"), std::string::npos) << what;
-    EXPECT_NE(what.find("duality.max_subcycles"), std::string::npos) << what;
+    EXPECT_NE(what.find("more than 3 network steps"), std::string::npos) << what;
+    EXPECT_EQ(what.find("duality."), std::string::npos) << what;
+    EXPECT_EQ(e.max_substeps(), 3);
   }
 }
 
@@ -70,7 +73,7 @@ TEST(Subcycling, NetworkStepsFollowEveryGroupOfLatticeSubstepsInArgumentOrder) {
   Recorder nonlinear{1, &log}, linearised{2, &log};
   NetworkSubcycling s;
   s.substeps = 2;
-  s.h = 0.1;
+  s.h_run = 0.1;
   const Integrator euler = Integrator::from_name("euler"); // one drift per step
   for (std::int64_t step = 1; step <= 6; ++step) {
     advance_network(euler, s, step, 3, nonlinear, linearised);

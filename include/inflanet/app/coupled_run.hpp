@@ -41,6 +41,9 @@ struct CoupledParameters {
   static CoupledParameters from_deck(const config::Deck& deck);
   /// \brief The resolved deck with the loss scale the calibration derived recorded as `(derived)`.
   [[nodiscard]] std::string resolved_with_loss_scale(double c) const;
+  /// \brief subcycle_network for this deck's integrator, dictionary and duality.max_subcycles; a network too
+  /// stiff for the step is refused naming the keys that can change it.
+  [[nodiscard]] NetworkSubcycling subcycling(double c_lambda_max) const;
 
 private:
   std::shared_ptr<const config::Deck> deck_;
