@@ -357,20 +357,8 @@ FieldLattice& LatticeRun::lattice() noexcept {
 SpectralOperators& LatticeRun::operators() noexcept {
   return state_->operators;
 }
-const PowerSpectrum& LatticeRun::spectrum() const noexcept {
-  return state_->spectrum;
-}
 Field& LatticeRun::scratch() noexcept {
   return state_->scratch;
-}
-const Decomposition& LatticeRun::decomposition() const noexcept {
-  return state_->decomposition;
-}
-const Integrator& LatticeRun::integrator() const noexcept {
-  return state_->integrator;
-}
-const LatticeEnergies& LatticeRun::energies() const noexcept {
-  return state_->energies;
 }
 
 void LatticeRun::start() {

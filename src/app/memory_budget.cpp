@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -31,11 +32,8 @@ double eigensystem_doubles(double n, int ranks) {
 } // namespace
 
 double MemoryBudget::total() const {
-  double sum = 0.0;
-  for (const auto& item : items) {
-    sum += item.bytes;
-  }
-  return sum;
+  return std::accumulate(items.begin(), items.end(), 0.0,
+                         [](double sum, const auto& item) { return sum + item.bytes; });
 }
 
 MemoryBudget& MemoryBudget::operator+=(const MemoryBudget& other) {

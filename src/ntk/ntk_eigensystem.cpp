@@ -60,7 +60,7 @@ NtkEigensystem NtkEigensystem::compute(const DistributedNtk& ntk, int block) {
       es.solve_distributed(ntk, block);
     }
   }
-  es.clamp();
+  clamp_negative(es.values_, es.clamped_, es.most_negative_);
   return es;
 }
 
@@ -227,16 +227,6 @@ void NtkEigensystem::solve_distributed(const DistributedNtk& ntk, int block) {
   }
   // Every rank takes its decisions (clamping, dropping in solve_kernel) from the same eigenvalues.
   grid_.broadcast(values_);
-}
-
-void NtkEigensystem::clamp() {
-  for (double& v : values_) {
-    if (v < 0.0) {
-      most_negative_ = std::min(most_negative_, v);
-      v = 0.0;
-      ++clamped_;
-    }
-  }
 }
 
 std::vector<double> NtkEigensystem::components(std::span<const double> v) const {

@@ -24,6 +24,7 @@
 #include "inflanet/potential/expression_potential.hpp"
 #include "inflanet/potential/one_field_models.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -70,9 +71,7 @@ struct TwoFieldModel {
   /// \brief out[i] = dV/dphi_i for every deck field (out.size() of them).
   void gradient(std::span<const double> f, std::span<double> out) const noexcept {
     const std::array<double, 2> g = self().gradient(f[fields.phi], f[fields.chi]);
-    for (double& o : out) {
-      o = 0.0;
-    }
+    std::fill(out.begin(), out.end(), 0.0);
     out[fields.phi] = g[0];
     out[fields.chi] = g[1];
   }
