@@ -1,7 +1,6 @@
 #include "inflanet/potential/expression_potential.hpp"
 
 #include "inflanet/base/error.hpp"
-#include "inflanet/potential/potential.hpp"
 #include "inflanet/potential/potential_error.hpp"
 #include "parser_cache.hpp"
 
@@ -306,11 +305,6 @@ std::string ExpressionPotential::describe() const {
   if (!all_given)
     out += fmt::format(", other d2V: differences of dV, h={:.3g}*max(1,|x|)", s.fd_step);
   return out + ")";
-}
-
-DerivativeCheckReport ExpressionPotential::check_derivatives(const std::vector<std::vector<double>>& points,
-                                                             double tolerance) const {
-  return inflanet::check_derivatives(Potential{*this}, spec_->fields, points, tolerance);
 }
 
 } // namespace inflanet

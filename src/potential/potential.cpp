@@ -117,6 +117,15 @@ const std::vector<BuiltIn>& built_ins() {
   return table;
 }
 
+/// Refuses an unknown kind, naming the known ones.
+[[noreturn]] void refuse_unknown_kind(const std::string& kind) {
+  std::vector<std::string> known;
+  for (const auto& b : built_ins())
+    known.emplace_back(b.kind);
+  known.emplace_back(ExpressionPotential::name);
+  throw InputError(fmt::format("unknown potential kind \"{}\" (known: {})", kind, joined(known)));
+}
+
 std::size_t field_index(const PotentialSpec& spec, const std::string& name, const char* key) {
   const auto it = std::find(spec.fields.begin(), spec.fields.end(), name);
   if (it == spec.fields.end())
@@ -167,14 +176,6 @@ std::size_t required_fields(const Potential& pot) {
 
 } // namespace
 
-std::string potential_kinds() {
-  std::vector<std::string> names;
-  for (const auto& b : built_ins())
-    names.emplace_back(b.kind);
-  names.emplace_back(ExpressionPotential::name);
-  return joined(names);
-}
-
 const std::vector<std::string>& potential_parameters(const std::string& kind) {
   static const std::vector<std::string> any;
   for (const auto& b : built_ins())
@@ -182,7 +183,7 @@ const std::vector<std::string>& potential_parameters(const std::string& kind) {
       return b.parameters;
   if (kind == ExpressionPotential::name)
     return any;
-  throw InputError(fmt::format("unknown potential kind \"{}\" (known: {})", kind, potential_kinds()));
+  refuse_unknown_kind(kind);
 }
 
 Potential make_potential(const PotentialSpec& spec) {
@@ -197,7 +198,7 @@ Potential make_potential(const PotentialSpec& spec) {
       refuse_formulas(spec, b.kind);
       return b.make(spec, builtin_parameters(spec, b.kind, b.parameters, b.positive));
     }
-  throw InputError(fmt::format("unknown potential kind \"{}\" (known: {})", spec.kind, potential_kinds()));
+  refuse_unknown_kind(spec.kind);
 }
 
 double potential_V(const Potential& pot, std::span<const double> f) {

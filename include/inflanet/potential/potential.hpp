@@ -189,7 +189,7 @@ using Potential =
 
 /// \brief What the deck's `[potential]` section gives (the deck layer fills it; this library validates it).
 struct PotentialSpec {
-  std::string kind;                ///< one of potential_kinds()
+  std::string kind;                ///< a model's `name`: a built-in (e.g. "hybrid") or "expression"
   std::vector<std::string> fields; ///< the `[[field]]` names, in deck order
   /// Named parameters: a built-in needs exactly its own (potential_parameters(kind)); an expression may use
   /// any, as constants in its formulas.
@@ -207,8 +207,6 @@ struct PotentialSpec {
 /// a field that does not exist, a missing dV, and every error of ExpressionPotential's constructor.
 [[nodiscard]] Potential make_potential(const PotentialSpec& spec);
 
-/// \brief The names of the kinds make_potential knows, comma-separated.
-[[nodiscard]] std::string potential_kinds();
 /// \brief The parameters built-in `kind` takes, in the order of the deck's documentation (empty for
 /// "expression", which takes any); \throws InputError for an unknown kind.
 [[nodiscard]] const std::vector<std::string>& potential_parameters(const std::string& kind);
