@@ -45,47 +45,41 @@ std::vector<Declared> declare_columns(const LatticeParameters& p) {
       {{"time", "1/H"}, [](S s) { return s.e->time; }},
       {{"a", "1"}, [](S s) { return s.e->a; }},
   };
-  const auto energy_columns = [&] {
-    for (Declared d : std::initializer_list<Declared>{
-             {{"rho_kin", "H^2 M_p^2"}, [](S s) { return s.e->kinetic_total(); }},
-             {{"rho_grad", "H^2 M_p^2"}, [](S s) { return s.e->gradient_total(); }},
-             {{"rho_pot", "H^2 M_p^2"}, [](S s) { return s.e->potential; }},
-             {{"rho", "H^2 M_p^2"}, [](S s) { return s.e->rho(); }},
-             {{"p", "H^2 M_p^2"}, [](S s) { return s.e->pressure(); }}}) {
-      c.push_back(std::move(d));
+  const std::vector<Declared> energies = {
+      {{"rho_kin", "H^2 M_p^2"}, [](S s) { return s.e->kinetic_total(); }},
+      {{"rho_grad", "H^2 M_p^2"}, [](S s) { return s.e->gradient_total(); }},
+      {{"rho_pot", "H^2 M_p^2"}, [](S s) { return s.e->potential; }},
+      {{"rho", "H^2 M_p^2"}, [](S s) { return s.e->rho(); }},
+      {{"p", "H^2 M_p^2"}, [](S s) { return s.e->pressure(); }}};
+  const std::vector<Declared> errors = {{{"continuity_residual", "1"}, [](S s) { return s.continuity; }},
+                                        {{"energy_error", "1"}, [](S s) { return s.energy_error; }}};
+  const Declared eta = {{"eta", "1/H^(1-alpha)"}, [](S s) { return s.e->eta; }};
+  const auto statistics = [&](std::size_t i) { // of field i and of its velocity
+    const char* what[] = {"_mean", "_var", "dot_mean", "dot_var"};
+    const char* unit[] = {"M_p", "M_p^2", "H M_p", "H^2 M_p^2"};
+    for (std::size_t k = 0; k < 4; ++k) {
+      c.push_back({{p.names[i] + what[k], unit[k]}, [i, k](S s) { return s.field[i][k]; }});
     }
   };
   if (p.one_field_deck) {
     // The one-field deck's historical layout: the field's statistics first, eta last.
-    const std::string x = p.names[0];
-    for (std::size_t k = 0; k < 4; ++k) {
-      const char* what[] = {"_mean", "_var", "dot_mean", "dot_var"};
-      const char* unit[] = {"M_p", "M_p^2", "H M_p", "H^2 M_p^2"};
-      c.push_back({{x + what[k], unit[k]}, [k](S s) { return s.field[0][k]; }});
-    }
-    energy_columns();
-    c.push_back({{"continuity_residual", "1"}, [](S s) { return s.continuity; }});
-    c.push_back({{"energy_error", "1"}, [](S s) { return s.energy_error; }});
-    c.push_back({{"eta", "1/H^(1-alpha)"}, [](S s) { return s.e->eta; }});
+    statistics(0);
+    c.insert(c.end(), energies.begin(), energies.end());
+    c.insert(c.end(), errors.begin(), errors.end());
+    c.push_back(eta);
     return c;
   }
   c.push_back({{"H", "H"}, [](S s) { return s.e->hubble; }});
-  energy_columns();
+  c.insert(c.end(), energies.begin(), energies.end());
   c.push_back({{"constraint_violation", "1"}, [](S s) { return s.e->constraint_violation(); }});
-  c.push_back({{"continuity_residual", "1"}, [](S s) { return s.continuity; }});
-  c.push_back({{"energy_error", "1"}, [](S s) { return s.energy_error; }});
+  c.insert(c.end(), errors.begin(), errors.end());
   for (std::size_t i = 0; i < p.names.size(); ++i) {
-    const std::string& x = p.names[i];
-    const char* what[] = {"_mean", "_var", "dot_mean", "dot_var"};
-    const char* unit[] = {"M_p", "M_p^2", "H M_p", "H^2 M_p^2"};
-    for (std::size_t k = 0; k < 4; ++k) {
-      c.push_back({{x + what[k], unit[k]}, [i, k](S s) { return s.field[i][k]; }});
-    }
-    c.push_back({{"rho_kin_" + x, "H^2 M_p^2"}, [i](S s) { return s.e->kinetic[i]; }});
-    c.push_back({{"rho_grad_" + x, "H^2 M_p^2"}, [i](S s) { return s.e->gradient[i]; }});
+    statistics(i);
+    c.push_back({{"rho_kin_" + p.names[i], "H^2 M_p^2"}, [i](S s) { return s.e->kinetic[i]; }});
+    c.push_back({{"rho_grad_" + p.names[i], "H^2 M_p^2"}, [i](S s) { return s.e->gradient[i]; }});
   }
   if (p.alpha != 0.0) {
-    c.push_back({{"eta", "1/H^(1-alpha)"}, [](S s) { return s.e->eta; }});
+    c.push_back(eta);
   }
   return c;
 }
@@ -303,11 +297,9 @@ struct LatticeRun::State {
     if (checkpoint_extra) {
       checkpoint_extra(c);
     }
-    io::ConstCheckpointFields view;
-    for (const auto& [name, field] : checkpoint_fields()) {
-      view.emplace_back(name, field);
-    }
-    io::write_checkpoint(p.output_dir, c, view, decomposition);
+    const io::CheckpointFields written = checkpoint_fields();
+    io::write_checkpoint(p.output_dir, c, io::ConstCheckpointFields(written.begin(), written.end()),
+                         decomposition);
   }
 
   void open_files(bool continuing) {
@@ -365,20 +357,8 @@ FieldLattice& LatticeRun::lattice() noexcept {
 SpectralOperators& LatticeRun::operators() noexcept {
   return state_->operators;
 }
-const PowerSpectrum& LatticeRun::spectrum() const noexcept {
-  return state_->spectrum;
-}
 Field& LatticeRun::scratch() noexcept {
   return state_->scratch;
-}
-const Decomposition& LatticeRun::decomposition() const noexcept {
-  return state_->decomposition;
-}
-const Integrator& LatticeRun::integrator() const noexcept {
-  return state_->integrator;
-}
-const LatticeEnergies& LatticeRun::energies() const noexcept {
-  return state_->energies;
 }
 
 void LatticeRun::start() {

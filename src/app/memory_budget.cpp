@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -28,21 +29,9 @@ double eigensystem_doubles(double n, int ranks) {
   return ranks == 1 ? 2.0 * n * n : 4.0 * n * n / ranks;
 }
 
-} // namespace
-
-double MemoryBudget::total() const {
-  double sum = 0.0;
-  for (const auto& item : items) {
-    sum += item.bytes;
-  }
-  return sum;
-}
-
-MemoryBudget& MemoryBudget::operator+=(const MemoryBudget& other) {
-  items.insert(items.end(), other.items.begin(), other.items.end());
-  return *this;
-}
-
+/// The network on `points` training points of dimension `input_dim` over `ranks` ranks: Theta(0) and
+/// Theta(t) rows with their work blocks, the gathered layer factors of every point, the local activations,
+/// the data and the weights, and on rank 0 the gathered Theta(0) with its eigendecomposition.
 MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int input_dim, int ranks) {
   const double n = static_cast<double>(points), rows = std::ceil(n / ranks);
   const double w = p.mlp.width, depth = p.mlp.depth, d = input_dim;
@@ -83,6 +72,18 @@ MemoryBudget network_memory(const NetworkParameters& p, std::size_t points, int 
                        8.0 * (std::min(n, 300.0) + 12.0) * n, n_keys});
   }
   return b;
+}
+
+} // namespace
+
+double MemoryBudget::total() const {
+  return std::accumulate(items.begin(), items.end(), 0.0,
+                         [](double sum, const auto& item) { return sum + item.bytes; });
+}
+
+MemoryBudget& MemoryBudget::operator+=(const MemoryBudget& other) {
+  items.insert(items.end(), other.items.begin(), other.items.end());
+  return *this;
 }
 
 std::string theta_memory_line(const NetworkParameters& p, std::size_t points, int ranks) {

@@ -170,6 +170,21 @@ void gauss_legendre6_step(const Coef& coef, double z, double h, cplx& y0, cplx& 
   }
 }
 
+/// Gauss-Legendre steps from z down to z_end < z, of length step(z) but the last, shortened to land
+/// exactly on z_end.
+template <class Coef, class Step>
+void integrate_down(const Coef& coef, const Step& step, double z, double z_end, cplx& y0, cplx& y1) {
+  for (bool last = false; !last;) {
+    double h = step(z);
+    if (z - h <= z_end) {
+      h = z - z_end;
+      last = true;
+    }
+    gauss_legendre6_step(coef, z, -h, y0, y1);
+    z = last ? z_end : z - h;
+  }
+}
+
 } // namespace
 
 ModeValue integrate_mode_from_vacuum(double k, double m2, double H, double a0, double t0,
@@ -204,20 +219,13 @@ ModeValue integrate_mode_from_vacuum(double k, double m2, double H, double a0, d
 
   // Stage 1, inside and around the horizon (x >= 1): (f, df/dx) in x, a Hamiltonian system whose
   // Wronskian Gauss-Legendre conserves exactly. Step: a fixed fraction of the local period.
-  const double x_switch = std::max(x0, 1.0);
-  double x = xs;
   cplx f = start.f, fx = start.df;
   const auto coef_x = [mu](double z) { return std::array<double, 2>{-(1.0 + mu / (z * z)), 0.0}; };
-  for (bool last = false; !last;) {
+  const auto step_x = [&](double x) {
     const double omega = std::sqrt(1.0 + (std::abs(mu) + 1.0) / (x * x));
-    double h = std::min(opt.max_step_efolds * x, two_pi / (n_osc * omega));
-    if (x - h <= x_switch) { // final, shortened step lands exactly on x_switch
-      h = x - x_switch;
-      last = true;
-    }
-    gauss_legendre6_step(coef_x, x, -h, f, fx);
-    x = last ? x_switch : x - h;
-  }
+    return std::min(opt.max_step_efolds * x, two_pi / (n_osc * omega));
+  };
+  integrate_down(coef_x, step_x, xs, std::max(x0, 1.0), f, fx);
   if (x0 >= 1.0)
     return finish(f, fx);
 
@@ -228,27 +236,15 @@ ModeValue integrate_mode_from_vacuum(double k, double m2, double H, double a0, d
   const double m2H2 = m2 / (H * H);
   cplx U = f, Us = f + fx; // at x = 1: U = f, U_s = x (f + x f_x)
   const auto coef_s = [m2H2](double z) { return std::array<double, 2>{-(std::exp(2.0 * z) + m2H2), 3.0}; };
-  const double s_end = std::log(x0);
-  double s = 0.0;
-  for (bool last = false; !last;) {
+  const auto step_s = [&](double s) {
     const double xs_now = std::exp(s);
     const double omega = std::sqrt(xs_now * xs_now + std::abs(m2H2) + 4.0);
-    double h = std::min(opt.max_step_efolds, two_pi / (n_osc * omega));
-    if (s - h <= s_end) {
-      h = s - s_end;
-      last = true;
-    }
-    gauss_legendre6_step(coef_s, s, -h, U, Us);
-    s = last ? s_end : s - h;
-  }
+    return std::min(opt.max_step_efolds, two_pi / (n_osc * omega));
+  };
+  integrate_down(coef_s, step_s, 0.0, std::log(x0), U, Us);
   // u = v/a = H x f / (k sqrt(2k)) = H U / (k sqrt(2k));  du/dt = H du/dN = -H du/ds.
   const double scale = H / (k * sqrt2k);
   return {scale * U, -H * scale * Us};
-}
-
-ModeValue integrate_mode_from_vacuum(double k, double m2, const DeSitter& background, double t0,
-                                     const ModeIntegrationOptions& options) {
-  return integrate_mode_from_vacuum(k, m2, background.H(), background.a0(), t0, options);
 }
 
 } // namespace inflanet

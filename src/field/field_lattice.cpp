@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <span>
 #include <stdexcept>
 #include <type_traits>
@@ -19,19 +20,11 @@
 namespace inflanet {
 
 double LatticeEnergies::kinetic_total() const noexcept {
-  double sum = 0.0;
-  for (double k : kinetic) {
-    sum += k;
-  }
-  return sum;
+  return std::accumulate(kinetic.begin(), kinetic.end(), 0.0);
 }
 
 double LatticeEnergies::gradient_total() const noexcept {
-  double sum = 0.0;
-  for (double g : gradient) {
-    sum += g;
-  }
-  return sum;
+  return std::accumulate(gradient.begin(), gradient.end(), 0.0);
 }
 
 double LatticeEnergies::constraint_violation() const noexcept {
@@ -179,6 +172,19 @@ concept OneFieldBuiltIn = requires(const Pot& p) {
   p.field;
 };
 
+/// The first n (<= N) fields' pointers.
+template <std::size_t N>
+FieldPointers<N> pointers(const std::vector<double*>& q, const std::vector<double*>& w,
+                          const std::vector<double*>& p) {
+  FieldPointers<N> ptr;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    ptr.q[i] = q[i];
+    ptr.w[i] = w[i];
+    ptr.p[i] = p[i];
+  }
+  return ptr;
+}
+
 /// Runs site_pass for the field count, exact for 1 to 4 fields (loops unrolled), bounded beyond; returns
 /// {sum V, p_i^2 ..., synchronised p_i^2 ...} (1 + 2n entries).
 template <Use U, class Pot>
@@ -187,13 +193,7 @@ std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, con
                                        double mass, double A, double B, double A_next, double B_next) {
   const std::size_t n = q.size();
   const auto run = [&]<std::size_t N, bool Exact>() {
-    FieldPointers<N> ptr;
-    for (std::size_t i = 0; i < n; ++i) {
-      ptr.q[i] = q[i];
-      ptr.w[i] = w[i];
-      ptr.p[i] = p[i];
-    }
-    const auto sums = site_pass<N, Exact, U>(d, V, n, ptr, mass, A, B, A_next, B_next);
+    const auto sums = site_pass<N, Exact, U>(d, V, n, pointers<N>(q, w, p), mass, A, B, A_next, B_next);
     std::vector<double> out(1 + 2 * n);
     out[0] = sums[0];
     for (std::size_t i = 0; i < n; ++i) {
@@ -204,20 +204,13 @@ std::vector<double> dispatch_site_pass(const Decomposition& d, const Pot& V, con
   };
   if constexpr (OneFieldBuiltIn<Pot>) {
     if (n == 1) {
-      const FieldPointers<1> ptr{{q[0]}, {w[0]}, {p[0]}};
-      const auto sums = one_field_site_pass<U>(d, V.model, ptr, mass, A, B, A_next, B_next);
+      const auto sums = one_field_site_pass<U>(d, V.model, pointers<1>(q, w, p), mass, A, B, A_next, B_next);
       return std::vector<double>(sums.begin(), sums.end());
     }
   }
   if constexpr (TwoFieldBuiltIn<Pot>) {
     if (n == 2) {
-      FieldPointers<2> ptr;
-      for (std::size_t i = 0; i < 2; ++i) {
-        ptr.q[i] = q[i];
-        ptr.w[i] = w[i];
-        ptr.p[i] = p[i];
-      }
-      const auto sums = two_field_site_pass<U>(d, V, ptr, mass, A, B, A_next, B_next);
+      const auto sums = two_field_site_pass<U>(d, V, pointers<2>(q, w, p), mass, A, B, A_next, B_next);
       return std::vector<double>(sums.begin(), sums.end());
     }
   }
@@ -300,23 +293,12 @@ void FieldLattice::velocity(std::size_t i, Field& out) {
     return;
   }
   const double a1 = a();
-  const double factor = expansion_.self_consistent() ? 1.0 / (a1 * a1 * a1) : 1.0 / clock_->dt_deta(eta_);
-  double* data = out.real_data();
-  for_each_site_row(out.decomposition(), [=](const SiteRow& row) {
-    for (std::ptrdiff_t z = 0; z < row.length; ++z) {
-      data[row.offset + z] *= factor;
-    }
-  });
+  out.scale(expansion_.self_consistent() ? 1.0 / (a1 * a1 * a1) : 1.0 / clock_->dt_deta(eta_));
 }
 
 void FieldLattice::scale_momenta(double factor) {
   for (auto& f : fields_) {
-    double* data = f.p.real_data();
-    for_each_site_row(f.p.decomposition(), [=](const SiteRow& row) {
-      for (std::ptrdiff_t z = 0; z < row.length; ++z) {
-        data[row.offset + z] *= factor;
-      }
-    });
+    f.p.scale(factor);
   }
 }
 
@@ -389,14 +371,7 @@ void FieldLattice::drift(double s) {
       // pending momentum map, so the pass below stays one pass; the friction sees the script-H of the
       // interval the drift covers, and the composition is one of two exact flows.
       const auto flow = clock_->drift_friction(eta_, s);
-      if (has_pending_) {
-        pending_a_ *= flow.damping;
-        pending_b_ *= flow.damping;
-      } else {
-        pending_a_ = flow.damping;
-        pending_b_ = 0.0;
-        has_pending_ = true;
-      }
+      compose_pending(flow.damping, 0.0);
       drift_pass(flow.length / flow.damping);
     } else {
       drift_pass(s); // the pending momentum map rides along
@@ -537,20 +512,19 @@ void FieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
     fields_[i].boundary_kinetic = sums[2 * n + 1 + i];
   }
   kinetic_valid_ = true;
-  if (use == ForceUse::kick) {
-    force_valid_ = true;
-    if (friedmann) {
-      scale_factor_->momentum_update(maps.a, maps.b, dham_pot_db());
-    }
+  force_valid_ = use == ForceUse::kick; // across: the force was used in flight and not stored
+  boundary_valid_ = use == ForceUse::across;
+  map_scale_factor(maps, use == ForceUse::across, /*with_force=*/true);
+}
+
+void FieldLattice::map_scale_factor(const MomentumMaps& maps, bool across, bool with_force) {
+  if (!expansion_.self_consistent()) {
     return;
   }
-  // across: the force was used in flight and not stored
-  force_valid_ = false;
-  boundary_valid_ = true;
-  if (friedmann) {
-    const double dham = dham_pot_db();
-    scale_factor_->momentum_update(maps.a, maps.b, dham);
-    boundary_hubble_ = scale_factor_->hubble();
+  const double dham = with_force ? dham_pot_db() : 0.0;
+  scale_factor_->momentum_update(maps.a, maps.b, dham);
+  boundary_hubble_ = scale_factor_->hubble();
+  if (across) {
     scale_factor_->momentum_update(maps.a_next, maps.b_next, dham);
   }
 }
@@ -583,28 +557,14 @@ void FieldLattice::apply_cached_force(const MomentumMaps& maps, bool across) {
     fields_[i].boundary_kinetic = sums[n + i];
   }
   kinetic_valid_ = true;
-  if (expansion_.self_consistent()) {
-    const double dham = maps.b != 0.0 || maps.b_next != 0.0 ? dham_pot_db() : 0.0;
-    scale_factor_->momentum_update(maps.a, maps.b, dham);
-    boundary_hubble_ = scale_factor_->hubble();
-    if (across) {
-      scale_factor_->momentum_update(maps.a_next, maps.b_next, dham);
-    }
-  }
+  map_scale_factor(maps, across, maps.b != 0.0 || maps.b_next != 0.0);
   boundary_valid_ = across;
 }
 
 void FieldLattice::momentum_update(double A, double B) {
   require_started();
   boundary_valid_ = false;
-  if (has_pending_) {
-    pending_b_ = A * pending_b_ + B;
-    pending_a_ *= A;
-  } else {
-    pending_a_ = A;
-    pending_b_ = B;
-    has_pending_ = true;
-  }
+  compose_pending(A, B);
   kinetic_valid_ = false;
   if (pending_b_ != 0.0 && !force_valid_) {
     evaluate_force(ForceUse::kick, {pending_a_, pending_b_, 1.0, 0.0});
@@ -614,6 +574,12 @@ void FieldLattice::momentum_update(double A, double B) {
   if (expansion_.self_consistent()) {
     flush_pending(); // p_b moves with the momenta: nothing waits
   }
+}
+
+void FieldLattice::compose_pending(double A, double B) {
+  pending_b_ = has_pending_ ? A * pending_b_ + B : B;
+  pending_a_ = has_pending_ ? pending_a_ * A : A;
+  has_pending_ = true;
 }
 
 void FieldLattice::flush_pending() {

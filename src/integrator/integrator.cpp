@@ -1,5 +1,6 @@
 #include "inflanet/integrator/integrator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -99,11 +100,8 @@ std::vector<std::string> Integrator::names() {
 }
 
 int Integrator::drifts_per_step() const noexcept {
-  int n = 0;
-  for (const Stage& s : stages_) {
-    n += s.flow == Flow::drift ? 1 : 0;
-  }
-  return n;
+  return static_cast<int>(
+      std::count_if(stages_.begin(), stages_.end(), [](const Stage& s) { return s.flow == Flow::drift; }));
 }
 
 } // namespace inflanet

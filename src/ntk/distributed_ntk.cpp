@@ -47,7 +47,7 @@ void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
   rows_.resize(m * n);
   for (std::size_t r = 0; r < m; r += ntk_row_chunk) {
     const std::size_t r1 = std::min(m, r + ntk_row_chunk);
-    ntk_rows(factors_, b0 + r, b0 + r1, std::span<double>(rows_).subspan(r * n, (r1 - r) * n), work_);
+    ntk_block(factors_, b0 + r, b0 + r1, 0, n, std::span<double>(rows_).subspan(r * n, (r1 - r) * n), work_);
   }
 }
 
@@ -70,7 +70,7 @@ double DistributedNtk::distance_squared_to(Mlp& network, std::span<const double>
   for (std::size_t r = 0; r < m; r += ntk_row_chunk) {
     const std::size_t r1 = std::min(m, r + ntk_row_chunk);
     chunk.resize((r1 - r) * n);
-    ntk_rows(other, b0 + r, b0 + r1, chunk, work_);
+    ntk_block(other, b0 + r, b0 + r1, 0, n, chunk, work_);
     const double* mine = rows_.data() + r * n;
     for (std::size_t i = 0; i < chunk.size(); ++i) {
       const double d = chunk[i] - mine[i];

@@ -88,15 +88,6 @@ std::vector<double> empirical_ntk(Mlp& network, std::span<const double> x, std::
   return theta;
 }
 
-void ntk_rows(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::span<double> rows,
-              std::vector<double>& work) {
-  const std::size_t n = factors.points;
-  if (r0 > r1 || r1 > n || rows.size() != (r1 - r0) * n) {
-    throw RuntimeError("ntk_rows: need r0 <= r1 <= N and (r1 - r0) x N output values");
-  }
-  ntk_block(factors, r0, r1, 0, n, rows, work);
-}
-
 void ntk_block(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1,
                std::span<double> out, std::vector<double>& work) {
   const std::size_t n = factors.points;
@@ -149,14 +140,18 @@ NtkSpectrum ntk_eigen(std::span<const double> theta, std::size_t n) {
     throw RuntimeError("LAPACKE_dsyevr failed (info = " + std::to_string(info) + ", " +
                        std::to_string(found) + " of " + std::to_string(n) + " eigenvalues)");
   }
-  for (double& v : s.values) {
+  clamp_negative(s.values, s.clamped, s.most_negative);
+  return s;
+}
+
+void clamp_negative(std::span<double> values, std::size_t& clamped, double& most_negative) {
+  for (double& v : values) {
     if (v < 0.0) {
-      s.most_negative = std::min(s.most_negative, v);
+      most_negative = std::min(most_negative, v);
       v = 0.0;
-      ++s.clamped;
+      ++clamped;
     }
   }
-  return s;
 }
 
 } // namespace inflanet

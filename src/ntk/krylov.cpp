@@ -7,6 +7,7 @@
 #include <string>
 
 #include "inflanet/base/error.hpp"
+#include "least_squares.hpp"
 
 namespace inflanet {
 namespace {
@@ -63,10 +64,7 @@ KernelExtremes lanczos_extremes(const KernelProduct& product, std::size_t n, dou
     // Full reorthogonalisation (twice is enough): the Ritz values stay free of ghost copies.
     for (int pass = 0; pass < 2; ++pass) {
       for (std::size_t i = 0; i <= j; ++i) {
-        const double c = dot(q[i], w);
-        for (std::size_t t = 0; t < n; ++t) {
-          w[t] -= c * q[i][t];
-        }
+        detail::project_out(q[i].data(), w.data(), n);
       }
     }
     const double b = std::sqrt(dot(w, w));

@@ -15,6 +15,18 @@ struct LeastSquares {
   bool ok = false;                ///< false if a column is (numerically) dependent on the others
 };
 
+/// v <- v - (q . v) q for a unit n-vector q; returns q . v.
+inline double project_out(const double* q, double* v, std::size_t n) {
+  double dot = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    dot += q[i] * v[i];
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    v[i] -= dot * q[i];
+  }
+  return dot;
+}
+
 /// a: column-major, p columns of n rows.
 inline LeastSquares solve_least_squares(std::vector<double> a, std::vector<double> b, std::size_t n,
                                         std::size_t p) {
@@ -35,15 +47,7 @@ inline LeastSquares solve_least_squares(std::vector<double> a, std::vector<doubl
     double* q = &a[j * n];
     for (int pass = 0; pass < 2; ++pass) {
       for (std::size_t k = 0; k < j; ++k) {
-        const double* qk = &a[k * n];
-        double dot = 0.0;
-        for (std::size_t i = 0; i < n; ++i) {
-          dot += qk[i] * q[i];
-        }
-        r[k * p + j] += dot;
-        for (std::size_t i = 0; i < n; ++i) {
-          q[i] -= dot * qk[i];
-        }
+        r[k * p + j] += project_out(&a[k * n], q, n);
       }
     }
     double norm = 0.0;
@@ -63,15 +67,7 @@ inline LeastSquares solve_least_squares(std::vector<double> a, std::vector<doubl
   std::vector<double> y(p, 0.0);
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t k = 0; k < p; ++k) {
-      const double* qk = &a[k * n];
-      double dot = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        dot += qk[i] * b[i];
-      }
-      y[k] += dot;
-      for (std::size_t i = 0; i < n; ++i) {
-        b[i] -= dot * qk[i];
-      }
+      y[k] += project_out(&a[k * n], b.data(), n);
     }
   }
   out.residual2 = 0.0;

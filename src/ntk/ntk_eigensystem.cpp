@@ -60,7 +60,7 @@ NtkEigensystem NtkEigensystem::compute(const DistributedNtk& ntk, int block) {
       es.solve_distributed(ntk, block);
     }
   }
-  es.clamp();
+  clamp_negative(es.values_, es.clamped_, es.most_negative_);
   return es;
 }
 
@@ -229,60 +229,41 @@ void NtkEigensystem::solve_distributed(const DistributedNtk& ntk, int block) {
   grid_.broadcast(values_);
 }
 
-void NtkEigensystem::clamp() {
-  for (double& v : values_) {
-    if (v < 0.0) {
-      most_negative_ = std::min(most_negative_, v);
-      v = 0.0;
-      ++clamped_;
-    }
-  }
-}
-
 std::vector<double> NtkEigensystem::components(std::span<const double> v) const {
-  const std::size_t n = size();
-  if (v.size() != n) {
-    throw InputError(
-        fmt::format("NtkEigensystem::components: a vector of {} values for an {}-point kernel", v.size(), n));
+  if (v.size() != size()) {
+    throw InputError(fmt::format("NtkEigensystem::components: a vector of {} values for an {}-point kernel",
+                                 v.size(), size()));
   }
-  std::vector<double> out(n, 0.0);
-  const int lrows = static_cast<int>(local_rows()), lcols = static_cast<int>(local_cols());
-  if (lrows > 0 && lcols > 0) {
-    std::vector<double> v_local(local_rows()), partial(local_cols());
-    for (std::size_t i = 0; i < v_local.size(); ++i) {
-      v_local[i] = v[row_index_[i]];
-    }
-    cblas_dgemv(CblasColMajor, CblasTrans, lrows, lcols, 1.0, vectors_.data(), lrows, v_local.data(), 1, 0.0,
-                partial.data(), 1);
-    for (std::size_t j = 0; j < partial.size(); ++j) {
-      out[col_index_[j]] = partial[j];
-    }
-  }
-  // Every (row, column) of Q lives on exactly one rank: the sum over ranks completes each column's dot
-  // product over the process rows.
-  grid_.sum_in_place(out);
-  return out;
+  return multiply(v, /*transpose=*/true);
 }
 
 std::vector<double> NtkEigensystem::synthesize(std::span<const double> w) const {
-  const std::size_t n = size();
-  if (w.size() != n) {
+  if (w.size() != size()) {
     throw InputError(
-        fmt::format("NtkEigensystem::synthesize: {} components for an {}-point kernel", w.size(), n));
+        fmt::format("NtkEigensystem::synthesize: {} components for an {}-point kernel", w.size(), size()));
   }
-  std::vector<double> out(n, 0.0);
+  return multiply(w, /*transpose=*/false);
+}
+
+std::vector<double> NtkEigensystem::multiply(std::span<const double> x, bool transpose) const {
+  std::vector<double> out(size(), 0.0);
   const int lrows = static_cast<int>(local_rows()), lcols = static_cast<int>(local_cols());
   if (lrows > 0 && lcols > 0) {
-    std::vector<double> w_local(local_cols()), partial(local_rows());
-    for (std::size_t j = 0; j < w_local.size(); ++j) {
-      w_local[j] = w[col_index_[j]];
+    // Q^T x reads x at this rank's rows and writes its columns; Q x the other way round.
+    const auto& in_index = transpose ? row_index_ : col_index_;
+    const auto& out_index = transpose ? col_index_ : row_index_;
+    std::vector<double> x_local(in_index.size()), partial(out_index.size());
+    for (std::size_t i = 0; i < x_local.size(); ++i) {
+      x_local[i] = x[in_index[i]];
     }
-    cblas_dgemv(CblasColMajor, CblasNoTrans, lrows, lcols, 1.0, vectors_.data(), lrows, w_local.data(), 1,
-                0.0, partial.data(), 1);
-    for (std::size_t i = 0; i < partial.size(); ++i) {
-      out[row_index_[i]] = partial[i];
+    cblas_dgemv(CblasColMajor, transpose ? CblasTrans : CblasNoTrans, lrows, lcols, 1.0, vectors_.data(),
+                lrows, x_local.data(), 1, 0.0, partial.data(), 1);
+    for (std::size_t j = 0; j < partial.size(); ++j) {
+      out[out_index[j]] = partial[j];
     }
   }
+  // Every (row, column) of Q lives on exactly one rank: the sum over ranks completes each entry's dot
+  // product over the process rows (or columns).
   grid_.sum_in_place(out);
   return out;
 }

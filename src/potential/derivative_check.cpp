@@ -9,10 +9,7 @@
 namespace inflanet {
 
 bool DerivativeCheckReport::passed() const noexcept {
-  for (const auto& e : entries)
-    if (!e.passed)
-      return false;
-  return true;
+  return std::all_of(entries.begin(), entries.end(), [](const DerivativeCheckEntry& e) { return e.passed; });
 }
 
 std::string DerivativeCheckReport::format_point(std::span<const double> point) const {

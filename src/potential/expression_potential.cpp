@@ -1,7 +1,6 @@
 #include "inflanet/potential/expression_potential.hpp"
 
 #include "inflanet/base/error.hpp"
-#include "inflanet/potential/potential.hpp"
 #include "inflanet/potential/potential_error.hpp"
 #include "parser_cache.hpp"
 
@@ -32,8 +31,6 @@ std::string derivative_name(const std::vector<std::string>& fields, std::size_t 
 
 namespace {
 
-constexpr std::size_t none = static_cast<std::size_t>(-1);
-
 std::size_t role_dV(std::size_t i) {
   return 1 + i;
 }
@@ -51,12 +48,8 @@ FormulaRole formula_role(const ExpressionPotential::Spec& spec, std::size_t role
 }
 
 std::string role_name(const ExpressionPotential::Spec& spec, std::size_t role) {
-  const std::size_t n = spec.fields.size();
-  if (role == 0)
-    return "V";
-  if (role <= n)
-    return derivative_name(spec.fields, role - 1, none);
-  return derivative_name(spec.fields, (role - 1 - n) / n, (role - 1 - n) % n);
+  const FormulaRole r = formula_role(spec, role);
+  return derivative_name(spec.fields, r.first, r.second);
 }
 
 /// Defines the fields (as variables at `x`) and the parameters and pi (as constants) on a parser.
@@ -90,36 +83,35 @@ struct Evaluator {
   }
   double eval(std::size_t role) { return parser[role]->Eval(); }
 
-  /// dV/dphi_i at the current x: the formula, or without one the centred 6th-order difference of V on
-  /// x_i +- j h, j = 1..3, h = dV_fd_step max(1, |x_i|) (x restored after):
-  /// [45 (V1 - V-1) - 9 (V2 - V-2) + (V3 - V-3)] / (60 h).
-  double gradient(std::size_t i) {
-    if (parser[1 + i])
-      return eval(1 + i);
+  /// V on the stencil x_i +- j h, j = 1..3, h = dV_fd_step max(1, |x_i|) (x restored after): out[j] =
+  /// V(x_i + j h) - V(x_i - j h) for a difference, else their sum. Returns h.
+  double stencil(std::size_t i, bool difference, double (&out)[4]) {
     const double x0 = x[i], h = ExpressionPotential::dV_fd_step * std::max(1.0, std::abs(x0));
-    double d[4];
     for (int j = 1; j <= 3; ++j) {
       x[i] = x0 + j * h;
       const double plus = eval(0);
       x[i] = x0 - j * h;
-      d[j] = plus - eval(0);
+      out[j] = difference ? plus - eval(0) : plus + eval(0);
     }
     x[i] = x0;
+    return h;
+  }
+
+  /// dV/dphi_i at the current x: the formula, or without one the centred 6th-order difference of V on the
+  /// stencil: [45 (V1 - V-1) - 9 (V2 - V-2) + (V3 - V-3)] / (60 h).
+  double gradient(std::size_t i) {
+    if (parser[1 + i])
+      return eval(1 + i);
+    double d[4];
+    const double h = stencil(i, true, d);
     return (45.0 * d[1] - 9.0 * d[2] + d[3]) / (60.0 * h);
   }
 
   /// d^2V/dphi_i^2 of V alone (no dV formula): [270 (V1 + V-1) - 27 (V2 + V-2) + 2 (V3 + V-3) - 490 V0] /
-  /// (180 h^2) on the stencil of gradient().
+  /// (180 h^2) on the stencil.
   double second(std::size_t i) {
-    const double x0 = x[i], h = ExpressionPotential::dV_fd_step * std::max(1.0, std::abs(x0));
     double t[4];
-    for (int j = 1; j <= 3; ++j) {
-      x[i] = x0 + j * h;
-      const double plus = eval(0);
-      x[i] = x0 - j * h;
-      t[j] = plus + eval(0);
-    }
-    x[i] = x0;
+    const double h = stencil(i, false, t);
     return (270.0 * t[1] - 27.0 * t[2] + 2.0 * t[3] - 490.0 * eval(0)) / (180.0 * h * h);
   }
 
@@ -313,11 +305,6 @@ std::string ExpressionPotential::describe() const {
   if (!all_given)
     out += fmt::format(", other d2V: differences of dV, h={:.3g}*max(1,|x|)", s.fd_step);
   return out + ")";
-}
-
-DerivativeCheckReport ExpressionPotential::check_derivatives(const std::vector<std::vector<double>>& points,
-                                                             double tolerance) const {
-  return inflanet::check_derivatives(Potential{*this}, spec_->fields, points, tolerance);
 }
 
 } // namespace inflanet

@@ -27,27 +27,23 @@ std::string Hybrid::describe() const {
 
 namespace {
 
-constexpr const char* kinds[] = {Quadratic::name, Quartic::name,     QuadraticQuartic::name,
-                                 Axion::name,     Starobinsky::name, ChaoticG2::name,
-                                 QuarticG2::name, Hybrid::name,      ExpressionPotential::name};
-
 std::string joined(const std::vector<std::string>& names) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
-/// The values of exactly the parameters `keys` of built-in `kind`, in that order.
-template <std::size_t K>
-std::array<double, K> builtin_parameters(const PotentialSpec& spec, const char* kind,
-                                         const std::array<const char*, K>& keys) {
-  const std::vector<std::string> expected(keys.begin(), keys.end());
-  std::array<double, K> values{};
-  std::array<bool, K> given{};
+/// The values of exactly the parameters `keys` of built-in `kind`, in that order; those named in `positive`
+/// must be > 0.
+std::vector<double> builtin_parameters(const PotentialSpec& spec, const char* kind,
+                                       const std::vector<std::string>& keys,
+                                       const std::vector<std::string>& positive) {
+  std::vector<double> values(keys.size());
+  std::vector<bool> given(keys.size());
   for (const auto& [name, value] : spec.parameters) {
-    const auto it = std::find(expected.begin(), expected.end(), name);
-    if (it == expected.end())
+    const auto it = std::find(keys.begin(), keys.end(), name);
+    if (it == keys.end())
       throw InputError(
-          fmt::format("{}: unknown parameter \"{}\" ({} takes {})", kind, name, kind, joined(expected)));
-    const auto k = static_cast<std::size_t>(it - expected.begin());
+          fmt::format("{}: unknown parameter \"{}\" ({} takes {})", kind, name, kind, joined(keys)));
+    const auto k = static_cast<std::size_t>(it - keys.begin());
     if (given[k])
       throw InputError(fmt::format("{}: parameter \"{}\" is given twice", kind, name));
     if (!std::isfinite(value))
@@ -55,10 +51,13 @@ std::array<double, K> builtin_parameters(const PotentialSpec& spec, const char* 
     given[k] = true;
     values[k] = value;
   }
-  for (std::size_t k = 0; k < K; ++k)
+  for (std::size_t k = 0; k < keys.size(); ++k)
     if (!given[k])
       throw InputError(
-          fmt::format("{}: missing parameter \"{}\" ({} takes {})", kind, keys[k], kind, joined(expected)));
+          fmt::format("{}: missing parameter \"{}\" ({} takes {})", kind, keys[k], kind, joined(keys)));
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    if (!(values[k] > 0.0) && std::find(positive.begin(), positive.end(), keys[k]) != positive.end())
+      throw InputError(fmt::format("{}: parameter {} must be > 0, got {}", kind, keys[k], values[k]));
   return values;
 }
 
@@ -68,44 +67,63 @@ void refuse_formulas(const PotentialSpec& spec, const char* kind) {
         "{}: a built-in takes no formulas (V, dV and d2V belong to kind = \"expression\")", kind));
 }
 
-bool requires_chi(const char* kind) {
-  return std::string_view(kind) == ChaoticG2::name || std::string_view(kind) == QuarticG2::name ||
-         std::string_view(kind) == Hybrid::name;
-}
-
 /// Where the field named `role` sits in the deck's order (the binding rule of potential.hpp).
-std::size_t role_index(const PotentialSpec& spec, const char* kind, const char* role) {
+std::size_t role_index(const PotentialSpec& spec, const char* kind, const char* role, bool two_field) {
   const auto it = std::find(spec.fields.begin(), spec.fields.end(), role);
   if (it == spec.fields.end())
-    throw InputError(fmt::format(
-        "{}: needs a field named \"{}\" (its fields are {}, bound by name); "
-        "the deck's fields are {}",
-        kind, role, std::string_view(role) == "phi" && !requires_chi(kind) ? "phi" : "phi and chi",
-        spec.fields.empty() ? std::string("none") : joined(spec.fields)));
+    throw InputError(fmt::format("{}: needs a field named \"{}\" (its fields are {}, bound by name); "
+                                 "the deck's fields are {}",
+                                 kind, role, two_field ? "phi and chi" : "phi",
+                                 spec.fields.empty() ? std::string("none") : joined(spec.fields)));
   return static_cast<std::size_t>(it - spec.fields.begin());
 }
 
-/// Binds a two-field built-in's roles phi and chi to deck fields by name.
-FieldPair bind_roles(const PotentialSpec& spec, const char* kind) {
-  return FieldPair{role_index(spec, kind, "phi"), role_index(spec, kind, "chi")};
+/// One built-in kind: its parameters in the order of the deck's documentation, which is the order its model
+/// takes them in, and those that must be > 0. The table of these is the one list of every kind's parameters.
+struct BuiltIn {
+  const char* kind;
+  std::vector<std::string> parameters, positive;
+  Potential (*make)(const PotentialSpec& spec, const std::vector<double>& values);
+};
+
+/// `Model` from its parameter values: a two-field model bound to phi and chi, a one-field one to phi.
+template <class Model, std::size_t... I>
+Potential construct(const PotentialSpec& spec, const std::vector<double>& p, std::index_sequence<I...>) {
+  if constexpr (std::is_base_of_v<TwoFieldModel<Model>, Model>)
+    return Model{p[I]..., FieldPair{role_index(spec, Model::name, "phi", true),
+                                    role_index(spec, Model::name, "chi", true)}};
+  else
+    return OneField<Model>(Model{p[I]...}, role_index(spec, Model::name, "phi", false));
 }
 
-/// A one-field built-in from its parameters (in potential_parameters order), bound to the field phi.
+/// The entry of `Model`, whose parameters are `keys` (those in `positive` must be > 0).
 template <class Model, std::size_t K>
-OneField<Model> one_field(const PotentialSpec& spec, const std::array<const char*, K>& keys,
-                          const std::array<bool, K>& positive) {
-  refuse_formulas(spec, Model::name);
-  const auto p = builtin_parameters<K>(spec, Model::name, keys);
-  for (std::size_t k = 0; k < K; ++k)
-    if (positive[k] && !(p[k] > 0.0))
-      throw InputError(fmt::format("{}: parameter {} must be > 0, got {}", Model::name, keys[k], p[k]));
-  Model model;
-  if constexpr (K == 1) {
-    model = Model{p[0]};
-  } else {
-    model = Model{p[0], p[1]};
-  }
-  return OneField<Model>(model, role_index(spec, Model::name, "phi"));
+BuiltIn built_in(const char* const (&keys)[K], std::vector<std::string> positive = {}) {
+  return {Model::name, std::vector<std::string>(keys, keys + K), std::move(positive),
+          [](const PotentialSpec& spec, const std::vector<double>& p) {
+            return construct<Model>(spec, p, std::make_index_sequence<K>{});
+          }};
+}
+
+const std::vector<BuiltIn>& built_ins() {
+  static const std::vector<BuiltIn> table = {built_in<Quadratic>({"m"}),
+                                             built_in<Quartic>({"lambda"}),
+                                             built_in<QuadraticQuartic>({"m", "lambda"}),
+                                             built_in<Axion>({"Lambda4", "f"}, {"f"}),
+                                             built_in<Starobinsky>({"V0", "Mp"}, {"Mp"}),
+                                             built_in<ChaoticG2>({"m", "g2"}),
+                                             built_in<QuarticG2>({"lambda", "g2"}),
+                                             built_in<Hybrid>({"lambda", "v", "g2", "m"}, {"lambda", "g2"})};
+  return table;
+}
+
+/// Refuses an unknown kind, naming the known ones.
+[[noreturn]] void refuse_unknown_kind(const std::string& kind) {
+  std::vector<std::string> known;
+  for (const auto& b : built_ins())
+    known.emplace_back(b.kind);
+  known.emplace_back(ExpressionPotential::name);
+  throw InputError(fmt::format("unknown potential kind \"{}\" (known: {})", kind, joined(known)));
 }
 
 std::size_t field_index(const PotentialSpec& spec, const std::string& name, const char* key) {
@@ -158,65 +176,29 @@ std::size_t required_fields(const Potential& pot) {
 
 } // namespace
 
-std::string potential_kinds() {
-  return fmt::format("{}", fmt::join(kinds, ", "));
-}
-
 const std::vector<std::string>& potential_parameters(const std::string& kind) {
-  static const std::vector<std::pair<std::string, std::vector<std::string>>> table = {
-      {Quadratic::name, {"m"}},
-      {Quartic::name, {"lambda"}},
-      {QuadraticQuartic::name, {"m", "lambda"}},
-      {Axion::name, {"Lambda4", "f"}},
-      {Starobinsky::name, {"V0", "Mp"}},
-      {ChaoticG2::name, {"m", "g2"}},
-      {QuarticG2::name, {"lambda", "g2"}},
-      {Hybrid::name, {"lambda", "v", "g2", "m"}},
-      {ExpressionPotential::name, {}}};
-  for (const auto& [name, parameters] : table)
-    if (name == kind)
-      return parameters;
-  throw InputError(fmt::format("unknown potential kind \"{}\" (known: {})", kind, potential_kinds()));
+  static const std::vector<std::string> any;
+  for (const auto& b : built_ins())
+    if (b.kind == kind)
+      return b.parameters;
+  if (kind == ExpressionPotential::name)
+    return any;
+  refuse_unknown_kind(kind);
 }
 
 Potential make_potential(const PotentialSpec& spec) {
-  const std::string& k = spec.kind;
   for (std::size_t i = 0; i < spec.fields.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (spec.fields[i] == spec.fields[j])
         throw InputError(fmt::format("fields: \"{}\" is named twice", spec.fields[i]));
-  if (k == Quadratic::name)
-    return one_field<Quadratic, 1>(spec, {"m"}, {false});
-  if (k == Quartic::name)
-    return one_field<Quartic, 1>(spec, {"lambda"}, {false});
-  if (k == QuadraticQuartic::name)
-    return one_field<QuadraticQuartic, 2>(spec, {"m", "lambda"}, {false, false});
-  if (k == Axion::name)
-    return one_field<Axion, 2>(spec, {"Lambda4", "f"}, {false, true});
-  if (k == Starobinsky::name)
-    return one_field<Starobinsky, 2>(spec, {"V0", "Mp"}, {false, true});
-  if (k == ChaoticG2::name) {
-    refuse_formulas(spec, ChaoticG2::name);
-    const auto p = builtin_parameters<2>(spec, ChaoticG2::name, {"m", "g2"});
-    return ChaoticG2{p[0], p[1], bind_roles(spec, ChaoticG2::name)};
-  }
-  if (k == QuarticG2::name) {
-    refuse_formulas(spec, QuarticG2::name);
-    const auto p = builtin_parameters<2>(spec, QuarticG2::name, {"lambda", "g2"});
-    return QuarticG2{p[0], p[1], bind_roles(spec, QuarticG2::name)};
-  }
-  if (k == Hybrid::name) {
-    refuse_formulas(spec, Hybrid::name);
-    const auto p = builtin_parameters<4>(spec, Hybrid::name, {"lambda", "v", "g2", "m"});
-    if (!(p[0] > 0.0))
-      throw InputError(fmt::format("hybrid: parameter lambda must be > 0, got {}", p[0]));
-    if (!(p[2] > 0.0))
-      throw InputError(fmt::format("hybrid: parameter g2 must be > 0, got {}", p[2]));
-    return Hybrid{p[0], p[1], p[2], p[3], bind_roles(spec, Hybrid::name)};
-  }
-  if (k == ExpressionPotential::name)
+  if (spec.kind == ExpressionPotential::name)
     return make_expression(spec);
-  throw InputError(fmt::format("unknown potential kind \"{}\" (known: {})", k, potential_kinds()));
+  for (const auto& b : built_ins())
+    if (b.kind == spec.kind) {
+      refuse_formulas(spec, b.kind);
+      return b.make(spec, builtin_parameters(spec, b.kind, b.parameters, b.positive));
+    }
+  refuse_unknown_kind(spec.kind);
 }
 
 double potential_V(const Potential& pot, std::span<const double> f) {

@@ -39,7 +39,7 @@ const char* PowerSpectrum::normalisation() {
 }
 
 template <class Value>
-std::vector<double> PowerSpectrum::weighted_shell_sums(Value&& value) const {
+std::vector<double> PowerSpectrum::shell_average(Value&& value, double scale) const {
   const auto& d = operators_->decomposition();
   std::vector<double> sums(counts_.size(), 0.0);
   // In storage order on one thread: the bins' sums do not depend on threads.
@@ -48,34 +48,28 @@ std::vector<double> PowerSpectrum::weighted_shell_sums(Value&& value) const {
         m.weight * value(m.offset);
   });
   d.sum_in_place(sums);
+  for (std::size_t b = 0; b < sums.size(); ++b) {
+    sums[b] = counts_[b] > 0 ? scale * sums[b] / counts_[b] : 0.0;
+  }
   return sums;
 }
 
+double PowerSpectrum::power_scale() const {
+  const Box& box = operators_->decomposition().box();
+  return box.volume() / (box.sites() * box.sites());
+}
+
 std::vector<double> PowerSpectrum::compute(const Field& fourier) const {
-  const auto& d = operators_->decomposition();
   const std::complex<double>* f = fourier.fourier_data();
-  std::vector<double> power = weighted_shell_sums([f](std::ptrdiff_t idx) { return std::norm(f[idx]); });
-  const double n6 = d.box().sites() * d.box().sites();
-  const double norm = d.box().volume() / n6;
-  for (std::size_t b = 0; b < power.size(); ++b) {
-    power[b] = counts_[b] > 0 ? norm * power[b] / counts_[b] : 0.0;
-  }
-  return power;
+  return shell_average([f](std::ptrdiff_t idx) { return std::norm(f[idx]); }, power_scale());
 }
 
 std::vector<double> PowerSpectrum::cross(const Field& a, const Field& b) const {
-  const auto& d = operators_->decomposition();
   const std::complex<double>* f = a.fourier_data();
   const std::complex<double>* g = b.fourier_data();
   // Re(f g*) of a mode and of its Hermitian partner are equal, so the weights count both, as for |f|^2.
-  std::vector<double> power =
-      weighted_shell_sums([f, g](std::ptrdiff_t idx) { return (f[idx] * std::conj(g[idx])).real(); });
-  const double n6 = d.box().sites() * d.box().sites();
-  const double norm = d.box().volume() / n6;
-  for (std::size_t bin = 0; bin < power.size(); ++bin) {
-    power[bin] = counts_[bin] > 0 ? norm * power[bin] / counts_[bin] : 0.0;
-  }
-  return power;
+  return shell_average([f, g](std::ptrdiff_t idx) { return (f[idx] * std::conj(g[idx])).real(); },
+                       power_scale());
 }
 
 std::vector<double> PowerSpectrum::shell_mean(std::span<const double> per_mode) const {
@@ -84,23 +78,17 @@ std::vector<double> PowerSpectrum::shell_mean(std::span<const double> per_mode) 
                                  "slab), got {}",
                                  bin_of_local_.size(), per_mode.size()));
   }
-  std::vector<double> mean = weighted_shell_sums([per_mode](std::ptrdiff_t idx) { return per_mode[idx]; });
-  for (std::size_t b = 0; b < mean.size(); ++b) {
-    mean[b] = counts_[b] > 0 ? mean[b] / counts_[b] : 0.0;
-  }
-  return mean;
+  return shell_average([per_mode](std::ptrdiff_t idx) { return per_mode[idx]; }, 1.0);
 }
 
 std::vector<double> PowerSpectrum::shell_variance(std::span<const double> per_mode) const {
   const std::vector<double> mean = shell_mean(per_mode);
-  std::vector<double> var = weighted_shell_sums([&](std::ptrdiff_t idx) {
-    const double dev = per_mode[idx] - mean[bin_of_local_[idx]];
-    return dev * dev;
-  });
-  for (std::size_t b = 0; b < var.size(); ++b) {
-    var[b] = counts_[b] > 0 ? var[b] / counts_[b] : 0.0;
-  }
-  return var;
+  return shell_average(
+      [&](std::ptrdiff_t idx) {
+        const double dev = per_mode[idx] - mean[bin_of_local_[idx]];
+        return dev * dev;
+      },
+      1.0);
 }
 
 std::vector<double> PowerSpectrum::compute(const Field& field, Field& scratch, FftPlan& plan) const {

@@ -108,9 +108,9 @@ TEST(DistributedNtk, ProductOnRowBlocksEqualsTheSerialProduct) {
 }
 
 TEST(DistributedNtk, ChunkedRowsAndStreamedDriftEqualTheSerialKernelAndTheStoredDistance) {
-  // More points than one build chunk, so the row blocks are built in several ntk_rows calls; the drift of the
-  // kernel after a parameter change, streamed chunk by chunk, equals ||Theta_1 - Theta_0||_F from two stored
-  // serial kernels.
+  // More points than one build chunk, so the row blocks are built in several ntk_block calls; the drift of
+  // the kernel after a parameter change, streamed chunk by chunk, equals ||Theta_1 - Theta_0||_F from two
+  // stored serial kernels.
   constexpr std::size_t many = ntk_row_chunk + 61;
   const auto data = make_dataset(many, 3, 21);
   Mlp serial(small_params(Activation::erf, 2, 16));

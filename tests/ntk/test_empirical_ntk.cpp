@@ -124,7 +124,7 @@ TEST(EmpiricalNtk, RowBlocksEqualRowsOfTheFullKernel) {
     for (const auto& [r0, r1] : std::vector<std::pair<std::size_t, std::size_t>>{
              {0, 10}, {0, 3}, {3, 7}, {7, 10}, {4, 4}, {9, 10}}) {
       std::vector<double> rows((r1 - r0) * n_points);
-      ntk_rows(factors, r0, r1, rows, work);
+      ntk_block(factors, r0, r1, 0, n_points, rows, work);
       for (std::size_t i = 0; i < rows.size(); ++i) {
         EXPECT_NEAR(rows[i], full[r0 * n_points + i], 1e-13 * std::abs(full[0]))
             << activation_name(act) << " rows [" << r0 << ", " << r1 << ")";

@@ -81,7 +81,7 @@ TEST(ExpressionPotential, hessian_entry_given_for_one_order_serves_both) {
   EXPECT_FALSE(p.has_d2V_formula(0, 1));
   const std::vector<double> f = {0.3, -1.2, 0.8};
   EXPECT_EQ(p.d2V(f, 0, 2), 0.3 * std::exp(0.24));
-  const auto report = p.check_derivatives(derivative_check_points(f));
+  const auto report = check_derivatives(Potential{p}, p.fields(), derivative_check_points(f));
   EXPECT_TRUE(report.passed());
   EXPECT_EQ(report.entries.size(), 7u * 4u); // 3 first derivatives and the one given entry, at 7 points
   EXPECT_EQ(report.entries[3].derivative, "d2V/dx dz");

@@ -265,8 +265,6 @@ TEST(Potential, wrong_derivative_fails_the_check_naming_derivative_field_and_poi
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg; // one line: one derivative is wrong
     EXPECT_EQ(e.status(), ExitStatus::invalid_input);
   }
-  // The member form says the same.
-  EXPECT_THROW((void)std::get<ExpressionPotential>(pot).check_derivatives(points), InputError);
 
   auto s = chaotic_expression_spec();
   s.d2V = {{{"phi", "chi"}, "g2*phi*chi"}}; // half the true mixed derivative

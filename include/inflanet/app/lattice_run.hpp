@@ -74,11 +74,7 @@ public:
   [[nodiscard]] const io::CheckpointState* restored() const noexcept;
   [[nodiscard]] FieldLattice& lattice() noexcept;
   [[nodiscard]] SpectralOperators& operators() noexcept;
-  [[nodiscard]] const PowerSpectrum& spectrum() const noexcept;
   [[nodiscard]] Field& scratch() noexcept;
-  [[nodiscard]] const Decomposition& decomposition() const noexcept;
-  [[nodiscard]] const Integrator& integrator() const noexcept;
-  [[nodiscard]] const LatticeEnergies& energies() const noexcept;
 
 private:
   struct State;

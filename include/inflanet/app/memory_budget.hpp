@@ -30,12 +30,6 @@ struct MemoryBudget {
   MemoryBudget& operator+=(const MemoryBudget& other);
 };
 
-/// \brief The network on `points` training points of dimension `input_dim` over `ranks` ranks: Theta(0) and
-/// Theta(t) rows with their work blocks, the gathered layer factors of every point, the local activations,
-/// the data and the weights, and on rank 0 the gathered Theta(0) with its eigendecomposition.
-[[nodiscard]] MemoryBudget network_memory(const NetworkParameters& parameters, std::size_t points,
-                                          int input_dim, int ranks);
-
 /// \brief check's one line on Theta: the rows each rank holds and, with network.ntk_spectrum = "full", what
 /// rank 0 gathers and diagonalises.
 [[nodiscard]] std::string theta_memory_line(const NetworkParameters& parameters, std::size_t points,

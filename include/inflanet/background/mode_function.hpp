@@ -75,9 +75,6 @@ struct ModeIntegrationOptions {
 /// \throws RuntimeError unless k > 0, H > 0, a0 > 0 and the inputs are finite.
 [[nodiscard]] ModeValue integrate_mode_from_vacuum(double k, double m2, double H, double a0, double t0,
                                                    const ModeIntegrationOptions& options = {});
-/// \brief Same, with the de Sitter background as an object.
-[[nodiscard]] ModeValue integrate_mode_from_vacuum(double k, double m2, const DeSitter& background, double t0,
-                                                   const ModeIntegrationOptions& options = {});
 
 /// \brief The Wronskian a^3 (u du*/dt - u* du/dt); equals i for a correctly normalised mode.
 [[nodiscard]] std::complex<double> mode_wronskian(const ModeValue& mode, double a);

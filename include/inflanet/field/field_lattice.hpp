@@ -185,6 +185,11 @@ private:
   void evaluate_force(ForceUse use, const MomentumMaps& maps);
   void drift_pass(double length);
   void apply_cached_force(const MomentumMaps& maps, bool across);
+  /// Friedmann: p_b's maps (the second, across a step boundary, only if `across`), with the force's dHam/db
+  /// if `with_force`; H between them is the boundary's.
+  void map_scale_factor(const MomentumMaps& maps, bool across, bool with_force);
+  /// The pending map p -> a p - b F, followed by p -> A p - B F at the same phi (one map).
+  void compose_pending(double A, double B);
   void sum_kinetic();
   void scale_momenta(double factor); ///< every momentum site times factor (velocity -> momentum at start)
   [[nodiscard]] double kinetic_pi2() const; ///< <sum_i p_i^2> (box average)

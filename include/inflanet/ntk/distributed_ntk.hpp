@@ -24,11 +24,11 @@ inline constexpr std::size_t ntk_eigen_max_points = 10000;
 ///
 /// build() runs the network's forward and backward(1) passes on this rank's points, gathers every layer's
 /// A_k [N x n_k] and G_k [N x n_{k+1}] from all ranks (about N (2 width + d) doubles per layer, kept: any
-/// block of Theta can be recomputed from them) and calls ntk_rows for the local block, in chunks of
+/// block of Theta can be recomputed from them) and calls ntk_block for the local rows, in chunks of
 /// ntk_row_chunk rows so that the work space stays O(chunk x N) and the peak is the row block itself. The
 /// rows are identical, to rounding of the per-row dgemm, for any rank count (they depend on the gathered
 /// factors only).
-/// \brief Rows per ntk_rows call in a build or a drift measurement: 2 x 128 x N doubles of work space and
+/// \brief Rows per ntk_block call in a build or a drift measurement: 2 x 128 x N doubles of work space and
 /// 128 x N of rows (100 MB together at N = 32768).
 inline constexpr std::size_t ntk_row_chunk = 128;
 

@@ -47,18 +47,12 @@ void layerwise_ntk(const NtkFactors& factors, std::span<double> theta, std::vect
 /// \brief Convenience: the N x N kernel of `network` on x (ntk_factors + layerwise_ntk).
 [[nodiscard]] std::vector<double> empirical_ntk(Mlp& network, std::span<const double> x, std::size_t points);
 
-/// \brief Rows [r0, r1) of Theta, (r1 - r0) x N row-major, from the factors of all N points:
-/// (G[r0:r1] G^T) o (sigma_w^2 A[r0:r1] A^T / n + sigma_b^2) with two dgemm calls per layer. This is the
-/// distributed build: each rank computes its rows from gathered factors. `work` is resized to 2 (r1 - r0) x
-/// N.
-void ntk_rows(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::span<double> rows,
-              std::vector<double>& work);
-
 /// \brief The block Theta[r0:r1, c0:c1], (r1 - r0) x (c1 - c0) row-major, from the factors of all N points:
 /// (G[r0:r1] G[c0:c1]^T) o (sigma_w^2 A[r0:r1] A[c0:c1]^T / n + sigma_b^2), two dgemm calls per layer. Any
 /// tile of any layout (the block-cyclic matrices of the distributed eigensolver) is built from it without
-/// moving Theta; ntk_rows is the block [r0:r1, 0:N]. Since Theta is symmetric, the row-major block
-/// [c0:c1, r0:r1] is the column-major block [r0:r1, c0:c1]. `work` is resized to 2 (r1 - r0) (c1 - c0).
+/// moving Theta; the distributed build's rows [r0, r1) are the block [r0:r1, 0:N]. Since Theta is symmetric,
+/// the row-major block [c0:c1, r0:r1] is the column-major block [r0:r1, c0:c1]. `work` is resized to 2 (r1 -
+/// r0) (c1 - c0).
 void ntk_block(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1,
                std::span<double> out, std::vector<double>& work);
 
@@ -75,5 +69,8 @@ struct NtkSpectrum {
 /// are clamped to 0 and reported. Meant for one rank and N <= 1e4 (O(N^3) time, 2 N^2 doubles of memory).
 /// Throws RuntimeError if LAPACK fails.
 [[nodiscard]] NtkSpectrum ntk_eigen(std::span<const double> theta, std::size_t n);
+/// \brief Sets the negative (round-off) eigenvalues in `values` to 0, adding their count to `clamped` and
+/// keeping the most negative in `most_negative`.
+void clamp_negative(std::span<double> values, std::size_t& clamped, double& most_negative);
 
 } // namespace inflanet

@@ -81,7 +81,8 @@ private:
   explicit NtkEigensystem(ProcessGrid grid) : grid_(std::move(grid)) {}
   void solve_serial(const DistributedNtk& ntk);
   void solve_distributed(const DistributedNtk& ntk, int block);
-  void clamp();
+  /// Q^T x (transpose) or Q x, on every rank (collective).
+  [[nodiscard]] std::vector<double> multiply(std::span<const double> x, bool transpose) const;
 
   ProcessGrid grid_;
   int block_ = 0;

@@ -78,12 +78,6 @@ public:
   /// \brief Kind, fields and formulas, for logs and output attributes.
   [[nodiscard]] std::string describe() const;
 
-  /// \brief Compares every given derivative (dV/dphi_i, and each given Hessian entry) with finite
-  /// differences at `points` (see derivative_check.hpp), and returns the report.
-  /// \throws InputError with `report.failure_message()` when any comparison fails.
-  DerivativeCheckReport check_derivatives(const std::vector<std::vector<double>>& points,
-                                          double tolerance = 1e-6) const;
-
   /// \brief Immutable definition shared by copies.
   struct Spec {
     std::vector<std::string> fields;

@@ -8,6 +8,7 @@
 /// arithmetic of every one-field run). Units: phi, m, f and Mp are in program field/mass units; V has units
 /// of mass^4 (program units); dV = dV/dphi, d2V = d^2V/dphi^2 (the effective mass squared of fluctuations).
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -117,9 +118,7 @@ struct OneField {
     return i == field && j == field ? model.d2V(f[field]) : 0.0;
   }
   void gradient(std::span<const double> f, std::span<double> out) const noexcept {
-    for (double& o : out) {
-      o = 0.0;
-    }
+    std::fill(out.begin(), out.end(), 0.0);
     out[field] = model.dV(f[field]);
   }
   [[nodiscard]] std::string describe() const { return model.describe(); }

@@ -24,6 +24,7 @@
 #include "inflanet/potential/expression_potential.hpp"
 #include "inflanet/potential/one_field_models.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -70,9 +71,7 @@ struct TwoFieldModel {
   /// \brief out[i] = dV/dphi_i for every deck field (out.size() of them).
   void gradient(std::span<const double> f, std::span<double> out) const noexcept {
     const std::array<double, 2> g = self().gradient(f[fields.phi], f[fields.chi]);
-    for (double& o : out) {
-      o = 0.0;
-    }
+    std::fill(out.begin(), out.end(), 0.0);
     out[fields.phi] = g[0];
     out[fields.chi] = g[1];
   }
@@ -190,7 +189,7 @@ using Potential =
 
 /// \brief What the deck's `[potential]` section gives (the deck layer fills it; this library validates it).
 struct PotentialSpec {
-  std::string kind;                ///< one of potential_kinds()
+  std::string kind;                ///< a model's `name`: a built-in (e.g. "hybrid") or "expression"
   std::vector<std::string> fields; ///< the `[[field]]` names, in deck order
   /// Named parameters: a built-in needs exactly its own (potential_parameters(kind)); an expression may use
   /// any, as constants in its formulas.
@@ -208,8 +207,6 @@ struct PotentialSpec {
 /// a field that does not exist, a missing dV, and every error of ExpressionPotential's constructor.
 [[nodiscard]] Potential make_potential(const PotentialSpec& spec);
 
-/// \brief The names of the kinds make_potential knows, comma-separated.
-[[nodiscard]] std::string potential_kinds();
 /// \brief The parameters built-in `kind` takes, in the order of the deck's documentation (empty for
 /// "expression", which takes any); \throws InputError for an unknown kind.
 [[nodiscard]] const std::vector<std::string>& potential_parameters(const std::string& kind);

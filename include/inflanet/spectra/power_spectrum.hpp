@@ -51,9 +51,12 @@ public:
   [[nodiscard]] std::vector<double> shell_variance(std::span<const double> per_mode) const;
 
 private:
-  /// Sum over this rank's modes of w value(offset) into each bin, summed over ranks (the one binning loop).
+  /// Sum over this rank's modes of w value(offset) into each bin, summed over ranks (the one binning loop),
+  /// times scale / counts (0 for an empty bin).
   template <class Value>
-  [[nodiscard]] std::vector<double> weighted_shell_sums(Value&& value) const;
+  [[nodiscard]] std::vector<double> shell_average(Value&& value, double scale) const;
+  /// L^3 / N^6, the normalisation of P (see the class comment).
+  [[nodiscard]] double power_scale() const;
 
   const SpectralOperators* operators_;
   std::vector<int> bin_of_local_; ///< bin of each local Fourier element (transposed layout)
