@@ -91,7 +91,9 @@ def command(args, setting: dict, seed, run_dir: Path) -> list:
     else:
         keys = [f"network.{k}={setting[k]}" for k in SETTING_KEYS] + ["duality.calibrate=spectrum",
                                                                      f"network.seed={seed}"]
-    cmd = [args.binary, "run", str(args.deck), *keys, f"output.dir={run_dir}", *args.overrides]
+    # The script owns its run directories: a second invocation recomputes them (output.overwrite).
+    cmd = [args.binary, "run", str(args.deck), *keys, f"output.dir={run_dir}", "output.overwrite=true",
+           *args.overrides]
     if args.ranks > 1:
         cmd = [*args.mpirun.split(), "-np", str(args.ranks), *cmd]
     return cmd

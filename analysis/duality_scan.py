@@ -91,7 +91,7 @@ def command(args, point: dict, run_dir: Path) -> list:
     keys = {name: key for name, key, _ in HYPERPARAMETERS}
     cmd = [args.binary, "run", args.deck, "duality.match=network",
            *(f"{keys[n]}={v!r}" if isinstance(v, float) else f"{keys[n]}={v}" for n, v in point.items()),
-           f"output.dir={run_dir}", *args.overrides]
+           f"output.dir={run_dir}", "output.overwrite=true", *args.overrides]  # the scan owns its run dirs
     if args.ranks > 1:
         cmd = [*args.mpirun.split(), "-np", str(args.ranks), *cmd]
     return cmd

@@ -327,7 +327,9 @@ def command(binary: str, verb: str, scan: Scan, config: Configuration, seed: int
             mpirun: str = DEFAULT_MPIRUN) -> list:
     """`[mpirun ... -np RANKS] BINARY verb BASE overrides... output.dir=RUN_DIR` (mpirun only when ranks > 1)."""
     launcher = [*mpirun.split(), "-np", str(scan.ranks)] if scan.ranks > 1 else []
-    return [*launcher, str(binary), verb, str(scan.base), *overrides(scan, config, seed), f"output.dir={run_dir}"]
+    # The scan owns its run directories: a run it repeats (its overrides changed) replaces the old one.
+    return [*launcher, str(binary), verb, str(scan.base), *overrides(scan, config, seed), f"output.dir={run_dir}",
+            "output.overwrite=true"]
 
 
 # --- running --------------------------------------------------------------------------------------------------------

@@ -330,7 +330,7 @@ def test_scan_grid_mode_and_dry_run(tmp_path, deck):
                          capture_output=True, text=True, check=True)
     line = dry.stdout.strip()
     assert line.startswith("mpirun ") and "-np 2 inflanet run d.toml duality.match=network network.width=64" in line
-    assert line.endswith("output.dir=o/width64 network.steps=10")
+    assert line.endswith("output.dir=o/width64 output.overwrite=true network.steps=10")
 
 
 # --- the real files, when the C++ test app.coupled_run has written them -------------------------------------------

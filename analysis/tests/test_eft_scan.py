@@ -121,7 +121,7 @@ def test_overrides_are_toml_literals_and_mpirun_starts_more_than_one_rank(tmp_pa
     cmd = eft_scan.command("build/inflanet", "run", scan, config, 7, Path("/o/runs/x"))
     assert cmd == ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", "build/inflanet", "run",
                    str(tmp_path / "base.toml"), "time.t_end=0.5", 'network.activation="tanh"', "network.seed=7",
-                   "output.dir=/o/runs/x"]
+                   "output.dir=/o/runs/x", "output.overwrite=true"]
     scan.ranks = 1
     assert eft_scan.command("inflanet", "check", scan, config, 7, Path("d"))[:2] == ["inflanet", "check"]
 

@@ -157,8 +157,8 @@ struct LatticeRun::State {
 
   State(const LatticeParameters& parameters, const Session& s)
       : p(parameters), decomposition(parameters.box),
-        wisdom(prepare_run_output(parameters.output_dir, parameters.deck_text, parameters.wisdom,
-                                  decomposition, s)),
+        wisdom(prepare_run_output(parameters.output_dir, parameters.restart, parameters.overwrite,
+                                  parameters.wisdom, decomposition, s)),
         plan(decomposition, PlanRigor::measure), operators(decomposition, plan), spectrum(operators),
         background(fixed_background(parameters)),
         fields(operators, parameters.names, parameters.make_potential(),
@@ -302,7 +302,12 @@ struct LatticeRun::State {
                          decomposition);
   }
 
+  /// The run's files, once a restart's checkpoint has been accepted (a refused restart changes no file):
+  /// resolved.toml, then the time series and spectra, created or reopened.
   void open_files(bool continuing) {
+    if (decomposition.is_root()) {
+      io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
+    }
     auto files = open_lattice_run_files(p.output_dir, continuing, step, column_names, column_units,
                                         spectra_names, spectrum, p.box, metadata, decomposition.is_root());
     timeseries = std::move(files.timeseries);

@@ -68,6 +68,7 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   p.output_every = deck.integer("network.output_every");
   p.progress_every = deck.integer("output.progress_every");
   p.output_dir = deck.string("output.dir");
+  p.overwrite = deck.boolean("output.overwrite");
   p.checkpoint_every = deck.integer("output.checkpoint_every");
   p.final_checkpoint = deck.boolean("output.final_checkpoint");
   if (deck.has("restart")) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "inflanet/app/progress.hpp"
+#include "inflanet/app/run_output.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/integrator/integrator.hpp"
@@ -56,9 +57,8 @@ void run_network(const NetworkParameters& p, const Session& session) {
   const bool root = distribution.is_root();
   const std::size_t n = data.points, m = distribution.local_count(), b0 = distribution.local_begin();
   const auto d = static_cast<std::size_t>(data.dim);
+  claim_run_output(p.output_dir, p.restart, p.overwrite, root, distribution.comm());
   if (root) {
-    std::filesystem::create_directories(p.output_dir);
-    io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s): network-only run, {}\n", p.deck_text, version,
                git_commit, session.size(), data.description);
   }
@@ -159,6 +159,9 @@ void run_network(const NetworkParameters& p, const Session& session) {
 
   // 6. nn.h5 (rank 0): data, initial weights, Theta(0) and its spectrum, then one row per output step.
   std::optional<io::NetworkFile> file;
+  if (root) { // only now: a refused restart changes no file
+    io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
+  }
   if (root && p.restart) {
     file.emplace(io::NetworkFile::open_existing(p.output_dir / "nn.h5", n, first_step));
   } else if (root) {

@@ -7,17 +7,50 @@
 #include "inflanet/base/error.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/io/atomic_file.hpp"
+#include "inflanet/io/output_directory.hpp"
 
 namespace inflanet {
 
-std::filesystem::path prepare_run_output(const std::filesystem::path& dir, const std::string& deck_text,
+void claim_run_output(const std::filesystem::path& dir, const std::optional<std::string>& restart,
+                      bool overwrite, bool root, MPI_Comm comm) {
+  // Rank 0 alone looks and removes; every rank then raises the same error, or none.
+  std::string refusal, failure;
+  if (root) {
+    try {
+      const io::DirectoryClaim claim{restart ? std::optional<std::filesystem::path>(*restart) : std::nullopt,
+                                     overwrite};
+      const auto claimed = io::claim_output_directory(dir, claim);
+      if (!claimed.removed.empty()) {
+        fmt::print("# output: removed {} file(s) of the previous run in {} (output.overwrite = true)\n",
+                   claimed.removed.size(), dir.string());
+      }
+    } catch (const io::OutputDirectoryTaken& e) {
+      refusal = overwrite ? fmt::format("output.overwrite = true: output.dir '{}' {} (restart = \"{}\")",
+                                        dir.string(), e.reason(), restart.value_or(""))
+                          : fmt::format("output.dir '{}' {} ({}): {}choose another output.dir, or set "
+                                        "output.overwrite = true to remove them first",
+                                        dir.string(), e.reason(), e.file_list(),
+                                        restart ? "restart from a checkpoint in it, "
+                                                : "restart it (restart = \"latest\"), ");
+    } catch (const Error& e) {
+      failure = e.what();
+    }
+  }
+  refusal = broadcast_string(refusal, comm);
+  failure = broadcast_string(failure, comm);
+  if (!refusal.empty()) {
+    throw InputError(refusal);
+  }
+  if (!failure.empty()) {
+    throw RuntimeError(failure, /*collective=*/true);
+  }
+}
+
+std::filesystem::path prepare_run_output(const std::filesystem::path& dir,
+                                         const std::optional<std::string>& restart, bool overwrite,
                                          const std::string& wisdom_setting, const Decomposition& d,
                                          const Session& session) {
-  if (d.is_root()) {
-    std::filesystem::create_directories(dir);
-    io::write_text_atomically(dir / "resolved.toml", deck_text);
-  }
-  d.barrier();
+  claim_run_output(dir, restart, overwrite, d.is_root(), d.comm());
   const auto wisdom =
       wisdom_path(wisdom_setting, WisdomKey{d.box().n, d.size(), session.threads(), PlanRigor::measure});
   import_fft_wisdom(wisdom, d);

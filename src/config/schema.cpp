@@ -476,7 +476,14 @@ Schema inflanet_schema() {
             .defaults_to(0.0));
 
   s.section("output", Presence::defaulted, "where and how often to write");
-  s.key(KeySpec::string("output.dir", "output directory, created if absent").defaults_to("output"));
+  s.key(KeySpec::string("output.dir", "output directory, created if absent; one run owns it: another run's "
+                                      "files there are refused unless this run restarts from a checkpoint in "
+                                      "it or output.overwrite = true")
+            .defaults_to("output"));
+  s.key(KeySpec::boolean("output.overwrite",
+                         "remove another run's files (inflanet's own only) from output.dir "
+                         "before writing; never the checkpoint a restart continues")
+            .defaults_to(false));
   s.key(KeySpec::integer("output.timeseries_every", "steps between time-series rows [steps]")
             .at_least(1)
             .defaults_to(10));

@@ -246,7 +246,8 @@ TEST_F(NetworkRun, BadDatasetFilesAreRefusedWithExit2NamingTheFileAndTheProblem)
   const auto ok = run({"run", deck(head + "file = \"good.h5\"\n")});
   EXPECT_EQ(ok.status, 0) << ok;
   std::ofstream(dir_ / "good.csv") << "a,b,y\n0.1,0.2,1\n0.3,0.1,-1\n0.5,0.5,0.2\n";
-  const auto ok_csv = run({"run", deck(head + "file = \"good.csv\"\n")});
+  // (a second run into the first one's output directory says so: output.overwrite)
+  const auto ok_csv = run({"run", deck(head + "file = \"good.csv\"\n"), "output.overwrite=true"});
   EXPECT_EQ(ok_csv.status, 0) << ok_csv;
 }
 

@@ -225,6 +225,37 @@ TEST_F(Restart, BadRestartFilesAreRefusedWithTheReason) {
   for (const auto* r : {&missing, &truncated, &snapshot, &other_size, &other_dt}) {
     EXPECT_THAT(r->err, ::testing::StartsWith("inflanet: error:"));
   }
+  // A refused restart changes no file: x holds nothing of any run, and good's files are as they were.
+  EXPECT_TRUE(fs::is_empty(dir_ / "x"));
+}
+
+TEST_F(Restart, ANewRunRefusesAnotherRunsDirectoryAndOverwriteLeavesNoMix) {
+  const auto first = run(1, {"output.dir=owned", "time.t_end=0.2", "output.snapshot_every=10"});
+  ASSERT_EQ(first.status, 0) << first;
+  const std::string timeseries = read_file(dir_ / "owned/timeseries.h5");
+  // Another run into the same directory (a forgotten output.dir override): exit 2, nothing touched.
+  const auto again = run(2, {"output.dir=owned", "time.t_end=0.4", "lattice.N=8"});
+  EXPECT_EQ(again.status, 2) << again;
+  EXPECT_THAT(again.err, HasSubstr("output.dir 'owned' holds another run's files"));
+  EXPECT_THAT(again.err, HasSubstr("output.overwrite = true"));
+  EXPECT_EQ(read_file(dir_ / "owned/timeseries.h5"), timeseries);
+  EXPECT_TRUE(fs::exists(dir_ / "owned/data_10.h5"));
+  // A restart from one of its own checkpoints continues it ...
+  const auto resumed = run(1, {"output.dir=owned", "time.t_end=0.3", "restart=latest"});
+  EXPECT_EQ(resumed.status, 0) << resumed;
+  // ... but overwriting would remove that checkpoint: refused.
+  const auto both = run(1, {"output.dir=owned", "restart=latest", "output.overwrite=true"});
+  EXPECT_EQ(both.status, 2) << both;
+  EXPECT_THAT(both.err, HasSubstr("overwriting would remove it"));
+  // output.overwrite = true: the old run's files go first, so no snapshot of the first run is left beside
+  // the second run's outputs; a file that is not a run's stays.
+  write_file(dir_ / "owned/notes.txt", "mine");
+  const auto replaced = run(1, {"output.dir=owned", "time.t_end=0.2", "output.overwrite=true"});
+  ASSERT_EQ(replaced.status, 0) << replaced;
+  EXPECT_THAT(replaced.out, HasSubstr("removed"));
+  EXPECT_FALSE(fs::exists(dir_ / "owned/data_10.h5"));
+  EXPECT_FALSE(fs::exists(dir_ / "owned/data_0.h5"));
+  EXPECT_TRUE(fs::exists(dir_ / "owned/notes.txt"));
 }
 
 TEST_F(Restart, SnapshotsAppearAtTheirCadenceWithXdmfSidecars) {

@@ -46,6 +46,7 @@ struct LatticeParameters {
                           ///< unknown before the run, set to t_end)
   std::string integrator;
   std::filesystem::path output_dir;
+  bool overwrite = false; ///< output.overwrite: remove another run's files from output_dir first
   std::int64_t timeseries_every = 10, spectra_every = 100, snapshot_every = 0, checkpoint_every = 0;
   std::int64_t progress_every = 100;
   /// \brief Whether the last step writes a checkpoint (output.final_checkpoint).

@@ -37,6 +37,7 @@ struct NetworkParameters {
   bool full_spectrum = false;         ///< network.ntk_spectrum = "full" (default "extremes")
   std::int64_t steps = 0, ntk_every = 0, output_every = 0, progress_every = 0;
   std::filesystem::path output_dir;
+  bool overwrite = false;             ///< output.overwrite
   bool final_checkpoint = true;       ///< output.final_checkpoint
   std::int64_t checkpoint_every = 0;  ///< output.checkpoint_every (0: the final checkpoint only)
   std::optional<std::string> restart; ///< checkpoint to continue from ("latest" or a path)

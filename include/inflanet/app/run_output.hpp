@@ -22,12 +22,20 @@
 
 namespace inflanet {
 
-/// \brief Creates `dir`, writes `dir/resolved.toml` (rank 0), and imports the FFTW wisdom of this grid, rank
-/// and thread count (`wisdom_setting`: output.wisdom) so the plans made next come from it. Collective;
-/// returns the wisdom file.
+/// \brief Claims `dir` for this run before anything is written (io::claim_output_directory on rank 0, the
+/// verdict shared by every rank of `comm`; `root`: this is rank 0): another run's files there are refused
+/// (InputError naming output.dir, the files and the ways out) unless `restart` is a checkpoint in `dir`
+/// ("latest" included) or `overwrite`, which removes them first (and says so). A refused run changes no file.
+void claim_run_output(const std::filesystem::path& dir, const std::optional<std::string>& restart,
+                      bool overwrite, bool root, MPI_Comm comm);
+
+/// \brief Claims `dir` (claim_run_output with `restart` and `overwrite`; resolved.toml is written by the
+/// run once a restart's checkpoint is accepted) and imports the FFTW wisdom of this grid, rank and thread
+/// count (`wisdom_setting`: output.wisdom) so the plans made next come from it. Collective; returns the
+/// wisdom file.
 [[nodiscard]] std::filesystem::path prepare_run_output(const std::filesystem::path& dir,
-                                                       const std::string& deck_text,
-                                                       const std::string& wisdom_setting,
+                                                       const std::optional<std::string>& restart,
+                                                       bool overwrite, const std::string& wisdom_setting,
                                                        const Decomposition& d, const Session& session);
 
 /// \brief Rank 0: one line on the plans' origin, and a warning on stderr when the wisdom could not be kept
@@ -40,6 +48,7 @@ void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, 
 template <class P>
 void read_output_keys(const config::Deck& deck, P& p) {
   p.output_dir = deck.string("output.dir");
+  p.overwrite = deck.boolean("output.overwrite");
   p.timeseries_every = deck.integer("output.timeseries_every");
   p.spectra_every = deck.integer("output.spectra_every");
   p.snapshot_every = deck.integer("output.snapshot_every");
