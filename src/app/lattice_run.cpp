@@ -387,8 +387,9 @@ void LatticeRun::start() {
     return;
   }
   // Continue from a checkpoint: fields, time and step exactly as they were, diagnostics' history too.
-  const auto checkpoint =
-      io::read_checkpoint(*p.restart, p.output_dir, s.checkpoint_fields(), s.decomposition);
+  const auto checkpoint = read_restart_checkpoint(*p.restart, [&] {
+    return io::read_checkpoint(*p.restart, p.output_dir, s.checkpoint_fields(), s.decomposition);
+  });
   const double checkpoint_alpha = checkpoint.scalar_or("alpha", 0.0);
   if (checkpoint_alpha != p.alpha) {
     throw InputError(

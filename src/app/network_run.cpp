@@ -109,7 +109,8 @@ void run_network(const NetworkParameters& p, const Session& session) {
   std::int64_t first_step = 0;
   double ntk_drift = 0.0;
   if (p.restart) {
-    const auto checkpoint = io::read_checkpoint(*p.restart, p.output_dir, distribution.comm());
+    const auto checkpoint = read_restart_checkpoint(
+        *p.restart, [&] { return io::read_checkpoint(*p.restart, p.output_dir, distribution.comm()); });
     const auto series = [&](const char* name) {
       return checkpoint.series(name, "network-only training state");
     };

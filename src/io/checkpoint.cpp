@@ -164,7 +164,7 @@ std::pair<fs::path, std::string> resolve_latest_on_root(const fs::path& dir,
       return {it->second, {}};
     }
   }
-  return {{}, "\"latest\": no complete checkpoint_<step>.h5 in " + quoted(dir) + pointer_note};
+  return {{}, "no complete checkpoint_<step>.h5 in " + quoted(dir) + " to be the latest" + pointer_note};
 }
 
 void write_root_attributes(hid_t root, const CheckpointState& state, const Box& box,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "inflanet/base/error.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/decomposition/decomposition.hpp"
 #include "inflanet/decomposition/session.hpp"
@@ -58,6 +59,17 @@ void read_output_keys(const config::Deck& deck, P& p) {
   p.wisdom = deck.string("output.wisdom");
   if (deck.has("restart")) {
     p.restart = deck.string("restart");
+  }
+}
+
+/// \brief `read()`, an io::read_checkpoint of the deck's `restart`, with its refusal named by that key:
+/// `restart = "<restart>": <what is wrong with the file>`. Collective like the read (every rank raises it).
+template <class Read>
+[[nodiscard]] io::CheckpointState read_restart_checkpoint(const std::string& restart, Read&& read) {
+  try {
+    return read();
+  } catch (const InputError& e) {
+    throw InputError("restart = \"" + restart + "\": " + e.what());
   }
 }
 
