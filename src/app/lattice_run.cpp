@@ -405,6 +405,7 @@ void LatticeRun::start() {
                     *p.restart, was_friedmann ? "friedmann" : "fixed", p.background_kind));
   }
   require_continuable(checkpoint, *p.restart, p.dt, p.steps);
+  require_same_physics(checkpoint, *p.restart, p.deck_text);
   s.step = s.first_step = checkpoint.step;
   s.fields.restore(checkpoint.time, checkpoint.scalar_or("eta", checkpoint.time), checkpoint.a,
                    p.friedmann() ? checkpoint.scalar("p_b") : 0.0);

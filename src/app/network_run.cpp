@@ -132,6 +132,7 @@ void run_network(const NetworkParameters& p, const Session& session) {
       throw InputError(fmt::format("restart = \"{}\": the checkpoint is at step {}, past network.steps = {}",
                                    *p.restart, checkpoint.step, p.steps));
     }
+    require_same_physics(checkpoint, *p.restart, p.deck_text);
     system.set_state(theta, momentum);
     linear.set_state(r, v, checkpoint.time);
     ntk_drift = checkpoint.scalar("ntk_drift", "network-only training state");

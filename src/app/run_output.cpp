@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "inflanet/base/error.hpp"
+#include "inflanet/config/deck_changes.hpp"
+#include "inflanet/config/schema.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/io/atomic_file.hpp"
 #include "inflanet/io/output_directory.hpp"
@@ -75,6 +77,29 @@ void report_fft_plans(const FftPlan& plan, const std::filesystem::path& wisdom, 
         "measures again)\n",
         problem);
   }
+}
+
+bool restart_may_change(std::string_view key) {
+  return key == "restart" || key == "time.t_end" || key == "network.steps" || key == "network.output_every" ||
+         key == "network.ntk_every" || key.rfind("output.", 0) == 0;
+}
+
+void require_same_physics(const io::CheckpointState& checkpoint, const std::string& restart,
+                          const std::string& deck_text) {
+  const auto changes = config::changed_keys(checkpoint.deck_text, deck_text, config::inflanet_schema(),
+                                            [](std::string_view key) { return !restart_may_change(key); });
+  if (changes.empty()) {
+    return;
+  }
+  std::string list;
+  for (const auto& c : changes) {
+    list += fmt::format("{}{} = {} in the checkpoint's run, {} in this deck", list.empty() ? "" : "; ", c.key,
+                        c.before, c.after);
+  }
+  throw InputError(fmt::format("restart = \"{}\": the deck changes the physics of the run it continues ({}); "
+                               "a restart may change only time.t_end, network.steps, network.output_every, "
+                               "network.ntk_every and the output.* keys",
+                               restart, list));
 }
 
 void require_continuable(const io::CheckpointState& checkpoint, const std::string& restart, double dt,

@@ -258,6 +258,26 @@ TEST_F(Restart, ANewRunRefusesAnotherRunsDirectoryAndOverwriteLeavesNoMix) {
   EXPECT_TRUE(fs::exists(dir_ / "owned/notes.txt"));
 }
 
+TEST_F(Restart, ARestartThatChangesThePhysicsIsRefusedNamingTheKeyAndBothValuesAndChangesNoFile) {
+  const auto made = run(1, {"output.dir=model", "time.t_end=0.2"});
+  ASSERT_EQ(made.status, 0) << made;
+  const std::string timeseries = read_file(dir_ / "model/timeseries.h5");
+  const std::string resolved = read_file(dir_ / "model/resolved.toml");
+  // Another coupling (the model), another seed (the initial state it no longer has): refused, all named.
+  const auto other = run(
+      1, {"output.dir=model", "restart=latest", "time.t_end=0.4", "inflaton.lambda=0.7", "inflaton.seed=6"});
+  EXPECT_EQ(other.status, 2) << other;
+  EXPECT_THAT(other.err, HasSubstr("restart = \"latest\": the deck changes the physics"));
+  EXPECT_THAT(other.err, HasSubstr("inflaton.lambda = 0.5 in the checkpoint's run, 0.7 in this deck"));
+  EXPECT_THAT(other.err, HasSubstr("inflaton.seed = 5 in the checkpoint's run, 6 in this deck"));
+  EXPECT_EQ(read_file(dir_ / "model/timeseries.h5"), timeseries);
+  EXPECT_EQ(read_file(dir_ / "model/resolved.toml"), resolved);
+  // What a restart may change: when it ends and what it writes.
+  const auto longer = run(1, {"output.dir=model", "restart=latest", "time.t_end=0.4",
+                              "output.spectra_every=5", "output.progress_every=3"});
+  EXPECT_EQ(longer.status, 0) << longer;
+}
+
 TEST_F(Restart, SnapshotsAppearAtTheirCadenceWithXdmfSidecars) {
   const auto r = run(2, {"output.dir=snap", "time.t_end=0.4", "output.snapshot_every=10"});
   ASSERT_EQ(r.status, 0) << r;

@@ -73,6 +73,16 @@ template <class Read>
   }
 }
 
+/// \brief Refuses (InputError naming `restart`, each changed key and both values) a restart whose deck
+/// `deck_text` (resolved) changes the physics of the run that wrote `checkpoint`: every key but
+/// restart_may_change's must be as the checkpoint's own resolved deck has it.
+void require_same_physics(const io::CheckpointState& checkpoint, const std::string& restart,
+                          const std::string& deck_text);
+
+/// \brief The keys a restart may change: when the run ends (time.t_end, network.steps), what it writes and
+/// how often (output.*, network.output_every, network.ntk_every), and restart itself.
+[[nodiscard]] bool restart_may_change(std::string_view key);
+
 /// \brief Refuses (InputError naming `restart`) a checkpoint the deck cannot continue: written with another
 /// time.dt, or at a step past the deck's last.
 void require_continuable(const io::CheckpointState& checkpoint, const std::string& restart, double dt,
