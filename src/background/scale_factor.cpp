@@ -36,7 +36,7 @@ ScaleFactor ScaleFactor::from_state(double a, double p_b) {
 }
 
 ScaleFactor::Drift ScaleFactor::drift(double s, double pi2, double alpha) {
-  // Exact flow of e^{(alpha - 3) b} K (friedmann_system.hpp for alpha = 0): X(u) = a^(3 - alpha)(u) = A0 +
+  // Exact flow of e^{(alpha - 3) b} K (scale_factor.hpp for alpha = 0): X(u) = a^(3 - alpha)(u) = A0 +
   // c1 u + c2 u^2 with c1 = -(3 - alpha) p_b / 6, c2 = -(3 - alpha)^2 E / 12, E = K / X0 the (conserved)
   // value of the flow's Hamiltonian; I(s) = int_0^s du / X(u). alpha = 0 keeps the historical expressions
   // (a^3, -0.5 p_b, -0.75 E, sqrt(1.5 pi2), cbrt), bit for bit.

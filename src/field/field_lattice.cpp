@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "inflanet/background/friedmann_system.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/scaled_laplacian.hpp"
@@ -28,7 +27,8 @@ double LatticeEnergies::gradient_total() const noexcept {
 }
 
 double LatticeEnergies::constraint_violation() const noexcept {
-  return self_consistent ? friedmann_constraint_violation(hubble, rho()) : 0.0;
+  const double density = rho();
+  return self_consistent ? std::abs(3.0 * hubble * hubble - density) / density : 0.0;
 }
 
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 // An independent reference for the self-consistent background: Friedmann + Klein-Gordon for homogeneous
-// fields, integrated by classic RK4 in long double, written without the symplectic split (shared by the
-// homogeneous and the lattice tests).
+// fields, integrated by classic RK4 in long double, written without the symplectic split (the oracle of the
+// homogeneous Friedmann tests of field/mpi_field_lattice.cpp).
 #include <array>
 #include <cmath>
 #include <cstddef>

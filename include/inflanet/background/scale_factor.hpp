@@ -1,10 +1,42 @@
 #pragma once
 /// \file
 /// \brief The scale factor as a dynamical variable: a and its momentum p_b, with the two exact flows the
-/// field-plus-gravity split needs (friedmann_system.hpp derives them). Holds no fields: a system that owns
-/// fields (homogeneous means today, the lattice later) supplies the two box averages the flows need.
+/// field-plus-gravity split needs (derived below). Holds no fields: the system that owns them (FieldLattice,
+/// field_lattice.hpp, homogeneous fields included) supplies the two box averages the flows need.
 ///
-/// Units: M_p = 1; per unit comoving volume. Canonical pair (b = ln a, p_b = a p_a = -6 a^3 H).
+/// Units: M_p = 1 (reduced Planck mass), so the Friedmann constraint reads H^2 = rho / 3. t in program time
+/// units, fields in program field units, V and rho_Lambda in mass^4, a dimensionless; per unit comoving
+/// volume. Canonical pair (b = ln a, p_b = a p_a = -6 a^3 H).
+///
+/// Derivation (ours; compare CosmoLattice's field-plus-gravity split, arXiv:2006.15122 and 2102.01031).
+/// Flat FLRW with lapse 1 and homogeneous fields phi_i, per unit comoving volume:
+///   L = -3 a adot^2 + a^3 (sum_i phidot_i^2 / 2 - V(phi) - rho_Lambda).
+/// Canonical pairs: (phi_i, pi_i = a^3 phidot_i) and, instead of (a, p_a = -6 a adot), the pair
+/// (b = ln a, p_b = a p_a = -6 a^3 H): a point transformation, so still canonical, chosen because it turns
+/// every flow below into a closed form. The Hamiltonian is
+///   Ham = e^{-3b} K(p) + e^{3b} U(phi),  K = -p_b^2 / 12 + sum_i pi_i^2 / 2,  U = V(phi) + rho_Lambda,
+/// and Ham = a^3 (rho - 3 H^2): the Friedmann constraint is Ham = 0, and |Ham| / (a^3 rho) is exactly
+/// the relative violation |H^2 - rho/3| / (rho/3). It is not imposed: it is conserved by the exact flow,
+/// and a symplectic composition keeps its error O(h^order) and bounded.
+///
+/// The split Ham = Ham_kin + Ham_pot, each piece solved exactly:
+/// - kick, Ham_pot = e^{3b} U: b and phi fixed, so pi_i <- pi_i - s a^3 dV/dphi_i and
+///   p_b <- p_b - s 3 a^3 U. This is the integrator's kick p <- p - B F(q) with F = a^3 (dV, 3 U).
+/// - drift, Ham_kin = e^{-3b} K: pi_i are constant and E = Ham_kin is conserved, so
+///   p_b' = 3E (p_b grows linearly), (a^3)' = -p_b / 2, hence over a drift of length s
+///     a^3(u) = A0 + c1 u + c2 u^2,  A0 = a^3,  c1 = -p_b / 2,  c2 = -3 E / 4,
+///     p_b <- p_b + 3 E s,   phi_i <- phi_i + pi_i I(s),   I(s) = int_0^s du / a^3(u),   t <- t + s.
+///   The discriminant of a^3(u) is c1^2 - 4 A0 c2 = (3/2) sum_i pi_i^2 =: delta^2 >= 0 (K cancels), and
+///     I(s) = (2 / delta) atanh(delta s / (2 A0 + c1 s)),
+///   in which c2 has cancelled: evaluated as 2 s / (2 A0 + c1 s) * atanh(x) / x, it has no cancellation
+///   as E -> 0 (V = 0 crossings) or delta -> 0 (fields at rest), and is valid while a^3 > 0 on [0, s].
+/// - friction: none (damping() is 1); Hubble friction is inside the exact drift through pi = a^3 phidot.
+/// So the existing compositions advance the coupled system unchanged: `euler` D K, `leapfrog` K/2 D K/2,
+/// and Yoshida's compositions of it, with the order of each composition. The drift needs only the
+/// global sum of pi_i^2 and gives one length I(s) for every field: on a lattice (field_lattice.hpp) the
+/// same drift moves every site by pi(x) I(s), with sum_i pi_i^2 replaced by the volume average of the field
+/// momenta squared and U by the volume average of V + |grad phi|^2 / (2 a^2) (whose e^{3b} factor then
+/// becomes e^{b} for the gradient part, still a function of b alone, so the kick stays exact).
 
 namespace inflanet {
 
@@ -41,7 +73,7 @@ public:
   void momentum_update(double A, double B, double dham_pot_db) noexcept { p_b_ = A * p_b_ - B * dham_pot_db; }
 
   /// \brief The exact flow of e^{-3b} K for a cosmic time s (negative s too), given pi2 = <sum_i pi_i^2>
-  /// at its start (constant during the flow): a^3 quadratic in u, p_b linear (friedmann_system.hpp).
+  /// at its start (constant during the flow): a^3 quadratic in u, p_b linear (file comment).
   /// In alpha-time (dt = a^alpha d eta, 0 <= alpha < 3) the flow of e^{(alpha - 3) b} K for an eta-length s:
   /// with X = a^(3 - alpha), dp_b/d eta = (3 - alpha) K0 and dX/d eta = -(3 - alpha) p_b / 6, so X is
   /// quadratic in u and p_b linear, and I(s) = int du / X(u) has the same closed form; the cosmic time it

@@ -11,8 +11,9 @@
 ///   exp(-(3 - alpha) script-H s) is the integrator's friction flow (AlphaTime), or for alpha > 0 in de
 ///   Sitter rides inside the drift (the exact drift-with-friction flow); the kick's force is F_i = -a^(2
 ///   alpha - 2) lap(phi_i) + a^(2 alpha) dV/dphi_i at frozen eta.
-/// - friedmann: the lattice generalisation of friedmann_system.hpp. Canonical pairs (phi_i(x), pi_i(x) =
-///   a^3 dphi_i/dt) and (b = ln a, p_b = -6 a^3 H), per unit comoving volume with <.> the box average:
+/// - friedmann: the lattice generalisation of the homogeneous split derived in scale_factor.hpp. Canonical
+///   pairs (phi_i(x), pi_i(x) = a^3 dphi_i/dt) and (b = ln a, p_b = -6 a^3 H), per unit comoving volume with
+///   <.> the box average:
 ///     Ham = e^{-3b} (-p_b^2/12 + <sum_i pi_i^2>/2) + e^{3b} <V + rho_Lambda> + e^{b} <sum_i |grad
 ///     phi_i|^2>/2.
 ///   The potential piece is a function of (b, phi) alone, so its flow (the kick) is exact:
