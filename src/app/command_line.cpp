@@ -53,7 +53,8 @@ CommandLine CommandLine::parse(int argc, const char* const* argv) {
 }
 
 std::string CommandLine::help() {
-  return R"(inflanet: the inflaton on a distributed lattice in de Sitter, and its neural-network dual.
+  return R"(inflanet: the inflaton and the fields it couples to on a distributed lattice (de Sitter, Minkowski or
+a self-consistent Friedmann expansion), and the neural network that is its dual.
 
 Usage:
   inflanet run   DECK [key.path=value ...]   run the deck (overrides use the deck's dotted key paths)
