@@ -567,8 +567,9 @@ const Deck::Entry& Deck::entry(std::string_view path, const char* getter) const 
 }
 
 const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* getter) const {
-  return readable(entry(path, getter), *schema_.find(path), type,
-                  fmt::format("Deck::{}('{}')", getter, path));
+  // The entry first: it refuses an unknown key, which has no KeySpec to dereference.
+  const Entry& e = entry(path, getter);
+  return readable(e, *schema_.find(path), type, fmt::format("Deck::{}('{}')", getter, path));
 }
 
 const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, const char* getter) const {
@@ -583,8 +584,8 @@ const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index,
 
 const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, Type type,
                                        const char* getter) const {
-  return readable(element_entry(path, index, getter), *schema_.find(path), type,
-                  fmt::format("Deck::{}('{}', {})", getter, path, index));
+  const Entry& e = element_entry(path, index, getter); // refuses an unknown key before its KeySpec is read
+  return readable(e, *schema_.find(path), type, fmt::format("Deck::{}('{}', {})", getter, path, index));
 }
 
 std::int64_t Deck::integer(std::string_view path) const {
