@@ -331,9 +331,9 @@ LatticeRun::LatticeRun(const LatticeParameters& parameters, const Session& sessi
     : state_(std::make_unique<State>(parameters, session)) {
   const State& s = *state_;
   if (s.decomposition.is_root()) {
-    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s): {} field{}, {}\n",
+    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s) ({}): {} field{}, {}\n",
                parameters.deck_text, version, git_commit, session.size(), session.threads(),
-               parameters.names.size(), parameters.names.size() == 1 ? "" : "s",
+               session.threads_reason(), parameters.names.size(), parameters.names.size() == 1 ? "" : "s",
                potential_describe(s.fields.potential()));
   }
   report_fft_plans(s.plan, s.wisdom, s.wisdom_problem, s.decomposition.is_root());

@@ -59,8 +59,9 @@ void run_network(const NetworkParameters& p, const Session& session) {
   const auto d = static_cast<std::size_t>(data.dim);
   claim_run_output(p.output_dir, p.restart, p.overwrite, root, distribution.comm());
   if (root) {
-    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s): network-only run, {}\n", p.deck_text, version,
-               git_commit, session.size(), data.description);
+    fmt::print("{}\n# inflanet {} (commit {}) on {} rank(s) x {} thread(s) ({}): network-only run, {}\n",
+               p.deck_text, version, git_commit, session.size(), session.threads(), session.threads_reason(),
+               data.description);
   }
   std::vector<double> x_local(data.x.begin() + static_cast<std::ptrdiff_t>(b0 * d),
                               data.x.begin() + static_cast<std::ptrdiff_t>((b0 + m) * d));

@@ -2,15 +2,20 @@
 
 #include <fftw3-mpi.h>
 #include <mpi.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "inflanet/base/error.hpp"
 
@@ -44,7 +49,78 @@ void prefer_fast_singleton_start() {
   ::setenv("OMPI_MCA_ess_singleton_isolated", "1", /*overwrite=*/0);
   ::setenv("OMPI_MCA_pml", "ob1", /*overwrite=*/0);
 }
+
+#ifdef INFLANET_HAVE_OPENMP
+/// OMP_NUM_THREADS as a positive count, or nullopt when unset; a value OpenMP itself would reject is left
+/// to OpenMP (omp_get_max_threads() then says what it made of it).
+std::optional<int> omp_num_threads_setting() {
+  const char* value = std::getenv("OMP_NUM_THREADS");
+  if (value == nullptr || *value == '\0') {
+    return std::nullopt;
+  }
+  return omp_get_max_threads();
+}
+
+/// The cores of this process's binding (its affinity mask) and the node's online cores; the mask's
+/// FNV-1a hash, so that ranks bound to the same set can find one another.
+struct Binding {
+  int cores = 1;
+  int online = 1;
+  std::uint32_t hash = 2166136261u;
+};
+
+Binding probe_binding() {
+  Binding b;
+  b.online = std::max(1, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (::sched_getaffinity(0, sizeof(mask), &mask) != 0) {
+    b.cores = b.online; // unknown: treated as unbound
+    return b;
+  }
+  b.cores = std::max(1, CPU_COUNT(&mask));
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &mask)) {
+      b.hash = (b.hash ^ static_cast<std::uint32_t>(cpu)) * 16777619u;
+    }
+  }
+  return b;
+}
+
+/// Ranks on this node whose binding is the same set of cores as this rank's (collective).
+int ranks_sharing(const Binding& binding) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+  MPI_Comm same = MPI_COMM_NULL;
+  MPI_Comm_split(node, static_cast<int>(binding.hash & 0x7fffffffu), rank, &same);
+  int sharing = 1;
+  MPI_Comm_size(same, &sharing);
+  MPI_Comm_free(&same);
+  MPI_Comm_free(&node);
+  return sharing;
+}
+#endif
 } // namespace
+
+ThreadChoice choose_threads(std::optional<int> omp_num_threads, int binding_cores, int online_cores,
+                            int ranks_sharing_binding) {
+  if (omp_num_threads) {
+    const int threads = std::max(1, *omp_num_threads);
+    return {threads, fmt::format("OMP_NUM_THREADS={}", threads)};
+  }
+  if (binding_cores < online_cores) {
+    const int sharing = std::max(1, ranks_sharing_binding);
+    const int threads = std::max(1, binding_cores / sharing);
+    return {threads, sharing == 1
+                         ? fmt::format("the rank's binding: {} of {} cores", binding_cores, online_cores)
+                         : fmt::format("the rank's binding: {} of {} cores, shared by {} ranks",
+                                       binding_cores, online_cores, sharing)};
+  }
+  return {1, fmt::format("one per rank: not bound to cores, the node has {}; set OMP_NUM_THREADS to use more",
+                         online_cores)};
+}
 
 Session::Session(int& argc, char**& argv) {
   if (session_alive.exchange(true)) {
@@ -56,13 +132,19 @@ Session::Session(int& argc, char**& argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 #ifdef INFLANET_HAVE_OPENMP
-  threads_ = omp_get_max_threads();
+  const auto binding = probe_binding();
+  const auto choice =
+      choose_threads(omp_num_threads_setting(), binding.cores, binding.online, ranks_sharing(binding));
+  threads_ = choice.threads;
+  threads_reason_ = choice.reason;
   // FFTW's threads need at least FUNNELED: only the master thread calls MPI inside the transforms.
   if (provided >= MPI_THREAD_FUNNELED && fftw_init_threads() != 0) {
     fftw_plan_with_nthreads(threads_);
   } else {
     threads_ = 1;
+    threads_reason_ = "MPI without thread support (MPI_THREAD_FUNNELED)";
   }
+  omp_set_num_threads(threads_);
 #endif
   fftw_mpi_init();
 }

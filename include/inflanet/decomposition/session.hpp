@@ -3,6 +3,7 @@
 /// \brief Process-wide MPI + FFTW initialisation (threads included) as one RAII guard.
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace inflanet {
@@ -22,6 +23,22 @@ struct NodeMemory {
 /// line is absent or malformed.
 [[nodiscard]] std::optional<double> parse_mem_available(std::string_view meminfo);
 
+/// \brief How many OpenMP/FFTW threads a rank runs, and why.
+struct ThreadChoice {
+  int threads = 1;
+  std::string reason; ///< one clause for the log, e.g. "OMP_NUM_THREADS=4"
+};
+
+/// \brief The threads per rank. A rank never oversubscribes by default: `OMP_NUM_THREADS` when it is set
+/// (`omp_num_threads`, the user's choice, kept as given); otherwise, for a rank bound to fewer cores than the
+/// node has (`binding_cores` < `online_cores`: mpirun's --bind-to, srun's --cpus-per-task), those cores
+/// shared among the `ranks_sharing_binding` ranks of the node bound to the same set; and for an unbound rank
+/// (no launcher, or --bind-to none) one thread, since nothing says which cores are free: OpenMP's own
+/// default, a thread per core of the node, ran a 32^3 step 30-45x slower on a loaded 2-core machine (issue
+/// 20).
+[[nodiscard]] ThreadChoice choose_threads(std::optional<int> omp_num_threads, int binding_cores,
+                                          int online_cores, int ranks_sharing_binding);
+
 /// \brief Initialises MPI (MPI_THREAD_FUNNELED), FFTW's thread support and FFTW-MPI, and tears them down
 /// in reverse order. Exactly one may exist per process; a second construction throws.
 class Session {
@@ -34,8 +51,10 @@ public:
   /// \brief Rank in MPI_COMM_WORLD and its size.
   [[nodiscard]] int rank() const noexcept { return rank_; }
   [[nodiscard]] int size() const noexcept { return size_; }
-  /// \brief Threads per rank used by FFTW and the OpenMP loops (OMP_NUM_THREADS; 1 without OpenMP).
+  /// \brief Threads per rank used by FFTW and the OpenMP loops (choose_threads(); 1 without OpenMP).
   [[nodiscard]] int threads() const noexcept { return threads_; }
+  /// \brief Why threads() is what it is (choose_threads()'s reason), for the run's log.
+  [[nodiscard]] const std::string& threads_reason() const noexcept { return threads_reason_; }
 
   /// \brief Collective: the node memory of the rank with the least per_rank() (every rank gets the same
   /// figures, so all take the same decision). Ranks on a node are counted with MPI_Comm_split_type
@@ -50,6 +69,7 @@ private:
   int rank_ = 0;
   int size_ = 1;
   int threads_ = 1;
+  std::string threads_reason_ = "built without OpenMP";
 };
 
 } // namespace inflanet
