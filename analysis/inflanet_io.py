@@ -15,6 +15,9 @@ Run directory layout (files written by rank 0 of the C++ code, see include/infla
                             prediction per eigenspace cluster of Theta(0) [nt, nc]; calibration, EFT and
                             decaying-kernel fits and the integrator check H_eff as root attributes
     RUN_DIR/nn.h5           network (network-only run, or coupled run with sites[N, 3] and *_dictionary)
+    RUN_DIR/gw_spectra.h5   gravitational waves (issue 21): k[nk], time/a/rho/rho_gw[nt], drho_gw_dlnk and
+                            omega_gw [nt, nk], each dataset with a `units` attribute; group `today` (f [Hz] and
+                            h^2 Omega_GW,0 per shell) when the run has a physical scale
     RUN_DIR/resolved.toml   the fully resolved deck (also stored as each file's `deck` attribute)
     RUN_DIR/data_<step>.h5  field snapshots, openPMD 1.1.0 fileBased: /data/<step>/meshes/{phi,phidot},
                             float64 [N][N][N] in C order [x][y][z], value at [i][j][k] = field(i dx, j dx, k dx)
@@ -43,6 +46,7 @@ SPECTRA_NAME = "spectra.h5"
 DECK_NAME = "resolved.toml"
 NETWORK_NAME = "nn.h5"
 DUALITY_NAME = "duality.h5"
+GW_NAME = "gw_spectra.h5"
 
 # duality.h5 (issue 9's contract), in three variants that the file itself names (duality_variant):
 #   "coupled"          the coupled run with the whole Theta(0) eigendecomposition (network.ntk_spectrum = "full",
@@ -327,6 +331,83 @@ def damped_power(gamma: float, omega2, t):
     """
     omega2 = np.atleast_1d(np.asarray(omega2, dtype=float))
     return damped_mode(gamma, omega2, np.ones_like(omega2), t) ** 2
+
+
+# gw_spectra.h5 (issue 21's contract between the GW sector's writer and this reader): every dataset carries a string
+# attribute `units`; the rows (one per output time) may be one short in some datasets while the run appends.
+GW_FIXED = ("k",)  # [nk]
+GW_ROWS = ("time", "a", "rho", "rho_gw")  # [nt]
+GW_PER_SHELL = ("drho_gw_dlnk", "omega_gw")  # [nt, nk]
+GW_REQUIRED = GW_FIXED + GW_ROWS + GW_PER_SHELL
+GW_TODAY = ("frequency_Hz", "h2_omega_gw")  # group `today`, [nk]
+GW_TODAY_ATTRIBUTES = ("w", "efolds", "g_star", "energy_GeV", "field_GeV")
+
+
+def _gw_dataset(path, f, name):
+    """A dataset of gw_spectra.h5 and its units, KeyError naming what is missing."""
+    if name not in f or not isinstance(f[name], h5py.Dataset):
+        raise KeyError(f"'{path}' lacks the dataset {f.name.rstrip('/')}/{name} of the gw_spectra.h5 contract")
+    item = f[name]
+    if "units" not in item.attrs:
+        raise KeyError(f"'{path}': dataset {item.name} has no `units` attribute (the gw_spectra.h5 contract)")
+    return item[()], _decode(item.attrs["units"])
+
+
+def load_gw(path_or_dir) -> dict:
+    """Reads gw_spectra.h5 of a run with gravitational waves (or the given file), issue 21's contract.
+
+    Returns
+      'k': [nk] comoving shell wavenumber (program momentum unit, k at a = 1);
+      'time', 'a', 'rho' (total energy density), 'rho_gw' (shell sum of the GW energy density): [nt];
+      'drho_gw_dlnk', 'omega_gw' (= drho_gw_dlnk / rho): [nt, nk];
+      'units': {dataset name: its `units` attribute} for every dataset above;
+      'attrs': the root attributes (deck, code_version, git_commit, created, software, ...), strings decoded;
+      'today': None when the file has no group `today` (a run without a physical scale), else
+               {'frequency_Hz': [nk] (Hz), 'h2_omega_gw': [nk] (h^2 Omega_GW,0 per ln f), 'units': {...},
+                'attrs': {'w', 'efolds', 'g_star', 'energy_GeV', 'field_GeV', ...}}.
+    Any other dataset of the root group is returned as stored (with its units when it has them). Row datasets are
+    cut to the rows every one of them has (a run stopped mid-append). Raises FileNotFoundError when there is no
+    file, KeyError when a dataset, units attribute or today attribute of the contract is missing, and ValueError
+    when the shapes disagree.
+    """
+    path = _resolve(path_or_dir, GW_NAME)
+    out, units = {}, {}
+    with h5py.File(path, "r") as f:
+        for name in GW_REQUIRED:
+            out[name], units[name] = _gw_dataset(path, f, name)
+        for name, item in f.items():
+            if isinstance(item, h5py.Dataset) and name not in out:
+                out[name] = item[()]
+                if "units" in item.attrs:
+                    units[name] = _decode(item.attrs["units"])
+        attrs = _attrs(f)
+        today = None
+        if "today" in f:
+            group = f["today"]
+            today = {"units": {}, "attrs": _attrs(group)}
+            for name in GW_TODAY:
+                today[name], today["units"][name] = _gw_dataset(path, group, name)
+            missing = [name for name in GW_TODAY_ATTRIBUTES if name not in today["attrs"]]
+            if missing:
+                raise KeyError(f"'{path}': group today lacks the attribute(s) {', '.join(missing)} of the "
+                               "gw_spectra.h5 contract")
+    nk = out["k"].shape[0]
+    for name in GW_PER_SHELL:
+        if out[name].ndim != 2 or out[name].shape[1] != nk:
+            raise ValueError(f"'{path}': {name} has shape {out[name].shape}; expected [n_out, {nk}] (k has {nk} "
+                             "shells)")
+    if today is not None:
+        for name in GW_TODAY:
+            if today[name].shape != (nk,):
+                raise ValueError(f"'{path}': today/{name} has shape {today[name].shape}; expected ({nk},)")
+    rows = GW_ROWS + GW_PER_SHELL
+    nt = min(out[name].shape[0] for name in rows)
+    for name in rows:
+        out[name] = out[name][:nt]
+    out["units"] = units
+    out["attrs"] = attrs
+    out["today"] = today
+    return out
 
 
 def load_snapshot(path) -> dict:

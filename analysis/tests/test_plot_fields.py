@@ -23,6 +23,8 @@ ANALYSIS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ANALYSIS))
 import inflanet_io  # noqa: E402
 import plot_fields  # noqa: E402
+from writer_layout import metadata as _metadata  # noqa: E402
+from writer_layout import string_attribute as _string_attribute  # noqa: E402
 
 # src/app/fields_run.cpp: timeseries_columns and spectrum_names.
 COMMON = ["step", "time", "a", "H", "rho_kin", "rho_grad", "rho_pot", "rho", "p", "constraint_violation",
@@ -104,24 +106,6 @@ m = 0.0
 dt = 0.05
 t_end = 1.0
 """
-
-
-def _string_attribute(obj, name, value):
-    """A scalar fixed-length, null-terminated ASCII string attribute (write_string_attribute, hdf5_handle.cpp)."""
-    data = value.encode("ascii")
-    tid = h5py.h5t.C_S1.copy()
-    tid.set_size(len(data) + 1)
-    tid.set_strpad(h5py.h5t.STR_NULLTERM)
-    tid.set_cset(h5py.h5t.CSET_ASCII)
-    attribute = h5py.h5a.create(obj.id, name.encode("ascii"), tid, h5py.h5s.create(h5py.h5s.SCALAR))
-    attribute.write(np.array(data + b"\0", dtype=f"S{len(data) + 1}"))
-
-
-def _metadata(f, deck):
-    """write_metadata_attributes (src/io/file_metadata.cpp)."""
-    for name, value in (("software", "inflanet"), ("code_version", "0.0.0-synthetic"),
-                        ("git_commit", "0" * 40), ("created", "2026-01-01T00:00:00Z"), ("deck", deck)):
-        _string_attribute(f, name, value)
 
 
 def write_timeseries(path, columns: dict, deck: str):
