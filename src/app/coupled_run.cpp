@@ -119,7 +119,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   if (deck.has("duality.max_subcycles")) {
     p.max_subcycles = deck.integer("duality.max_subcycles");
   }
-  p.inflaton.deck_text = p.network.deck_text = deck.resolved_toml(derived);
+  p.inflaton.deck_text = p.network.deck_text = deck.resolved_toml(derived, p.inflaton.units);
   p.deck_ = std::make_shared<const config::Deck>(deck);
   p.derived_ = derived;
   if (p.network.lattice_n != p.inflaton.box.n) {
@@ -152,7 +152,7 @@ std::string CoupledParameters::resolved_with_loss_scale(double c) const {
   }
   auto derived = derived_;
   derived["network.loss_scale"] = fmt::format("{:.17g}", c);
-  return deck_->resolved_toml(derived);
+  return deck_->resolved_toml(derived, inflaton.units);
 }
 
 void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p, const NetworkSubcycling& s,
