@@ -22,15 +22,18 @@ namespace inflanet {
 
 /// \brief Physical constants in GeV and SI.
 namespace constants {
+/// \brief The speed of light in m/s (exact in the SI).
+inline constexpr double speed_of_light_m_s = 299792458.0;
 /// \brief Reduced Planck constant hbar in GeV s: 6.582 119 569... x 10^-25 GeV s (CODATA 2018; exact in the
 /// 2019 SI, which fixes h and e).
 inline constexpr double hbar_GeV_s = 6.582119569e-25;
-/// \brief hbar c in GeV m: 197.326 980 4 MeV fm (CODATA 2018; exact in the 2019 SI).
-inline constexpr double hbar_c_GeV_m = 1.973269804e-16;
+/// \brief hbar c in GeV m, from the two above: 197.326 980 4 MeV fm (CODATA 2018). Derived rather than
+/// rounded on its own, so that the SI factors of one quantity agree whichever way they are composed.
+inline constexpr double hbar_c_GeV_m = hbar_GeV_s * speed_of_light_m_s;
 /// \brief One GeV in joules: 1.602 176 634 x 10^-10 J (exact: e is fixed by the 2019 SI).
 inline constexpr double joule_per_GeV = 1.602176634e-10;
-/// \brief One GeV/c^2 in kilograms: 1.782 661 921 x 10^-27 kg (CODATA 2018).
-inline constexpr double kilogram_per_GeV = 1.782661921e-27;
+/// \brief One GeV/c^2 in kilograms, 1.782 661 921 x 10^-27 kg (CODATA 2018), as J / c^2.
+inline constexpr double kilogram_per_GeV = joule_per_GeV / (speed_of_light_m_s * speed_of_light_m_s);
 /// \brief Reduced Planck mass (hbar c / 8 pi G)^(1/2) in GeV: 2.435 x 10^18 GeV (PDG 2022, "Physical
 /// constants": M_P = 1.220 890(14) x 10^19 GeV, divided by sqrt(8 pi) = 2.435 32 x 10^18).
 inline constexpr double reduced_planck_mass_GeV = 2.435e18;
