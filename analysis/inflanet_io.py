@@ -416,7 +416,8 @@ def load_snapshot(path) -> dict:
     Returns {'phi': [N, N, N], 'phidot': [N, N, N] (every mesh of the iteration, by record name, float64,
     axes [x][y][z]), 'time', 'a', 'H' (float), 'step' (int), 'dx' (comoving grid spacing, float),
     'attrs': root attributes (openPMD, software, deck, code_version, git_commit, date, ...),
-    'iteration_attrs': the iteration's attributes, 'mesh_attrs': {name: attributes}}.
+    'iteration_attrs': the iteration's attributes, 'mesh_attrs': {name: attributes},
+    'units': snapshot_units()}. time, dx and the meshes are in the run's program units (units names them).
     Raises FileNotFoundError if the file is absent and ValueError if it is not an openPMD fileBased snapshot.
     """
     path = Path(path)
@@ -438,16 +439,101 @@ def load_snapshot(path) -> dict:
     first = next(iter(mesh_attrs.values()), {})
     spacing = np.atleast_1d(first.get("gridSpacing", [np.nan]))
     out.update(
-        time=float(iteration_attrs["time"]) * float(iteration_attrs.get("timeUnitSI", 1.0)),
+        time=float(iteration_attrs["time"]),
         a=float(iteration_attrs.get("a", np.nan)),
         H=float(iteration_attrs.get("H", np.nan)),
         step=int(iteration_attrs.get("step", iterations[0])),
-        dx=float(spacing[0]) * float(first.get("gridUnitSI", 1.0)),
+        dx=float(spacing[0]),
         attrs=attrs,
         iteration_attrs=iteration_attrs,
         mesh_attrs=mesh_attrs,
     )
+    out["units"] = snapshot_units(out)
     return out
+
+
+# openPMD's unitDimension lists powers of these SI base units, in this order.
+SI_BASE_UNITS = ("m", "kg", "s", "A", "K", "mol", "cd")
+
+
+def si_unit(unit_dimension) -> str:
+    """The SI unit string (yt/unyt syntax) of an openPMD unitDimension: [2, 1, -2, 0, 0, 0, 0] -> 'm**2*kg/s**2';
+    'dimensionless' when every power is 0."""
+    up, down = [], []
+    for symbol, power in zip(SI_BASE_UNITS, np.asarray(unit_dimension, dtype=float)):
+        if power == 0:
+            continue
+        p = int(power) if float(power).is_integer() else float(power)
+        (up if p > 0 else down).append(symbol if abs(p) == 1 else f"{symbol}**{abs(p)}")
+    if not up and not down:
+        return "dimensionless"
+    return ("*".join(up) or "1") + ("/" + "/".join(down) if down else "")
+
+
+def snapshot_units(snap: dict) -> dict:
+    """The units of a snapshot from load_snapshot: {'energy', 'field' (the names of the program units of energy
+    and field, e.g. 'M_p'), 'length', 'time' (their names, e.g. '1/M_p'), 'fields': {record: its program unit},
+    'scaled' (whether the file has a physical scale), 'given' (whether the deck gave it in [units]; a Friedmann
+    run's scale, M_p, is there by default), 'length_unit_si' (metres per program length), 'time_unit_si'
+    (seconds per program time), 'energy_GeV', 'field_GeV' (None without a scale)}.
+    Files written before units were recorded read as the de Sitter convention (H, M_p) without a scale."""
+    attrs, iteration, meshes = snap["attrs"], snap["iteration_attrs"], snap["mesh_attrs"]
+    energy, field = attrs.get("unitEnergy", "H"), attrs.get("unitField", "M_p")
+    scaled = "unitEnergy_GeV" in attrs
+    first = next(iter(meshes.values()), {})
+    try:
+        given = "units" in tomllib.loads(attrs.get("deck", ""))
+    except tomllib.TOMLDecodeError:
+        given = False
+    return {
+        "energy": energy,
+        "field": field,
+        "length": f"1/{energy}",
+        "time": f"1/{energy}",
+        "fields": {name: m.get("units", "") for name, m in meshes.items()},
+        "scaled": scaled,
+        "given": given,
+        "length_unit_si": float(first.get("gridUnitSI", 1.0)) if scaled else None,
+        "time_unit_si": float(iteration.get("timeUnitSI", 1.0)) if scaled else None,
+        "energy_GeV": float(attrs["unitEnergy_GeV"]) if scaled else None,
+        "field_GeV": float(attrs["unitField_GeV"]) if scaled else None,
+    }
+
+
+def load_yt(path, physical=None):
+    """A snapshot as a yt dataset (yt.load_uniform_grid) in the deck's units.
+
+    physical=None: in physical units when the deck gave them ([units]), else in program units; True: physical
+    units (ValueError when the file has no physical scale); False: program units.
+    Program units: code_length is the program length (1/H, 1/M_p: ds.domain_width is L), code_time the
+    program time (ds.current_time is t), fields dimensionless numbers in the program field unit.
+    Physical units: code_length = gridUnitSI m, code_time = timeUnitSI s (ds.domain_width.to('cm'),
+    ds.current_time.to('s') are the box and time in cgs), each field its unitSI times its unitDimension in SI.
+    The dataset's attribute `inflanet_units` is snapshot_units() of the file, with 'physical' added.
+    Needs yt (Debian: python3-yt)."""
+    import yt  # optional: only this reader needs it
+
+    snap = load_snapshot(path)
+    units = snap["units"]
+    if physical is None:
+        physical = units["given"]
+    if physical and not units["scaled"]:
+        raise ValueError(f"'{path}' has no physical scale (the deck gives no [units]): load it in program units")
+    names = list(snap["mesh_attrs"])
+    shape = snap[names[0]].shape
+    box = [[0.0, n * snap["dx"]] for n in shape]
+    if physical:
+        data = {name: (snap[name] * float(snap["mesh_attrs"][name]["unitSI"]),
+                       si_unit(snap["mesh_attrs"][name]["unitDimension"])) for name in names}
+        ds = yt.load_uniform_grid(data, shape, length_unit=(units["length_unit_si"], "m"),
+                                  time_unit=(units["time_unit_si"], "s"), bbox=np.array(box),
+                                  sim_time=snap["time"], periodicity=(True, True, True))
+    else:
+        data = {name: (snap[name], "dimensionless") for name in names}
+        ds = yt.load_uniform_grid(data, shape, length_unit=1.0, time_unit=1.0, bbox=np.array(box),
+                                  sim_time=snap["time"], periodicity=(True, True, True))
+    ds.inflanet_units = dict(units, physical=bool(physical))
+    return ds
 
 
 def read_deck(path) -> dict:

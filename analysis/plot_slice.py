@@ -5,8 +5,8 @@
 
 SNAPSHOT is a data_<step>.h5 file (openPMD, see inflanet_io.load_snapshot). The slice holds the lattice
 index `--index` (default N/2) along `--axis` (0 = x, 1 = y, 2 = z) fixed; the two remaining axes are drawn
-in comoving units of 1/H (coordinate i dx times H) when the snapshot records H > 0, otherwise in code
-length units. Exits with status 1 and a message on stderr when the file or field is missing.
+in comoving units of 1/H (coordinate i dx times H) for a de Sitter snapshot (H > 0), otherwise in the program
+length unit the file names (1/M_p for a Friedmann run, whose H(t) changes; 1/H for Minkowski). Exits with status 1 and a message on stderr when the file or field is missing.
 """
 
 import argparse
@@ -41,11 +41,13 @@ def plot(snapshot: Path, field: str, axis: int, index, output: Path) -> None:
     if not 0 <= index < n:
         raise IndexError(f"--index {index} outside [0, {n})")
     plane, (row_axis, col_axis) = slice_of(data, axis, index)
-    hubble = snap["H"]
-    if np.isfinite(hubble) and hubble > 0:
+    hubble, units = snap["H"], snap["units"]
+    if units["energy"] == "H" and np.isfinite(hubble) and hubble > 0:
+        # A fixed background: lengths in its own Hubble length 1/H (background.H may differ from 1).
         unit, scale = r"$1/H$", hubble
     else:
-        unit, scale = "code units", 1.0
+        # Friedmann (H(t) varies): the program length unit the file names, e.g. 1/M_p; Minkowski: 1/H.
+        unit, scale = units["length"], 1.0
     dx = snap["dx"] * scale
     rows, cols = plane.shape
     # imshow: first array index down the page; transpose so the earlier axis runs horizontally.

@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   std::filesystem::path written;
   auto write = [&] {
     written =
-        io::write_snapshot(dir, 0, 0.0, 0.01, 1.0, 1.0, {{"phi", phi}, {"phidot", phidot}}, metadata, d.box())
+        io::write_snapshot(dir, 0, 0.0, 0.01, 1.0, 1.0, {{"phi", phi}, {"phidot", phidot}},
+                           {{"phi", quantity::field}, {"phidot", quantity::field_rate}}, metadata, d.box())
             .data;
     if (d.is_root()) {
       const int fd = ::open(written.c_str(), O_RDONLY);

@@ -119,7 +119,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   if (deck.has("duality.max_subcycles")) {
     p.max_subcycles = deck.integer("duality.max_subcycles");
   }
-  p.inflaton.deck_text = p.network.deck_text = deck.resolved_toml(derived);
+  p.inflaton.deck_text = p.network.deck_text = deck.resolved_toml(derived, p.inflaton.units);
   p.deck_ = std::make_shared<const config::Deck>(deck);
   p.derived_ = derived;
   if (p.network.lattice_n != p.inflaton.box.n) {
@@ -152,7 +152,7 @@ std::string CoupledParameters::resolved_with_loss_scale(double c) const {
   }
   auto derived = derived_;
   derived["network.loss_scale"] = fmt::format("{:.17g}", c);
-  return deck_->resolved_toml(derived);
+  return deck_->resolved_toml(derived, inflaton.units);
 }
 
 void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p, const NetworkSubcycling& s,
@@ -700,7 +700,7 @@ void start(State& s) {
         restored->step);
   } else if (root) {
     io::write_text_atomically(p.inflaton.output_dir / "resolved.toml", s.deck_text);
-    const auto metadata = io::FileMetadata::for_this_build(s.deck_text);
+    const auto metadata = io::FileMetadata::for_this_build(s.deck_text, p.inflaton.units);
     io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
     write_dictionary_attributes(f, p, s.subcycling, s.c, s.v2_0, s.sub);
     f.write_attribute("calibrate", calibration_name(p.calibrate));
@@ -760,12 +760,13 @@ void start(State& s) {
     }
     f.define_rows(s.duality_columns());
 
-    io::NetworkFile& nn = s.nn_file.emplace(
-        p.inflaton.output_dir / "nn.h5", s.data.x, s.data.y, n, s.data.dim,
-        io::NetworkRunAttributes{
-            s.subcycling.eta_run, s.subcycling.beta_run, s.c, s.gamma, s.integrator.name(),
-            s.data.description + "; targets: the inflaton's band-limited perturbation", full},
-        metadata);
+    io::NetworkFile& nn =
+        s.nn_file.emplace(p.inflaton.output_dir / "nn.h5", s.data.x, s.data.y, n, s.data.dim,
+                          io::NetworkRunAttributes{
+                              s.subcycling.eta_run, s.subcycling.beta_run, s.c, s.gamma, s.integrator.name(),
+                              s.data.description + "; targets: the inflaton's band-limited perturbation",
+                              full, quantity::time, quantity::field},
+                          metadata);
     nn.write_weights("weights", s.system->network());
     if (full && !spectrum.theta0.empty()) {
       nn.write_ntk(spectrum.theta0, eigenvalues);

@@ -148,7 +148,7 @@ void start(State& s) {
     s.net->set_output_velocity(velocity);
   }
   if (s.sub.decomposition.is_root()) {
-    const auto metadata = io::FileMetadata::for_this_build(p.inflaton.deck_text);
+    const auto metadata = io::FileMetadata::for_this_build(p.inflaton.deck_text, p.inflaton.units);
     io::DualityFile& f = s.file.emplace(p.inflaton.output_dir / "duality.h5", metadata);
     f.write_attribute("run", std::string_view("exact_dual"));
     f.write_attribute("embedding", std::string_view("fourier"));

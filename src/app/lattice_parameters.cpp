@@ -9,6 +9,7 @@
 #include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/config/deck_units.hpp"
 #include "inflanet/decomposition/slab_layout.hpp"
 #include "inflanet/field/field_lattice.hpp"
 #include "inflanet/integrator/integrator.hpp"
@@ -216,6 +217,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
 
   // ---- the background
   p.background_kind = deck.string("background.kind");
+  p.units = config::deck_units(deck);
   p.a0 = deck.real("background.a0");
   if (p.background_kind == "friedmann" && (p.one_field_deck || coupled != nullptr)) {
     deck.fail("background.kind",
@@ -361,7 +363,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
       }
     }
   }
-  p.deck_text = deck.resolved_toml(derived);
+  p.deck_text = deck.resolved_toml(derived, p.units);
   return p;
 }
 
@@ -386,7 +388,17 @@ MemoryBudget lattice_memory(const LatticeParameters& p, int ranks) {
 std::string lattice_check_report(const LatticeParameters& p, int ranks) {
   const auto integrator = Integrator::from_name(p.integrator);
   std::string out = "# inflanet check: the resolved deck (every default filled in)\n" + p.deck_text;
-  out += "\n# derived quantities (program units, M_p = 1)\n";
+  out += fmt::format("\n# derived quantities (program units: times and lengths in {}, fields in {})\n",
+                     p.units.name(quantity::time), p.units.name(quantity::field));
+  if (const auto& s = p.units.scale) {
+    out += fmt::format(
+        "#   units               = energy {} = {:.6g} GeV (time 1/{} = {:.6g} s, length {:.6g} m), field "
+        "{} = {:.6g} GeV; the reduced Planck mass is {:.6g} {}\n",
+        p.units.energy, s->energy_GeV, p.units.energy, s->seconds(), s->metres(), p.units.field, s->field_GeV,
+        s->planck_mass(), p.units.field);
+  } else {
+    out += "#   units               = no physical scale (units.energy_GeV unset)\n";
+  }
   out += fmt::format("#   fields              = {} ({})\n", p.names.size(), join(p.names));
   out += fmt::format("#   potential           = {}\n", potential_describe(p.make_potential()));
   if (!p.derivative_summary.empty()) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -41,22 +42,24 @@ struct Declared {
 std::vector<Declared> declare_columns(const LatticeParameters& p) {
   using S = const Sample&;
   std::vector<Declared> c = {
-      {{"step", "1"}, [](S s) { return static_cast<double>(s.step); }},
-      {{"time", "1/H"}, [](S s) { return s.e->time; }},
-      {{"a", "1"}, [](S s) { return s.e->a; }},
+      {{"step", quantity::dimensionless}, [](S s) { return static_cast<double>(s.step); }},
+      {{"time", quantity::time}, [](S s) { return s.e->time; }},
+      {{"a", quantity::dimensionless}, [](S s) { return s.e->a; }},
   };
   const std::vector<Declared> energies = {
-      {{"rho_kin", "H^2 M_p^2"}, [](S s) { return s.e->kinetic_total(); }},
-      {{"rho_grad", "H^2 M_p^2"}, [](S s) { return s.e->gradient_total(); }},
-      {{"rho_pot", "H^2 M_p^2"}, [](S s) { return s.e->potential; }},
-      {{"rho", "H^2 M_p^2"}, [](S s) { return s.e->rho(); }},
-      {{"p", "H^2 M_p^2"}, [](S s) { return s.e->pressure(); }}};
-  const std::vector<Declared> errors = {{{"continuity_residual", "1"}, [](S s) { return s.continuity; }},
-                                        {{"energy_error", "1"}, [](S s) { return s.energy_error; }}};
-  const Declared eta = {{"eta", "1/H^(1-alpha)"}, [](S s) { return s.e->eta; }};
+      {{"rho_kin", quantity::energy_density}, [](S s) { return s.e->kinetic_total(); }},
+      {{"rho_grad", quantity::energy_density}, [](S s) { return s.e->gradient_total(); }},
+      {{"rho_pot", quantity::energy_density}, [](S s) { return s.e->potential; }},
+      {{"rho", quantity::energy_density}, [](S s) { return s.e->rho(); }},
+      {{"p", quantity::energy_density}, [](S s) { return s.e->pressure(); }}};
+  const std::vector<Declared> errors = {
+      {{"continuity_residual", quantity::dimensionless}, [](S s) { return s.continuity; }},
+      {{"energy_error", quantity::dimensionless}, [](S s) { return s.energy_error; }}};
+  const Declared eta = {{"eta", quantity::time}, [](S s) { return s.e->eta; }};
   const auto statistics = [&](std::size_t i) { // of field i and of its velocity
     const char* what[] = {"_mean", "_var", "dot_mean", "dot_var"};
-    const char* unit[] = {"M_p", "M_p^2", "H M_p", "H^2 M_p^2"};
+    const QuantityUnit unit[] = {quantity::field, quantity::field_squared, quantity::field_rate,
+                                 quantity::field_rate_squared};
     for (std::size_t k = 0; k < 4; ++k) {
       c.push_back({{p.names[i] + what[k], unit[k]}, [i, k](S s) { return s.field[i][k]; }});
     }
@@ -69,14 +72,16 @@ std::vector<Declared> declare_columns(const LatticeParameters& p) {
     c.push_back(eta);
     return c;
   }
-  c.push_back({{"H", "H"}, [](S s) { return s.e->hubble; }});
+  c.push_back({{"H", quantity::rate}, [](S s) { return s.e->hubble; }});
   c.insert(c.end(), energies.begin(), energies.end());
-  c.push_back({{"constraint_violation", "1"}, [](S s) { return s.e->constraint_violation(); }});
+  c.push_back(
+      {{"constraint_violation", quantity::dimensionless}, [](S s) { return s.e->constraint_violation(); }});
   c.insert(c.end(), errors.begin(), errors.end());
   for (std::size_t i = 0; i < p.names.size(); ++i) {
     statistics(i);
-    c.push_back({{"rho_kin_" + p.names[i], "H^2 M_p^2"}, [i](S s) { return s.e->kinetic[i]; }});
-    c.push_back({{"rho_grad_" + p.names[i], "H^2 M_p^2"}, [i](S s) { return s.e->gradient[i]; }});
+    c.push_back({{"rho_kin_" + p.names[i], quantity::energy_density}, [i](S s) { return s.e->kinetic[i]; }});
+    c.push_back(
+        {{"rho_grad_" + p.names[i], quantity::energy_density}, [i](S s) { return s.e->gradient[i]; }});
   }
   if (p.alpha != 0.0) {
     c.push_back(eta);
@@ -98,6 +103,20 @@ std::vector<std::string> spectrum_names(const LatticeParameters& p) {
     }
   }
   return s;
+}
+
+/// The quantity of each of spectrum_names(p), in order: P_x, P_xdot per field, then the cross-spectra.
+std::vector<QuantityUnit> spectrum_units(const LatticeParameters& p) {
+  std::vector<QuantityUnit> u;
+  for (std::size_t i = 0; i < p.names.size(); ++i) {
+    u.push_back(quantity::field_spectrum);
+    u.push_back(quantity::field_rate_spectrum);
+  }
+  if (p.cross_spectra) {
+    const std::size_t n = p.names.size();
+    u.insert(u.end(), n * (n - 1) / 2, quantity::field_spectrum);
+  }
+  return u;
 }
 
 /// The checkpoint's name of field i's momentum: the [inflaton] deck's "phidot", else "X_momentum".
@@ -140,7 +159,8 @@ struct LatticeRun::State {
   std::optional<Field> scratch2; ///< cross spectra only
   io::FileMetadata metadata;
   std::vector<Declared> declared;
-  std::vector<std::string> column_names, column_units, spectra_names;
+  std::vector<std::string> column_names, spectra_names;
+  std::vector<QuantityUnit> column_units, spectra_units;
   std::optional<io::TimeseriesFile> timeseries; // rank 0
   std::optional<io::SpectraFile> spectra;       // rank 0
   std::optional<ContinuityTracker> continuity;
@@ -164,8 +184,9 @@ struct LatticeRun::State {
         fields(operators, parameters.names, parameters.make_potential(),
                expansion_of(parameters, background.get()), 0.0, parameters.alpha),
         integrator(Integrator::from_name(parameters.integrator)), scratch(decomposition),
-        metadata(io::FileMetadata::for_this_build(parameters.deck_text)),
-        declared(declare_columns(parameters)), spectra_names(spectrum_names(parameters)) {
+        metadata(io::FileMetadata::for_this_build(parameters.deck_text, parameters.units)),
+        declared(declare_columns(parameters)), spectra_names(spectrum_names(parameters)),
+        spectra_units(spectrum_units(parameters)) {
     for (const auto& d : declared) {
       column_names.push_back(d.column.name);
       column_units.push_back(d.column.unit);
@@ -249,6 +270,7 @@ struct LatticeRun::State {
     std::vector<Field> velocities;
     velocities.reserve(p.names.size());
     io::SnapshotFields meshes;
+    std::map<std::string, QuantityUnit> units;
     for (std::size_t i = 0; i < p.names.size(); ++i) {
       velocities.emplace_back(decomposition);
       fields.velocity(i, velocities.back());
@@ -256,8 +278,10 @@ struct LatticeRun::State {
     for (std::size_t i = 0; i < p.names.size(); ++i) {
       meshes.emplace(p.names[i], std::cref(fields.phi(i)));
       meshes.emplace(p.names[i] + "dot", std::cref(velocities[i]));
+      units.emplace(p.names[i], quantity::field);
+      units.emplace(p.names[i] + "dot", quantity::field_rate);
     }
-    io::write_snapshot(p.output_dir, at_step, fields.time(), p.dt, fields.a(), fields.hubble(), meshes,
+    io::write_snapshot(p.output_dir, at_step, fields.time(), p.dt, fields.a(), fields.hubble(), meshes, units,
                        metadata, p.box);
   }
 
@@ -292,6 +316,7 @@ struct LatticeRun::State {
       c.scalars["p_b"] = fields.scale_factor().momentum();
     }
     c.deck_text = p.deck_text;
+    c.units = p.units;
     c.code_version = version;
     c.git_commit = git_commit;
     if (checkpoint_extra) {
@@ -308,8 +333,9 @@ struct LatticeRun::State {
     if (decomposition.is_root()) {
       io::write_text_atomically(p.output_dir / "resolved.toml", p.deck_text);
     }
-    auto files = open_lattice_run_files(p.output_dir, continuing, step, column_names, column_units,
-                                        spectra_names, spectrum, p.box, metadata, decomposition.is_root());
+    auto files =
+        open_lattice_run_files(p.output_dir, continuing, step, column_names, column_units, spectra_names,
+                               spectra_units, spectrum, p.box, metadata, decomposition.is_root());
     timeseries = std::move(files.timeseries);
     spectra = std::move(files.spectra);
   }

@@ -7,6 +7,7 @@
 
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/config/deck_units.hpp"
 #include "inflanet/duality/dictionary.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/ntk/distributed_ntk.hpp"
@@ -74,7 +75,8 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
   if (deck.has("restart")) {
     p.restart = deck.string("restart");
   }
-  p.deck_text = deck.resolved_toml();
+  p.units = config::deck_units(deck);
+  p.deck_text = deck.resolved_toml({}, p.units);
   if (!coupled && deck.has("network.initial_velocity")) {
     deck.fail("network.initial_velocity",
               "no value in a network-only deck: the initial velocity is matched to "

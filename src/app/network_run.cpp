@@ -155,6 +155,7 @@ void run_network(const NetworkParameters& p, const Session& session) {
     c.extra_series["lin_p"].assign(linear.velocity().begin(), linear.velocity().end());
     c.scalars["ntk_drift"] = ntk_drift;
     c.deck_text = p.deck_text;
+    c.units = p.units;
     c.code_version = version;
     c.git_commit = git_commit;
     io::write_checkpoint(p.output_dir, c, distribution.comm());
@@ -169,8 +170,10 @@ void run_network(const NetworkParameters& p, const Session& session) {
     file.emplace(io::NetworkFile::open_existing(p.output_dir / "nn.h5", n, first_step));
   } else if (root) {
     file.emplace(p.output_dir / "nn.h5", data.x, data.y, n, data.dim,
-                 io::NetworkRunAttributes{eta, beta, c, gamma, integrator.name(), data.description, full},
-                 io::FileMetadata::for_this_build(p.deck_text));
+                 io::NetworkRunAttributes{eta, beta, c, gamma, integrator.name(), data.description, full,
+                                          quantity::dimensionless,
+                                          p.dataset == "lattice" ? quantity::field : quantity::dimensionless},
+                 io::FileMetadata::for_this_build(p.deck_text, p.units));
     file->write_weights("weights", system.network());
     if (full && !spectrum0.theta0.empty()) {
       file->write_ntk(spectrum0.theta0, spectrum0.eigenvalues);

@@ -120,8 +120,9 @@ void require_continuable(const io::CheckpointState& checkpoint, const std::strin
 
 LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool continuing, std::int64_t step,
                                        const std::vector<std::string>& columns,
-                                       const std::vector<std::string>& units,
+                                       const std::vector<QuantityUnit>& units,
                                        const std::vector<std::string>& spectrum_names,
+                                       const std::vector<QuantityUnit>& spectrum_units,
                                        const PowerSpectrum& spectrum, const Box& box,
                                        const io::FileMetadata& metadata, bool root) {
   LatticeRunFiles files;
@@ -135,7 +136,8 @@ LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool co
     return files;
   }
   files.timeseries.emplace(ts, columns, metadata, units);
-  files.spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, box.length, box.n, metadata);
+  files.spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, box.length, box.n, metadata,
+                        spectrum_units);
   return files;
 }
 

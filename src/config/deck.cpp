@@ -768,7 +768,8 @@ void Deck::require_section(const std::string& name, const std::string& why) cons
                                spec->doc, why, needed_keys(schema_, name)));
 }
 
-std::string Deck::resolved_toml(const std::map<std::string, std::string>& derived) const {
+std::string Deck::resolved_toml(const std::map<std::string, std::string>& derived,
+                                const ProgramUnits& units) const {
   std::string out = "# inflanet input deck, fully resolved: the values this run uses.\n";
   out += fmt::format("# source: {}\n", file_);
   for (const auto& o : overrides_)
@@ -788,19 +789,20 @@ std::string Deck::resolved_toml(const std::map<std::string, std::string>& derive
       const Entry& e = entries[k];
       if (const std::string* d = derived_of(spec)) {
         // Derived by the program from other keys: shown commented out, so the deck reloads as written.
-        lines.emplace_back(fmt::format("# {} = {}", spec.name(), *d), "# (derived) " + spec.doc);
+        lines.emplace_back(fmt::format("# {} = {}", spec.name(), *d),
+                           "# (derived) " + units.relabel(spec.doc));
         continue;
       }
       if (!e.value) {
         if (spec.when_unset == WhenUnset::listed)
-          lines.emplace_back(fmt::format("# {} = (not set)", spec.name()), "# " + spec.doc);
+          lines.emplace_back(fmt::format("# {} = (not set)", spec.name()), "# " + units.relabel(spec.doc));
         continue;
       }
       const char* mark = e.origin == Origin::default_value       ? "(default) "
                          : e.origin == Origin::override_argument ? "(override) "
                                                                  : "";
       lines.emplace_back(fmt::format("{} = {}", spec.name(), toml_literal(*e.value)),
-                         fmt::format("# {}{}", mark, spec.doc));
+                         fmt::format("# {}{}", mark, units.relabel(spec.doc)));
     }
     if (!header.empty())
       out += fmt::format("\n{}  # {}\n", header, sec.doc);

@@ -369,6 +369,21 @@ Schema inflanet_schema() {
                       "constant energy density added to rho; unset = 0 [M_p^2 H^2]")
             .omitted_when_unset());
 
+  // Omitted from resolved decks when absent, so the decks that predate it resolve to the same bytes.
+  s.section("units", Presence::optional,
+            "the physical scale of the program units; outputs then carry SI factors (openPMD unitSI)",
+            WhenUnset::omitted);
+  s.key(
+      KeySpec::real("units.energy_GeV",
+                    "the program unit of energy = inverse program time = comoving momentum at a = 1; unset: "
+                    "a Friedmann run's M_p = 2.435e18 GeV, otherwise no physical scale [GeV]")
+          .greater_than(0));
+  s.key(
+      KeySpec::real("units.field_GeV",
+                    "the program unit of field amplitude; unset: units.energy_GeV (the vacuum is drawn with "
+                    "hbar = 1 in one unit), in a Friedmann run M_p [GeV]")
+          .greater_than(0));
+
   s.section("inflaton", Presence::optional, "the scalar field, its potential and initial conditions");
   s.key(KeySpec::string("inflaton.potential", "family of V(phi)")
             .one_of({"quadratic", "quartic", "quadratic_quartic", "axion", "starobinsky", "expression"})

@@ -179,8 +179,17 @@ void write_root_attributes(hid_t root, const CheckpointState& state, const Box& 
   write_double_attribute(root, "dt", state.dt, file);
   write_double_attribute(root, "rho0", state.rho0, file);
   write_string_attribute(root, "integrator", state.integrator, file);
-  write_metadata_attributes(root, FileMetadata{state.deck_text, state.code_version, state.git_commit}, file,
-                            created);
+  write_metadata_attributes(
+      root, FileMetadata{state.deck_text, state.code_version, state.git_commit, state.units}, file, created);
+  write_attribute_units(root, state.units,
+                        {{"step", quantity::dimensionless},
+                         {"n", quantity::dimensionless},
+                         {"length", quantity::length},
+                         {"time", quantity::time},
+                         {"a", quantity::dimensionless},
+                         {"dt", quantity::time},
+                         {"rho0", quantity::energy_density}},
+                        file);
 }
 
 herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* names) {

@@ -15,6 +15,7 @@ constexpr hsize_t chunk_rows = 16;
 // Declaration order matters: datasets close before their file.
 struct DualityFile::State {
   Hdf5Handle file;
+  ProgramUnits units; // of a file being created (metadata.units); unused when reopened
   std::vector<detail::ExtendibleDataset> series; // step, time, a, then the declared columns
 };
 
@@ -24,6 +25,7 @@ DualityFile::DualityFile(std::filesystem::path path, const FileMetadata& metadat
                             HandleKind::file, "H5Fcreate", path_);
   const hid_t file = state_->file.get();
   write_metadata_attributes(file, metadata, path_);
+  state_->units = metadata.units;
   write_string_attribute(file, "normalisation", PowerSpectrum::normalisation(), path_);
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
@@ -86,6 +88,10 @@ void DualityFile::define_rows(std::vector<std::pair<std::string, std::size_t>> c
   series.push_back(detail::ExtendibleDataset::create(file, "a", H5T_IEEE_F64LE, 0, chunk_rows, path_));
   for (const auto& [name, width] : columns) {
     series.push_back(detail::ExtendibleDataset::create(file, name, H5T_IEEE_F64LE, width, chunk_rows, path_));
+  }
+  for (const auto& [name, q] : {std::pair{"step", quantity::dimensionless}, std::pair{"time", quantity::time},
+                                std::pair{"a", quantity::dimensionless}}) {
+    write_dataset_units(file, name, state_->units, q, path_);
   }
   columns_ = std::move(columns);
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);

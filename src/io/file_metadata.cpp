@@ -8,8 +8,8 @@
 
 namespace inflanet::io {
 
-FileMetadata FileMetadata::for_this_build(std::string deck_text) {
-  return FileMetadata{std::move(deck_text), inflanet::version, inflanet::git_commit};
+FileMetadata FileMetadata::for_this_build(std::string deck_text, ProgramUnits units) {
+  return FileMetadata{std::move(deck_text), inflanet::version, inflanet::git_commit, std::move(units)};
 }
 
 std::string iso8601_utc_now() {
@@ -23,6 +23,12 @@ void write_metadata_attributes(hid_t object, const FileMetadata& metadata, const
   write_string_attribute(object, "git_commit", metadata.git_commit, file);
   write_string_attribute(object, "created", created, file);
   write_string_attribute(object, "deck", metadata.deck_text, file);
+  write_string_attribute(object, "unitEnergy", metadata.units.energy, file);
+  write_string_attribute(object, "unitField", metadata.units.field, file);
+  if (const auto& scale = metadata.units.scale) {
+    write_double_attribute(object, "unitEnergy_GeV", scale->energy_GeV, file);
+    write_double_attribute(object, "unitField_GeV", scale->field_GeV, file);
+  }
 }
 
 } // namespace inflanet::io

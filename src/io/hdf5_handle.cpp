@@ -152,4 +152,35 @@ void write_string_array_attribute(hid_t object, const std::string& name,
   write_attribute(object, name, type.get(), type.get(), space, packed.data(), file);
 }
 
+void write_unit_attributes(hid_t object, const ProgramUnits& units, const QuantityUnit& q,
+                           const std::filesystem::path& file, OpenPmdUnits open_pmd) {
+  write_string_attribute(object, "units", units.name(q), file);
+  if (units.scale) {
+    write_double_attribute(object, "unitSI", units.scale->si_factor(q), file);
+    const auto dimension = q.si.open_pmd();
+    write_double_array_attribute(object, "unitDimension", dimension, file);
+  } else if (open_pmd == OpenPmdUnits::always) {
+    const std::array<double, 7> zeros{};
+    write_double_attribute(object, "unitSI", 1.0, file);
+    write_double_array_attribute(object, "unitDimension", zeros, file);
+  }
+}
+
+void write_dataset_units(hid_t parent, const std::string& name, const ProgramUnits& units,
+                         const QuantityUnit& q, const std::filesystem::path& file) {
+  const Hdf5Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), HandleKind::dataset,
+                           "H5Dopen2(" + name + ")", file);
+  write_unit_attributes(dataset.get(), units, q, file);
+}
+
+void write_attribute_units(hid_t object, const ProgramUnits& units,
+                           const std::vector<std::pair<std::string, QuantityUnit>>& attributes,
+                           const std::filesystem::path& file) {
+  std::string joined;
+  for (const auto& [name, q] : attributes) {
+    joined.append(joined.empty() ? "" : ";").append(name).append("=").append(units.name(q));
+  }
+  write_string_attribute(object, "attributeUnits", joined, file);
+}
+
 } // namespace inflanet::io

@@ -53,6 +53,21 @@ NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, 
     state_->series.push_back(
         detail::ExtendibleDataset::create(root, name, H5T_IEEE_F64LE, n, chunk_rows, path_));
   }
+  const auto number = quantity::dimensionless;
+  std::vector<std::pair<const char*, QuantityUnit>> units{{"step", number},
+                                                          {"time", attributes.time_unit},
+                                                          {"x", number},
+                                                          {"y", attributes.target_unit},
+                                                          {"f", attributes.target_unit},
+                                                          {"f_lin", attributes.target_unit},
+                                                          {"ntk_drift", number},
+                                                          {"lin_gap", number}};
+  if (attributes.mode_amplitudes) {
+    units.emplace_back("mode_amplitudes", attributes.target_unit);
+  }
+  for (const auto& [name, q] : units) {
+    write_dataset_units(root, name, metadata.units, q, path_);
+  }
   check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 

@@ -20,19 +20,19 @@ std::string exact(double value) {
   return buffer.data();
 }
 
-void write_mesh_attributes(hid_t mesh, double dx, const std::filesystem::path& file) {
+void write_mesh_attributes(hid_t mesh, double dx, const ProgramUnits& units, const QuantityUnit& q,
+                           const std::filesystem::path& file) {
   write_string_attribute(mesh, "geometry", "cartesian", file);
   write_string_array_attribute(mesh, "axisLabels", {"x", "y", "z"}, file);
   const std::array<double, 3> spacing{dx, dx, dx};
   const std::array<double, 3> zeros3{0.0, 0.0, 0.0};
-  const std::array<double, 7> zeros7{};
   write_double_array_attribute(mesh, "gridSpacing", spacing, file);
   write_double_array_attribute(mesh, "gridGlobalOffset", zeros3, file);
-  write_double_attribute(mesh, "gridUnitSI", 1.0, file); // scalar: the per-axis form is 2.0-draft only
+  // scalar: the per-axis form is 2.0-draft only
+  write_double_attribute(mesh, "gridUnitSI", units.scale ? units.scale->metres() : 1.0, file);
   write_string_attribute(mesh, "dataOrder", "C", file);
-  write_double_array_attribute(mesh, "position", zeros3, file); // values sit on the nodes
-  write_double_attribute(mesh, "unitSI", 1.0, file);
-  write_double_array_attribute(mesh, "unitDimension", zeros7, file);
+  write_double_array_attribute(mesh, "position", zeros3, file);      // values sit on the nodes
+  write_unit_attributes(mesh, units, q, file, OpenPmdUnits::always); // units, unitSI, unitDimension
   write_float_attribute(mesh, "timeOffset", 0.0F, file);
 }
 
@@ -77,6 +77,7 @@ std::string xdmf_text(std::int64_t step, double time, const Box& box, const Snap
 
 SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step, double time, double dt,
                              double a, double hubble, const SnapshotFields& fields,
+                             const std::map<std::string, QuantityUnit>& record_units,
                              const FileMetadata& metadata, const Box& box) {
   if (fields.empty()) {
     throw InputError("write_snapshot: no fields given");
@@ -87,6 +88,9 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
     if (!std::regex_match(name, record_name)) {
       throw InputError("snapshot record name '" + name +
                        "' must be letters and digits only (openPMD \\w, no '_')");
+    }
+    if (!record_units.contains(name)) {
+      throw InputError("write_snapshot: no unit given for record '" + name + "'");
     }
     if (&field.get().decomposition() != &d && field.get().decomposition().comm() != d.comm()) {
       throw InputError("write_snapshot: field '" + name + "' lives on another communicator");
@@ -121,14 +125,22 @@ SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step
       const Hdf5Handle iteration = create_groups(root, "data/" + std::to_string(step), tmp);
       write_double_attribute(iteration.get(), "time", time, tmp);
       write_double_attribute(iteration.get(), "dt", dt, tmp);
-      write_double_attribute(iteration.get(), "timeUnitSI", 1.0, tmp);
+      const ProgramUnits& units = metadata.units;
+      write_double_attribute(iteration.get(), "timeUnitSI", units.scale ? units.scale->seconds() : 1.0, tmp);
       write_double_attribute(iteration.get(), "a", a, tmp);
       write_double_attribute(iteration.get(), "H", hubble, tmp);
       write_int64_attribute(iteration.get(), "step", step, tmp);
+      write_attribute_units(iteration.get(), units,
+                            {{"time", quantity::time},
+                             {"dt", quantity::time},
+                             {"a", quantity::dimensionless},
+                             {"H", quantity::rate},
+                             {"step", quantity::dimensionless}},
+                            tmp);
       const Hdf5Handle meshes = create_groups(iteration.get(), "meshes", tmp);
       for (const auto& [name, field] : fields) {
         const Hdf5Handle mesh = write_field(meshes.get(), name, field.get(), tmp);
-        write_mesh_attributes(mesh.get(), box.dx(), tmp);
+        write_mesh_attributes(mesh.get(), box.dx(), units, record_units.at(name), tmp);
       }
     }
     file.close(); // collective: every rank's data is on disk before the rename

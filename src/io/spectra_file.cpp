@@ -24,12 +24,17 @@ struct SpectraFile::State {
 
 SpectraFile::SpectraFile(std::filesystem::path path, std::span<const double> k,
                          std::span<const double> counts, std::vector<std::string> spectrum_names,
-                         double box_length, std::int64_t lattice_sites_per_side, const FileMetadata& metadata)
+                         double box_length, std::int64_t lattice_sites_per_side, const FileMetadata& metadata,
+                         const std::vector<QuantityUnit>& spectrum_units)
     : path_(std::move(path)), names_(std::move(spectrum_names)), shells_(k.size()),
       state_(std::make_unique<State>()) {
   if (k.empty() || counts.size() != k.size()) {
     throw RuntimeError("spectra file '" + path_.string() + "': k has " + std::to_string(k.size()) +
                        " shells and counts " + std::to_string(counts.size()) + "; need equal, non-zero");
+  }
+  if (!spectrum_units.empty() && spectrum_units.size() != names_.size()) {
+    throw RuntimeError("spectra file '" + path_.string() + "': " + std::to_string(spectrum_units.size()) +
+                       " units for " + std::to_string(names_.size()) + " spectra");
   }
   std::set<std::string> seen{"k", "counts", "step", "time", "a"};
   std::string joined;
@@ -57,6 +62,17 @@ SpectraFile::SpectraFile(std::filesystem::path path, std::span<const double> k,
   for (const auto& name : names_) {
     datasets.push_back(
         detail::ExtendibleDataset::create(file, name, H5T_IEEE_F64LE, shells_, chunk_times, path_));
+  }
+  const ProgramUnits& units = metadata.units;
+  write_attribute_units(file, units, {{"L", quantity::length}, {"N", quantity::dimensionless}}, path_);
+  for (const auto& [name, q] :
+       {std::pair{"k", quantity::wavenumber}, std::pair{"counts", quantity::dimensionless},
+        std::pair{"step", quantity::dimensionless}, std::pair{"time", quantity::time},
+        std::pair{"a", quantity::dimensionless}}) {
+    write_dataset_units(file, name, units, q, path_);
+  }
+  for (std::size_t i = 0; i < spectrum_units.size(); ++i) {
+    write_dataset_units(file, names_[i], units, spectrum_units[i], path_);
   }
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }

@@ -54,7 +54,7 @@ TimeseriesFile::TimeseriesFile(std::filesystem::path path, std::vector<std::stri
 }
 
 TimeseriesFile::TimeseriesFile(std::filesystem::path path, std::vector<std::string> columns,
-                               const FileMetadata& metadata, const std::vector<std::string>& units)
+                               const FileMetadata& metadata, const std::vector<QuantityUnit>& units)
     : TimeseriesFile(std::move(path), std::move(columns)) {
   if (!units.empty() && units.size() != columns_.size()) {
     throw RuntimeError(path_.string() + ": " + std::to_string(units.size()) + " units for " +
@@ -65,12 +65,19 @@ TimeseriesFile::TimeseriesFile(std::filesystem::path path, std::vector<std::stri
   write_metadata_attributes(state_->file.get(), metadata, path_);
   write_string_attribute(state_->file.get(), "columns", join(columns_), path_);
   if (!units.empty()) {
-    write_string_attribute(state_->file.get(), "units", join(units), path_);
+    std::vector<std::string> names;
+    for (const auto& q : units) {
+      names.push_back(metadata.units.name(q));
+    }
+    write_string_attribute(state_->file.get(), "units", join(names), path_);
   }
-  for (const auto& name : columns_) {
-    const hid_t type = name == step_column ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    const hid_t type = columns_[c] == step_column ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     state_->datasets.push_back(
-        detail::ExtendibleDataset::create(state_->file.get(), name, type, 0, chunk_rows, path_));
+        detail::ExtendibleDataset::create(state_->file.get(), columns_[c], type, 0, chunk_rows, path_));
+    if (!units.empty()) {
+      write_dataset_units(state_->file.get(), columns_[c], metadata.units, units[c], path_);
+    }
   }
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }

@@ -75,7 +75,7 @@ double bit_differences(const Field& field, F&& f) {
 }
 
 FileMetadata sample_metadata() {
-  return FileMetadata{"[lattice]\nN = 12\nL = 10.0\n", "0.1.0", "0123456789abcdef"};
+  return FileMetadata{"[lattice]\nN = 12\nL = 10.0\n", "0.1.0", "0123456789abcdef", {}};
 }
 
 CheckpointState sample_state(std::int64_t step) {
@@ -194,6 +194,7 @@ SnapshotPaths write_sample_snapshot(const fs::path& dir, const Decomposition& d,
   fill_sites(phi, phi_of);
   fill_sites(phidot, phidot_of);
   return write_snapshot(dir, 7, 0.35, 0.05, 1.4190675485932571, 1.0, {{"phi", phi}, {"phidot", phidot}},
+                        {{"phi", inflanet::quantity::field}, {"phidot", inflanet::quantity::field_rate}},
                         sample_metadata(), d.box());
 }
 
@@ -234,8 +235,10 @@ TEST(Snapshot, RanksOwningNoPlanesStillTakePart) {
     Field phi(d), phidot(d);
     fill_sites(phi, phi_of);
     fill_sites(phidot, phidot_of);
-    const auto paths = write_snapshot(dir, 0, 0.0, 0.1, 1.0, 1.0, {{"phi", phi}, {"phidot", phidot}},
-                                      sample_metadata(), d.box());
+    const auto paths =
+        write_snapshot(dir, 0, 0.0, 0.1, 1.0, 1.0, {{"phi", phi}, {"phidot", phidot}},
+                       {{"phi", inflanet::quantity::field}, {"phidot", inflanet::quantity::field_rate}},
+                       sample_metadata(), d.box());
     Decomposition self(Box{n, 3.0}, MPI_COMM_SELF);
     Field back(self);
     read_snapshot_field(paths.data, "phidot", back);
@@ -355,9 +358,9 @@ TEST(Snapshot, RecordNamesWithUnderscoresAreRefused) {
   Decomposition world(box12);
   Field phi(world);
   phi.fill(0.0);
-  EXPECT_THROW(
-      write_snapshot(shared_dir("bad_name"), 0, 0, 0, 1, 1, {{"phi_dot", phi}}, sample_metadata(), box12),
-      InputError);
+  EXPECT_THROW(write_snapshot(shared_dir("bad_name"), 0, 0, 0, 1, 1, {{"phi_dot", phi}},
+                              {{"phi_dot", inflanet::quantity::field}}, sample_metadata(), box12),
+               InputError);
 }
 
 // --- checkpoints ---------------------------------------------------------------------------------------
@@ -548,10 +551,11 @@ TEST(IndexCodedSnapshot, ReadsBackInGlobalIndexOrderAtEveryRankCount) {
   const auto phidot_code = [](auto x, auto y, auto z) { return -static_cast<double>((x * 16 + y) * 16 + z); };
   fill_sites(phi, phi_code);
   fill_sites(phidot, phidot_code);
-  const FileMetadata metadata{"[lattice]\nN = 16\nL = 10.0\n\n[background]\nkind = \"desitter\"\nH = 1.0\n",
-                              "0.1.0", "sample"};
-  const auto paths = write_snapshot(dir, 8, 0.4, 0.05, std::exp(0.4), 1.0, {{"phi", phi}, {"phidot", phidot}},
-                                    metadata, d.box());
+  const FileMetadata metadata{
+      "[lattice]\nN = 16\nL = 10.0\n\n[background]\nkind = \"desitter\"\nH = 1.0\n", "0.1.0", "sample", {}};
+  const auto paths = write_snapshot(
+      dir, 8, 0.4, 0.05, std::exp(0.4), 1.0, {{"phi", phi}, {"phidot", phidot}},
+      {{"phi", inflanet::quantity::field}, {"phidot", inflanet::quantity::field_rate}}, metadata, d.box());
   EXPECT_TRUE(fs::is_regular_file(paths.data));
   EXPECT_TRUE(fs::is_regular_file(paths.xdmf));
 

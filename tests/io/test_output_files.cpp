@@ -46,7 +46,7 @@ fs::path scratch_dir() {
 }
 
 FileMetadata sample_metadata() {
-  return FileMetadata{"[lattice]\nN = 16\n", "0.1.0", "abc123def456"};
+  return FileMetadata{"[lattice]\nN = 16\n", "0.1.0", "abc123def456", {}};
 }
 
 Hdf5Handle open_read_only(const fs::path& path) {
@@ -464,4 +464,91 @@ TEST(SampleRun, WritesMasslessDeSitterFilesForAnalysis) {
   EXPECT_EQ(series.rows(), std::size_t(sample_steps + 1));
   EXPECT_EQ(spectra.times(), std::size_t(sample_steps / sample_spectra_every + 1));
   std::cout << "sample run directory: " << dir << "\n";
+}
+
+// ------------------------------------------------------------------------------------------------- units
+
+namespace {
+
+bool has_attribute(hid_t object, const std::string& name) {
+  return H5Aexists(object, name.c_str()) > 0;
+}
+
+std::vector<double> read_double_array_attribute(hid_t object, const std::string& name) {
+  const Hdf5Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), HandleKind::attribute, "H5Aopen");
+  const Hdf5Handle space(H5Aget_space(attribute.get()), HandleKind::dataspace, "H5Aget_space");
+  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  check_h5(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, values.data()), "H5Aread");
+  return values;
+}
+
+Hdf5Handle open_dataset(hid_t file, const std::string& name) {
+  return Hdf5Handle(H5Dopen2(file, name.c_str(), H5P_DEFAULT), HandleKind::dataset, "H5Dopen2");
+}
+
+} // namespace
+
+TEST(UnitAttributes, EveryColumnAndSpectrumNamesItsProgramUnitAndAScaleAddsOpenPmdFactors) {
+  namespace q = inflanet::quantity;
+  // Without a scale: the names only (de Sitter convention), no unitSI.
+  {
+    const auto path = scratch_dir() / "units_plain.h5";
+    {
+      TimeseriesFile series(path, {"step", "time", "rho"}, sample_metadata(),
+                            {q::dimensionless, q::time, q::energy_density});
+    }
+    const auto file = open_read_only(path);
+    EXPECT_EQ(read_fixed_string_attribute(file.get(), "units"), "1,1/H,H^2 M_p^2");
+    EXPECT_EQ(read_fixed_string_attribute(file.get(), "unitEnergy"), "H");
+    EXPECT_EQ(read_fixed_string_attribute(file.get(), "unitField"), "M_p");
+    EXPECT_FALSE(has_attribute(file.get(), "unitEnergy_GeV"));
+    const auto rho = open_dataset(file.get(), "rho");
+    EXPECT_EQ(read_fixed_string_attribute(rho.get(), "units"), "H^2 M_p^2");
+    EXPECT_FALSE(has_attribute(rho.get(), "unitSI"));
+    EXPECT_FALSE(has_attribute(rho.get(), "unitDimension"));
+  }
+  // A Friedmann run's units: M_p names, SI factors from 2.435e18 GeV.
+  FileMetadata planck = sample_metadata();
+  planck.units = inflanet::ProgramUnits::planck();
+  const auto& scale = planck.units.scale.value();
+  {
+    const auto path = scratch_dir() / "units_planck.h5";
+    {
+      TimeseriesFile series(path, {"step", "time", "rho"}, planck,
+                            {q::dimensionless, q::time, q::energy_density});
+    }
+    const auto file = open_read_only(path);
+    EXPECT_EQ(read_fixed_string_attribute(file.get(), "units"), "1,1/M_p,M_p^4");
+    EXPECT_EQ(read_double_attribute(file.get(), "unitEnergy_GeV"), 2.435e18);
+    EXPECT_EQ(read_double_attribute(file.get(), "unitField_GeV"), 2.435e18);
+    const auto time = open_dataset(file.get(), "time");
+    EXPECT_EQ(read_fixed_string_attribute(time.get(), "units"), "1/M_p");
+    EXPECT_EQ(read_double_attribute(time.get(), "unitSI"), scale.seconds());
+    EXPECT_EQ(read_double_array_attribute(time.get(), "unitDimension"),
+              (std::vector<double>{0, 0, 1, 0, 0, 0, 0}));
+    const auto rho = open_dataset(file.get(), "rho");
+    EXPECT_EQ(read_double_attribute(rho.get(), "unitSI"), scale.si_factor(q::energy_density));
+    EXPECT_EQ(read_double_array_attribute(rho.get(), "unitDimension"),
+              (std::vector<double>{-1, 1, -2, 0, 0, 0, 0}));
+  }
+  {
+    const auto path = scratch_dir() / "units_spectra.h5";
+    const std::vector<double> k{1.0, 2.0};
+    {
+      SpectraFile spectra(path, k, k, {"P_phi", "P_phidot"}, 3.0, 4, planck,
+                          {q::field_spectrum, q::field_rate_spectrum});
+    }
+    const auto file = open_read_only(path);
+    EXPECT_EQ(read_fixed_string_attribute(file.get(), "attributeUnits"), "L=1/M_p;N=1");
+    const auto kset = open_dataset(file.get(), "k");
+    EXPECT_EQ(read_fixed_string_attribute(kset.get(), "units"), "M_p");
+    EXPECT_DOUBLE_EQ(read_double_attribute(kset.get(), "unitSI"), 1.0 / scale.metres());
+    const auto p = open_dataset(file.get(), "P_phi");
+    EXPECT_EQ(read_fixed_string_attribute(p.get(), "units"), "1/M_p");
+    EXPECT_EQ(read_double_attribute(p.get(), "unitSI"), scale.si_factor(q::field_spectrum));
+    const auto pdot = open_dataset(file.get(), "P_phidot");
+    EXPECT_EQ(read_fixed_string_attribute(pdot.get(), "units"), "M_p");
+    EXPECT_THROW(SpectraFile(path, k, k, {"P_phi"}, 1.0, 4, planck, {q::field_spectrum, q::field_spectrum}),
+                 RuntimeError);
+  }
 }

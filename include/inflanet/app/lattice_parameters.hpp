@@ -12,6 +12,7 @@
 
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/base/box.hpp"
+#include "inflanet/base/program_units.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/field/initial_conditions.hpp"
 #include "inflanet/potential/potential.hpp"
@@ -32,6 +33,8 @@ struct LatticeParameters {
   double hubble = 0.0;         ///< fixed backgrounds: H (0 for minkowski); friedmann: the initial H
   double a0 = 1.0;
   double rho_lambda = 0.0; ///< friedmann only
+  /// \brief The program units (config::deck_units): their names in every output, and the physical scale.
+  ProgramUnits units;
   /// \brief The deck gave an `[inflaton]` section: one field named phi, and the outputs under the one-field
   /// names (phi_mean, phidot, ...; lattice_run.hpp).
   bool one_field_deck = false;

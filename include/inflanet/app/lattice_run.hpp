@@ -30,10 +30,10 @@
 
 namespace inflanet {
 
-/// \brief One time-series column: its name and its unit (program units: H = 1, M_p = 1).
+/// \brief One time-series column: its name and its quantity (named in the run's ProgramUnits).
 struct Column {
   std::string name;
-  std::string unit;
+  QuantityUnit unit;
 };
 
 /// \brief One lattice run, as stages: construct (lattice, transforms, model, output files), start (initial

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "inflanet/base/program_units.hpp"
 #include "inflanet/config/deck.hpp"
 #include "inflanet/duality/dictionary.hpp"
 #include "inflanet/duality/subcycling.hpp"
@@ -21,6 +22,7 @@ struct NetworkParameters {
   std::string dataset;         ///< "lattice", "file" or "synthetic"
   std::int64_t lattice_n = 0;  ///< lattice.N (box sites per side)
   double lattice_length = 0.0; ///< lattice.L
+  ProgramUnits units;          ///< the program units (config::deck_units)
   std::int64_t sublattice = 0; ///< M: the lattice data set has M^3 points; synthetic too
   std::string targets;         ///< lattice target function
   std::filesystem::path file;  ///< dataset = "file"

@@ -98,8 +98,9 @@ struct LatticeRunFiles {
 /// exist, checking their columns and names; otherwise both are created.
 [[nodiscard]] LatticeRunFiles
 open_lattice_run_files(const std::filesystem::path& dir, bool continuing, std::int64_t step,
-                       const std::vector<std::string>& columns, const std::vector<std::string>& units,
-                       const std::vector<std::string>& spectrum_names, const PowerSpectrum& spectrum,
+                       const std::vector<std::string>& columns, const std::vector<QuantityUnit>& units,
+                       const std::vector<std::string>& spectrum_names,
+                       const std::vector<QuantityUnit>& spectrum_units, const PowerSpectrum& spectrum,
                        const Box& box, const io::FileMetadata& metadata, bool root);
 
 } // namespace inflanet

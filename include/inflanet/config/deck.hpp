@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "inflanet/base/program_units.hpp"
 #include "inflanet/config/schema.hpp"
 
 namespace inflanet::config {
@@ -96,7 +97,11 @@ public:
   /// `derived` maps key paths to values the program computed; they are written commented out and marked
   /// `(derived)`. A key of a repeated section is named with its element: `field.<name>.key` or
   /// `field.<index>.key`.
-  [[nodiscard]] std::string resolved_toml(const std::map<std::string, std::string>& derived = {}) const;
+  ///
+  /// `units` names the run's program units: each doc's bracketed units, written in the schema for E = H
+  /// and F = M_p, are renamed to them (ProgramUnits::relabel; a Friedmann run's "[1/H]" reads "[1/M_p]").
+  [[nodiscard]] std::string resolved_toml(const std::map<std::string, std::string>& derived = {},
+                                          const ProgramUnits& units = {}) const;
 
   /// \brief Refuse a value for a reason only the caller can see (a cross-key check), e.g.
   /// `deck.fail("network.sublattice", "an integer <= lattice.N = 32")`. Throws inflanet::InputError

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "inflanet/base/program_units.hpp"
 #include "inflanet/decomposition/decomposition.hpp"
 #include "inflanet/decomposition/field.hpp"
 
@@ -45,6 +46,9 @@ struct CheckpointState {
   std::map<std::string, std::vector<double>> extra_series; ///< anything else the driver needs
   std::map<std::string, double> scalars;
   std::string deck_text, code_version, git_commit;
+  /// \brief The run's program units, written (FileMetadata's unit attributes, attributeUnits of the root
+  /// scalars); not read back: a restart takes them from its deck.
+  ProgramUnits units;
   std::int64_t n = 0;
   double length = 0.0;
   std::filesystem::path source; ///< the file read_checkpoint read it from (empty for a state to write)

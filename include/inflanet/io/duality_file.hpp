@@ -6,7 +6,8 @@
 /// root attributes (the dictionary, the optimizer that runs, the calibration, the fits) and extendible
 /// row datasets `step[nt]`, `time[nt]`, `a[nt]` plus one [nt, width] dataset per declared column, appended
 /// together and flushed after every row (a reader sees whole rows of a run in progress). The coupled run
-/// (src/app/coupled_run.cpp) documents which names it writes; docs/input_deck.md lists them.
+/// (src/app/coupled_run.cpp) documents which names it writes; docs/input_deck.md lists them. The row
+/// datasets step, time and a carry their unit attributes (write_unit_attributes, in metadata.units).
 
 #include <cstdint>
 #include <filesystem>

@@ -13,7 +13,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "inflanet/base/program_units.hpp"
 
 namespace inflanet::io {
 
@@ -77,5 +80,29 @@ void write_double_array_attribute(hid_t object, const std::string& name, std::sp
 void write_string_array_attribute(hid_t object, const std::string& name,
                                   const std::vector<std::string>& values,
                                   const std::filesystem::path& file = {});
+
+/// \brief How write_unit_attributes() treats a run without a physical scale.
+enum class OpenPmdUnits {
+  when_scaled, ///< `unitSI` and `unitDimension` only with a physical scale
+  always,      ///< also without one, as openPMD mesh records require: unitSI = 1, unitDimension = 0
+};
+
+/// \brief The unit attributes of one record (dataset or group) holding quantity `q`: `units`, the name of its
+/// program unit ("1/M_p", "H^2 M_p^2", "1" when dimensionless), always; with a physical scale also openPMD's
+/// `unitSI` (double, the factor to SI) and `unitDimension` (7 doubles: powers of L, M, T, I, theta, N, J).
+void write_unit_attributes(hid_t object, const ProgramUnits& units, const QuantityUnit& q,
+                           const std::filesystem::path& file = {},
+                           OpenPmdUnits open_pmd = OpenPmdUnits::when_scaled);
+
+/// \brief write_unit_attributes() on the dataset `name` of `parent` (opened and closed here).
+void write_dataset_units(hid_t parent, const std::string& name, const ProgramUnits& units,
+                         const QuantityUnit& q, const std::filesystem::path& file = {});
+
+/// \brief The units of the scalar attributes of `object`, which HDF5 cannot attach to an attribute: one
+/// string attribute `attributeUnits`, "name=unit" pairs joined by ';' in the given order (e.g.
+/// "L=1/M_p;N=1").
+void write_attribute_units(hid_t object, const ProgramUnits& units,
+                           const std::vector<std::pair<std::string, QuantityUnit>>& attributes,
+                           const std::filesystem::path& file = {});
 
 } // namespace inflanet::io

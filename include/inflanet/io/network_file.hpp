@@ -28,6 +28,12 @@ struct NetworkRunAttributes {
   std::string integrator;
   std::string dataset;         ///< one-line description of the training data
   bool mode_amplitudes = true; ///< the run has Theta(0)'s eigenbasis: rows carry mode_amplitudes
+  /// \brief The quantity of `time` (the program's time in a coupled run; the optimizer's own, a number, in a
+  /// network-only run) and of the targets y (and so of f, f_lin, mode_amplitudes: a field in a coupled
+  /// run). Written as each dataset's unit attributes (write_unit_attributes, in metadata.units), with those
+  /// of step, x (the inputs: numbers), ntk_drift and lin_gap (relative: numbers).
+  QuantityUnit time_unit{};
+  QuantityUnit target_unit{};
 };
 
 /// \brief One row of the extendible datasets.

@@ -9,13 +9,16 @@
 ///                           iterationFormat="data_%T.h5", software="inflanet", softwareVersion, date
 ///                           ("YYYY-MM-DD hh:mm:ss +0000"), deck, code_version, git_commit, created
 ///                           (FileMetadata)
-///   /data/<step>/           time, dt, timeUnitSI=1.0 (float64), a, H (float64), step (int64)
+///   /data/<step>/           time, dt, timeUnitSI (float64: seconds per program time unit, 1.0 without a
+///                           physical scale), a, H (float64), step (int64), attributeUnits ("time=1/H;...")
 ///   /data/<step>/meshes/<name>   float64 [N][N][N], C order [x][y][z], with geometry="cartesian",
 ///                           axisLabels=["x","y","z"] (fixed-length strings), gridSpacing=[dx,dx,dx],
-///                           gridGlobalOffset=[0,0,0], gridUnitSI=1.0 (scalar), dataOrder="C",
-///                           position=[0,0,0], unitSI=1.0, unitDimension=[0]*7, timeOffset=0.0 (float32)
-/// Strings are fixed-length null-terminated ASCII (yt decodes bytes). Units are program units: lengths in
-/// the deck's comoving length unit, times in its time unit (SI factors 1.0 by convention).
+///                           gridGlobalOffset=[0,0,0], gridUnitSI (scalar: metres per program length
+///                           unit), dataOrder="C", position=[0,0,0], units (the program unit's name),
+///                           unitSI, unitDimension (7 doubles), timeOffset=0.0 (float32)
+/// Strings are fixed-length null-terminated ASCII (yt decodes bytes). Values are in program units
+/// (metadata.units names them); the SI factors convert them when the run has a physical scale, and are 1.0
+/// (unitDimension 0) without one, as openPMD requires some value.
 
 #include <cstdint>
 #include <filesystem>
@@ -48,8 +51,10 @@ struct SnapshotPaths {
 /// makes both visible to every rank on return. `time`, `dt` in program time units; `a` the scale factor,
 /// `hubble` H at `time`; `box` must match the fields' decomposition (its dx is the grid spacing).
 /// Throws RuntimeError on an I/O failure or InputError for a bad record name / mismatched box.
+/// `record_units` gives the quantity of every record (a missing one is an InputError).
 SnapshotPaths write_snapshot(const std::filesystem::path& dir, std::int64_t step, double time, double dt,
                              double a, double hubble, const SnapshotFields& fields,
+                             const std::map<std::string, QuantityUnit>& record_units,
                              const FileMetadata& metadata, const Box& box);
 
 /// \brief Reads mesh `name` of the single iteration stored in snapshot `file` into `field` (collective over

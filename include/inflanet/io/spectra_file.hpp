@@ -28,7 +28,10 @@ inline constexpr const char* spectrum_normalisation =
 /// - `<name>[nt, nk]` (double) for each spectrum name (e.g. `P_phi`, `P_phidot`), normalised as
 ///   spectrum_normalisation states;
 /// - root attributes: write_metadata_attributes() ones, `normalisation` (fixed-length string),
-///   `L` (double, comoving box side), `N` (int64, sites per side), `spectra` (comma-separated names).
+///   `L` (double, comoving box side), `N` (int64, sites per side), `spectra` (comma-separated names),
+///   `attributeUnits` (write_attribute_units: "L=1/H;N=1");
+/// - the unit attributes of every dataset (write_unit_attributes, in metadata.units): k, counts, step, time,
+///   a always, each spectrum when `spectrum_units` gives its quantity.
 /// Every append() ends with H5Fflush. Serial HDF5 with default property lists; no MPI inside.
 class SpectraFile {
 public:
@@ -36,7 +39,7 @@ public:
   /// names must be non-empty, unique, free of '/' and ',' and not one of k, counts, step, time, a.
   SpectraFile(std::filesystem::path path, std::span<const double> k, std::span<const double> counts,
               std::vector<std::string> spectrum_names, double box_length, std::int64_t lattice_sites_per_side,
-              const FileMetadata& metadata);
+              const FileMetadata& metadata, const std::vector<QuantityUnit>& spectrum_units = {});
   /// \brief Reopens an existing spectra file to continue a restarted run: checks that it holds the given
   /// spectra, drops the rows after the first step greater than `last_step`, and records
   /// `restarted_from_step`. Throws RuntimeError naming the file when it does not fit.

@@ -18,15 +18,17 @@ namespace inflanet::io {
 /// Layout: root datasets named exactly as the columns, all of length `rows()`; a column named
 /// `step` is stored as int64 (H5T_STD_I64LE), every other one as double (H5T_IEEE_F64LE). Root
 /// attributes: those of write_metadata_attributes(), `columns` (comma-separated column order) and, when the
-/// writer declares them, `units` (comma-separated, in column order; program units, e.g. "H^2 M_p^2").
+/// writer declares them, `units` (comma-separated, in column order; program units, e.g. "H^2 M_p^2"), and
+/// then each column's own unit attributes (write_unit_attributes: `units`, and `unitSI`, `unitDimension` with
+/// the physical scale of `metadata.units`).
 /// Every append() ends with H5Fflush, so a killed run keeps every row it wrote.
 /// Serial HDF5 with default property lists: construct it on one rank only; no MPI inside.
 class TimeseriesFile {
 public:
   /// \brief Creates (truncating) `path` with the given columns (non-empty, unique, no '/', ',') and, if
-  /// given, one unit per column.
+  /// given, the quantity of each column (named in metadata.units).
   TimeseriesFile(std::filesystem::path path, std::vector<std::string> columns, const FileMetadata& metadata,
-                 const std::vector<std::string>& units = {});
+                 const std::vector<QuantityUnit>& units = {});
 
   /// \brief Reopens a file written by this class for a restart: checks that it has exactly the
   /// datasets `columns` with equal lengths and a `step` column, then drops every row after the first
