@@ -18,6 +18,7 @@
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/field/field_lattice.hpp"
 #include "inflanet/io/duality_file.hpp"
+#include "inflanet/io/network_file.hpp"
 
 namespace inflanet {
 
@@ -57,6 +58,12 @@ private:
 void write_dictionary_attributes(io::DualityFile& file, const CoupledParameters& parameters,
                                  const NetworkSubcycling& subcycling, double c, double v2,
                                  const SubLattice& sub);
+
+/// \brief What every coupled run's nn.h5 says of its training points and its dictionary: sites[N,3] (the
+/// lattice index of every sub-lattice site, in site order), eta_dictionary, beta_dictionary and the network's
+/// sub-steps per step.
+void write_network_sites(io::NetworkFile& file, const CoupledParameters& parameters,
+                         const NetworkSubcycling& subcycling);
 
 /// \brief `inflanet check` for a coupled deck: the inflaton's report, then the dictionary and the network's
 /// stability condition.
