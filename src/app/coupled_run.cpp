@@ -478,47 +478,55 @@ struct State {
   }
 };
 
-/// Refuses (InputError naming restart) a checkpoint whose coupled-run state this deck cannot continue, before
-/// the lattice opens any file: every series and scalar the restart reads, of the sizes this deck's network
-/// has, and duality.h5 and nn.h5 beside it.
+/// Refuses a checkpoint whose coupled-run state this deck cannot continue (require_companion_state): every
+/// series and scalar the restart reads, of the sizes this deck's network has.
 void check_restart(const State& s, const io::CheckpointState& c) {
   const CoupledParameters& p = s.p;
   const std::size_t n = s.data.points;
   const int dim = p.network.embedding == "fourier" ? static_cast<int>(n) : s.data.dim;
   const auto parameters =
       static_cast<std::size_t>(mlp_parameter_count(dim, p.network.mlp.width, p.network.mlp.depth));
-  const std::pair<const char*, std::size_t> sized[] = {{"coupled_r0", n},
-                                                       {"coupled_targets", n},
-                                                       {"coupled_rdot0", n},
-                                                       {"coupled_lin_r", n},
-                                                       {"coupled_lin_p", n},
-                                                       {"coupled_net_theta", parameters},
-                                                       {"coupled_net_p", parameters}};
-  for (const auto& [name, size] : sized) {
-    if (c.series(name, "coupled-run state").size() != size) {
-      throw InputError(
-          fmt::format("restart = \"{}\": the checkpoint's network has {} values in {}, this deck's "
-                      "{} (network.sublattice^3 = {} sites, {} parameters)",
-                      *p.inflaton.restart, c.series(name).size(), name, size, n, parameters));
-    }
-  }
-  for (const char* name :
-       {"coupled_p_lattice0", "coupled_p_network0", "coupled_check_t", "coupled_check_a"}) {
-    (void)c.series(name, "coupled-run state");
-  }
-  for (const char* name : {"coupled_c", "coupled_v2_0", "coupled_ntk_drift"}) {
-    (void)c.scalar(name, "coupled-run state");
-  }
-  // Every rank looks (the output directory is shared, as the checkpoint read assumes), so all refuse alike.
-  for (const char* file : {"duality.h5", "nn.h5"}) {
-    if (!std::filesystem::exists(p.inflaton.output_dir / file)) {
-      throw InputError(fmt::format("restart = \"{}\": {}/{} is missing: the coupled run continues it",
-                                   *p.inflaton.restart, p.inflaton.output_dir.string(), file));
-    }
-  }
+  const CompanionSeries series[] = {{"coupled_r0", n},
+                                    {"coupled_targets", n},
+                                    {"coupled_rdot0", n},
+                                    {"coupled_lin_r", n},
+                                    {"coupled_lin_p", n},
+                                    {"coupled_net_theta", parameters},
+                                    {"coupled_net_p", parameters},
+                                    {"coupled_p_lattice0"},
+                                    {"coupled_p_network0"},
+                                    {"coupled_check_t"},
+                                    {"coupled_check_a"}};
+  const char* const scalars[] = {"coupled_c", "coupled_v2_0", "coupled_ntk_drift"};
+  require_companion_state(c, p, series, scalars, "coupled-run state",
+                          fmt::format("network.sublattice^3 = {} sites, {} parameters", n, parameters));
 }
 
 } // namespace
+
+void require_companion_state(const io::CheckpointState& c, const CoupledParameters& p,
+                             std::span<const CompanionSeries> series, std::span<const char* const> scalars,
+                             const std::string& what, const std::string& sizes) {
+  const std::string& restart = *p.inflaton.restart;
+  for (const auto& [name, size] : series) {
+    const auto have = c.series(name, what).size();
+    if (size != 0 && have != size) {
+      throw InputError(
+          fmt::format("restart = \"{}\": the checkpoint's {} has {} values in {}, this deck's {} ({})",
+                      restart, what, have, name, size, sizes));
+    }
+  }
+  for (const char* name : scalars) {
+    (void)c.scalar(name, what);
+  }
+  for (const char* file : {"duality.h5", "nn.h5"}) {
+    if (!std::filesystem::exists(p.inflaton.output_dir / file)) {
+      throw InputError(fmt::format("restart = \"{}\": {}/{} is missing (a restart continues it, with the "
+                                   "checkpoint's {})",
+                                   restart, p.inflaton.output_dir.string(), file, what));
+    }
+  }
+}
 
 void write_network_sites(io::NetworkFile& file, const CoupledParameters& p,
                          const NetworkSubcycling& subcycling) {

@@ -142,37 +142,21 @@ struct State {
   }
 };
 
-/// Refuses (InputError naming restart) a checkpoint whose exact-dual state this deck cannot continue,
-/// before the lattice opens any file: every entry the restart reads, of this deck's sub-lattice's sizes, and
-/// duality.h5 and nn.h5 beside it.
+/// Refuses a checkpoint whose exact-dual state this deck cannot continue (require_companion_state): every
+/// entry the restart reads, of this deck's sub-lattice's sizes.
 void check_restart(const State& s, const io::CheckpointState& c) {
-  const CoupledParameters& p = s.p;
-  const auto m = p.network.sublattice;
+  const auto m = s.p.network.sublattice;
   const auto sites = static_cast<std::size_t>(m * m * m);
   const auto modes = static_cast<std::size_t>(2 * m * m * (m / 2 + 1));
   const auto bins = s.sub.spectrum.bins();
-  const std::pair<const char*, std::size_t> sized[] = {{"exact_theta", modes},
-                                                       {"exact_p", modes},
-                                                       {"exact_targets", sites},
-                                                       {"exact_p_lattice0", bins},
-                                                       {"exact_p_network0", bins}};
-  for (const auto& [name, size] : sized) {
-    if (c.series(name, "exact-dual state").size() != size) {
-      throw InputError(fmt::format("restart = \"{}\": the checkpoint's exact dual has {} values in {}, this "
-                                   "deck's {} (network.sublattice = {})",
-                                   *p.inflaton.restart, c.series(name).size(), name, size, m));
-    }
-  }
-  for (const char* name : {"exact_m2", "exact_network_time", "exact_worst_difference"}) {
-    (void)c.scalar(name, "exact-dual state");
-  }
-  // Every rank looks (the output directory is shared, as the checkpoint read assumes), so all refuse alike.
-  for (const char* file : {"duality.h5", "nn.h5"}) {
-    if (!std::filesystem::exists(p.inflaton.output_dir / file)) {
-      throw InputError(fmt::format("restart = \"{}\": {}/{} is missing: the exact dual continues it",
-                                   *p.inflaton.restart, p.inflaton.output_dir.string(), file));
-    }
-  }
+  const CompanionSeries series[] = {{"exact_theta", modes},
+                                    {"exact_p", modes},
+                                    {"exact_targets", sites},
+                                    {"exact_p_lattice0", bins},
+                                    {"exact_p_network0", bins}};
+  const char* const scalars[] = {"exact_m2", "exact_network_time", "exact_worst_difference"};
+  require_companion_state(c, s.p, series, scalars, "exact-dual state",
+                          fmt::format("network.sublattice = {}", m));
 }
 
 void start(State& s) {

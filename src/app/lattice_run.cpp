@@ -413,6 +413,10 @@ void LatticeRun::start() {
   if (s.restart_check) {
     s.restart_check(checkpoint); // the companion's refusals, too, come before any file is touched
   }
+  if (p.overwrite) {
+    // Accepted: now output.overwrite removes the old run's files (the claim checked it could).
+    claim_run_output(p.output_dir, p.restart, true, s.decomposition.is_root(), s.decomposition.comm());
+  }
   s.step = s.first_step = checkpoint.step;
   s.fields.restore(checkpoint.time, checkpoint.scalar_or("eta", checkpoint.time), checkpoint.a,
                    p.friedmann() ? checkpoint.scalar("p_b") : 0.0);

@@ -393,18 +393,11 @@ std::optional<config::Value> other_value(const config::KeySpec& k) {
   return std::nullopt;
 }
 
-const char* const lattice_part = R"([lattice]
-N = 8
-L = 10.0
-[background]
-kind = "desitter"
-H = 1.0
-[inflaton]
-potential = "quadratic"
-m = 0.5
-[time]
-dt = 0.05
-t_end = 0.1
+// The decks as inline tables, one section a line.
+const char* const lattice_part = R"(lattice = { N = 8, L = 10.0 }
+background = { kind = "desitter", H = 1.0 }
+inflaton = { potential = "quadratic", m = 0.5 }
+time = { dt = 0.05, t_end = 0.1 }
 )";
 
 struct RunKindDeck {
@@ -416,34 +409,15 @@ struct RunKindDeck {
 const std::vector<RunKindDeck>& run_kind_decks() {
   static const std::vector<RunKindDeck> decks = {
       {"lattice ([inflaton])", lattice_part, false},
-      {"lattice ([[field]])", R"([lattice]
-N = 8
-L = 10.0
-[background]
-kind = "minkowski"
-[potential]
-kind = "chaotic_g2"
-m = 1.0
-g2 = 0.5
-[[field]]
-name = "phi"
-mean = 1.0
-[[field]]
-name = "chi"
-[time]
-dt = 0.05
-t_end = 0.1
+      {"lattice ([[field]])", R"(lattice = { N = 8, L = 10.0 }
+background = { kind = "minkowski" }
+potential = { kind = "chaotic_g2", m = 1.0, g2 = 0.5 }
+field = [{ name = "phi", mean = 1.0 }, { name = "chi" }]
+time = { dt = 0.05, t_end = 0.1 }
 )",
        true},
-      {"network-only", R"([lattice]
-N = 8
-L = 10.0
-[network]
-sublattice = 4
-targets = "plane_wave"
-depth = 1
-width = 8
-steps = 10
+      {"network-only", R"(lattice = { N = 8, L = 10.0 }
+network = { sublattice = 4, targets = "plane_wave", depth = 1, width = 8, steps = 10 }
 )",
        false},
       {"coupled", std::string(lattice_part) + "[network]\nsublattice = 4\ndepth = 1\nwidth = 8\n[duality]\n",

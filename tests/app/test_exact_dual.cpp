@@ -164,7 +164,7 @@ TEST_F(ExactDual, StoppedHalfWayAndRestartedEveryDatasetEqualsTheUninterruptedRu
   const auto missing =
       inflanet(1, "run", "desitter.toml", with({"output.dir=gone", "restart=gone/checkpoint_30.h5"}));
   EXPECT_EQ(missing.status, 2) << missing;
-  EXPECT_THAT(missing.err, HasSubstr("gone/nn.h5 is missing: the exact dual continues it"));
+  EXPECT_THAT(missing.err, HasSubstr("gone/nn.h5 is missing (a restart continues it"));
   EXPECT_TRUE(directory_bytes(dir_ / "gone") == gone_before);
 
   const auto resumed = inflanet(1, "run", "desitter.toml", with({"output.dir=cut", "restart=latest"}));

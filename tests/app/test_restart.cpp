@@ -272,6 +272,14 @@ TEST_F(Restart, ARestartThatChangesThePhysicsIsRefusedNamingTheKeyAndBothValuesA
   EXPECT_THAT(other.err, HasSubstr("inflaton.lambda = 0.5 in the checkpoint's run, 0.7 in this deck"));
   EXPECT_THAT(other.err, HasSubstr("inflaton.seed = 5 in the checkpoint's run, 6 in this deck"));
   EXPECT_TRUE(directory_bytes(dir_ / "model") == before) << "every file and its bytes as they were";
+  // Restarting into another run's directory with output.overwrite: refused before anything is removed.
+  fs::copy(dir_ / "model", dir_ / "other", fs::copy_options::recursive);
+  const auto other_before = directory_bytes(dir_ / "other");
+  const auto into = run(1, {"output.dir=other", "output.overwrite=true", "restart=model/checkpoint_5.h5",
+                            "time.t_end=0.4", "inflaton.lambda=0.7"});
+  EXPECT_EQ(into.status, 2) << into;
+  EXPECT_THAT(into.err, HasSubstr("inflaton.lambda = 0.5 in the checkpoint's run, 0.7 in this deck"));
+  EXPECT_TRUE(directory_bytes(dir_ / "other") == other_before) << "overwrite removed nothing";
   // What a restart may change: when it ends and what it writes.
   const auto longer = run(1, {"output.dir=model", "restart=latest", "time.t_end=0.4",
                               "output.spectra_every=5", "output.progress_every=3"});
