@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <numeric>
 #include <optional>
@@ -119,6 +120,7 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   if (deck.has("duality.max_subcycles")) {
     p.max_subcycles = deck.integer("duality.max_subcycles");
   }
+  deck.refuse_unread(p.network.exact_dual() ? "the exact-dual" : "a coupled");
   p.inflaton.deck_text = p.network.deck_text = deck.resolved_toml(derived, p.inflaton.units);
   p.deck_ = std::make_shared<const config::Deck>(deck);
   p.derived_ = derived;
@@ -402,7 +404,9 @@ struct State {
     return f;
   }
 
-  void record(std::int64_t step, bool last) {
+  /// A row of duality.h5 (every output.spectra_every steps and the last; collective): both site spectra, the
+  /// shell comparison and, with the eigenbasis, the per-eigenspace powers.
+  void record(std::int64_t step) {
     FieldLattice& inflaton = run.lattice();
     const std::size_t dual = p.dual_field;
     const std::size_t nk = sub.spectrum.bins();
@@ -417,8 +421,37 @@ struct State {
     for (std::size_t b = 1; b < nk; ++b) {
       last_lin_ratio[b] = lattice[b] > 0.0 ? network_lin[b] / lattice[b] : std::nan("");
     }
+    // Per-eigenspace power (basis-free sums over clusters) and the linearised prediction: the eigenvectors
+    // are distributed, so every rank takes part.
+    std::vector<double> power, predicted;
+    if (eigensystem) {
+      const auto components = eigen_components(*eigensystem, r);
+      power = cluster_products(clusters, components, components);
+      predicted = cluster_power_prediction(clusters, cluster0, gamma, c, t);
+      if (have_check_mode && step % std::max<std::int64_t>(p.inflaton.spectra_every, 1) == 0) {
+        // The linearised model is exactly linear: its eigenmodes are exact damped oscillators.
+        check_t.push_back(t); // uniform times for the consistency fit
+        check_a.push_back(eigen_components(*eigensystem, linear->residual())[check_mode]);
+      }
+    }
+    if (!file) {
+      return;
+    }
+    std::vector<std::span<const double>> columns = {
+        lattice,     network,      network_lin, row.p_ratio, row.t_lattice, row.t_network, row.omega2_lattice,
+        match.ratio, match.matched};
+    if (eigensystem) {
+      columns.emplace_back(power);
+      columns.emplace_back(predicted);
+    }
+    file->append(step, t, a, columns);
+  }
 
-    // The linearisation and the NTK's drift.
+  /// A row of nn.h5 (every network.output_every steps and the last; collective): the outputs, their
+  /// linearisation, the loss, the NTK's drift and the mode amplitudes. The network is whole after each of
+  /// its steps, so the row needs no lattice output step.
+  void record_network(std::int64_t step, bool last) {
+    const auto r = residual();
     std::vector<double> f_lin(r.size()), f(r.size());
     const auto r_lin = linear->residual();
     std::vector<double> gap(r.size());
@@ -434,36 +467,91 @@ struct State {
       ntk_drift = ntk0_norm > 0.0 ? std::sqrt(ntk0->distance_squared_to(probe, x_local)) / ntk0_norm : 0.0;
     }
     const double loss = system->loss();
-    // Per-eigenspace power (basis-free sums over clusters) and the linearised prediction: the eigenvectors
-    // are distributed, so every rank takes part.
-    std::vector<double> components, power, predicted;
+    std::vector<double> components;
     if (eigensystem) {
       components = eigen_components(*eigensystem, r);
-      power = cluster_products(clusters, components, components);
-      predicted = cluster_power_prediction(clusters, cluster0, gamma, c, t);
-      if (have_check_mode && step % std::max<std::int64_t>(p.inflaton.spectra_every, 1) == 0) {
-        // The linearised model is exactly linear: its eigenmodes are exact damped oscillators.
-        check_t.push_back(t); // uniform times for the consistency fit
-        check_a.push_back(eigen_components(*eigensystem, r_lin)[check_mode]);
-      }
     }
-    if (!file) {
-      return;
+    if (nn_file) {
+      nn_file->append(
+          io::NetworkRow{step, run.lattice().time(), loss, ntk_drift, lin_gap, f, f_lin, components});
     }
-    std::vector<std::span<const double>> columns = {
-        lattice,     network,      network_lin, row.p_ratio, row.t_lattice, row.t_network, row.omega2_lattice,
-        match.ratio, match.matched};
-    if (eigensystem) {
-      columns.emplace_back(power);
-      columns.emplace_back(predicted);
-    }
-    file->append(step, t, a, columns);
-    nn_file->append(io::NetworkRow{step, t, loss, ntk_drift, lin_gap, f, f_lin, components});
   }
 };
 
+/// Refuses a checkpoint whose coupled-run state this deck cannot continue (require_companion_state): every
+/// series and scalar the restart reads, of the sizes this deck's network has.
+void check_restart(const State& s, const io::CheckpointState& c) {
+  const CoupledParameters& p = s.p;
+  const std::size_t n = s.data.points;
+  const int dim = p.network.embedding == "fourier" ? static_cast<int>(n) : s.data.dim;
+  const auto parameters =
+      static_cast<std::size_t>(mlp_parameter_count(dim, p.network.mlp.width, p.network.mlp.depth));
+  const CompanionSeries series[] = {{"coupled_r0", n},
+                                    {"coupled_targets", n},
+                                    {"coupled_rdot0", n},
+                                    {"coupled_lin_r", n},
+                                    {"coupled_lin_p", n},
+                                    {"coupled_net_theta", parameters},
+                                    {"coupled_net_p", parameters},
+                                    {"coupled_p_lattice0"},
+                                    {"coupled_p_network0"},
+                                    {"coupled_check_t"},
+                                    {"coupled_check_a"}};
+  const char* const scalars[] = {"coupled_c", "coupled_v2_0", "coupled_ntk_drift"};
+  require_companion_state(c, p, series, scalars, "coupled-run state",
+                          fmt::format("network.sublattice^3 = {} sites, {} parameters", n, parameters));
+}
+
+} // namespace
+
+void require_companion_state(const io::CheckpointState& c, const CoupledParameters& p,
+                             std::span<const CompanionSeries> series, std::span<const char* const> scalars,
+                             const std::string& what, const std::string& sizes) {
+  const std::string& restart = *p.inflaton.restart;
+  for (const auto& [name, size] : series) {
+    const auto have = c.series(name, what).size();
+    if (size != 0 && have != size) {
+      throw InputError(
+          fmt::format("restart = \"{}\": the checkpoint's {} has {} values in {}, this deck's {} ({})",
+                      restart, what, have, name, size, sizes));
+    }
+  }
+  for (const char* name : scalars) {
+    (void)c.scalar(name, what);
+  }
+  for (const char* file : {"duality.h5", "nn.h5"}) {
+    if (!std::filesystem::exists(p.inflaton.output_dir / file)) {
+      throw InputError(fmt::format("restart = \"{}\": {}/{} is missing (a restart continues it, with the "
+                                   "checkpoint's {})",
+                                   restart, p.inflaton.output_dir.string(), file, what));
+    }
+  }
+}
+
+void write_network_sites(io::NetworkFile& file, const CoupledParameters& p,
+                         const NetworkSubcycling& subcycling) {
+  const auto m = p.network.sublattice;
+  const auto n = static_cast<std::size_t>(m * m * m);
+  std::vector<std::int64_t> sites(3 * n);
+  const SiteOrder order{m};
+  const auto stride = static_cast<std::int64_t>(p.inflaton.box.n / m);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto site = order.site(i);
+    for (std::size_t d = 0; d < 3; ++d) {
+      sites[3 * i + d] = static_cast<std::int64_t>(site[d]) * stride;
+    }
+  }
+  file.write_sites(sites);
+  file.write_attribute("eta_dictionary", p.dictionary.eta);
+  file.write_attribute("beta_dictionary", p.dictionary.beta);
+  file.write_attribute("substeps", static_cast<double>(subcycling.substeps));
+}
+
+namespace {
+
 void start(State& s) {
   const CoupledParameters& p = s.p;
+  s.run.restart_check([&s](const io::CheckpointState& c) { check_restart(s, c); });
   s.run.start();
   FieldLattice& inflaton = s.run.lattice();
   const std::size_t dual = p.dual_field;
@@ -771,19 +859,7 @@ void start(State& s) {
     if (full && !spectrum.theta0.empty()) {
       nn.write_ntk(spectrum.theta0, eigenvalues);
     }
-    std::vector<std::int64_t> sites(3 * n);
-    const SiteOrder order{p.network.sublattice};
-    const auto stride = static_cast<std::int64_t>(p.inflaton.box.n / p.network.sublattice);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto site = order.site(i);
-      for (std::size_t d = 0; d < 3; ++d) {
-        sites[3 * i + d] = static_cast<std::int64_t>(site[d]) * stride;
-      }
-    }
-    nn.write_sites(sites);
-    nn.write_attribute("eta_dictionary", p.dictionary.eta);
-    nn.write_attribute("beta_dictionary", p.dictionary.beta);
-    nn.write_attribute("substeps", static_cast<double>(s.subcycling.substeps));
+    write_network_sites(nn, p, s.subcycling);
     fmt::print("# coupled run: {}^3 network sites, Theta(0) lambda_max = {:.6g}, c = {:.6g}{}, eta_run c "
                "lambda_max = {:.4g} (bound {:.4g}); network sub-steps per step: {}, lattice sub-steps: {}\n",
                p.network.sublattice, lambda_max, s.c,
@@ -803,15 +879,22 @@ void start(State& s) {
     }
   }
   if (!restored) {
-    s.record(0, false);
+    s.record(0);
+    s.record_network(0, false);
   }
   s.run.checkpoint_extra([&s](io::CheckpointState& c) { s.add_to_checkpoint(c); });
   s.run.on_step([&s](std::int64_t step) {
     advance_network(s.integrator, s.subcycling, step, s.p.inflaton.lattice_substeps, *s.system, *s.linear);
+    // nn.h5 counts the network's steps (one per lattice_substeps lattice steps), as network.steps does.
+    const std::int64_t substeps = s.p.inflaton.lattice_substeps;
+    const bool last = step == s.p.inflaton.steps;
+    if (step % substeps == 0 && ((step / substeps) % s.p.network.output_every == 0 || last)) {
+      s.record_network(step, last);
+    }
   });
   s.run.on_output([&s](std::int64_t step, bool last) {
     if (step % s.p.inflaton.spectra_every == 0 || last) {
-      s.record(step, last);
+      s.record(step);
     }
   });
   s.run.progress_extra([&s] { return fmt::format(" loss={:.4e}", s.system->loss()); });

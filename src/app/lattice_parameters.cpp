@@ -83,6 +83,19 @@ void read_field_tables(const config::Deck& deck, LatticeParameters& p) {
                               role));
       }
     }
+    // A built-in couples only the fields it names: any other [[field]] would evolve as a free field,
+    // silently. A spectator field is written with an expression, which names its own fields.
+    const std::vector<std::string> coupled =
+        two_field ? std::vector<std::string>{"phi", "chi"} : std::vector<std::string>{"phi"};
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::find(coupled.begin(), coupled.end(), p.names[i]) == coupled.end()) {
+        deck.fail("field.name", i,
+                  fmt::format("a field that potential.kind = \"{}\" couples ({}): \"{}\" would evolve as a "
+                              "free field; to add a spectator field, write the potential as kind = "
+                              "\"expression\", whose V names its own fields (e.g. \"... + 0.5*m^2*{}^2\")",
+                              p.potential.kind, join(coupled), p.names[i], p.names[i]));
+      }
+    }
     for (const auto& key : parameter_keys) {
       const bool needed = std::find(wanted.begin(), wanted.end(), key) != wanted.end();
       const std::string path = "potential." + key;
@@ -362,6 +375,9 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
         derived[fmt::format("field.{}.seed", p.names[i])] = std::to_string(p.initial[i].seed);
       }
     }
+  }
+  if (coupled == nullptr) {
+    deck.refuse_unread("a lattice"); // a coupled run refuses once it has read its network's keys too
   }
   p.deck_text = deck.resolved_toml(derived, p.units);
   return p;

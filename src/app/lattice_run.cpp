@@ -173,6 +173,7 @@ struct LatticeRun::State {
   std::function<void(std::int64_t, bool)> on_output;
   std::function<std::string()> progress_extra;
   std::function<void(io::CheckpointState&)> checkpoint_extra;
+  std::function<void(const io::CheckpointState&)> restart_check;
   std::optional<io::CheckpointState> restored;
 
   State(const LatticeParameters& parameters, const Session& s)
@@ -379,6 +380,9 @@ void LatticeRun::progress_extra(std::function<std::string()> hook) {
 void LatticeRun::checkpoint_extra(std::function<void(io::CheckpointState&)> hook) {
   state_->checkpoint_extra = std::move(hook);
 }
+void LatticeRun::restart_check(std::function<void(const io::CheckpointState&)> hook) {
+  state_->restart_check = std::move(hook);
+}
 const io::CheckpointState* LatticeRun::restored() const noexcept {
   return state_->restored ? &*state_->restored : nullptr;
 }
@@ -432,6 +436,13 @@ void LatticeRun::start() {
   }
   require_continuable(checkpoint, *p.restart, p.dt, p.steps);
   require_same_physics(checkpoint, *p.restart, p.deck_text);
+  if (s.restart_check) {
+    s.restart_check(checkpoint); // the companion's refusals, too, come before any file is touched
+  }
+  if (p.overwrite) {
+    // Accepted: now output.overwrite removes the old run's files (the claim checked it could).
+    claim_run_output(p.output_dir, p.restart, true, s.decomposition.is_root(), s.decomposition.comm());
+  }
   s.step = s.first_step = checkpoint.step;
   s.fields.restore(checkpoint.time, checkpoint.scalar_or("eta", checkpoint.time), checkpoint.a,
                    p.friedmann() ? checkpoint.scalar("p_b") : 0.0);

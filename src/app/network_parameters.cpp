@@ -64,6 +64,24 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
               "\"none\" unless network.embedding = \"fourier\" and network.depth = 0 (the "
               "schedule makes the linear Fourier-feature readout the de Sitter lattice)");
   }
+  // Keys of the other network: the Fourier features' dispersion means nothing to an MLP on the site
+  // coordinates, and the exact dual (a linear readout, no hidden layer, no random initial weights) has no
+  // hidden layers to size, activate or draw.
+  if (p.embedding != "fourier" && deck.given_non_default("network.dispersion")) {
+    deck.fail("network.dispersion",
+              "no value unless network.embedding = \"fourier\" (the dispersion sets the Fourier features' "
+              "amplitudes A_k; an MLP on the periodic embedding has none)");
+  }
+  if (p.exact_dual()) {
+    for (const char* key :
+         {"network.width", "network.activation", "network.sigma_w", "network.sigma_b", "network.seed"}) {
+      if (deck.given_non_default(key)) {
+        deck.fail(key, "no value for the exact dual (network.embedding = \"fourier\", depth = 0): a linear "
+                       "readout of the Fourier features, started at zero, has no hidden layer and no random "
+                       "weights (set network.depth >= 1 for an MLP on the features)");
+      }
+    }
+  }
   p.steps = deck.integer("network.steps");
   p.ntk_every = deck.integer("network.ntk_every");
   p.output_every = deck.integer("network.output_every");
@@ -148,6 +166,9 @@ NetworkParameters NetworkParameters::from_deck(const config::Deck& deck, bool co
                       fmt::format("to be absent for dataset = \"{}\": the training points come "
                                   "from {}, not from a lattice",
                                   p.dataset, p.dataset == "file" ? "network.file" : "network.sublattice"));
+  }
+  if (!coupled) {
+    deck.refuse_unread("a network-only"); // a coupled run refuses once it has read every key it uses
   }
   return p;
 }

@@ -14,13 +14,13 @@
 namespace inflanet {
 
 void claim_run_output(const std::filesystem::path& dir, const std::optional<std::string>& restart,
-                      bool overwrite, bool root, MPI_Comm comm) {
+                      bool overwrite, bool root, MPI_Comm comm, bool defer_removal) {
   // Rank 0 alone looks and removes; every rank then raises the same error, or none.
   std::string refusal, failure;
   if (root) {
     try {
       const io::DirectoryClaim claim{restart ? std::optional<std::filesystem::path>(*restart) : std::nullopt,
-                                     overwrite};
+                                     overwrite, defer_removal};
       const auto claimed = io::claim_output_directory(dir, claim);
       if (!claimed.removed.empty()) {
         fmt::print("# output: removed {} file(s) of the previous run in {} (output.overwrite = true)\n",
@@ -52,7 +52,7 @@ std::filesystem::path prepare_run_output(const std::filesystem::path& dir,
                                          const std::optional<std::string>& restart, bool overwrite,
                                          const std::string& wisdom_setting, const Decomposition& d,
                                          const Session& session) {
-  claim_run_output(dir, restart, overwrite, d.is_root(), d.comm());
+  claim_run_output(dir, restart, overwrite, d.is_root(), d.comm(), /*defer_removal=*/restart.has_value());
   const auto wisdom =
       wisdom_path(wisdom_setting, WisdomKey{d.box().n, d.size(), session.threads(), PlanRigor::measure});
   import_fft_wisdom(wisdom, d);

@@ -569,7 +569,9 @@ const Deck::Entry& Deck::entry(std::string_view path, const char* getter) const 
 const Deck::Entry& Deck::entry(std::string_view path, Type type, const char* getter) const {
   // The entry first: it refuses an unknown key, which has no KeySpec to dereference.
   const Entry& e = entry(path, getter);
-  return readable(e, *schema_.find(path), type, fmt::format("Deck::{}('{}')", getter, path));
+  const Entry& r = readable(e, *schema_.find(path), type, fmt::format("Deck::{}('{}')", getter, path));
+  r.read = true;
+  return r;
 }
 
 const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, const char* getter) const {
@@ -585,7 +587,10 @@ const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index,
 const Deck::Entry& Deck::element_entry(std::string_view path, std::size_t index, Type type,
                                        const char* getter) const {
   const Entry& e = element_entry(path, index, getter); // refuses an unknown key before its KeySpec is read
-  return readable(e, *schema_.find(path), type, fmt::format("Deck::{}('{}', {})", getter, path, index));
+  const Entry& r =
+      readable(e, *schema_.find(path), type, fmt::format("Deck::{}('{}', {})", getter, path, index));
+  r.read = true;
+  return r;
 }
 
 std::int64_t Deck::integer(std::string_view path) const {
@@ -712,6 +717,35 @@ std::string got_text(const std::optional<Value>& value) {
 }
 
 } // namespace
+
+bool Deck::was_read(std::string_view path) const {
+  return entry(path, "was_read").read;
+}
+
+bool Deck::was_read(std::string_view path, std::size_t index) const {
+  return element_entry(path, index, "was_read").read;
+}
+
+void Deck::refuse_unread(const std::string& run) const {
+  // In schema order (the resolved deck's), then element by element: the first such key is refused.
+  const std::string why = "no value: the key is not used by " + run + " run";
+  const auto& keys = schema_.keys();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string& path = keys[i].path;
+    const std::size_t si = section_index(keys[i].section());
+    if (schema_.sections()[si].presence != Presence::repeated) {
+      if (given_non_default(path) && !entries_[i].read) {
+        fail(path, why);
+      }
+      continue;
+    }
+    for (std::size_t index = 0; index < elements_[si].size(); ++index) {
+      if (given_non_default(path, index) && !elements_[si][index].entries[i].read) {
+        fail(path, index, why);
+      }
+    }
+  }
+}
 
 void Deck::fail(const std::string& path, const std::string& expected) const {
   const Entry& e = entry(path, "fail");

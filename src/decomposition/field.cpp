@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <utility>
 
 #include "inflanet/decomposition/lattice_loops.hpp"
@@ -83,6 +84,47 @@ void Field::copy_from(const Field& other) {
     data_[i] = src[i];
   }
   space_ = other.space_;
+}
+
+namespace {
+
+/// (re, im) doubles of every mode of an N^3 lattice's r2c transform.
+std::size_t all_mode_doubles(std::ptrdiff_t n) {
+  return 2 * static_cast<std::size_t>(n * n * (n / 2 + 1));
+}
+
+std::size_t global_mode(const Mode& mode, std::ptrdiff_t n) {
+  return static_cast<std::size_t>((mode.ix * n + mode.iy) * (n / 2 + 1) + mode.iz);
+}
+
+} // namespace
+
+std::vector<double> Field::gather_fourier() const {
+  const std::ptrdiff_t n = decomposition_->n();
+  // The modes other ranks own start as -0: -0 + x is x for every x, +0 and -0 included, so the sum
+  // assembles the owners' values exactly.
+  std::vector<double> values(all_mode_doubles(n), -0.0);
+  const std::complex<double>* data = fourier_data();
+  for_each_mode(*decomposition_, [&](const Mode& mode) {
+    const std::size_t g = global_mode(mode, n);
+    values[2 * g] = data[mode.offset].real();
+    values[2 * g + 1] = data[mode.offset].imag();
+  });
+  decomposition_->sum_in_place(values);
+  return values;
+}
+
+void Field::scatter_fourier(std::span<const double> values) {
+  const std::ptrdiff_t n = decomposition_->n();
+  if (values.size() != all_mode_doubles(n)) {
+    throw std::invalid_argument("Field::scatter_fourier: not one (re, im) pair per mode of the lattice");
+  }
+  std::complex<double>* data = fourier_data();
+  for_each_mode(*decomposition_, [&](const Mode& mode) {
+    const std::size_t g = global_mode(mode, n);
+    data[mode.offset] = {values[2 * g], values[2 * g + 1]};
+  });
+  space_ = Space::fourier;
 }
 
 } // namespace inflanet

@@ -69,7 +69,9 @@ ClaimedDirectory claim_output_directory(const fs::path& dir, const DirectoryClai
       throw OutputDirectoryTaken(dir, files,
                                  "holds the checkpoint this run restarts from: overwriting would remove it");
     }
-    if (claim.overwrite) {
+    if (claim.overwrite && claim.defer_removal) {
+      // checked, nothing removed yet
+    } else if (claim.overwrite) {
       for (const auto& file : files) {
         std::error_code error;
         fs::remove(file, error);

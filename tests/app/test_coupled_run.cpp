@@ -45,6 +45,7 @@ width = 64
 activation = "relu"
 seed = 4
 ntk_spectrum = "full"
+output_every = 5
 [duality]
 match = "cosmology"
 [output]
@@ -480,4 +481,33 @@ progress_every = 10
   EXPECT_EQ(bad.status, 2) << bad;
   EXPECT_THAT(bad.err, HasSubstr("duality.field"));
   EXPECT_THAT(bad.err, HasSubstr("phi, chi"));
+}
+
+TEST_F(CoupledRun, NnRowsAtNetworkOutputEveryAndARefusedRestartChangesNoFileWhoeverRefusesIt) {
+  // 10 of 20 steps with a checkpoint at 5: a restart from there would drop the rows past it (and say so).
+  const auto made = inflanet(1, "run",
+                             {"output.dir=run", "time.t_end=0.5", "output.checkpoint_every=5",
+                              "network.output_every=2", "output.timeseries_every=10"});
+  ASSERT_EQ(made.status, 0) << made;
+  // nn.h5 at network.output_every (and the last step), duality.h5 at output.spectra_every = 5.
+  EXPECT_EQ(read_doubles(dir_ / "run/nn.h5", "step"), (std::vector<double>{0, 2, 4, 6, 8, 10}));
+  EXPECT_EQ(read_doubles(dir_ / "run/nn.h5", "loss").size(), 6u);
+  EXPECT_EQ(read_doubles(dir_ / "run/duality.h5", "step"), (std::vector<double>{0, 5, 10}));
+  auto before = directory_bytes(dir_ / "run");
+  ASSERT_TRUE(before.contains("checkpoint_5.h5") && before.contains("nn.h5") &&
+              before.contains("duality.h5"));
+  // The lattice's refusal: another model.
+  const auto physics =
+      inflanet(1, "run", {"output.dir=run", "restart=run/checkpoint_5.h5", "inflaton.m=0.6"});
+  EXPECT_EQ(physics.status, 2) << physics;
+  EXPECT_THAT(physics.err, HasSubstr("inflaton.m = 0.5 in the checkpoint's run, 0.6 in this deck"));
+  EXPECT_TRUE(directory_bytes(dir_ / "run") == before) << "every file and its bytes as they were";
+  // The network's refusal, which comes after the lattice has accepted the checkpoint: nn.h5 is gone.
+  fs::remove(dir_ / "run/nn.h5");
+  before = directory_bytes(dir_ / "run");
+  const auto network = inflanet(1, "run", {"output.dir=run", "restart=run/checkpoint_5.h5"});
+  EXPECT_EQ(network.status, 2) << network;
+  EXPECT_THAT(network.err, HasSubstr("run/nn.h5 is missing (a restart continues it"));
+  EXPECT_TRUE(directory_bytes(dir_ / "run") == before)
+      << "no resolved.toml, no restarted_from_step, no rows dropped";
 }

@@ -4,7 +4,8 @@
 // (Deck::load, check_deck, require_memory), in process. Every outcome must be a success (exit 0) or an
 // InputError (exit 2): any other exception would be exit 1 or an abort, and a crash or undefined behaviour
 // is caught by the sanitizer build (.ci/run). Deterministic: seed and count from INFLANET_FUZZ_SEED and
-// INFLANET_FUZZ_CASES (defaults 20240611 and 2000).
+// INFLANET_FUZZ_CASES (defaults 20240611 and 2000). And every schema key, given to every run kind, is read by
+// it or refused (DeckKeyUse): never accepted and ignored.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -18,12 +19,19 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "inflanet/app/coupled_run.hpp"
 #include "inflanet/app/deck_check.hpp"
+#include "inflanet/app/lattice_parameters.hpp"
+#include "inflanet/app/network_parameters.hpp"
 #include "inflanet/base/error.hpp"
+#include "inflanet/config/deck.hpp"
 #include "inflanet/config/schema.hpp"
 
 namespace fs = std::filesystem;
@@ -339,4 +347,172 @@ TEST(DeckFuzz, EveryMutatedDeckIsAcceptedOrRefusedWithStatusTwo) {
   EXPECT_GE(status[0], cases / 40);
   EXPECT_GE(status[1], cases / 4);
   EXPECT_LT(slowest, 10.0) << "a case this slow would be a hang under `inflanet check`";
+}
+
+// --- Every key given is used or refused --------------------------------------------------------------
+
+namespace {
+
+/// A value of key `k` that the schema accepts and that is not its default (nullopt when none was found).
+std::optional<config::Value> other_value(const config::KeySpec& k) {
+  const auto valid = [&](const config::Value& v) { return !k.violation(v) && v != k.default_value; };
+  switch (k.type) {
+  case config::Type::boolean: {
+    const bool d = k.default_value && std::get<bool>(*k.default_value);
+    return config::Value(!d);
+  }
+  case config::Type::string: {
+    for (const auto& choice : k.choices) {
+      if (valid(config::Value(choice))) {
+        return config::Value(choice);
+      }
+    }
+    const config::Value any(std::string(k.is_identifier ? "zz_key" : "x"));
+    return valid(any) ? std::optional(any) : std::nullopt;
+  }
+  case config::Type::integer: {
+    const std::int64_t d = k.default_value ? std::get<std::int64_t>(*k.default_value) : 0;
+    for (const std::int64_t v : {d + 1, d - 1, 2 * d, std::int64_t{2}, std::int64_t{1}, std::int64_t{3}}) {
+      if (valid(config::Value(v))) {
+        return config::Value(v);
+      }
+    }
+    return std::nullopt;
+  }
+  case config::Type::real: {
+    const double d = k.default_value ? std::get<double>(*k.default_value) : 0.0;
+    const double lo = k.min ? k.min->value : 0.0, hi = k.max ? k.max->value : lo + 2.0;
+    for (const double v : {0.5 * d, 0.9 * d, 1.1 * d, d + 0.5, 0.5, 0.5 * (lo + hi), lo + 1e-3, 1e-3}) {
+      if (valid(config::Value(v))) {
+        return config::Value(v);
+      }
+    }
+    return std::nullopt;
+  }
+  }
+  return std::nullopt;
+}
+
+// The decks as inline tables, one section a line.
+const char* const lattice_part = R"(lattice = { N = 8, L = 10.0 }
+background = { kind = "desitter", H = 1.0 }
+inflaton = { potential = "quadratic", m = 0.5 }
+time = { dt = 0.05, t_end = 0.1 }
+)";
+
+struct RunKindDeck {
+  const char* kind;
+  std::string text;
+  bool fields; ///< has [[field]] tables (the only decks a key of [[field]] can be given to)
+};
+
+const std::vector<RunKindDeck>& run_kind_decks() {
+  static const std::vector<RunKindDeck> decks = {
+      {"lattice ([inflaton])", lattice_part, false},
+      {"lattice ([[field]])", R"(lattice = { N = 8, L = 10.0 }
+background = { kind = "minkowski" }
+potential = { kind = "chaotic_g2", m = 1.0, g2 = 0.5 }
+field = [{ name = "phi", mean = 1.0 }, { name = "chi" }]
+time = { dt = 0.05, t_end = 0.1 }
+)",
+       true},
+      {"network-only", R"(lattice = { N = 8, L = 10.0 }
+network = { sublattice = 4, targets = "plane_wave", depth = 1, width = 8, steps = 10 }
+)",
+       false},
+      {"coupled", std::string(lattice_part) + "[network]\nsublattice = 4\ndepth = 1\nwidth = 8\n[duality]\n",
+       false},
+      {"exact dual",
+       std::string(lattice_part) + "[network]\nsublattice = 4\nembedding = \"fourier\"\ndepth = 0\n", false},
+  };
+  return decks;
+}
+
+/// What check reads of a deck: the parameters of its run kind (InputError for anything it refuses).
+void read_parameters(const config::Deck& deck) {
+  switch (run_kind(deck)) {
+  case RunKind::network_only:
+    (void)NetworkParameters::from_deck(deck);
+    return;
+  case RunKind::coupled:
+    (void)CoupledParameters::from_deck(deck);
+    return;
+  case RunKind::lattice:
+    (void)LatticeParameters::from_deck(deck);
+    return;
+  }
+}
+
+} // namespace
+
+TEST(DeckKeyUse, EverySchemaKeyGivenToEveryRunKindIsReadOrRefusedNeverIgnored) {
+  const auto schema = config::inflanet_schema();
+  const fs::path dir = fs::temp_directory_path() / ("inflanet-keys-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::size_t read = 0, refused = 0, unread = 0, cases = 0;
+  std::vector<bool> covered(schema.keys().size(), false);
+  for (const auto& base : run_kind_decks()) {
+    const auto path = (dir / "deck.toml").string();
+    std::ofstream(path, std::ios::trunc) << base.text;
+    ASSERT_NO_THROW(read_parameters(config::Deck::load(path, {}, schema))) << base.kind << " deck";
+    for (std::size_t i = 0; i < schema.keys().size(); ++i) {
+      const config::KeySpec& k = schema.keys()[i];
+      const bool repeated = schema.find_section(k.section())->presence == config::Presence::repeated;
+      if (repeated && !base.fields) {
+        continue; // a [[field]] key cannot be given without a [[field]] table (an override creates none)
+      }
+      const auto value = other_value(k);
+      ASSERT_TRUE(value.has_value()) << k.path << ": no valid value other than the default";
+      const std::string key = repeated ? k.section() + ".0." + k.name() : k.path;
+      const std::string override_argument = key + "=" + config::toml_literal(*value);
+      ++cases;
+      covered[i] = true;
+      try {
+        const auto deck = config::Deck::load(path, {override_argument}, schema);
+        read_parameters(deck);
+        const bool was_read = repeated ? deck.was_read(k.path, 0) : deck.was_read(k.path);
+        EXPECT_TRUE(was_read) << base.kind << " run: " << override_argument << " accepted and never read";
+        read += was_read ? 1 : 0;
+      } catch (const InputError& e) {
+        ++refused;
+        unread += std::string_view(e.what()).find("is not used by") != std::string_view::npos ? 1 : 0;
+      }
+    }
+  }
+  fs::remove_all(dir);
+  const auto keys = schema.keys().size();
+  const auto tested = static_cast<std::size_t>(std::count(covered.begin(), covered.end(), true));
+  std::printf("schema keys: %zu; keys the test gives to a run kind: %zu; (key, run kind) cases: %zu "
+              "(%zu read, %zu refused, %zu of them as not used by the run kind) over %zu run kinds\n",
+              keys, tested, cases, read, refused, unread, run_kind_decks().size());
+  EXPECT_EQ(tested, keys) << "every schema key is given to some run kind";
+  EXPECT_EQ(read + refused, cases);
+  EXPECT_GT(read, 0u);
+  EXPECT_GT(refused, 0u);
+  EXPECT_GT(unread, 0u) << "the rule itself refused some";
+}
+
+TEST(DeckKeyUse, AKeyTheRunKindDoesNotReadIsRefusedNamingItAndTheRun) {
+  const auto schema = config::inflanet_schema();
+  const fs::path dir = fs::temp_directory_path() / ("inflanet-unread-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto path = (dir / "deck.toml").string();
+  std::ofstream(path, std::ios::trunc) << lattice_part;
+  // A quadratic inflaton has neither a lambda nor a formula.
+  for (const auto& [argument, key] : std::vector<std::pair<std::string, std::string>>{
+           {"inflaton.lambda=0.3", "inflaton.lambda"},
+           {"inflaton.expression=\"phi^2\"", "inflaton.expression"}}) {
+    const auto deck = config::Deck::load(path, {argument}, schema);
+    try {
+      read_parameters(deck);
+      ADD_FAILURE() << argument << " accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("key '" + key + "'"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("not used by a lattice run"), std::string::npos) << e.what();
+    }
+  }
+  // Given at its default it changes nothing, so a resolved deck (which spells every default) reloads.
+  const auto deck = config::Deck::load(path, {"output.snapshot_every=0"}, schema);
+  EXPECT_NO_THROW(read_parameters(deck));
+  fs::remove_all(dir);
 }

@@ -166,6 +166,12 @@ TEST_F(FieldsRun, BadMultiFieldDecksAreRefusedNamingTheKey) {
   const auto missing = refused("name = \"chi\"", "name = \"psi\"");
   EXPECT_THAT(missing, HasSubstr("potential.kind"));
   EXPECT_THAT(missing, HasSubstr("chi"));
+  // A third field the built-in does not couple would evolve free: refused, naming it, the kind, the fields
+  // it couples and the way to a spectator field.
+  const auto spectator = refused("[time]", "[[field]]\nname = \"psi\"\n[time]");
+  EXPECT_THAT(spectator, HasSubstr("key 'field.name' ([[field]] #3, name = \"psi\")"));
+  EXPECT_THAT(spectator, HasSubstr("potential.kind = \"chaotic_g2\" couples (phi and chi)"));
+  EXPECT_THAT(spectator, HasSubstr("kind = \"expression\""));
   // An expression whose formula names a field that does not exist.
   const std::string expression = "kind = \"expression\"\nV = \"0.5*m^2*phi^2 + 0.5*g2*phi^2*chi^2\"";
   const std::string derivatives = "name = \"phi\"\ndV = \"(m^2 + g2*chi^2)*phi\"";

@@ -259,19 +259,27 @@ TEST_F(Restart, ANewRunRefusesAnotherRunsDirectoryAndOverwriteLeavesNoMix) {
 }
 
 TEST_F(Restart, ARestartThatChangesThePhysicsIsRefusedNamingTheKeyAndBothValuesAndChangesNoFile) {
-  const auto made = run(1, {"output.dir=model", "time.t_end=0.2"});
+  // Stopped at step 10 of 20 with a checkpoint at 5: a restart from there would drop rows past it.
+  const auto made = run(1, {"output.dir=model", "time.t_end=0.2", "output.checkpoint_every=5"});
   ASSERT_EQ(made.status, 0) << made;
-  const std::string timeseries = read_file(dir_ / "model/timeseries.h5");
-  const std::string resolved = read_file(dir_ / "model/resolved.toml");
+  const auto before = directory_bytes(dir_ / "model");
+  ASSERT_TRUE(before.contains("checkpoint_5.h5") && before.contains("timeseries.h5"));
   // Another coupling (the model), another seed (the initial state it no longer has): refused, all named.
-  const auto other = run(
-      1, {"output.dir=model", "restart=latest", "time.t_end=0.4", "inflaton.lambda=0.7", "inflaton.seed=6"});
+  const auto other = run(1, {"output.dir=model", "restart=model/checkpoint_5.h5", "time.t_end=0.4",
+                             "inflaton.lambda=0.7", "inflaton.seed=6"});
   EXPECT_EQ(other.status, 2) << other;
-  EXPECT_THAT(other.err, HasSubstr("restart = \"latest\": the deck changes the physics"));
+  EXPECT_THAT(other.err, HasSubstr("restart = \"model/checkpoint_5.h5\": the deck changes the physics"));
   EXPECT_THAT(other.err, HasSubstr("inflaton.lambda = 0.5 in the checkpoint's run, 0.7 in this deck"));
   EXPECT_THAT(other.err, HasSubstr("inflaton.seed = 5 in the checkpoint's run, 6 in this deck"));
-  EXPECT_EQ(read_file(dir_ / "model/timeseries.h5"), timeseries);
-  EXPECT_EQ(read_file(dir_ / "model/resolved.toml"), resolved);
+  EXPECT_TRUE(directory_bytes(dir_ / "model") == before) << "every file and its bytes as they were";
+  // Restarting into another run's directory with output.overwrite: refused before anything is removed.
+  fs::copy(dir_ / "model", dir_ / "other", fs::copy_options::recursive);
+  const auto other_before = directory_bytes(dir_ / "other");
+  const auto into = run(1, {"output.dir=other", "output.overwrite=true", "restart=model/checkpoint_5.h5",
+                            "time.t_end=0.4", "inflaton.lambda=0.7"});
+  EXPECT_EQ(into.status, 2) << into;
+  EXPECT_THAT(into.err, HasSubstr("inflaton.lambda = 0.5 in the checkpoint's run, 0.7 in this deck"));
+  EXPECT_TRUE(directory_bytes(dir_ / "other") == other_before) << "overwrite removed nothing";
   // What a restart may change: when it ends and what it writes.
   const auto longer = run(1, {"output.dir=model", "restart=latest", "time.t_end=0.4",
                               "output.spectra_every=5", "output.progress_every=3"});

@@ -82,6 +82,30 @@ protected:
 
 // ------------------------------------------------------------------------------------------ valid decks
 
+TEST_F(DeckTest, RefuseUnreadNamesTheFirstGivenKeyNoGetterReadAndPassesKeysAtTheirDefault) {
+  // lattice.N and time.dt given and read; time.integrator given at its default; output.spectra_every given
+  // with another value and never read.
+  const Deck d = load(std::string(minimal) + "integrator = \"leapfrog\"\n[output]\nspectra_every = 7\n");
+  EXPECT_FALSE(d.was_read("lattice.N"));
+  (void)d.integer("lattice.N");
+  (void)d.real("lattice.L");
+  (void)d.real("time.dt");
+  (void)d.real("time.t_end");
+  EXPECT_TRUE(d.was_read("lattice.N"));
+  EXPECT_FALSE(d.was_read("time.integrator"));
+  EXPECT_FALSE(d.has("output.spectra_every") && d.was_read("output.spectra_every")) << "has() is not a read";
+  try {
+    d.refuse_unread("a test");
+    ADD_FAILURE() << "output.spectra_every = 7 was never read";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("deck.toml:12:"));
+    EXPECT_THAT(e.what(), HasSubstr("key 'output.spectra_every': expected no value: the key is not used by a "
+                                    "test run, got 7"));
+  }
+  (void)d.integer("output.spectra_every");
+  EXPECT_NO_THROW(d.refuse_unread("a test")) << "read now; time.integrator is at its default";
+}
+
 TEST_F(DeckTest, MinimalDeckLoadsAndFillsDefaults) {
   const Deck d = load(minimal);
   EXPECT_EQ(d.integer("lattice.N"), 32);

@@ -1,5 +1,6 @@
 // One run owns its output directory: another run's files are refused, a restart from a checkpoint in the
-// directory continues it, overwrite removes exactly the old run's files (and never the restart's checkpoint).
+// directory continues it, overwrite removes exactly the old run's files (and never the restart's checkpoint),
+// and a deferred overwrite checks the claim without removing anything.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -104,6 +105,21 @@ TEST_F(OutputDirectory, OverwriteRemovesExactlyTheOldRunsFiles) {
   EXPECT_FALSE(claimed.continues);
   EXPECT_TRUE(run_files_in(dir_).empty());
   EXPECT_TRUE(fs::exists(dir_ / "notes.txt"));
+}
+
+TEST_F(OutputDirectory, DeferredOverwriteChecksTheClaimAndRemovesNothingUntilClaimedAgain) {
+  touch("timeseries.h5");
+  touch("checkpoint_7.h5");
+  const auto outside = dir_.parent_path() / "checkpoint_4.h5";
+  // A restart from elsewhere: what overwrite refuses is refused; what it allows removes nothing yet.
+  EXPECT_THROW((void)claim_output_directory(dir_, {dir_ / "checkpoint_7.h5", true, true}),
+               OutputDirectoryTaken);
+  const auto checked = claim_output_directory(dir_, {outside, true, true});
+  EXPECT_TRUE(checked.removed.empty());
+  EXPECT_EQ(run_files_in(dir_).size(), 2u);
+  const auto claimed = claim_output_directory(dir_, {outside, true});
+  EXPECT_EQ(claimed.removed.size(), 2u);
+  EXPECT_TRUE(run_files_in(dir_).empty());
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // alone, a singleton MPI process; more: under INFLANET_MPIEXEC), one thread per rank, with extra environment
 // forwarded to every rank.
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,18 @@
 #include "child_process.hpp"
 
 namespace inflanet::testing {
+
+/// Every regular file under `dir` (recursively), by its path relative to `dir`, with its bytes: a refused run
+/// changes no file when the map is the same before and after.
+inline std::map<std::string, std::string> directory_bytes(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      files[fs::relative(entry.path(), dir).string()] = read_file(entry.path());
+    }
+  }
+  return files;
+}
 
 class AppTest : public ::testing::Test {
 protected:

@@ -53,4 +53,24 @@ inline double read_double_attribute(const std::filesystem::path& file, const std
   return value;
 }
 
+/// The paths of every dataset in `file` (groups walked recursively), sorted; a test failure if it cannot be
+/// opened.
+inline std::vector<std::string> dataset_names(const std::filesystem::path& file) {
+  std::vector<std::string> names;
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    ADD_FAILURE() << "cannot open " << file;
+    return names;
+  }
+  const auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* out) -> herr_t {
+    if (info->type == H5O_TYPE_DATASET) {
+      static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    }
+    return 0;
+  };
+  H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, visit, &names, H5O_INFO_BASIC);
+  H5Fclose(f);
+  return names;
+}
+
 } // namespace inflanet::testing

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "inflanet/app/lattice_parameters.hpp"
@@ -17,7 +18,9 @@
 #include "inflanet/duality/shell_comparison.hpp"
 #include "inflanet/duality/subcycling.hpp"
 #include "inflanet/field/field_lattice.hpp"
+#include "inflanet/io/checkpoint.hpp"
 #include "inflanet/io/duality_file.hpp"
+#include "inflanet/io/network_file.hpp"
 
 namespace inflanet {
 
@@ -57,6 +60,27 @@ private:
 void write_dictionary_attributes(io::DualityFile& file, const CoupledParameters& parameters,
                                  const NetworkSubcycling& subcycling, double c, double v2,
                                  const SubLattice& sub);
+
+/// \brief What every coupled run's nn.h5 says of its training points and its dictionary: sites[N,3] (the
+/// lattice index of every sub-lattice site, in site order), eta_dictionary, beta_dictionary and the network's
+/// sub-steps per step.
+void write_network_sites(io::NetworkFile& file, const CoupledParameters& parameters,
+                         const NetworkSubcycling& subcycling);
+
+/// \brief One entry of a companion's checkpointed state: a series and the size this deck needs (0: any size).
+struct CompanionSeries {
+  const char* name;
+  std::size_t size = 0;
+};
+
+/// \brief Refuses (InputError naming the deck's restart) a checkpoint whose companion state (`what`:
+/// "coupled-run state", ...) this deck cannot continue, before the lattice opens any file
+/// (LatticeRun::restart_check): each series present with its size (`sizes`: what sets them, for the message),
+/// each scalar present, and duality.h5 and nn.h5 in the output directory. Every rank looks (the directory is
+/// shared, as the checkpoint read assumes), so all refuse alike.
+void require_companion_state(const io::CheckpointState& checkpoint, const CoupledParameters& parameters,
+                             std::span<const CompanionSeries> series, std::span<const char* const> scalars,
+                             const std::string& what, const std::string& sizes);
 
 /// \brief `inflanet check` for a coupled deck: the inflaton's report, then the dictionary and the network's
 /// stability condition.

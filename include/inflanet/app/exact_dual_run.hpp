@@ -16,7 +16,8 @@ namespace inflanet {
 /// \brief What `check` adds for an exact-dual deck.
 [[nodiscard]] std::string exact_dual_check_report(const CoupledParameters& parameters, int ranks);
 
-/// \brief The exact-dual run, in the stages of run_coupled (it does not restart yet).
+/// \brief The exact-dual run, in the stages of run_coupled; it restarts bit for bit at the same rank count
+/// (its checkpoints carry the readout's parameters, momentum, targets and clock).
 void run_exact_dual(const CoupledParameters& parameters, const Session& session);
 
 } // namespace inflanet

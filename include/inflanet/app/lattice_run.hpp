@@ -70,6 +70,10 @@ public:
   /// \brief Called before every checkpoint is written, with the state about to be written: a companion adds
   /// its own state (extra_series, scalars; identical on every rank).
   void checkpoint_extra(std::function<void(io::CheckpointState&)> hook);
+  /// \brief Called by start() on a restart, with the checkpoint read and accepted by the lattice, before
+  /// any file is opened for writing: a companion refuses (InputError) a checkpoint it cannot continue, so a
+  /// refused restart changes no file.
+  void restart_check(std::function<void(const io::CheckpointState&)> hook);
   /// \brief The checkpoint the run restarted from (after start()), or null for a fresh start.
   [[nodiscard]] const io::CheckpointState* restored() const noexcept;
   [[nodiscard]] FieldLattice& lattice() noexcept;

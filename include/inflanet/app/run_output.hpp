@@ -26,14 +26,16 @@ namespace inflanet {
 /// \brief Claims `dir` for this run before anything is written (io::claim_output_directory on rank 0, the
 /// verdict shared by every rank of `comm`; `root`: this is rank 0): another run's files there are refused
 /// (InputError naming output.dir, the files and the ways out) unless `restart` is a checkpoint in `dir`
-/// ("latest" included) or `overwrite`, which removes them first (and says so). A refused run changes no file.
+/// ("latest" included) or `overwrite`, which removes them first (and says so). A refused run changes no file:
+/// `defer_removal` checks the claim and removes nothing (a restart, until its checkpoint is accepted; it then
+/// claims again without it).
 void claim_run_output(const std::filesystem::path& dir, const std::optional<std::string>& restart,
-                      bool overwrite, bool root, MPI_Comm comm);
+                      bool overwrite, bool root, MPI_Comm comm, bool defer_removal = false);
 
-/// \brief Claims `dir` (claim_run_output with `restart` and `overwrite`; resolved.toml is written by the
-/// run once a restart's checkpoint is accepted) and imports the FFTW wisdom of this grid, rank and thread
-/// count (`wisdom_setting`: output.wisdom) so the plans made next come from it. Collective; returns the
-/// wisdom file.
+/// \brief Claims `dir` (claim_run_output with `restart` and `overwrite`; a restart's overwrite removes
+/// nothing here, and resolved.toml is written by the run, once the restart's checkpoint is accepted) and
+/// imports the FFTW wisdom of this grid, rank and thread count (`wisdom_setting`: output.wisdom) so the plans
+/// made next come from it. Collective; returns the wisdom file.
 [[nodiscard]] std::filesystem::path prepare_run_output(const std::filesystem::path& dir,
                                                        const std::optional<std::string>& restart,
                                                        bool overwrite, const std::string& wisdom_setting,

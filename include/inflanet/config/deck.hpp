@@ -125,6 +125,16 @@ public:
   /// required keys ("[[name]]" for a repeated section).
   void require_section(const std::string& name, const std::string& why) const;
 
+  /// \brief True once a typed getter (integer, real, boolean, string) has returned the key's value: what a
+  /// run kind has read of the deck. The indexed form for a key of a repeated section, in element `index`.
+  [[nodiscard]] bool was_read(std::string_view path) const;
+  [[nodiscard]] bool was_read(std::string_view path, std::size_t index) const;
+  /// \brief Every key given is used or refused: called by a run kind once it has read its parameters, it
+  /// refuses (fail(), naming the key) the first key given with a value other than its default that no
+  /// typed getter has read, "no value: the key is not used by <run> run" (`run`: "a lattice", "the exact
+  /// dual", ...). A key given at its default changes nothing and passes (resolved decks spell defaults out).
+  void refuse_unread(const std::string& run) const;
+
   /// \brief The deck file name, as given to load().
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
   /// \brief The schema this deck was validated against.
@@ -136,9 +146,10 @@ private:
   struct Entry {
     std::optional<Value> value;
     Origin origin = Origin::unset;
-    std::uint32_t line = 0;   ///< 1-based, for Origin::file
-    std::uint32_t column = 0; ///< 1-based, for Origin::file
-    std::string argument;     ///< the whole `key=value` text, for Origin::override_argument
+    std::uint32_t line = 0;    ///< 1-based, for Origin::file
+    std::uint32_t column = 0;  ///< 1-based, for Origin::file
+    std::string argument;      ///< the whole `key=value` text, for Origin::override_argument
+    mutable bool read = false; ///< a typed getter has returned the value (refuse_unread)
   };
   /// One element of a repeated section.
   struct Element {

@@ -5,6 +5,9 @@
 #include <complex>
 #include <cstddef>
 
+#include <span>
+#include <vector>
+
 #include "inflanet/decomposition/decomposition.hpp"
 
 namespace inflanet {
@@ -53,6 +56,13 @@ public:
   void scale(double factor);
   /// \brief Copies data and representation from a field on the same decomposition.
   void copy_from(const Field& other);
+  /// \brief Every Fourier mode of the lattice, on every rank (a checkpoint of a state kept in Fourier
+  /// space): N N (N/2+1) (re, im) pairs in the global order ((kx N + ky) (N/2+1) + kz). For a field in
+  /// Fourier space; collective. Bit-exact: each value is its owner's, the sign of a zero included.
+  [[nodiscard]] std::vector<double> gather_fourier() const;
+  /// \brief The inverse of gather_fourier(): this rank's modes from `values` (every mode, that order); the
+  /// field is then in Fourier space. std::invalid_argument when `values` has another size.
+  void scatter_fourier(std::span<const double> values);
 
 private:
   const Decomposition* decomposition_;

@@ -48,6 +48,10 @@ struct DirectoryClaim {
   /// Remove the directory's run files before writing (a new run only: a restart from a checkpoint in the
   /// directory may not remove that checkpoint).
   bool overwrite = false;
+  /// With overwrite: refuse what overwrite refuses, but remove nothing yet. A restart claims so before it has
+  /// read its checkpoint, and claims again (without it) once the checkpoint is accepted: a refused restart
+  /// removes no file.
+  bool defer_removal = false;
 };
 
 /// \brief What claim_output_directory did.
