@@ -9,7 +9,7 @@ set(INFLANET_LAYERS base decomposition fft physics training duality io config ap
 set(INFLANET_LAYER_base base)
 set(INFLANET_LAYER_decomposition decomposition)
 set(INFLANET_LAYER_fft fft)
-set(INFLANET_LAYER_physics background potential integrator spectra field)
+set(INFLANET_LAYER_physics background potential integrator spectra field gravitational_waves)
 # nn and ntk are peers (the kernels of nn's networks; ntk -> nn only since the dictionary moved to duality/).
 set(INFLANET_LAYER_training nn ntk)
 set(INFLANET_LAYER_duality duality)
