@@ -341,7 +341,7 @@ struct LatticeRun::State {
     }
     std::vector<Field> tensor; // h_ij, with gravitational_waves.snapshots
     if (waves && p.gravitational_waves.snapshots) {
-      const char* names[6] = {"h_xx", "h_xy", "h_xz", "h_yy", "h_yz", "h_zz"};
+      const char* names[6] = {"hxx", "hxy", "hxz", "hyy", "hyz", "hzz"};
       tensor.reserve(6);
       for (int c = 0; c < 6; ++c) {
         tensor.emplace_back(decomposition);

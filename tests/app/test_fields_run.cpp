@@ -2,6 +2,7 @@
 // at 1, 2 and 3 ranks to rounding; a restarted run continues bit for bit; every output names its fields;
 // bad multi-field decks are refused with exit 2 naming the key (duplicate field names, a potential naming a
 // field that does not exist, a formula whose derivative check fails, friedmann with a negative energy).
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -221,7 +222,8 @@ TEST_F(FieldsRun, GravitationalWavesRestartBitwiseAndRefuseBadKeys) {
     extra.insert(extra.end(), gw.begin(), gw.end());
     return extra;
   };
-  const auto full = run(1, with({"output.dir=gwfull"}));
+  const auto full =
+      run(1, with({"output.dir=gwfull", "output.snapshot_every=40", "gravitational_waves.snapshots=true"}));
   ASSERT_EQ(full.status, 0) << full;
   EXPECT_THAT(full.out, HasSubstr("gravitational waves: rho_GW"));
   const auto cut = run(1, with({"output.dir=gwcut", "time.t_end=0.2"}));
@@ -266,6 +268,22 @@ TEST_F(FieldsRun, GravitationalWavesRestartBitwiseAndRefuseBadKeys) {
     EXPECT_GT(H5Aexists_by_name(f, name, "units", H5P_DEFAULT), 0) << name;
     H5Fclose(f);
   }
+  // Today's spectrum (a Friedmann run: M_p units), one value per shell; the snapshot's h_ij is traceless.
+  EXPECT_EQ(read_doubles(a / "gw_spectra.h5", "today/frequency_Hz").size(), k.size());
+  const auto h2_omega = read_doubles(a / "gw_spectra.h5", "today/h2_omega_gw");
+  ASSERT_EQ(h2_omega.size(), k.size());
+  EXPECT_GT(*std::max_element(h2_omega.begin(), h2_omega.end()), 0.0);
+  const auto hxx = read_doubles(a / "data_40.h5", "/data/40/meshes/hxx");
+  const auto hyy = read_doubles(a / "data_40.h5", "/data/40/meshes/hyy");
+  const auto hzz = read_doubles(a / "data_40.h5", "/data/40/meshes/hzz");
+  ASSERT_EQ(hxx.size(), 512u);
+  double trace = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < hxx.size(); ++i) {
+    trace = std::max(trace, std::abs(hxx[i] + hyy[i] + hzz[i]));
+    scale = std::max(scale, std::abs(hxx[i]));
+  }
+  EXPECT_GT(scale, 0.0);
+  EXPECT_LT(trace, 1e-12 * scale);
   // Bad keys.
   const auto check = [&](std::vector<std::string> extra) {
     const auto r =

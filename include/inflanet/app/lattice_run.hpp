@@ -20,7 +20,7 @@
 ///   rho_gw, drho_gw_dlnk[nt, nk], omega_gw[nt, nk], a `units` attribute on each; at the end of a
 ///   Friedmann run the group `today`, present_day_spectrum.hpp); the checkpoint's /fields/gw_h_plus,
 ///   gw_h_cross, gw_p_plus, gw_p_cross (half spectra [N][N][N/2+1][2]); with gravitational_waves.snapshots
-///   the meshes h_xx ... h_zz.
+///   the meshes hxx ... hzz.
 
 #include <cstdint>
 #include <functional>
