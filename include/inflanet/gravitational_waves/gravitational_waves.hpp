@@ -33,13 +33,18 @@
 ///
 /// ## Why two polarisations per mode, and not an unprojected u_ij (measured: bench/gravitational_waves.cpp)
 /// Both methods need the same transforms per force evaluation: per source field one r2c of phi and three
-/// c2r for its gradients, then six r2c of Pi_ij (transforms_per_force). They differ in the state: u_ij
-/// and its momentum are 12 complex half-space arrays (12 doubles per site), the two polarisations 4 (4
-/// doubles per site); with the 9 work arrays both need (3 gradients, 6 stress components) that is 21 against
-/// 13 padded arrays per site, and the k-space update touches 12 instead of 4 state arrays. The
-/// per-mode cost of building e^+ and e^x (a few flops and two square roots) is below the transforms' (see
-/// the bench's numbers). Equal transforms, a third of the state: the polarisations.
-///
+/// c2r for its gradients, then six r2c of Pi_ij (transforms_per_force: 14 for two fields, 7 pairs). They
+/// differ in the state: u_ij and its momentum are 12 complex half-space arrays (12 doubles per site), the
+/// two polarisations 4; with the 9 work arrays both need (3 gradients, 6 stress components) that is 21
+/// against 13 padded arrays per site (106 bytes per site here, against 171). Measured at 128^3 on one rank
+/// (this 2-core machine, shared; two source fields): one FFT pair 18.3 ms, the fields' leapfrog step 55.7
+/// ms, the step with the waves 373.7 ms, so the sector costs 318 ms = 2.5 times its 7 pairs. Its k-space
+/// kick (two polarisations, e^+ and e^x built per mode with two square roots) takes 53.4 ms, against
+/// 13.9 ms for the same update of six unprojected components: the kick of u_ij would be cheaper by about
+/// 40 ms (1/8 of the sector), at 8 more arrays per site (64 bytes per site) and a projection at every
+/// measurement. Memory decides here: the lattice's limit is memory per rank, and the sector already adds
+/// twice the fields' 49 bytes per site. Not done: storing e^A per mode (or u, v) would cut the kick to the
+/// six-component figure for 24 bytes per site; the target (sector <= 1.2 x its pairs) is not met.
 /// ## Modes
 /// k = 0 and (even N) the Nyquist planes carry no tensor mode (tt_projector.hpp): their h, p and source are
 /// zero and stay zero.
