@@ -26,13 +26,7 @@ using namespace inflanet;
 
 int main(int argc, char** argv) {
   Session session(argc, argv);
-  std::vector<std::ptrdiff_t> sizes;
-  for (int i = 1; i < argc; ++i) {
-    sizes.push_back(std::atol(argv[i]));
-  }
-  if (sizes.empty()) {
-    sizes = {128, 256};
-  }
+  const std::vector<std::ptrdiff_t> sizes = bench::sizes_from_arguments(argc, argv, {128, 256});
   if (session.rank() == 0) {
     std::printf("# two-field step (leapfrog) with and without gravitational waves vs the FFT pair floor\n");
     std::printf("# %5s %5s %7s %9s %10s %10s %11s %11s %12s %10s %10s %9s %9s\n", "N", "ranks", "threads",
