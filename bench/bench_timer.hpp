@@ -3,6 +3,8 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -49,6 +51,16 @@ std::pair<double, double> paired_median_seconds(F&& a, G&& b, int repeats, int w
   // The minimum: interference from other work on a shared machine only ever adds time, so the fastest
   // repetition is the best estimate of each competitor's own cost (medians wandered by 15% here).
   return {*std::min_element(ta.begin(), ta.end()), *std::min_element(tb.begin(), tb.end())};
+}
+
+/// The lattice sizes N given as the program's arguments, or `fallback` when there are none.
+inline std::vector<std::ptrdiff_t> sizes_from_arguments(int argc, char** argv,
+                                                        std::vector<std::ptrdiff_t> fallback) {
+  std::vector<std::ptrdiff_t> sizes;
+  for (int i = 1; i < argc; ++i) {
+    sizes.push_back(std::atol(argv[i]));
+  }
+  return sizes.empty() ? fallback : sizes;
 }
 
 } // namespace inflanet::bench

@@ -40,6 +40,8 @@ SHORT = {
     "minkowski_quartic": (3, ["lattice.N=16", "time.t_end=2.0", "output.spectra_every=20",
                               "output.snapshot_every=50"]),
     "preheating": (2, ["lattice.N=16", "time.t_end=1.0e5", "output.spectra_every=10", "output.snapshot_every=40"]),
+    "preheating_gw": (2, ["lattice.N=16", "time.t_end=2.8498e6", "output.spectra_every=10",
+                          "gravitational_waves.every=10"]),
 }
 
 

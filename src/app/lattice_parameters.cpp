@@ -12,6 +12,7 @@
 #include "inflanet/config/deck_units.hpp"
 #include "inflanet/decomposition/slab_layout.hpp"
 #include "inflanet/field/field_lattice.hpp"
+#include "inflanet/gravitational_waves/gravitational_waves.hpp"
 #include "inflanet/integrator/integrator.hpp"
 #include "inflanet/potential/potential_error.hpp"
 
@@ -176,6 +177,55 @@ void read_inflaton_section(const config::Deck& deck, LatticeParameters& p) {
   ic.seed = static_cast<std::uint64_t>(deck.integer("inflaton.seed"));
   ic.kcut = deck.real("inflaton.kcut");
   p.initial = {ic};
+}
+
+} // namespace
+
+namespace {
+
+/// [gravitational_waves]: the source fields by name (all when sources = ""), every name a field.
+void read_gravitational_waves(const config::Deck& deck, LatticeParameters& p) {
+  auto& gw = p.gravitational_waves;
+  if (!deck.has_section("gravitational_waves") || !deck.boolean("gravitational_waves.enabled")) {
+    return;
+  }
+  gw.enabled = true;
+  gw.every = deck.integer("gravitational_waves.every");
+  gw.w = deck.real("gravitational_waves.w");
+  gw.efolds = deck.real("gravitational_waves.efolds");
+  gw.g_star = deck.real("gravitational_waves.g_star");
+  gw.snapshots = deck.boolean("gravitational_waves.snapshots");
+  const std::string& text = deck.string("gravitational_waves.sources");
+  if (text.empty()) {
+    for (std::size_t i = 0; i < p.names.size(); ++i) {
+      gw.sources.push_back(i);
+    }
+    return;
+  }
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    std::string name = text.substr(start, comma - start);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    start = comma + 1;
+    if (name.empty()) {
+      continue;
+    }
+    const auto it = std::find(p.names.begin(), p.names.end(), name);
+    if (it == p.names.end()) {
+      deck.fail("gravitational_waves.sources",
+                fmt::format("names of the run's fields ({}); '{}' is none of them", join(p.names), name));
+    }
+    const auto index = static_cast<std::size_t>(it - p.names.begin());
+    if (std::find(gw.sources.begin(), gw.sources.end(), index) == gw.sources.end()) {
+      gw.sources.push_back(index);
+    }
+  }
+  if (gw.sources.empty()) {
+    deck.fail("gravitational_waves.sources",
+              fmt::format("at least one source field ({}), or \"\" for all of them", join(p.names)));
+  }
 }
 
 } // namespace
@@ -368,6 +418,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
   // ---- output
   read_output_keys(deck, p);
   p.cross_spectra = deck.has("output.cross_spectra") && deck.boolean("output.cross_spectra");
+  read_gravitational_waves(deck, p);
   std::map<std::string, std::string> derived;
   if (!p.one_field_deck) {
     for (std::size_t i = 0; i < n; ++i) {
@@ -395,6 +446,12 @@ MemoryBudget lattice_memory(const LatticeParameters& p, int ranks) {
        fmt::format("lattice.N = {}, {} field{}", p.box.n, p.names.size(), p.names.size() == 1 ? "" : "s")});
   b.items.push_back({p.cross_spectra ? "spectra scratch fields (two)" : "spectra scratch field",
                      (p.cross_spectra ? 2.0 : 1.0) * field, fmt::format("lattice.N = {}", p.box.n)});
+  if (p.gravitational_waves.enabled) {
+    b.items.push_back({fmt::format("gravitational waves ({} slabs: h and its momentum per polarisation, 3 "
+                                   "gradients, 6 stress components)",
+                                   GravitationalWaves::arrays),
+                       GravitationalWaves::bytes_per_rank(p.box.n, ranks), "gravitational_waves.enabled"});
+  }
   if (ranks > 1) {
     b.items.push_back({"FFT transpose buffer (one slab)", field, fmt::format("lattice.N = {}", p.box.n)});
   }
@@ -478,6 +535,21 @@ std::string lattice_check_report(const LatticeParameters& p, int ranks) {
                     kmin / (p.a0 * std::exp(efolds) * p.hubble), kmax / (p.a0 * std::exp(efolds) * p.hubble));
   }
   const auto memory = lattice_memory(p, ranks);
+  if (p.gravitational_waves.enabled) {
+    const auto& gw = p.gravitational_waves;
+    std::vector<std::string> sources;
+    for (const std::size_t i : gw.sources) {
+      sources.push_back(p.names[i]);
+    }
+    const int per_force = GravitationalWaves::transforms_per_force(gw.sources.size());
+    out += fmt::format(
+        "#   gravitational waves : sourced by {}; {:.4g} MiB per rank ({:.1f} bytes per site); {} "
+        "transforms per force evaluation, {} per step (the fields: {})\n",
+        join(sources), GravitationalWaves::bytes_per_rank(p.box.n, ranks) / (1024.0 * 1024.0),
+        GravitationalWaves::bytes_per_rank(p.box.n, ranks) * ranks / p.box.sites(), per_force,
+        per_force * integrator.drifts_per_step(),
+        2 * p.names.size() * static_cast<std::size_t>(integrator.drifts_per_step()));
+  }
   out += fmt::format("#   memory per rank     = {:.4g} MiB on {} rank(s) ({:.1f} bytes per site)\n",
                      memory.total() / (1024.0 * 1024.0), ranks, memory.total() * ranks / p.box.sites());
   if (p.write_checkpoints && !p.final_checkpoint && p.checkpoint_every == 0) {

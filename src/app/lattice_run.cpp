@@ -14,6 +14,9 @@
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
 #include "inflanet/field/initial_conditions.hpp"
+#include "inflanet/gravitational_waves/gravitational_waves.hpp"
+#include "inflanet/gravitational_waves/lattice_with_gravitational_waves.hpp"
+#include "inflanet/gravitational_waves/present_day_spectrum.hpp"
 #include "inflanet/io/atomic_file.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/snapshot_writer.hpp"
@@ -31,6 +34,7 @@ struct Sample {
   const LatticeEnergies* e = nullptr;       ///< the energies of the row (read while the row is built)
   std::vector<std::array<double, 4>> field; ///< per field: mean, var, velocity mean, velocity var
   double continuity = 0.0, energy_error = 0.0;
+  double rho_gw = 0.0; ///< gravitational waves: (M_p^2 / 4) <dh_ij/dt dh_ij/dt>
 };
 
 /// A declared column: its name, unit and value.
@@ -64,11 +68,17 @@ std::vector<Declared> declare_columns(const LatticeParameters& p) {
       c.push_back({{p.names[i] + what[k], unit[k]}, [i, k](S s) { return s.field[i][k]; }});
     }
   };
+  const std::vector<Declared> waves = {
+      {{"rho_gw", quantity::energy_density}, [](S s) { return s.rho_gw; }},
+      {{"rho_gw_fraction", quantity::dimensionless}, [](S s) { return s.rho_gw / s.e->rho(); }}};
   if (p.one_field_deck) {
     // The one-field deck's historical layout: the field's statistics first, eta last.
     statistics(0);
     c.insert(c.end(), energies.begin(), energies.end());
     c.insert(c.end(), errors.begin(), errors.end());
+    if (p.gravitational_waves.enabled) {
+      c.insert(c.end(), waves.begin(), waves.end());
+    }
     c.push_back(eta);
     return c;
   }
@@ -83,10 +93,29 @@ std::vector<Declared> declare_columns(const LatticeParameters& p) {
     c.push_back(
         {{"rho_grad_" + p.names[i], quantity::energy_density}, [i](S s) { return s.e->gradient[i]; }});
   }
+  if (p.gravitational_waves.enabled) {
+    c.insert(c.end(), waves.begin(), waves.end());
+  }
   if (p.alpha != 0.0) {
     c.push_back(eta);
   }
   return c;
+}
+
+/// gw_spectra.h5's per-time series and spectra, and the units of every dataset (gravitational_waves.hpp).
+const std::vector<std::string> gw_series = {"rho", "rho_gw"};
+const std::vector<std::string> gw_spectra_names = {"drho_gw_dlnk", "omega_gw"};
+io::SpectraFileExtras gw_file_extras() {
+  io::SpectraFileExtras x;
+  x.series = gw_series;
+  x.series_units = {quantity::energy_density, quantity::energy_density};
+  x.spectrum_units = {quantity::energy_density, quantity::dimensionless};
+  x.normalisation =
+      "rho_GW = (M_p^2/4) <dh_ij/dt dh_ij/dt> (box average); per shell b of |n| (width dk = "
+      "2 pi/L, k = mean comoving |k| of its modes) drho_gw_dlnk = (k_b/dk) rho_b with rho_b the "
+      "shell's part of rho_GW, so sum_b (dk/k_b) drho_gw_dlnk = rho_gw; omega_gw = drho_gw_dlnk / "
+      "rho with rho the fields' total energy density";
+  return x;
 }
 
 std::vector<std::string> spectrum_names(const LatticeParameters& p) {
@@ -163,6 +192,9 @@ struct LatticeRun::State {
   std::vector<QuantityUnit> column_units, spectra_units;
   std::optional<io::TimeseriesFile> timeseries; // rank 0
   std::optional<io::SpectraFile> spectra;       // rank 0
+  std::optional<GravitationalWaves> waves;      ///< gravitational_waves.enabled
+  std::optional<LatticeWithGravitationalWaves> with_waves;
+  std::optional<io::SpectraFile> gw_spectra; // rank 0
   std::optional<ContinuityTracker> continuity;
   LatticeEnergies energies;
   double rho0 = 0.0;
@@ -195,6 +227,10 @@ struct LatticeRun::State {
     if (p.cross_spectra) {
       scratch2.emplace(decomposition);
     }
+    if (p.gravitational_waves.enabled) {
+      waves.emplace(operators, p.gravitational_waves.sources, p.units.planck_mass());
+      with_waves.emplace(fields, *waves);
+    }
     // Keep what was measured; the plans themselves were already made from wisdom (FftPlan), so a restart
     // that reads this file executes the same ones.
     if (!plan.from_wisdom()) {
@@ -214,6 +250,9 @@ struct LatticeRun::State {
     s.e = &e;
     s.continuity = continuity->residual();
     s.energy_error = p.background_kind == "minkowski" && rho0 != 0.0 ? (e.rho() - rho0) / rho0 : 0.0;
+    if (waves) {
+      s.rho_gw = waves->energy_density(fields.velocity_factor());
+    }
     const double v = velocity_factor(e);
     for (std::size_t i = 0; i < p.names.size(); ++i) {
       s.field.push_back({operators.mean(fields.phi(i)), operators.variance(fields.phi(i)),
@@ -266,6 +305,50 @@ struct LatticeRun::State {
     }
   }
 
+  /// One row of gw_spectra.h5 (collective; the fields synchronised).
+  void record_gw_spectra(std::int64_t at_step, const LatticeEnergies& e) {
+    const double v = fields.velocity_factor();
+    std::vector<double> drho = waves->energy_spectrum(spectrum, v);
+    std::vector<double> omega(drho.size());
+    const double rho = e.rho();
+    for (std::size_t b = 0; b < drho.size(); ++b) {
+      omega[b] = drho[b] / rho;
+    }
+    const std::vector<double> series = {rho, waves->energy_density(v)};
+    if (gw_spectra) {
+      gw_spectra->append(at_step, e.time, e.a, {drho, omega}, series);
+    }
+  }
+
+  /// gw_spectra.h5's group `today` at the last step: f and h^2 Omega_GW,0 per shell (present_day_spectrum),
+  /// when the run has a physical scale (p.units: a Friedmann run's M_p = 2.435e18 GeV, or the deck's
+  /// `[units]`); without one, no `today`. It assumes rho is the universe's total energy density, which only a
+  /// Friedmann run's rho is (docs/gravitational_waves.md).
+  void record_today(const LatticeEnergies& e) {
+    if (!p.units.scale) {
+      return;
+    }
+    const PhysicalScale& scale = *p.units.scale;
+    const auto& gw = p.gravitational_waves;
+    const LateUniverse late{gw.w, gw.efolds, gw.g_star};
+    const std::vector<double> drho = waves->energy_spectrum(spectrum, fields.velocity_factor());
+    std::vector<double> omega(drho.size());
+    for (std::size_t b = 0; b < drho.size(); ++b) {
+      omega[b] = drho[b] / e.rho();
+    }
+    const PresentDaySpectrum today =
+        present_day_spectrum(spectrum.k(), omega, e.a, e.rho(), scale.energy_GeV, scale.field_GeV, late);
+    if (gw_spectra) {
+      gw_spectra->write_group(
+          "today", {{"frequency_Hz", today.frequency_Hz, "Hz"}, {"h2_omega_gw", today.h2_omega_gw, "1"}},
+          {{"w", gw.w},
+           {"efolds", gw.efolds},
+           {"g_star", gw.g_star},
+           {"energy_GeV", scale.energy_GeV},
+           {"field_GeV", scale.field_GeV}});
+    }
+  }
+
   void snapshot(std::int64_t at_step) {
     // Velocities dX/dt, in freshly allocated fields (snapshots are rare), so that one file holds them all.
     std::vector<Field> velocities;
@@ -282,6 +365,17 @@ struct LatticeRun::State {
       units.emplace(p.names[i], quantity::field);
       units.emplace(p.names[i] + "dot", quantity::field_rate);
     }
+    std::vector<Field> tensor; // h_ij, with gravitational_waves.snapshots
+    if (waves && p.gravitational_waves.snapshots) {
+      const char* names[6] = {"hxx", "hxy", "hxz", "hyy", "hyz", "hzz"};
+      tensor.reserve(6);
+      for (int c = 0; c < 6; ++c) {
+        tensor.emplace_back(decomposition);
+        waves->tensor_component(c, tensor.back());
+        meshes.emplace(names[c], std::cref(tensor.back()));
+        units.emplace(names[c], quantity::dimensionless);
+      }
+    }
     io::write_snapshot(p.output_dir, at_step, fields.time(), p.dt, fields.a(), fields.hubble(), meshes, units,
                        metadata, p.box);
   }
@@ -291,6 +385,12 @@ struct LatticeRun::State {
     for (std::size_t i = 0; i < p.names.size(); ++i) {
       out.emplace_back(p.names[i], &fields.phi(i));
       out.emplace_back(momentum_name(p, i), &fields.momentum(i));
+    }
+    if (waves) { // h~_A and p~_A, in Fourier space ([N][N][N/2+1][2])
+      out.emplace_back("gw_h_plus", &waves->amplitude(GravitationalWaves::plus));
+      out.emplace_back("gw_h_cross", &waves->amplitude(GravitationalWaves::cross));
+      out.emplace_back("gw_p_plus", &waves->momentum(GravitationalWaves::plus));
+      out.emplace_back("gw_p_cross", &waves->momentum(GravitationalWaves::cross));
     }
     return out;
   }
@@ -339,6 +439,15 @@ struct LatticeRun::State {
                                spectra_units, spectrum, p.box, metadata, decomposition.is_root());
     timeseries = std::move(files.timeseries);
     spectra = std::move(files.spectra);
+    if (waves && decomposition.is_root()) {
+      const auto path = p.output_dir / "gw_spectra.h5";
+      if (continuing && std::filesystem::exists(path)) {
+        gw_spectra.emplace(io::SpectraFile::open_existing(path, gw_spectra_names, step, gw_series));
+      } else {
+        gw_spectra.emplace(path, spectrum.k(), spectrum.counts(), gw_spectra_names, p.box.length, p.box.n,
+                           metadata, gw_file_extras());
+      }
+    }
   }
 
   [[nodiscard]] std::string diagnostics() const {
@@ -407,6 +516,9 @@ void LatticeRun::start() {
     s.open_files(false);
     s.last = s.record(0, s.energies);
     s.record_spectra(0, s.energies);
+    if (s.waves) {
+      s.record_gw_spectra(0, s.energies);
+    }
     if (p.snapshot_every > 0) {
       s.snapshot(0);
     }
@@ -466,7 +578,8 @@ void LatticeRun::evolve() {
   // Steps where the state must be synchronised because something reads the fields themselves.
   auto output_step = [&](std::int64_t step) {
     return step == p.steps || due(step, p.timeseries_every) || due(step, p.spectra_every) ||
-           due(step, p.snapshot_every) || due(step, p.checkpoint_every) || due(step, p.progress_every);
+           due(step, p.snapshot_every) || due(step, p.checkpoint_every) || due(step, p.progress_every) ||
+           (s.waves && due(step, p.gravitational_waves.every));
   };
   const double a0 = s.energies.a;
   while (s.step < p.steps) {
@@ -477,7 +590,10 @@ void LatticeRun::evolve() {
     // Between outputs the integrator merges the momentum stages across step boundaries (one pass per
     // boundary); every step still reports its energies for the continuity residual and the guard.
     const std::int64_t chunk_start = s.step;
-    s.integrator.advance(s.fields, p.dt, chunk_end - chunk_start, [&](std::int64_t k) {
+    const auto advance = [&](auto& system, auto&& on_step) {
+      s.integrator.advance(system, p.dt, chunk_end - chunk_start, on_step);
+    };
+    const auto each_step = [&](std::int64_t k) {
       const std::int64_t step = chunk_start + k + 1;
       s.energies = s.fields.energies();
       s.continuity->push(s.energies.rho(), s.energies.dissipation());
@@ -492,7 +608,14 @@ void LatticeRun::evolve() {
       if (s.on_step) {
         s.on_step(step);
       }
-    });
+    };
+    // With gravitational waves the fields and h_ij advance as one split system (the fields' arithmetic is
+    // the same either way: the waves are passive).
+    if (s.with_waves) {
+      advance(*s.with_waves, each_step);
+    } else {
+      advance(s.fields, each_step);
+    }
     s.step = chunk_end;
     const std::int64_t step = s.step;
     const bool last = step == p.steps;
@@ -502,6 +625,12 @@ void LatticeRun::evolve() {
     }
     if (due(step, p.spectra_every) || last) {
       s.record_spectra(step, s.energies);
+    }
+    if (s.waves && (due(step, p.gravitational_waves.every) || last)) {
+      s.record_gw_spectra(step, s.energies);
+    }
+    if (s.waves && last) {
+      s.record_today(s.energies);
     }
     if (due(step, p.snapshot_every) || (p.snapshot_every > 0 && last)) {
       s.snapshot(step);
@@ -549,11 +678,16 @@ void LatticeRun::summarise() const {
     fmt::print("#   Friedmann constraint violation |H^2 - rho/3| / (rho/3) = {:.3e}\n",
                e.constraint_violation());
   }
+  if (s.waves) {
+    fmt::print("#   gravitational waves: rho_GW = {:.6e}, rho_GW / rho = {:.6e}\n", s.last.rho_gw,
+               s.last.rho_gw / e.rho());
+  }
   fmt::print("#   continuity residual = {:.3e}{}\n", s.continuity->residual(),
              p.background_kind == "minkowski"
                  ? fmt::format(", relative energy error = {:.3e}", s.last.energy_error)
                  : "");
-  fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, resolved.toml{}{}}}\n", p.output_dir.string(),
+  fmt::print("#   output: {}/{{timeseries.h5, spectra.h5, {}resolved.toml{}{}}}\n", p.output_dir.string(),
+             s.waves ? "gw_spectra.h5, " : "",
              p.write_checkpoints && p.final_checkpoint ? fmt::format(", checkpoint_{}.h5", p.steps)
                                                        : std::string(),
              p.snapshot_every > 0 ? ", data_<step>.h5 + .xmf" : "");

@@ -136,8 +136,10 @@ LatticeRunFiles open_lattice_run_files(const std::filesystem::path& dir, bool co
     return files;
   }
   files.timeseries.emplace(ts, columns, metadata, units);
+  io::SpectraFileExtras extras;
+  extras.spectrum_units = spectrum_units;
   files.spectra.emplace(sp, spectrum.k(), spectrum.counts(), spectrum_names, box.length, box.n, metadata,
-                        spectrum_units);
+                        extras);
   return files;
 }
 

@@ -527,6 +527,46 @@ Schema inflanet_schema() {
                        "unset = false")
           .omitted_when_unset());
 
+  // Gravitational waves sourced by the fields (gravitational_waves/gravitational_waves.hpp). Omitted from
+  // resolved decks when absent, so the decks that predate it resolve to the same bytes.
+  s.section(
+      "gravitational_waves", Presence::optional,
+      "tensor perturbations h_ij sourced by the fields' anisotropic stress (passive: they act on neither "
+      "the fields nor a)",
+      WhenUnset::omitted);
+  s.key(KeySpec::boolean("gravitational_waves.enabled",
+                         "evolve h_ij with the fields, and write gw_spectra.h5 and the rho_gw columns")
+            .defaults_to(false));
+  s.key(
+      KeySpec::string("gravitational_waves.sources",
+                      "comma-separated names of the fields whose stress d_i phi d_j phi sources h_ij; \"\" = "
+                      "every field")
+          .defaults_to(""));
+  s.key(KeySpec::integer("gravitational_waves.every", "steps between GW spectra in gw_spectra.h5 [steps]")
+            .at_least(1)
+            .defaults_to(100));
+  s.key(
+      KeySpec::real("gravitational_waves.w",
+                    "today's spectrum: equation of state from the end of the run until radiation domination "
+                    "[dimensionless]")
+          .greater_than(-1.0 / 3.0)
+          .at_most(1.0)
+          .defaults_to(1.0 / 3.0));
+  s.key(KeySpec::real("gravitational_waves.efolds",
+                      "today's spectrum: e-folds of expansion with that w before radiation domination "
+                      "[dimensionless]")
+            .at_least(0)
+            .defaults_to(0.0));
+  s.key(KeySpec::real("gravitational_waves.g_star",
+                      "today's spectrum: relativistic degrees of freedom when radiation domination begins "
+                      "[dimensionless]")
+            .greater_than(0)
+            .defaults_to(106.75));
+  s.key(KeySpec::boolean(
+            "gravitational_waves.snapshots",
+            "write the six components h_ij into the data_<step>.h5 snapshots (output.snapshot_every)")
+            .defaults_to(false));
+
   s.section("network", Presence::optional, "the neural network trained on the lattice (its dual)");
   s.key(KeySpec::string("network.dataset", "training data: lattice sublattices, a file, or synthetic")
             .one_of({"lattice", "file", "synthetic"})

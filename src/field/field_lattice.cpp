@@ -373,8 +373,10 @@ void FieldLattice::drift(double s) {
       const auto flow = clock_->drift_friction(eta_, s);
       compose_pending(flow.damping, 0.0);
       drift_pass(flow.length / flow.damping);
+      last_drift_ = {flow.damping, flow.length};
     } else {
       drift_pass(s); // the pending momentum map rides along
+      last_drift_ = {1.0, s};
     }
     eta_ += s;
     return;
@@ -386,6 +388,7 @@ void FieldLattice::drift(double s) {
   }
   const ScaleFactor::Drift flow = scale_factor_->drift(s, kinetic_pi2(), alpha_);
   drift_pass(flow.length);
+  last_drift_ = {1.0, flow.length};
   eta_ += s;
   t_ += flow.time;
 }
@@ -444,17 +447,15 @@ void FieldLattice::drift_pass(double length) {
   force_valid_ = false;
 }
 
-void FieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
+std::pair<double, double> FieldLattice::force_factors() const {
   const auto& d = operators_->decomposition();
-  FftPlan& plan = operators_->plan();
   const double a1 = a();
   const double dk = d.box().dk();
   const double sites = d.box().sites();
   // Fixed background: F = -a^(2 alpha - 2) lap + a^(2 alpha) V'. Friedmann: F = a^(3 + alpha) (-lap/a^2 +
   // V') = -a^(1 + alpha) lap + a^(3 + alpha) V'. (alpha = 0 keeps the historical 1/(a^2 N^3) arithmetic.)
-  const bool friedmann = expansion_.self_consistent();
   double factor = dk * dk / (a1 * a1 * sites), mass = 1.0;
-  if (friedmann) {
+  if (expansion_.self_consistent()) {
     const double lapse = alpha_ == 0.0 ? 1.0 : std::pow(a1, alpha_);
     factor = alpha_ == 0.0 ? dk * dk * a1 / sites : dk * dk * lapse * a1 / sites;
     mass = alpha_ == 0.0 ? a1 * a1 * a1 : lapse * a1 * a1 * a1;
@@ -462,6 +463,29 @@ void FieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
     factor = dk * dk * clock_->gradient_factor(eta_) / sites;
     mass = clock_->mass_factor(eta_);
   }
+  return {factor, mass};
+}
+
+FieldLattice::KickFactors FieldLattice::kick_factors() const {
+  const Box& box = operators_->decomposition().box();
+  const auto [factor, mass] = force_factors();
+  return {factor * box.sites() / (box.dk() * box.dk()), mass};
+}
+
+double FieldLattice::velocity_factor() const {
+  if (expansion_.self_consistent()) {
+    const double a1 = a();
+    return 1.0 / (a1 * a1 * a1);
+  }
+  return 1.0 / dt_deta();
+}
+
+void FieldLattice::evaluate_force(ForceUse use, const MomentumMaps& maps) {
+  const auto& d = operators_->decomposition();
+  FftPlan& plan = operators_->plan();
+  const double dk = d.box().dk();
+  const double sites = d.box().sites();
+  const auto [factor, mass] = force_factors();
   const std::size_t n = fields_.size();
   std::vector<double> sums(n + 1 + 2 * n, 0.0); // grad_i, V, p_i^2, synchronised p_i^2
   for (std::size_t i = 0; i < n; ++i) {

@@ -13,7 +13,7 @@ namespace {
 bool is_run_file(const std::string& name) {
   // Every name a run writes (the writers of io/ and app/), with the .tmp of its atomic replacement.
   static const std::regex pattern(
-      R"((resolved\.toml|timeseries\.h5|spectra\.h5|duality\.h5|nn\.h5|)"
+      R"((resolved\.toml|timeseries\.h5|spectra\.h5|gw_spectra\.h5|duality\.h5|nn\.h5|)"
       R"(checkpoint_latest|checkpoint_\d+\.h5|data_\d+\.h5|data_\d+\.xmf)(\.tmp)?)");
   return std::regex_match(name, pattern);
 }

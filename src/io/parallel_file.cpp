@@ -47,29 +47,34 @@ struct SlabSpaces {
   Hdf5Handle memory_space;
 };
 
-SlabSpaces slab_spaces(hid_t dataset, const Decomposition& d, const std::filesystem::path& file) {
+SlabSpaces slab_spaces(hid_t dataset, const Decomposition& d, Space space,
+                       const std::filesystem::path& file) {
   const SlabLayout& layout = d.layout();
-  const IndexBox owned = layout.owned_sites();
+  const bool fourier = space == Space::fourier;
+  const IndexBox owned = fourier ? layout.owned_modes() : layout.owned_sites();
+  const int rank = fourier ? 4 : 3; // Fourier: a trailing axis (real, imaginary)
   SlabSpaces s{Hdf5Handle(H5Dget_space(dataset), HandleKind::dataspace, "H5Dget_space", file), {}};
   if (owned.empty()) {
     // A rank without planes still joins the collective transfer, with empty selections on both sides.
-    const std::array<hsize_t, 3> one{1, 1, 1};
-    s.memory_space =
-        Hdf5Handle(H5Screate_simple(3, one.data(), nullptr), HandleKind::dataspace, "H5Screate_simple", file);
+    const std::array<hsize_t, 4> one{1, 1, 1, 1};
+    s.memory_space = Hdf5Handle(H5Screate_simple(rank, one.data(), nullptr), HandleKind::dataspace,
+                                "H5Screate_simple", file);
     check_h5(H5Sselect_none(s.file_space.get()), "H5Sselect_none", file);
     check_h5(H5Sselect_none(s.memory_space.get()), "H5Sselect_none", file);
     return s;
   }
   const auto dims = [](const std::array<std::ptrdiff_t, 3>& v) {
-    return std::array<hsize_t, 3>{static_cast<hsize_t>(v[0]), static_cast<hsize_t>(v[1]),
-                                  static_cast<hsize_t>(v[2])};
+    return std::array<hsize_t, 4>{static_cast<hsize_t>(v[0]), static_cast<hsize_t>(v[1]),
+                                  static_cast<hsize_t>(v[2]), 2};
   };
-  const std::array<hsize_t, 3> memory_dims = dims(layout.real_storage_shape());
-  s.memory_space = Hdf5Handle(H5Screate_simple(3, memory_dims.data(), nullptr), HandleKind::dataspace,
+  const std::array<hsize_t, 4> memory_dims =
+      dims(fourier ? layout.fourier_storage_shape() : layout.real_storage_shape());
+  s.memory_space = Hdf5Handle(H5Screate_simple(rank, memory_dims.data(), nullptr), HandleKind::dataspace,
                               "H5Screate_simple", file);
-  const std::array<hsize_t, 3> count = dims(owned.count);
-  const std::array<hsize_t, 3> memory_start{0, 0, 0};
-  const std::array<hsize_t, 3> file_start = dims(owned.start);
+  const std::array<hsize_t, 4> count = dims(owned.count);
+  const std::array<hsize_t, 4> memory_start{0, 0, 0, 0};
+  std::array<hsize_t, 4> file_start = dims(owned.start);
+  file_start[3] = 0;
   check_h5(H5Sselect_hyperslab(s.memory_space.get(), H5S_SELECT_SET, memory_start.data(), nullptr,
                                count.data(), nullptr),
            "H5Sselect_hyperslab(memory)", file);
@@ -138,14 +143,12 @@ Hdf5Handle create_groups(hid_t parent, const std::string& path, const std::files
 
 Hdf5Handle write_field(hid_t parent, const std::string& name, const Field& field,
                        const std::filesystem::path& file) {
-  if (field.space() != Space::real) {
-    throw RuntimeError("write_field(" + name + "): the field is in Fourier space; transform it back first");
-  }
   const Decomposition& d = field.decomposition();
   const auto n = static_cast<hsize_t>(d.n());
-  const std::array<hsize_t, 3> dims{n, n, n};
-  const Hdf5Handle space(H5Screate_simple(3, dims.data(), nullptr), HandleKind::dataspace, "H5Screate_simple",
-                         file);
+  const bool fourier = field.space() == Space::fourier;
+  const std::array<hsize_t, 4> dims{n, n, fourier ? n / 2 + 1 : n, 2};
+  const Hdf5Handle space(H5Screate_simple(fourier ? 4 : 3, dims.data(), nullptr), HandleKind::dataspace,
+                         "H5Screate_simple", file);
   const Hdf5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), HandleKind::property_list, "H5Pcreate(dcpl)", file);
   check_h5(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), "H5Pset_layout", file);
   check_h5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "H5Pset_alloc_time", file);
@@ -153,7 +156,7 @@ Hdf5Handle write_field(hid_t parent, const std::string& name, const Field& field
   Hdf5Handle dataset(
       H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
       HandleKind::dataset, "H5Dcreate2(" + name + ")", file);
-  const SlabSpaces s = slab_spaces(dataset.get(), d, file);
+  const SlabSpaces s = slab_spaces(dataset.get(), d, field.space(), file);
   const Hdf5Handle dxpl = collective_transfer(dataset.get(), file);
   check_h5(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, s.memory_space.get(), s.file_space.get(), dxpl.get(),
                     field.real_data()),
@@ -165,23 +168,28 @@ void read_field(hid_t parent, const std::string& name, Field& field, const std::
   const Decomposition& d = field.decomposition();
   const Hdf5Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), HandleKind::dataset,
                            "H5Dopen2(" + name + ")", file);
+  Space stored = Space::real;
   {
     const Hdf5Handle space(H5Dget_space(dataset.get()), HandleKind::dataspace, "H5Dget_space", file);
-    std::array<hsize_t, 3> dims{};
+    std::array<hsize_t, 4> dims{};
     const auto n = static_cast<hsize_t>(d.n());
-    if (H5Sget_simple_extent_ndims(space.get()) != 3 ||
-        H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) != 3 || dims[0] != n || dims[1] != n ||
-        dims[2] != n) {
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    stored = rank == 4 ? Space::fourier : Space::real;
+    const bool real_ok = rank == 3 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) == 3 &&
+                         dims[0] == n && dims[1] == n && dims[2] == n;
+    const bool fourier_ok = rank == 4 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) == 4 &&
+                            dims[0] == n && dims[1] == n && dims[2] == n / 2 + 1 && dims[3] == 2;
+    if (!real_ok && !fourier_ok) {
       throw RuntimeError("dataset '" + name + "' in '" + file.string() + "' is not a " + std::to_string(n) +
                          "^3 array");
     }
   }
-  const SlabSpaces s = slab_spaces(dataset.get(), d, file);
+  const SlabSpaces s = slab_spaces(dataset.get(), d, stored, file);
   const Hdf5Handle dxpl = collective_transfer(dataset.get(), file);
   check_h5(H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, s.memory_space.get(), s.file_space.get(), dxpl.get(),
                    field.real_data()),
            "H5Dread(" + name + ")", file);
-  field.set_space(Space::real);
+  field.set_space(stored);
 }
 
 void write_replicated_vector(hid_t parent, const std::string& name, std::span<const double> values,

@@ -2,6 +2,7 @@
 // at 1, 2 and 3 ranks to rounding; a restarted run continues bit for bit; every output names its fields;
 // bad multi-field decks are refused with exit 2 naming the key (duplicate field names, a potential naming a
 // field that does not exist, a formula whose derivative check fails, friedmann with a negative energy).
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -214,4 +215,89 @@ TEST_F(FieldsRun, BadMultiFieldDecksAreRefusedNamingTheKey) {
   EXPECT_THAT(refused("g2 = 100.0", ""), HasSubstr("potential.g2"));
   // [inflaton] beside [[field]].
   EXPECT_THAT(refused("[time]", "[inflaton]\npotential = \"quadratic\"\n[time]"), HasSubstr("[inflaton]"));
+}
+
+// Gravitational waves through the executable: a run cut at step 20 and restarted continues bit for bit
+// (h and its momentum are in the checkpoint), the rho_gw column is the shell sum of gw_spectra.h5
+// (Parseval), every dataset has units, and bad [gravitational_waves] keys exit 2 naming the key. (Rank
+// independence: gravitational_waves/mpi_gravitational_waves.cpp.)
+TEST_F(FieldsRun, GravitationalWavesRestartBitwiseAndRefuseBadKeys) {
+  const std::vector<std::string> gw = {"gravitational_waves.enabled=true", "gravitational_waves.every=10",
+                                       "lattice.N=8"};
+  const auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.end(), gw.begin(), gw.end());
+    return extra;
+  };
+  const auto full =
+      run(1, with({"output.dir=gwfull", "output.snapshot_every=40", "gravitational_waves.snapshots=true"}));
+  ASSERT_EQ(full.status, 0) << full;
+  EXPECT_THAT(full.out, HasSubstr("gravitational waves: rho_GW"));
+  const auto cut = run(1, with({"output.dir=gwcut", "time.t_end=0.2"}));
+  ASSERT_EQ(cut.status, 0) << cut;
+  const auto resumed = run(1, with({"output.dir=gwcut", "restart=latest"}));
+  ASSERT_EQ(resumed.status, 0) << resumed;
+  const auto a = dir_ / "gwfull", b = dir_ / "gwcut";
+  for (const char* field :
+       {"fields/gw_h_plus", "fields/gw_h_cross", "fields/gw_p_plus", "fields/gw_p_cross"}) {
+    EXPECT_TRUE(bitwise_equal(read_doubles(a / "checkpoint_40.h5", field),
+                              read_doubles(b / "checkpoint_40.h5", field)))
+        << field;
+  }
+  for (const char* name : {"rho_gw", "drho_gw_dlnk", "omega_gw", "rho", "time"}) {
+    EXPECT_TRUE(
+        bitwise_equal(read_doubles(a / "gw_spectra.h5", name), read_doubles(b / "gw_spectra.h5", name)))
+        << name;
+  }
+  EXPECT_TRUE(bitwise_equal(read_doubles(a / "timeseries.h5", "rho_gw"),
+                            read_doubles(b / "timeseries.h5", "rho_gw")));
+  // Parseval: sum_b (dk / k_b) drho_gw_dlnk = rho_gw at every output; the time series holds the same rho_gw.
+  const auto k = read_doubles(a / "gw_spectra.h5", "k");
+  const auto drho = read_doubles(a / "gw_spectra.h5", "drho_gw_dlnk");
+  const auto rho_gw = read_doubles(a / "gw_spectra.h5", "rho_gw");
+  ASSERT_EQ(rho_gw.size(), 5u); // steps 0, 10, 20, 30, 40
+  ASSERT_EQ(drho.size(), rho_gw.size() * k.size());
+  const double dk = 2.0 * std::acos(-1.0) / 6.0;
+  for (std::size_t t = 1; t < rho_gw.size(); ++t) {
+    double sum = 0.0;
+    for (std::size_t i = 1; i < k.size(); ++i) {
+      sum += drho[t * k.size() + i] * dk / k[i];
+    }
+    EXPECT_NEAR(sum, rho_gw[t], 1e-12 * rho_gw[t]) << t;
+    EXPECT_GT(rho_gw[t], 0.0);
+  }
+  const auto steps = read_doubles(a / "timeseries.h5", "step");
+  const auto column = read_doubles(a / "timeseries.h5", "rho_gw");
+  EXPECT_EQ(column.back(), rho_gw.back());
+  EXPECT_EQ(steps.back(), 40.0);
+  for (const char* name : {"k", "time", "a", "rho", "rho_gw", "drho_gw_dlnk", "omega_gw"}) {
+    const hid_t f = H5Fopen((a / "gw_spectra.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    EXPECT_GT(H5Aexists_by_name(f, name, "units", H5P_DEFAULT), 0) << name;
+    H5Fclose(f);
+  }
+  // Today's spectrum (a Friedmann run: M_p units), one value per shell; the snapshot's h_ij is traceless.
+  EXPECT_EQ(read_doubles(a / "gw_spectra.h5", "today/frequency_Hz").size(), k.size());
+  const auto h2_omega = read_doubles(a / "gw_spectra.h5", "today/h2_omega_gw");
+  ASSERT_EQ(h2_omega.size(), k.size());
+  EXPECT_GT(*std::max_element(h2_omega.begin(), h2_omega.end()), 0.0);
+  const auto hxx = read_doubles(a / "data_40.h5", "/data/40/meshes/hxx");
+  const auto hyy = read_doubles(a / "data_40.h5", "/data/40/meshes/hyy");
+  const auto hzz = read_doubles(a / "data_40.h5", "/data/40/meshes/hzz");
+  ASSERT_EQ(hxx.size(), 512u);
+  double trace = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < hxx.size(); ++i) {
+    trace = std::max(trace, std::abs(hxx[i] + hyy[i] + hzz[i]));
+    scale = std::max(scale, std::abs(hxx[i]));
+  }
+  EXPECT_GT(scale, 0.0);
+  EXPECT_LT(trace, 1e-12 * scale);
+  // Bad keys.
+  const auto check = [&](std::vector<std::string> extra) {
+    const auto r =
+        run_inflanet(1, "check", "deck.toml", with(std::move(extra)), {}, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 2) << r;
+    return r.err;
+  };
+  EXPECT_THAT(check({"gravitational_waves.sources=phi,psi"}), HasSubstr("gravitational_waves.sources"));
+  EXPECT_THAT(check({"gravitational_waves.sources=,"}), HasSubstr("at least one source field"));
+  EXPECT_THAT(check({"gravitational_waves.efolds=-1"}), HasSubstr("gravitational_waves.efolds"));
 }

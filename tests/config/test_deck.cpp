@@ -487,8 +487,9 @@ TEST_F(DeckTest, FailLocatesTheKeyWhereverItsValueCameFrom) {
 
 TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
-  // lattice, background, inflaton, field, potential, time, output, network, duality, top level, units.
-  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 8u + 10u + 4u + 10u + 22u + 6u + 1u + 2u);
+  // lattice, background, inflaton, field, potential, time, output, gravitational_waves, network, duality, top
+  // level, units.
+  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 8u + 10u + 4u + 10u + 7u + 22u + 6u + 1u + 2u);
   const std::vector<std::string> without_default{"network.loss_scale",
                                                  "restart",
                                                  "time.dt",

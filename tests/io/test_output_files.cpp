@@ -535,8 +535,9 @@ TEST(UnitAttributes, EveryColumnAndSpectrumNamesItsProgramUnitAndAScaleAddsOpenP
     const auto path = scratch_dir() / "units_spectra.h5";
     const std::vector<double> k{1.0, 2.0};
     {
-      SpectraFile spectra(path, k, k, {"P_phi", "P_phidot"}, 3.0, 4, planck,
-                          {q::field_spectrum, q::field_rate_spectrum});
+      SpectraFileExtras extras;
+      extras.spectrum_units = {q::field_spectrum, q::field_rate_spectrum};
+      SpectraFile spectra(path, k, k, {"P_phi", "P_phidot"}, 3.0, 4, planck, extras);
     }
     const auto file = open_read_only(path);
     EXPECT_EQ(read_fixed_string_attribute(file.get(), "attributeUnits"), "L=1/M_p;N=1");
@@ -548,7 +549,8 @@ TEST(UnitAttributes, EveryColumnAndSpectrumNamesItsProgramUnitAndAScaleAddsOpenP
     EXPECT_EQ(read_double_attribute(p.get(), "unitSI"), scale.si_factor(q::field_spectrum));
     const auto pdot = open_dataset(file.get(), "P_phidot");
     EXPECT_EQ(read_fixed_string_attribute(pdot.get(), "units"), "M_p");
-    EXPECT_THROW(SpectraFile(path, k, k, {"P_phi"}, 1.0, 4, planck, {q::field_spectrum, q::field_spectrum}),
-                 RuntimeError);
+    SpectraFileExtras two_units;
+    two_units.spectrum_units = {q::field_spectrum, q::field_spectrum};
+    EXPECT_THROW(SpectraFile(path, k, k, {"P_phi"}, 1.0, 4, planck, two_units), RuntimeError);
   }
 }

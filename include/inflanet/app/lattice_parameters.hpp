@@ -26,6 +26,17 @@ struct CoupledStep {
   std::optional<double> h, hubble;
 };
 
+/// \brief The deck's [gravitational_waves] section (gravitational_waves/gravitational_waves.hpp).
+struct GravitationalWaveOptions {
+  bool enabled = false;
+  std::vector<std::size_t> sources; ///< the source fields' indices, in deck order
+  std::int64_t every = 100;         ///< steps between GW spectra
+  double w = 1.0 / 3.0;             ///< today's spectrum: equation of state until radiation domination
+  double efolds = 0.0;              ///< today's spectrum: e-folds with that w
+  double g_star = 106.75;           ///< today's spectrum: relativistic degrees of freedom
+  bool snapshots = false;           ///< h_ij in the snapshots
+};
+
 /// \brief Everything a lattice run needs, in program units (the user fixes H, typically 1; M_p = 1).
 struct LatticeParameters {
   Box box;
@@ -55,6 +66,7 @@ struct LatticeParameters {
   /// \brief Whether the last step writes a checkpoint (output.final_checkpoint).
   bool final_checkpoint = true;
   bool cross_spectra = false;
+  GravitationalWaveOptions gravitational_waves;
   /// \brief FFTW wisdom file (output.wisdom); empty = the per-user cache, keyed by grid, ranks and threads.
   std::string wisdom;
   /// \brief Checkpoint to continue from: a path, or "latest" (the newest complete one in output.dir).

@@ -15,6 +15,12 @@
 /// - checkpoint_<step>.h5: the fields and momenta (/fields/X and /fields/X_momentum, dX/d eta or a^3 dX/dt
 ///   for Friedmann; the [inflaton] deck: phi and phidot), with eta, alpha, and for Friedmann a and p_b among
 ///   the scalars; a restart continues bit for bit.
+/// - With [gravitational_waves] enabled (gravitational_waves/gravitational_waves.hpp): the columns rho_gw
+///   and rho_gw_fraction (before eta, in both deck forms); gw_spectra.h5 (k, counts, step, time, a, rho,
+///   rho_gw, drho_gw_dlnk[nt, nk], omega_gw[nt, nk], a `units` attribute on each; at the end of a
+///   Friedmann run the group `today`, present_day_spectrum.hpp); the checkpoint's /fields/gw_h_plus,
+///   gw_h_cross, gw_p_plus, gw_p_cross (half spectra [N][N][N/2+1][2]); with gravitational_waves.snapshots
+///   the meshes hxx ... hzz.
 
 #include <cstdint>
 #include <functional>

@@ -42,6 +42,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "inflanet/background/background.hpp"
@@ -172,6 +173,26 @@ public:
   [[nodiscard]] LatticeEnergies energies();
   [[nodiscard]] long force_evaluations() const noexcept { return force_evaluations_; }
 
+  // --- What a passive sector riding in the same split needs (gravitational_waves/) ----------------------
+  /// \brief The kick's force at the current state in k-space terms, F = gradient |k|^2 f~ + mass dV/dphi
+  /// (|k| comoving): gradient = a^(2 alpha - 2), mass = a^(2 alpha) for a fixed background; gradient =
+  /// a^(1 + alpha), mass = a^(3 + alpha) for Friedmann. A massless field with a source S in cosmic time,
+  /// f'' + 3H f' - lap f / a^2 = S, has F = gradient |k|^2 f~ - mass S in this system's momentum.
+  struct KickFactors {
+    double gradient = 1.0;
+    double mass = 1.0;
+  };
+  [[nodiscard]] KickFactors kick_factors() const;
+  /// \brief The exact flow of the last drift on a momentum p of this system: q <- q + length p, then
+  /// p <- damping p (damping != 1 only for alpha > 0 in de Sitter, where the friction rides in the drift).
+  struct DriftFlow {
+    double damping = 1.0;
+    double length = 0.0;
+  };
+  [[nodiscard]] const DriftFlow& last_drift() const noexcept { return last_drift_; }
+  /// \brief dphi/dt per unit momentum at the current state: 1 / a^alpha (fixed), 1 / a^3 (Friedmann).
+  [[nodiscard]] double velocity_factor() const;
+
 private:
   struct FieldState {
     Field phi, p, work;
@@ -197,6 +218,8 @@ private:
   /// Friedmann: dHam_pot/db = 3 a^3 <V + rho_Lambda> + a <sum |grad phi|^2> / 2 at the current phi.
   [[nodiscard]] double dham_pot_db() const;
   void require_started() const;
+  /// The force's Laplacian factor (per |n|^2, with the 1/N^3 of the unnormalised round trip) and mass factor.
+  [[nodiscard]] std::pair<double, double> force_factors() const;
 
   SpectralOperators* operators_;
   std::vector<std::string> names_;
@@ -217,6 +240,7 @@ private:
   double boundary_hubble_ = 0.0;
   double pot_sum_ = 0.0; ///< sum over sites of V
   long force_evaluations_ = 0;
+  DriftFlow last_drift_;
   bool has_pending_ = false;
   double pending_a_ = 1.0, pending_b_ = 0.0;
 };

@@ -16,9 +16,9 @@
 namespace inflanet::io {
 
 /// \brief The files of `dir` that an inflanet run writes, sorted: resolved.toml, timeseries.h5,
-/// spectra.h5, duality.h5, nn.h5, checkpoint_latest, checkpoint_<step>.h5, data_<step>.h5 and .xmf, and
-/// the `.tmp` leftovers of any of them. Other files are not a run's and are never touched. Empty when `dir`
-/// does not exist.
+/// spectra.h5, gw_spectra.h5, duality.h5, nn.h5, checkpoint_latest, checkpoint_<step>.h5, data_<step>.h5 and
+/// .xmf, and the `.tmp` leftovers of any of them. Other files are not a run's and are never touched. Empty
+/// when `dir` does not exist.
 [[nodiscard]] std::vector<std::filesystem::path> run_files_in(const std::filesystem::path& dir);
 
 /// \brief A directory that holds another run's files (exit 2), in the output layer's own terms: which

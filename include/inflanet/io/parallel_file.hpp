@@ -67,13 +67,17 @@ private:
 /// [x_start, x_start + local_nx) straight from the padded FFTW buffer: the memory dataspace has the padded
 /// row length 2(N/2+1) and selects the first N entries of each row, so nothing is copied. Ranks with no
 /// planes select none. Returns the open dataset so the caller can attach attributes (collectively).
-/// Throws RuntimeError if the field is in Fourier space or HDF5 fails.
+/// A field in Fourier space is written as its transposed half spectrum, global shape [N][N][N/2+1][2]
+/// (axes ky, kx, kz, then real and imaginary part), each rank its ky-slab. Throws RuntimeError if HDF5
+/// fails.
 [[nodiscard]] Hdf5Handle write_field(hid_t parent, const std::string& name, const Field& field,
                                      const std::filesystem::path& file = {});
 
 /// \brief Reads the [N][N][N] float64 dataset `name` under `parent` into `field` (collective), for any
 /// decomposition of the same N (the writer's rank count does not matter). Padding is left untouched and
-/// the field is marked real. Throws RuntimeError if the dataset is missing, not 3-D N^3, or HDF5 fails.
+/// the field is marked real; a [N][N][N/2+1][2] dataset (a Fourier-space field) is read into the Fourier
+/// slab and the field is marked Fourier. Throws RuntimeError if the dataset is missing, not 3-D N^3, or HDF5
+/// fails.
 void read_field(hid_t parent, const std::string& name, Field& field, const std::filesystem::path& file = {});
 
 /// \brief Writes a 1-D float64 dataset `name` under `parent` holding `values`, which must be identical on
