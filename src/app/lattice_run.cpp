@@ -374,6 +374,7 @@ void LatticeRun::start() {
     InitialConditionsReport started;
     try {
       started = set_initial_conditions(s.fields, s.operators, p.initial);
+      require_fluctuations_below_background(started);
     } catch (const FluctuationEnergyError& e) {
       const std::string& name = p.names[e.field()];
       throw InputError(fmt::format(

@@ -234,6 +234,23 @@ VacuumDraw draw_wkb_modes(Field& phi, Field& phidot, const SpectralOperators& op
   return draw_from_table(phi, phidot, operators, table, seed, kcut);
 }
 
+void require_fluctuations_below_background(const InitialConditionsReport& report) {
+  if (!report.self_consistent) {
+    return;
+  }
+  for (std::size_t i = 0; i < report.fields.size(); ++i) {
+    const FieldStart& start = report.fields[i];
+    if (!start.prescribed && !(start.fluctuation_energy <= report.background_energy))
+      throw FluctuationEnergyError(
+          i, start.fluctuation_energy, report.background_energy,
+          fmt::format(
+              "field {} starts with fluctuations of energy density {:.6g} (kinetic + gradient), above "
+              "the homogeneous background's {:.6g}: the vacuum is a perturbation of the background "
+              "that sources the expansion, not its largest part",
+              i, start.fluctuation_energy, report.background_energy));
+  }
+}
+
 Fluctuations fluctuations_from_name(const std::string& name) {
   if (name == "bunch-davies")
     return Fluctuations::bunch_davies;
@@ -346,19 +363,11 @@ InitialConditionsReport set_initial_conditions(FieldLattice& lattice, SpectralOp
   // The energies once after the draw (the run's first diagnostics reuse them: energies() is cached).
   const LatticeEnergies energies = lattice.energies();
   for (std::size_t i = 0; i < initial.size(); ++i) {
-    FieldStart& start = report.fields[i];
-    start.fluctuation_energy =
+    report.fields[i].fluctuation_energy =
         energies.kinetic[i] - 0.5 * initial[i].velocity * initial[i].velocity + energies.gradient[i];
-    const bool prescribed = !initial[i].profile.empty() || !initial[i].velocity_profile.empty();
-    if (expansion.fixed == nullptr && !prescribed && !(start.fluctuation_energy <= report.background_energy))
-      throw FluctuationEnergyError(
-          i, start.fluctuation_energy, report.background_energy,
-          fmt::format(
-              "field {} starts with fluctuations of energy density {:.6g} (kinetic + gradient), above "
-              "the homogeneous background's {:.6g}: the vacuum is a perturbation of the background "
-              "that sources the expansion, not its largest part",
-              i, start.fluctuation_energy, report.background_energy));
+    report.fields[i].prescribed = !initial[i].profile.empty() || !initial[i].velocity_profile.empty();
   }
+  report.self_consistent = expansion.fixed == nullptr;
   return report;
 }
 

@@ -152,6 +152,7 @@ struct FieldStart {
   /// less its mean's, plus its gradient energy, from LatticeEnergies); the potential's share is not split
   /// by field
   double fluctuation_energy = 0.0;
+  bool prescribed = false; ///< a profile or velocity_profile was added (its energy is the deck's choice)
 };
 
 /// \brief Every field's start and the homogeneous background's energy density.
@@ -159,7 +160,14 @@ struct InitialConditionsReport {
   std::vector<FieldStart> fields;
   /// sum_i velocity_i^2 / 2 + V(means) + rho_Lambda (Friedmann: 3 H0^2 of homogeneous_hubble)
   double background_energy = 0.0;
+  bool self_consistent = false; ///< Friedmann: the fields source the expansion
 };
+
+/// \brief With a Friedmann background, whose expansion the fields source, refuses a field (without a
+/// profile) whose fluctuation energy exceeds the homogeneous background's: \throws FluctuationEnergyError
+/// naming the first such field. In a fixed background the fields are test fields of a prescribed
+/// expansion (and Minkowski has no background energy): nothing to compare.
+void require_fluctuations_below_background(const InitialConditionsReport& report);
 
 /// \brief Initial fluctuations that outweigh the homogeneous background they are a perturbation of
 /// (exit 2): field `field()` (deck order) has fluctuation energy density `fluctuation_energy()` above
@@ -184,15 +192,12 @@ private:
 /// vacuum and is not diagonalised), drawn from its own seed with draw_vacuum_modes or draw_wkb_modes, so
 /// the Fourier coefficients are bit-identical for any rank count. Bunch-Davies uses the fixed background,
 /// or for Friedmann a de Sitter background with homogeneous_hubble(); tachyonic modes follow the rule of
-/// the file comment (integrated only through a fixed de Sitter background). With a Friedmann background,
-/// whose expansion the fields themselves source, the energies are measured once after the draw and a
-/// field whose fluctuation energy exceeds the homogeneous background's is refused. A field's profile and
+/// the file comment (integrated only through a fixed de Sitter background). A field's profile and
 /// velocity_profile (SiteProfile, box length of the lattice) are added at every site after the
-/// fluctuations and the mean; the homogeneous background's energy is that of the means alone, and a
-/// field with a profile is not compared with it (its inhomogeneous energy is what the deck prescribes) (in a
-/// fixed background the fields are test fields of a prescribed expansion, and Minkowski has no background
-/// energy: nothing to compare). \throws InputError if the counts differ, or (Friedmann) rho is not > 0;
-/// FluctuationEnergyError as above.
+/// fluctuations and the mean. The energies are measured once after the draw: the report's fluctuation
+/// energies, against the homogeneous background's (the means alone), for
+/// require_fluctuations_below_background. \throws InputError if the counts differ, or (Friedmann) rho is
+/// not > 0.
 InitialConditionsReport set_initial_conditions(FieldLattice& lattice, SpectralOperators& operators,
                                                const std::vector<FieldInitialConditions>& initial);
 
