@@ -8,6 +8,7 @@
 
 #include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
+#include "inflanet/background/scale_factor.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/config/deck_units.hpp"
 #include "inflanet/decomposition/slab_layout.hpp"
@@ -62,6 +63,18 @@ void read_field_tables(const config::Deck& deck, LatticeParameters& p) {
     ic.fluctuations = fluctuations_from_name(deck.string("field.fluctuations", i));
     ic.seed = deck.has("field.seed", i) ? static_cast<std::uint64_t>(deck.integer("field.seed", i)) : 1u + i;
     ic.kcut = deck.real("field.kcut", i);
+    for (const auto& [key, formula] : {std::pair{"field.profile", &ic.profile},
+                                       std::pair{"field.velocity_profile", &ic.velocity_profile}}) {
+      if (!deck.has(key, i)) {
+        continue;
+      }
+      *formula = deck.string(key, i);
+      try {
+        (void)SiteProfile(*formula, p.box.length); // parsed here so a bad one is refused at its key
+      } catch (const ProfileError& e) {
+        deck.fail(key, i, fmt::format("a formula of x, y, z (comoving, in [0, L)) and L: {}", e.detail()));
+      }
+    }
     p.initial.push_back(ic);
   }
   if (n > FieldLattice::max_fields) {
@@ -177,6 +190,45 @@ void read_inflaton_section(const config::Deck& deck, LatticeParameters& p) {
   ic.seed = static_cast<std::uint64_t>(deck.integer("inflaton.seed"));
   ic.kcut = deck.real("inflaton.kcut");
   p.initial = {ic};
+}
+
+/// Friedmann: the step against the expansion's own limits (scale_factor.hpp), at the start's homogeneous
+/// a0 and H0: a backward drift of the composition, -w_d h, keeps a^(3 - alpha) > 0 while w_d a0^alpha H0 h <
+/// backward_drift_limit(g0), and a backward kick, -w_k h, keeps H > 0 while w_k a0^alpha H0 h <
+/// backward_kick_limit. (The fluctuations' energy, which the run adds to rho, is refused above rho_hom.)
+void require_expansion_step(const config::Deck& deck, LatticeParameters& p) {
+  const auto integrator = Integrator::from_name(p.integrator);
+  const double w_drift = integrator.largest_backward(Flow::drift);
+  const double w_kick = integrator.largest_backward(Flow::kick);
+  if (!(p.hubble > 0.0) || (w_drift == 0.0 && w_kick == 0.0)) {
+    return;
+  }
+  double kinetic = 0.0;
+  for (const auto& ic : p.initial) {
+    kinetic += 0.5 * ic.velocity * ic.velocity;
+  }
+  const double rate = std::pow(p.a0, p.alpha) * p.hubble;
+  const double drift_limit =
+      ScaleFactor::backward_drift_limit(kinetic / (3.0 * p.hubble * p.hubble), p.alpha);
+  const double kick_limit = ScaleFactor::backward_kick_limit(p.alpha);
+  const double by_drift = w_drift > 0.0 ? drift_limit / (w_drift * rate) : HUGE_VAL;
+  const double by_kick = w_kick > 0.0 ? kick_limit / (w_kick * rate) : HUGE_VAL;
+  p.dt_expansion_max = std::min(by_drift, by_kick);
+  p.expansion_limit =
+      by_drift <= by_kick
+          ? fmt::format("its backward drift of {:.4f} dt keeps a^{} > 0 only while {:.4f} "
+                        "a0^alpha H0 dt < {:.4f} = 2 / ((3 - alpha)(1 + sqrt(max(1, K0 / 3 "
+                        "H0^2))))",
+                        w_drift, p.alpha == 0.0 ? "3" : "(3 - alpha)", w_drift, drift_limit)
+          : fmt::format("its backward kick of {:.4f} dt keeps H > 0 only while {:.4f} a0^alpha "
+                        "H0 dt < {:.4f} = 2 / (3 + alpha)",
+                        w_kick, w_kick, kick_limit);
+  if (!(p.dt < p.dt_expansion_max)) {
+    deck.fail("time.dt",
+              fmt::format("dt < {:.6g} for the expansion (H0 = {:.6g}) under {}: {}; use a shorter "
+                          "step, or leapfrog, whose sub-steps all run forward",
+                          p.dt_expansion_max, p.hubble, p.integrator, p.expansion_limit));
+  }
 }
 
 } // namespace
@@ -415,6 +467,10 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
                                       p.mass_sets_step ? "mass" : "gradient", p.a_at_omega_max)));
   }
 
+  if (p.friedmann()) {
+    require_expansion_step(deck, p);
+  }
+
   // ---- output
   read_output_keys(deck, p);
   p.cross_spectra = deck.has("output.cross_spectra") && deck.boolean("output.cross_spectra");
@@ -431,6 +487,7 @@ LatticeParameters LatticeParameters::from_deck(const config::Deck& deck, const C
     deck.refuse_unread("a lattice"); // a coupled run refuses once it has read its network's keys too
   }
   p.deck_text = deck.resolved_toml(derived, p.units);
+  p.deck_file = deck.file();
   return p;
 }
 
@@ -484,6 +541,15 @@ std::string lattice_check_report(const LatticeParameters& p, int ranks) {
     out +=
         fmt::format("#   m_eff^2({})  = {:.6g}  (d2V/d{}^2 at the means; the vacuum of its fluctuations)\n",
                     p.names[i], p.mass2[i], p.names[i]);
+    if (p.mass2[i] < 0.0 && p.initial[i].fluctuations != Fluctuations::none) {
+      const auto rule =
+          p.background_kind == "desitter" && p.initial[i].fluctuations == Fluctuations::bunch_davies
+              ? TachyonicModes::integrated
+              : TachyonicModes::massless;
+      const auto count = tachyonic_mode_count(p.box, p.a0, p.mass2[i], p.initial[i].kcut);
+      out += fmt::format("#   tachyonic modes({}) = {} (k^2/a0^2 + m_eff^2 <= 0) {}\n", p.names[i], count,
+                         describe(rule));
+    }
   }
   if (p.names.size() > 1) {
     std::vector<std::string> eigen;
@@ -518,6 +584,14 @@ std::string lattice_check_report(const LatticeParameters& p, int ranks) {
   out +=
       fmt::format("#   stability: dt < {:.6g} for {} (dt omega_max < {:.4f}); dt = {:g} is {:.1f}% of it\n",
                   p.dt_max, integrator.name(), integrator.stability_limit(), p.dt, 100.0 * p.dt / p.dt_max);
+  if (p.friedmann()) {
+    out += p.dt_expansion_max > 0.0
+               ? fmt::format("#   expansion: dt < {:.6g} for {} ({}); dt = {:g} is {:.1f}% of it\n",
+                             p.dt_expansion_max, integrator.name(), p.expansion_limit, p.dt,
+                             100.0 * p.dt / p.dt_expansion_max)
+               : fmt::format("#   expansion: no limit for {} (every sub-step runs forward in time)\n",
+                             integrator.name());
+  }
   out +=
       fmt::format("#   steps               = {}  (order {}, {} force evaluations per step, {} FFT pair{} per "
                   "evaluation)\n",

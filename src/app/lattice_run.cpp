@@ -10,6 +10,7 @@
 #include "inflanet/app/progress.hpp"
 #include "inflanet/app/run_output.hpp"
 #include "inflanet/background/background.hpp"
+#include "inflanet/background/scale_factor.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/fft/fft_wisdom.hpp"
 #include "inflanet/field/continuity_tracker.hpp"
@@ -509,7 +510,27 @@ void LatticeRun::start() {
   State& s = *state_;
   const LatticeParameters& p = s.p;
   if (!p.restart) {
-    set_initial_conditions(s.fields, s.operators, p.initial);
+    InitialConditionsReport started;
+    try {
+      started = set_initial_conditions(s.fields, s.operators, p.initial);
+      require_fluctuations_below_background(started);
+    } catch (const FluctuationEnergyError& e) {
+      const std::string& name = p.names[e.field()];
+      throw InputError(fmt::format(
+          "{0}: field.{1}.fluctuations / field.{1}.kcut: the initial fluctuations of {1} have energy density "
+          "{2:.6g} (kinetic + gradient), above the homogeneous background's {3:.6g}; lower field.{1}.kcut, "
+          "enlarge lattice.L (fewer modes per volume) or set field.{1}.fluctuations = \"none\"",
+          p.deck_file, name, e.fluctuation_energy(), e.background_energy()));
+    }
+    if (s.decomposition.is_root()) {
+      for (std::size_t i = 0; i < started.fields.size(); ++i) {
+        const FieldStart& f = started.fields[i];
+        if (f.m2 < 0.0 && p.initial[i].fluctuations != Fluctuations::none) {
+          fmt::print("# {}: m_eff^2 = {:.6g}: {} tachyonic mode{} (k^2/a0^2 + m_eff^2 <= 0) {}\n", p.names[i],
+                     f.m2, f.tachyonic_modes, f.tachyonic_modes == 1 ? "" : "s", describe(f.rule));
+        }
+      }
+    }
     s.energies = s.fields.energies();
     s.rho0 = s.energies.rho();
     s.continuity.emplace(p.dt, s.rho0, s.energies.dissipation());
@@ -590,6 +611,9 @@ void LatticeRun::evolve() {
     // Between outputs the integrator merges the momentum stages across step boundaries (one pass per
     // boundary); every step still reports its energies for the continuity residual and the guard.
     const std::int64_t chunk_start = s.step;
+    std::int64_t completed = chunk_start; // the last step whose energies were reported
+    double completed_time = s.energies.time, completed_hubble = s.energies.hubble;
+    double completed_rate = s.energies.dt_deta; // a^alpha
     const auto advance = [&](auto& system, auto&& on_step) {
       s.integrator.advance(system, p.dt, chunk_end - chunk_start, on_step);
     };
@@ -608,13 +632,27 @@ void LatticeRun::evolve() {
       if (s.on_step) {
         s.on_step(step);
       }
+      completed = step;
+      completed_time = s.energies.time;
+      completed_hubble = s.energies.hubble;
+      completed_rate = s.energies.dt_deta;
     };
-    // With gravitational waves the fields and h_ij advance as one split system (the fields' arithmetic is
-    // the same either way: the waves are passive).
-    if (s.with_waves) {
-      advance(*s.with_waves, each_step);
-    } else {
-      advance(s.fields, each_step);
+    try {
+      // With gravitational waves the fields and h_ij advance as one split system (the fields' arithmetic is
+      // the same either way: the waves are passive).
+      if (s.with_waves) {
+        advance(*s.with_waves, each_step);
+      } else {
+        advance(s.fields, each_step);
+      }
+    } catch (const ScaleFactorError& e) {
+      // A failure inside a step (the scale factor's sub-step): say which step, from when, and how fast the
+      // universe expanded at its start (the time inside the failed step is an intermediate of the split).
+      throw RuntimeError(
+          fmt::format("step {} (from t = {:.6g}, where H = {:.6g} and a^alpha H dt = {:.4g}): {}",
+                      completed + 1, completed_time, completed_hubble,
+                      completed_rate * completed_hubble * p.dt, e.what()),
+          /*collective=*/true);
     }
     s.step = chunk_end;
     const std::int64_t step = s.step;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace inflanet {
@@ -14,6 +15,14 @@ double atanh_over_x(double x) noexcept {
   return x == 0.0 ? 1.0 : std::atanh(x) / x;
 }
 } // namespace
+
+double ScaleFactor::backward_drift_limit(double kinetic_fraction, double alpha) {
+  return 2.0 / ((3.0 - alpha) * (1.0 + std::sqrt(std::max(1.0, kinetic_fraction))));
+}
+
+double ScaleFactor::backward_kick_limit(double alpha) {
+  return 2.0 / (3.0 + alpha);
+}
 
 ScaleFactor ScaleFactor::on_constraint(double a0, double rho) {
   if (!(std::isfinite(a0) && a0 > 0.0))
@@ -56,10 +65,27 @@ ScaleFactor::Drift ScaleFactor::drift(double s, double pi2, double alpha) {
   const bool interior_zero = inside && A0 + u_min * (c1 + c2 * u_min) <= 0.0;
   if (!(alpha >= 0.0 && alpha < 3.0))
     throw RuntimeError(fmt::format("Friedmann drift in alpha-time needs 0 <= alpha < 3, got {}", alpha));
-  if (!(A1 > 0.0) || !(denominator > 0.0) || interior_zero)
-    throw RuntimeError(fmt::format("Friedmann drift of length {} takes a^3 = {} through zero (H = {}): the "
-                                   "step is too long for a collapsing universe",
-                                   s, A0, hubble()));
+  if (!(A1 > 0.0) || !(denominator > 0.0) || interior_zero) {
+    const double H = hubble(), a_alpha = cosmic ? 1.0 : std::pow(a_, alpha);
+    const double y = a_alpha * H * s;
+    const double a3 = a_ * a_ * a_;
+    const double kinetic_fraction = 0.5 * pi2 / (a3 * a3) / (3.0 * H * H); // K_v / (3 H^2), pi = a^3 dphi/dt
+    const double limit = 2.0 / (k * (1.0 + std::sqrt(kinetic_fraction)));
+    if (H > 0.0 && s < 0.0)
+      throw ScaleFactorError(
+          fmt::format("the scale factor's backward sub-step (a drift of length {:.6g} against an expanding "
+                      "universe, H = {:.6g}, a = {:.6g}) takes a^{} through zero: |a^alpha H s| = {:.4g} "
+                      "exceeds 2 / ((3 - alpha)(1 + sqrt(K / 3H^2))) = {:.4g}; the step is too long for the "
+                      "expansion rate",
+                      s, H, a_, cosmic ? "3" : "(3 - alpha)", std::abs(y), limit));
+    throw ScaleFactorError(fmt::format(
+        "the scale factor's drift of length {:.6g} takes a^{} = {:.6g} through zero: H = {:.6g} there, a "
+        "collapsing state{}",
+        s, cosmic ? "3" : "(3 - alpha)", A0, H,
+        H < 0.0 && s > 0.0 ? " (in an expanding universe: a backward kick of the composition has turned H "
+                             "negative inside the step, which is too long for the expansion rate)"
+                           : ""));
+  }
   // 4 A0 X(u) = (2 A0 + c1 u)^2 - delta^2 u^2 with delta^2 = c1^2 - 4 A0 c2 = (3 - alpha)^2 pi2 / 6.
   const double delta = cosmic ? std::sqrt(1.5 * pi2) : k * std::sqrt(pi2 / 6.0);
   const double length = 2.0 * s / denominator * atanh_over_x(delta * s / denominator);

@@ -441,6 +441,18 @@ Schema inflanet_schema() {
   s.key(KeySpec::real("field.kcut", "comoving cutoff of the initial fluctuations, 0 = none [H]")
             .at_least(0)
             .defaults_to(0.0));
+  s.key(
+      KeySpec::string("field.profile",
+                      "prescribed initial configuration added to mean at every site: a formula of the "
+                      "comoving site coordinates x, y, z (x = i*L/N for site index i, in [0, L)) and the box "
+                      "length L; with fluctuations = \"none\" mean + profile is the whole initial field; "
+                      "unset = none [M_p]")
+          .omitted_when_unset());
+  s.key(
+      KeySpec::string("field.velocity_profile",
+                      "prescribed initial dphi/dt added to velocity at every site, a formula of x, y, z and "
+                      "L like profile; unset = none [H M_p]")
+          .omitted_when_unset());
   s.key(KeySpec::string("field.dV", "expression potentials: dV/d<this field> as a formula of the fields and "
                                     "[potential] parameters [H^2 M_p]"));
   s.key(KeySpec::string("field.d2V", "expression potentials, optional: d2V/d<this field>^2; unset = a finite "

@@ -73,6 +73,41 @@ Integrator::Integrator(std::string name, int order, std::vector<Stage> stages)
   }
 }
 
+double Integrator::largest_backward(Flow flow) const {
+  // Between two drifts the kicks (and frictions) compose into one momentum map (apply()), so the system sees
+  // their summed weight as one kick: sum each run of stages between drifts (the last run of a step merges
+  // with the next step's first, as in advance()).
+  std::vector<double> weights;
+  double run = 0.0;
+  bool in_run = false;
+  for (const Stage& stage : stages_) {
+    if (stage.flow == Flow::drift) {
+      if (flow == Flow::drift) {
+        weights.push_back(stage.weight);
+      } else if (in_run) {
+        weights.push_back(run);
+      }
+      run = 0.0;
+      in_run = false;
+    } else if (stage.flow == flow) {
+      run += stage.weight;
+      in_run = true;
+    }
+  }
+  if (in_run) {
+    if (!weights.empty() && stages_.front().flow != Flow::drift && flow != Flow::drift) {
+      weights.front() += run; // the step boundary's merged kick
+    } else {
+      weights.push_back(run);
+    }
+  }
+  double largest = 0.0;
+  for (const double w : weights) {
+    largest = std::max(largest, -w);
+  }
+  return largest;
+}
+
 Integrator Integrator::from_name(std::string_view name) {
   if (name == "euler") {
     return {"euler", 1, {{Flow::friction, 1.0}, {Flow::kick, 1.0}, {Flow::drift, 1.0}}};

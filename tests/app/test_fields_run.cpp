@@ -1,7 +1,9 @@
 // The multi-field run through the real executable: a self-consistent two-field run gives the same fields
 // at 1, 2 and 3 ranks to rounding; a restarted run continues bit for bit; every output names its fields;
 // bad multi-field decks are refused with exit 2 naming the key (duplicate field names, a potential naming a
-// field that does not exist, a formula whose derivative check fails, friedmann with a negative energy).
+// field that does not exist, a formula whose derivative check fails, friedmann with a negative energy, a
+// profile that does not parse); a Friedmann step beyond the expansion's limit is refused by check and run
+// alike, and a run whose fluctuations outweigh the homogeneous background is refused naming the field.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -21,12 +23,15 @@ using ::testing::HasSubstr;
 
 namespace {
 
-/// 16^3, chaotic_g2 in the expansion the fields source, both fields fluctuating: 40 steps.
+/// 16^3, chaotic_g2 in the expansion the fields source, both fields fluctuating: 40 steps. rho_lambda keeps
+/// the homogeneous background above the vacuum fluctuations' energy (~ 200 on this small box), which a
+/// Friedmann start refuses otherwise.
 const char* const deck_text = R"([lattice]
 N = 16
 L = 6.0
 [background]
 kind = "friedmann"
+rho_lambda = 300.0
 [potential]
 kind = "chaotic_g2"
 m = 1.0
@@ -207,7 +212,7 @@ TEST_F(FieldsRun, BadMultiFieldDecksAreRefusedNamingTheKey) {
     EXPECT_EQ(good.status, 0) << good;
   }
   // friedmann with a negative total energy.
-  const auto negative = refused("kind = \"friedmann\"", "kind = \"friedmann\"\nrho_lambda = -10.0");
+  const auto negative = refused("rho_lambda = 300.0", "rho_lambda = -1000.0");
   EXPECT_THAT(negative, HasSubstr("background.kind"));
   EXPECT_THAT(negative, HasSubstr("positive initial energy"));
   // A parameter the built-in does not take, and a missing one.
@@ -215,6 +220,70 @@ TEST_F(FieldsRun, BadMultiFieldDecksAreRefusedNamingTheKey) {
   EXPECT_THAT(refused("g2 = 100.0", ""), HasSubstr("potential.g2"));
   // [inflaton] beside [[field]].
   EXPECT_THAT(refused("[time]", "[inflaton]\npotential = \"quadratic\"\n[time]"), HasSubstr("[inflaton]"));
+  // A profile that does not parse, named at its key with the parser's message.
+  const auto profile = refused("seed = 4", "seed = 4\nprofile = \"0.1*sin(2*pi*x/L\"");
+  EXPECT_THAT(profile, HasSubstr("field.profile"));
+  EXPECT_THAT(profile, HasSubstr("cannot parse"));
+  EXPECT_THAT(refused("seed = 4", "seed = 4\nvelocity_profile = \"q*x\""),
+              HasSubstr("field.velocity_profile"));
+}
+
+TEST_F(FieldsRun, FriedmannStepBeyondTheExpansionLimitIsRefusedByCheckAndRun) {
+  // phi = 20 under m = 1: H0 = sqrt(200 / 3) = 8.165 while omega_max ~ 1 (a box of L = 1000), so dt = 0.15
+  // passes the oscillator limit of yoshida4 (1.57 / omega_max). Before the expansion's limit, check passed
+  // it and the run stopped with status 1 in step 1: yoshida4's backward kick, -0.1756 dt, turned H negative
+  // inside the step and the next drift took a^3 through zero ("collapsing universe"). The limit is set by
+  // the backward drift, -1.7024 dt: (1/3) / (1.7024 H0) = 0.02398.
+  const std::string deck = R"([lattice]
+N = 8
+L = 1000.0
+[background]
+kind = "friedmann"
+[potential]
+kind = "quadratic"
+m = 1.0
+[[field]]
+name = "phi"
+mean = 20.0
+fluctuations = "none"
+[time]
+dt = 0.15
+t_end = 1.5
+integrator = "yoshida4"
+[output]
+final_checkpoint = false
+)";
+  write_file(dir_ / "fast.toml", deck);
+  for (const char* command : {"check", "run"}) {
+    const auto r = run_inflanet(1, command, "fast.toml", {}, {}, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 2) << command << r;
+    EXPECT_THAT(r.err, HasSubstr("time.dt"));
+    EXPECT_THAT(r.err, HasSubstr("dt < 0.02398"));
+    EXPECT_THAT(r.err, HasSubstr("expansion"));
+  }
+  // In conformal time (alpha = 1) a^alpha H grows as the universe inflates, so a step that check accepts
+  // at a0 (83% of the limit, phi = 15) fails a few steps later: the run names the step, its start and
+  // what the scale factor did (status 1).
+  const auto late =
+      run_inflanet(1, "run", "fast.toml",
+                   {"time.alpha=1", "time.dt=0.04", "time.t_end=0.4", "field.phi.mean=15", "output.dir=late"},
+                   {}, std::chrono::seconds(60));
+  EXPECT_EQ(late.status, 1) << late;
+  EXPECT_THAT(late.err, HasSubstr("step 4 (from t = "));
+  EXPECT_THAT(late.err, HasSubstr("a^alpha H dt = "));
+  EXPECT_THAT(late.err, HasSubstr("through zero"));
+  // Fluctuations above the homogeneous background's energy: check cannot know them, run refuses them at the
+  // start naming the field (phi at 1e-3 and no rho_lambda: rho_hom = 5e-7).
+  std::string faint = deck_text;
+  faint.replace(faint.find("mean = 1.0\nvelocity = -0.5"), 26, "mean = 0.001");
+  faint.replace(faint.find("rho_lambda = 300.0"), 18, "");
+  // (WKB: a Bunch-Davies start at H0 = 4e-4 with m = 1 integrates m/H ~ 2500 oscillations per |k|.)
+  faint.replace(faint.find("seed = 3"), 8, "seed = 3\nfluctuations = \"wkb\"");
+  write_file(dir_ / "faint.toml", faint);
+  const auto r = run(1, {"output.dir=faint"}, "faint.toml");
+  EXPECT_EQ(r.status, 2) << r;
+  EXPECT_THAT(r.err, HasSubstr("field.phi.fluctuations"));
+  EXPECT_THAT(r.err, HasSubstr("homogeneous background"));
 }
 
 // Gravitational waves through the executable: a run cut at step 20 and restarted continues bit for bit

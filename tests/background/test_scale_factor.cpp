@@ -54,3 +54,40 @@ TEST(ScaleFactor, DriftThroughCollapseIsRefused) {
   ScaleFactor sf = ScaleFactor::on_constraint(1.0, 3.0);
   EXPECT_NO_THROW((void)sf.drift(-0.3, 1.0));
 }
+
+TEST(ScaleFactor, BackwardDriftLimitIsWhereTheScaleFactorReachesZero) {
+  // a^(3 - alpha)(u) / a^(3 - alpha)(0) = 1 + k y + (k^2/4)(1 - g) y^2 with y = a^alpha H u, k = 3 - alpha:
+  // zero at y = -2 / (k (1 + sqrt g)). A backward drift just short of it exists, one just past it is
+  // refused as a backward sub-step of an expanding universe; backward_drift_limit is that root for g >= 1
+  // and the g = 1 root, 1/k, below (the bound every state with K <= 3 H^2 obeys).
+  const double a0 = 1.3;
+  for (const double alpha : {0.0, 0.5}) {
+    for (const double g : {1.0 / 6.0, 1.0, 4.0}) {
+      const double k = 3.0 - alpha, root = 2.0 / (k * (1.0 + std::sqrt(g)));
+      const double pi2 = 6.0 * g * std::pow(a0, 6); // K = pi2 / (2 a^6) = 3 g H^2 at H = 1
+      const double to_s = 1.0 / std::pow(a0, alpha);
+      ScaleFactor inside = ScaleFactor::on_constraint(a0, 3.0);
+      EXPECT_NO_THROW((void)inside.drift(-root * (1.0 - 1e-6) * to_s, pi2, alpha)) << alpha << " " << g;
+      ScaleFactor past = ScaleFactor::on_constraint(a0, 3.0);
+      try {
+        (void)past.drift(-root * (1.0 + 1e-6) * to_s, pi2, alpha);
+        ADD_FAILURE() << "expected a refusal, alpha " << alpha << " g " << g;
+      } catch (const ScaleFactorError& e) {
+        EXPECT_TRUE(e.collective());
+        EXPECT_NE(std::string(e.what()).find("backward sub-step"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("expanding"), std::string::npos) << e.what();
+      }
+      const double bound = ScaleFactor::backward_drift_limit(g, alpha);
+      EXPECT_NEAR(bound, g >= 1.0 ? root : 1.0 / k, 1e-15) << alpha << " " << g;
+      EXPECT_LE(bound, root * (1.0 + 1e-15));
+    }
+  }
+  // A collapsing universe (H < 0) that a forward drift takes through zero is named as such.
+  ScaleFactor collapsing = ScaleFactor::from_state(1.0, 6.0); // p_b = -6 a^3 H: H = -1
+  try {
+    (void)collapsing.drift(0.7, 1.0);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const ScaleFactorError& e) {
+    EXPECT_NE(std::string(e.what()).find("collapsing"), std::string::npos) << e.what();
+  }
+}

@@ -489,7 +489,7 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
   // lattice, background, inflaton, field, potential, time, output, gravitational_waves, network, duality, top
   // level, units.
-  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 8u + 10u + 4u + 10u + 7u + 22u + 6u + 1u + 2u);
+  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 10u + 10u + 4u + 10u + 7u + 22u + 6u + 1u + 2u);
   const std::vector<std::string> without_default{"network.loss_scale",
                                                  "restart",
                                                  "time.dt",
@@ -497,6 +497,8 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
                                                  "background.rho_lambda",
                                                  "output.cross_spectra",
                                                  "field.seed",
+                                                 "field.profile",
+                                                 "field.velocity_profile",
                                                  "field.dV",
                                                  "field.d2V",
                                                  "potential.m",

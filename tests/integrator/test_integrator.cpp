@@ -78,6 +78,23 @@ TEST(Integrator, StabilityLimitsOfTheCompositions) {
   EXPECT_GT(Integrator::from_name("yoshida6").stability_limit(), 0.5);
 }
 
+TEST(Integrator, LargestBackwardStagesAreYoshidasNegativeWeights) {
+  // yoshida4 (w1 = 1 / (2 - 2^(1/3)), w0 = 1 - 2 w1): the middle leapfrog's drift w0 = -2^(1/3) / (2 -
+  // 2^(1/3)) and the merged kick (w1 + w0) / 2 between the first two leapfrogs. yoshida6 (Yoshida's solution
+  // A): the drift w1 = -1.17767998417887 and the kick (w2 + w1) / 2. euler and leapfrog run only forward.
+  const double cbrt2 = std::cbrt(2.0), w1 = 1.0 / (2.0 - cbrt2);
+  const auto yoshida4 = Integrator::from_name("yoshida4"), yoshida6 = Integrator::from_name("yoshida6");
+  EXPECT_NEAR(yoshida4.largest_backward(Flow::drift), cbrt2 / (2.0 - cbrt2), 1e-15);
+  EXPECT_NEAR(yoshida4.largest_backward(Flow::kick), -(w1 + 1.0 - 2.0 * w1) / 2.0, 1e-15);
+  EXPECT_NEAR(yoshida6.largest_backward(Flow::drift), 1.17767998417887, 1e-14);
+  EXPECT_NEAR(yoshida6.largest_backward(Flow::kick), (1.17767998417887 - 0.235573213359357) / 2.0, 1e-14);
+  for (const char* name : {"euler", "leapfrog"}) {
+    for (const Flow flow : {Flow::drift, Flow::kick, Flow::friction}) {
+      EXPECT_EQ(Integrator::from_name(name).largest_backward(flow), 0.0) << name;
+    }
+  }
+}
+
 TEST(Integrator, OneForceEvaluationPerDrift) {
   for (const auto& name : Integrator::names()) {
     const auto integrator = Integrator::from_name(name);

@@ -72,6 +72,7 @@ struct LatticeParameters {
   /// \brief Checkpoint to continue from: a path, or "latest" (the newest complete one in output.dir).
   std::optional<std::string> restart;
   std::string deck_text; ///< the resolved deck, as written into every output file
+  std::string deck_file; ///< the deck's file name, for refusals made once the run has started
 
   /// \brief Lattice steps per step of a coupled run (> 1 when a step derived from the network exceeds the
   /// lattice's stability limit: the lattice is then sub-cycled); 1 otherwise.
@@ -86,9 +87,14 @@ struct LatticeParameters {
   /// a^(2 alpha) max(0, largest eigenvalue), largest at a0 or at the last a (a sum of a falling and a rising
   /// power of a); for alpha = 0 that is a0.
   double omega_max = 0.0;
-  double a_at_omega_max = 1.0;    ///< where it is reached
-  bool mass_sets_step = false;    ///< the mass term, not the gradient term, dominates omega_max there
-  double dt_max = 0.0;            ///< the integrator's stability limit / omega_max
+  double a_at_omega_max = 1.0; ///< where it is reached
+  bool mass_sets_step = false; ///< the mass term, not the gradient term, dominates omega_max there
+  double dt_max = 0.0;         ///< the integrator's stability limit / omega_max
+  /// Friedmann: the expansion's limit on the step (ScaleFactor::backward_drift_limit and backward_kick_limit
+  /// over the integrator's largest backward drift and kick times a0^alpha H0); 0 when the composition has
+  /// no backward sub-step
+  double dt_expansion_max = 0.0;
+  std::string expansion_limit;    ///< which sub-step sets dt_expansion_max, in words
   std::string derivative_summary; ///< what the start-up derivative check compared
 
   [[nodiscard]] bool friedmann() const noexcept { return background_kind == "friedmann"; }

@@ -38,7 +38,42 @@
 /// momenta squared and U by the volume average of V + |grad phi|^2 / (2 a^2) (whose e^{3b} factor then
 /// becomes e^{b} for the gradient part, still a function of b alone, so the kick stays exact).
 
+///
+/// The step limit the expansion sets (ours). In the drift, with y = a^alpha H s (H, a at the drift's
+/// start; alpha = 0: y = H s) and g = K_v / (3 H^2), K_v = <sum_i (dphi_i/dt)^2> / 2 the fields' kinetic
+/// energy density, X(u) / X(0) = 1 + k y + (k^2 / 4) (1 - g) y^2 with k = 3 - alpha (substitute c1 = k a^3 H
+/// and E = a^(3 + alpha) (K_v - 3 H^2) into X = A0 + c1 u + c2 u^2). With z = k y / 2 this is
+/// 1 + 2 z + (1 - g) z^2, whose roots are z = -1 / (1 +- sqrt g): X stays positive on the way to y exactly
+/// when
+///   y > -2 / (k (1 + sqrt g))     (a drift against the expansion, H s < 0),
+/// and for every y >= 0 when g <= 1 (a drift along it). g <= 1 says K_v <= 3 H^2 = rho, i.e. the rest of rho
+/// (V + rho_Lambda + gradients) is not negative; then every state of the run obeys the bound with g = 1,
+///   |a^alpha H s| < 1 / (3 - alpha),
+/// and a start with g0 > 1 (a negative potential) obeys the stricter 2 / (k (1 + sqrt g0)). A composition
+/// whose drifts are all forward (euler, leapfrog) meets no such limit in an expanding universe; the Yoshida
+/// compositions have backward drifts (yoshida4: the middle leapfrog's, -1.7024 h), which run the universe
+/// backwards for |w| h: with |w| a^alpha H h past the bound a^3 reaches zero inside the sub-step and the
+/// drift does not exist. Their kicks of negative weight (yoshida4: (w1 + w0) / 2 = -0.1756 h) lower H: a kick
+/// of length s changes p_b by -s dHam_pot/db, i.e. H by s a^alpha ((3 + alpha) U + (1 + alpha) G) / 6 with G
+/// = <|grad phi|^2> / (2 a^2); with U, G >= 0 and U + G <= rho = 3 H^2 that is at most |s| a^alpha H^2
+/// (3 + alpha) / 2 in size, so a backward kick keeps H > 0 (an expanding universe stays expanding inside
+/// the step) while |a^alpha H s| < 2 / (3 + alpha). Past it the composition's intermediate state
+/// contracts, and the next forward drift can take a^3 through zero although the universe expands. H is
+/// largest at the start of an expanding run (dH/dt = -(rho + p)/2 <= 0 under the null energy condition), so
+/// the bound at t0 holds throughout in cosmic time; in alpha-time a^alpha H grows when w < 2 alpha / 3 - 1
+/// (e.g. alpha = 1 during inflation), and the bound at t0 is then the start's only (a later violation stops
+/// the run naming the step).
+
+#include "inflanet/base/error.hpp"
+
 namespace inflanet {
+
+/// \brief The scale factor's drift does not exist for the step asked (a^(3 - alpha) would reach zero inside
+/// it); collective, since the state is the same on every rank. The run adds the step and the time.
+class ScaleFactorError : public RuntimeError {
+public:
+  explicit ScaleFactorError(const std::string& what) : RuntimeError(what, /*collective=*/true) {}
+};
 
 /// \brief a and p_b, advanced by the kick and drift of Ham = e^{-3b} K + Ham_pot(b, phi),
 /// K = -p_b^2 / 12 + <pi^2> / 2 (pi = a^3 dphi/dt summed over fields, <.> the box average).
@@ -52,6 +87,13 @@ public:
     double damping = 1.0; ///< a^(3 - alpha)(0) / a^(3 - alpha)(s)
     double time = 0.0;    ///< the cosmic time the flow covers, int_0^s a^alpha(u) du (s for alpha = 0)
   };
+
+  /// \brief The largest |a^alpha H s| of a drift against the expansion (H s < 0) that keeps a^(3 - alpha) > 0
+  /// (file comment): 2 / ((3 - alpha) (1 + sqrt(max(1, g)))), with g = K_v / (3 H^2) the start's kinetic
+  /// fraction of rho; 1 / (3 - alpha) when g <= 1.
+  [[nodiscard]] static double backward_drift_limit(double kinetic_fraction, double alpha = 0.0);
+  /// \brief The largest |a^alpha H s| of a backward kick that keeps H > 0 (file comment): 2 / (3 + alpha).
+  [[nodiscard]] static double backward_kick_limit(double alpha = 0.0);
 
   /// \brief a = a0 and the expanding root of the constraint, H = +sqrt(rho / 3).
   /// \throws InputError unless a0 and rho are finite and > 0.
@@ -79,7 +121,8 @@ public:
   /// quadratic in u and p_b linear, and I(s) = int du / X(u) has the same closed form; the cosmic time it
   /// covers, int a^alpha du = int X^(alpha / (3 - alpha)) du, is an 8-point Gauss-Legendre sum (a smooth
   /// integrand over one step: error far below the integrator's).
-  /// \throws RuntimeError if X would reach zero between 0 and s.
+  /// \throws ScaleFactorError if X would reach zero between 0 and s, saying whether the drift ran against an
+  /// expanding universe (a backward sub-step) or with a collapsing one.
   Drift drift(double s, double pi2, double alpha = 0.0);
 
 private:
