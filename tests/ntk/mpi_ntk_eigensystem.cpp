@@ -206,6 +206,60 @@ TEST(NtkEigensystem, EigenvectorsAreOrthonormalAndDiagonaliseTheKernel) {
   }
 }
 
+TEST(NtkEigensystem, SignRuleMakesSeparatedEigenvectorsEqualOnEveryRankCount) {
+  // Without a sign rule dsyevr and pdsyevd return about half the eigenvectors negated against each other.
+  // With it (fix_eigenvector_signs: largest component positive, ties to the lowest index) each eigenvector
+  // of a separated eigenvalue equals the serial ntk_eigen's to eps lambda_max / gap, on every rank count and
+  // block size; and every eigenvector, degenerate or not, satisfies the rule itself.
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  for (const Shape& s : shapes) {
+    const auto data = t::make_dataset(s.n, 3, 49);
+    const auto params = t::small_params(Activation::tanh, 2, 24);
+    const NtkSpectrum serial = serial_spectrum(data.x, s.n, params);
+    const double lambda_max = serial.values.back();
+    with_distributed_ntk(data.x, s.n, params, [&](const DistributedNtk& ntk) {
+      const auto es = NtkEigensystem::compute(ntk, s.block);
+      std::size_t separated = 0, obeying = 0;
+      double worst = 0.0;
+      for (std::size_t k = 0; k < s.n; ++k) {
+        std::vector<double> e(s.n, 0.0);
+        e[k] = 1.0;
+        const auto q = es.synthesize(e); // eigenvector k on every rank
+        double largest = 0.0;
+        for (const double x : q) {
+          largest = std::max(largest, std::abs(x));
+        }
+        const auto pivot = std::find_if(q.begin(), q.end(), [&](double x) {
+          return std::abs(x) >= (1.0 - sign_pivot_tolerance) * largest;
+        });
+        obeying += *pivot > 0.0 ? 1 : 0;
+        double gap = lambda_max;
+        if (k > 0) {
+          gap = std::min(gap, serial.values[k] - serial.values[k - 1]);
+        }
+        if (k + 1 < s.n) {
+          gap = std::min(gap, serial.values[k + 1] - serial.values[k]);
+        }
+        if (gap < 1e-6 * lambda_max) {
+          continue; // a (near-)degenerate eigenspace: the basis is the solver's choice
+        }
+        ++separated;
+        double diff = 0.0;
+        for (std::size_t i = 0; i < s.n; ++i) {
+          diff = std::max(diff, std::abs(q[i] - serial.vectors[i * s.n + k]));
+        }
+        worst = std::max(worst, diff / (1e3 * eps * lambda_max / gap));
+      }
+      const std::string tag = "N = " + std::to_string(s.n) + ", block " + std::to_string(es.block_size());
+      report("separated eigenvectors vs serial / (1e3 eps lambda_max / gap), " + tag,
+             worst_over_ranks(worst));
+      EXPECT_EQ(obeying, s.n) << tag;
+      EXPECT_GE(separated, s.n / 4) << tag << ": the comparison needs separated eigenvalues";
+      EXPECT_LT(worst, 1.0) << tag;
+    });
+  }
+}
+
 TEST(NtkEigensystem, ClusterSummedProjectionsEqualTheSerialOnes) {
   // Rounding (of the kernel build and of either solver) turns eigenvectors within a cluster into each other
   // freely, and across clusters by angles of about eps lambda_max / gap: the cluster sums of u^T P_C v agree
