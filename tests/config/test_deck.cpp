@@ -464,7 +464,7 @@ TEST_F(DeckTest, FailLocatesTheKeyWhereverItsValueCameFrom) {
 TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
   // lattice, background, inflaton, field, potential, time, output, network, duality, top level.
-  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 8u + 10u + 4u + 10u + 22u + 6u + 1u);
+  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 8u + 10u + 4u + 10u + 22u + 7u + 1u);
   const std::vector<std::string> without_default{"network.loss_scale",
                                                  "restart",
                                                  "time.dt",
@@ -483,7 +483,8 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
                                                  "potential.V0",
                                                  "potential.Mp",
                                                  "potential.V",
-                                                 "duality.field"};
+                                                 "duality.field",
+                                                 "duality.velocity_cut"};
   for (const auto& k : s.keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.path;
     EXPECT_TRUE(k.is_required || k.default_value ||
