@@ -107,8 +107,10 @@ DeckCheck check_deck(const config::Deck& deck, int ranks, const NodeMemory& node
       MlpParams mlp = coupled.network.mlp;
       // Plane-wave inputs (6 per site), or one Fourier feature per site.
       mlp.input_dim = coupled.network.embedding == "fourier" ? static_cast<int>(points) : 6;
-      add_network_estimate(e, coupled.network, mlp, points,
-                           Integrator::from_name(coupled.inflaton.integrator).drifts_per_step(), ranks);
+      if (!coupled.network.exact_dual()) { // the exact dual builds no NTK; its linear readout costs little
+        add_network_estimate(e, coupled.network, mlp, points,
+                             Integrator::from_name(coupled.inflaton.integrator).drifts_per_step(), ranks);
+      }
       return (coupled.network.exact_dual() ? exact_dual_check_report(coupled, ranks)
                                            : coupled_check_report(coupled, ranks)) +
              e.report();

@@ -22,11 +22,11 @@ struct RunTimeModel {
   /// Sustained double-precision flop rate of the BLAS-3 products that build Theta(0)'s rows and train the
   /// network (OpenBLAS dgemm, one core).
   static constexpr double flops_per_second = 2.0e10;
-  /// Seconds per N^3 of the dense eigendecomposition with eigenvectors: the default deck's N = 4096 took 54 s
-  /// by LAPACK dsyevr on 1 rank with the 2 cores shared by about 8 processes (a quiet machine is faster).
-  /// ScaLAPACK pdsyevd on 2 ranks took 80 s under the same load, no faster: the model does not divide by
-  /// the ranks.
-  static constexpr double eigen_seconds_per_n3 = 7.9e-10;
+  /// Seconds per N^3 of the dense eigendecomposition with eigenvectors: the default deck's N = 4096 took
+  /// 26.8 s by ScaLAPACK pdsyevd on 2 ranks on the quiet machine. With its 2 cores shared by about 8
+  /// processes dsyevr on 1 rank took 54 s and pdsyevd on 2 ranks 80 s: more ranks on 2 cores are no faster,
+  /// so the model does not divide by the ranks.
+  static constexpr double eigen_seconds_per_n3 = 3.9e-10;
 };
 
 /// \brief One run's estimated wall time by stage, in seconds, and the model's basis.
