@@ -2,6 +2,15 @@
 """Plot a coupled run's or an exact dual's duality.h5: the evidence for (or against) the duality (issue 9).
 
     plot_duality.py RUN_DIR [-o duality.png] [--clusters 4]
+    plot_duality.py RUN_DIR --exact EXACT_DIR [-o quickstart.png]
+
+With --exact (the quickstart's figure: .ci/quickstart, README) RUN_DIR is a coupled MLP run and EXACT_DIR the
+exact dual of the same lattice (inputs/quickstart_exact.toml beside inputs/default.toml): one figure, three
+systems on one mode set: (a) P per shell at t_end of the lattice, the exact dual and the MLP; (b) their
+frequencies at t_end, omega^2 of the lattice, c lambda of each network; (c) P / P_lattice per shell at t_end;
+(d) P / P_lattice over time in three shells. The exact dual follows the lattice to rounding (the duality where
+it holds); the MLP's departure is its frequencies (the duality where it fails). The footer gives the MLP's
+loss and ntk_drift and the velocity matching (duality.velocity_cut and the unmatched fraction).
 
 Both systems are on ONE mode set: the inflaton band-limited to the sub-lattice's modes and sampled on its sites,
 the network's residual f - y on the same sites, binned in the same shells (physics.md §5). Panels, in Hubble
@@ -319,15 +328,123 @@ def plot(run: Path, output: Path, clusters: int = 4) -> None:
     plt.close(fig)
 
 
+def three_systems(run: Path, exact: Path):
+    """(mlp, exact, network) data of the quickstart's figure; KeyError unless both share one mode set."""
+    mlp, dual = inflanet_io.load_duality(run), inflanet_io.load_duality(exact)
+    if dual["variant"] != "exact_dual":
+        raise KeyError(f"'{exact}' is not an exact dual's duality.h5 (variant {dual['variant']})")
+    if mlp["variant"] == "exact_dual":
+        raise KeyError(f"'{run}' is an exact dual; the first directory is the MLP's run")
+    if mlp["k"].shape != dual["k"].shape or not np.allclose(mlp["k"], dual["k"], rtol=1e-12):
+        raise KeyError("the two runs do not share one mode set (their shells differ)")
+    return mlp, dual, inflanet_io.load_network(run)
+
+
+def plot_three(run: Path, exact: Path, output: Path) -> None:
+    """The quickstart's figure: the lattice, the exact dual and the MLP side by side on one mode set."""
+    mlp, dual, net = three_systems(run, exact)
+    rows = min(mlp["time"].size, dual["time"].size)
+    if rows == 0:
+        raise KeyError("no rows")
+    last = rows - 1
+    u = Units(mlp["attrs"])
+    k = mlp["k"] / u.h
+    shells = mlp["k"] > 0
+    lattice = mlp["P_lattice"]
+    # The two runs evolve the same lattice field: their P_lattice agree to rounding (reported, not assumed).
+    same = np.nanmax(np.abs(dual["P_lattice"][:rows, shells] - lattice[:rows, shells]) /
+                     np.abs(lattice[:rows, shells]))
+    fig, axes = plt.subplot_mosaic([["a", "b"], ["c", "d"], ["text", "text"]], figsize=(15, 12),
+                                   height_ratios=[1, 1, 0.12], layout="constrained")
+    systems = ((lattice, "lattice $\\phi$ (band-limited)", "C0", "o", "-"),
+               (dual["P_network"], "exact dual (Fourier features, NTK = lattice operator)", "C2", "^", "--"),
+               (mlp["P_network"], "MLP (relu, trained)", "C3", "s", ":"))
+    ax = axes["a"]
+    ax.loglog(k[shells], positive(lattice[0, shells]), "-", color="0.6", lw=0.8,
+              label="all three at $t_0$ (equal by construction)")
+    for p, label, colour, marker, style in systems:
+        ax.loglog(k[shells], positive(p[last, shells]), style, color=colour, marker=marker, ms=5, mfc="none",
+                  lw=1.4, label=label)
+    ax.set_xlabel(u.k)
+    ax.set_ylabel("$P(k)$ (shell mean, code units)")
+    ax.set_title(f"(a) power per shell at $t_{{end}}$ ({u.t_symbol} = {mlp['time'][last] * u.h:.3g}) on one mode "
+                 "set", fontsize=10)
+    ax.legend(fontsize=7)
+
+    ax = axes["b"]
+    u2 = u.h**2
+    ax.semilogy(k, positive(mlp["omega2_lattice"][last]) / u2, "-", color="C0", lw=1.8,
+                label="lattice $k^2/a^2 + V''$ at $t_{end}$")
+    cl_dual = np.asarray(dual["omega2_network"])
+    cl_dual = cl_dual[min(last, cl_dual.shape[0] - 1)] if cl_dual.ndim == 2 else cl_dual
+    ax.semilogy(k, positive(cl_dual) / u2, "^", color="C2", ms=7, mfc="none",
+                label="exact dual $c\\lambda(k)\\,g_k(t)$ at $t_{end}$")
+    ax.semilogy(k, positive(mlp["omega2_network"]) / u2, "s", color="C3", ms=5,
+                label="MLP $c\\lambda$ per shell (fixed kernel)")
+    ax.set_xlabel(u.k)
+    ax.set_ylabel(u.omega2)
+    ax.set_title("(b) frequencies: where they agree the network follows the field", fontsize=10)
+    ax.legend(fontsize=7)
+
+    ax = axes["c"]
+    ax.axhline(1.0, color="0.5", lw=0.8)
+    for p, label, colour, marker, style in systems[1:]:
+        ax.semilogy(k[shells], positive(p[last, shells] / lattice[last, shells]), style, color=colour,
+                    marker=marker, ms=5, label=label)
+    ax.set_xlabel(u.k)
+    ax.set_ylabel("$P / P_{lattice}$ at $t_{end}$")
+    ax.set_title("(c) each network's power against the lattice's, shell by shell", fontsize=10)
+    ax.legend(fontsize=7)
+
+    ax = axes["d"]
+    t = mlp["time"][:rows] * u.h
+    picked = np.flatnonzero(shells)
+    picked = picked[[0, picked.size // 2, picked.size - 1]] if picked.size >= 3 else picked
+    for j, shell in enumerate(picked):
+        colour = f"C{j + 4}"
+        ax.semilogy(t, positive(mlp["P_network"][:rows, shell] / lattice[:rows, shell]), "s:", color=colour, ms=3,
+                    label=f"MLP, $k/H$ = {k[shell]:.2f}")
+        ax.semilogy(t, positive(dual["P_network"][:rows, shell] / lattice[:rows, shell]), "^--", color=colour,
+                    ms=3, mfc="none", label=f"exact dual, $k/H$ = {k[shell]:.2f}")
+    ax.set_xlabel(u.t)
+    ax.set_ylabel("$P / P_{lattice}$")
+    ax.set_title("(d) over time in three shells", fontsize=10)
+    ax.legend(fontsize=7, ncol=2)
+
+    a = mlp["attrs"]
+    loss, drift = np.asarray(net.get("loss", [])), np.asarray(net.get("ntk_drift", []))
+    cut = (f"matched only along eigenvalues above {a['velocity_cut']:.3g} lambda_max "
+           f"(duality.velocity_cut; {int(a.get('velocity_cut_modes', 0))} modes left out, unmatched fraction of "
+           f"|dphi/dt| {a.get('velocity_unmatched_fraction', math.nan):.3g})" if "velocity_cut" in a
+           else "matched in every mode above rounding (no duality.velocity_cut)")
+    lines = [f"MLP: loss {loss[0]:.4g} -> {loss[-1]:.4g}, ntk_drift at t_end {drift[-1]:.3g}; initial velocity "
+             f"{cut}" if loss.size and drift.size else "MLP: no nn.h5 rows",
+             f"exact dual: max site difference from the band-limited inflaton "
+             f"{dual['attrs'].get('max_site_difference', math.nan):.3g} over the run; the two runs' P_lattice "
+             f"agree to {same:.2g} (relative)"]
+    axes["text"].axis("off")
+    axes["text"].text(0.0, 1.0, "\n".join(lines), fontsize=9, va="top", ha="left",
+                      transform=axes["text"].transAxes)
+    fig.suptitle(f"the duality where it holds and where it fails: lattice, exact dual and MLP on one mode set "
+                 f"(N = {a.get('N', '?')}, M = {a.get('M', '?')}; {run}, {exact})")
+    fig.savefig(output, dpi=100)
+    plt.close(fig)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", type=Path, help="run directory (or duality.h5)")
     parser.add_argument("-o", "--output", type=Path, default=Path("duality.png"), help="PNG to write")
     parser.add_argument("--clusters", type=int, default=4,
                         help="resolved eigenspace clusters (largest initial power) shown in panel (d)")
+    parser.add_argument("--exact", type=Path, default=None,
+                        help="an exact dual's run of the same lattice: draw the three systems side by side")
     args = parser.parse_args(argv)
     try:
-        plot(args.run, args.output, args.clusters)
+        if args.exact is not None:
+            plot_three(args.run, args.exact, args.output)
+        else:
+            plot(args.run, args.output, args.clusters)
     except (FileNotFoundError, OSError, KeyError) as error:
         print(f"plot_duality.py: error: {error}", file=sys.stderr)
         return 1

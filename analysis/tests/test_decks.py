@@ -32,6 +32,7 @@ SHORT = {
     "duality_scan": (1, ["lattice.N=16", "network.sublattice=4", "network.width=16", "time.t_end=0.25"]),
     "exact_minkowski": (2, ["lattice.N=16", "network.sublattice=8", "time.t_end=1.0", "output.spectra_every=5"]),
     "exact_desitter": (1, ["lattice.N=8", "network.sublattice=4", "time.t_end=0.2"]),
+    "quickstart_exact": (1, ["lattice.N=16", "network.sublattice=4", "time.t_end=0.2"]),  # default's lattice
     "duality_departure": (1, ["time.t_end=0.5", "output.spectra_every=5", "output.timeseries_every=5"]),
     "network_lattice": (1, ["lattice.N=16", "network.sublattice=4", "network.width=32", "network.steps=20",
                             "network.ntk_every=10", "network.output_every=5"]),
@@ -127,3 +128,26 @@ def test_the_deck_runs_and_every_output_is_read_and_plotted(deck, tmp_path):
         drawn.append("slice")
     assert drawn, f"{deck} wrote nothing that a reader of analysis/ reads"
     assert all(p.stat().st_size > 10_000 for p in figures.glob("*.png"))
+
+
+def test_the_quickstart_figure_puts_the_lattice_the_exact_dual_and_the_mlp_on_one_mode_set(tmp_path):
+    """.ci/quickstart's figure on short real runs of its two decks (the same lattice, shortened alike)."""
+    mlp, exact = run_deck("default", tmp_path / "default"), run_deck("quickstart_exact", tmp_path / "exact")
+    attrs = inflanet_io.load_duality(mlp)["attrs"]
+    # The default deck matches the velocity only above its cut, and records what it left out.
+    assert attrs["velocity_cut"] == 1e-3
+    assert 0.0 <= attrs["velocity_unmatched_fraction"] <= 1.0 and attrs["velocity_cut_modes"] >= 0
+    import plot_duality  # noqa: E402
+    a, b, _ = plot_duality.three_systems(mlp, exact)
+    # One lattice: both runs band-limit the same field on the same sites (2 ranks against 1: rounding).
+    rows = min(a["time"].size, b["time"].size)
+    shells = a["k"] > 0
+    assert rows >= 2
+    assert abs(b["P_lattice"][:rows, shells] / a["P_lattice"][:rows, shells] - 1).max() < 1e-10
+    out = tmp_path / "quickstart.png"
+    plot("plot_duality.py", mlp, "--exact", exact, "-o", out)
+    assert out.stat().st_size > 10_000
+    # The directories the other way round are refused with a message, not a traceback.
+    result = subprocess.run([sys.executable, str(ANALYSIS / "plot_duality.py"), str(exact), "--exact", str(mlp),
+                             "-o", str(tmp_path / "x.png")], capture_output=True, text=True)
+    assert result.returncode == 1 and "plot_duality.py: error:" in result.stderr

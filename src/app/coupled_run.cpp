@@ -15,6 +15,8 @@
 #include "inflanet/app/lattice_run.hpp"
 #include "inflanet/app/memory_budget.hpp"
 #include "inflanet/app/network_run.hpp"
+#include "inflanet/app/progress.hpp"
+#include "inflanet/app/run_time_estimate.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/decomposition/site_order.hpp"
@@ -116,6 +118,17 @@ CoupledParameters CoupledParameters::from_deck(const config::Deck& deck) {
   }
   if (deck.has("duality.velocity_iterations")) {
     p.velocity_iterations = deck.integer("duality.velocity_iterations");
+  }
+  if (deck.has("duality.velocity_cut")) {
+    if (!p.match_velocity) {
+      deck.fail("duality.velocity_cut",
+                "no value with network.initial_velocity = \"zero\": there is no velocity to match");
+    }
+    if (!p.network.full_spectrum) {
+      deck.fail("duality.velocity_cut", "no value with network.ntk_spectrum = \"extremes\": the cut is "
+                                        "taken in Theta(0)'s eigenbasis (network.ntk_spectrum = \"full\")");
+    }
+    p.velocity_cut = deck.real("duality.velocity_cut");
   }
   if (deck.has("duality.max_subcycles")) {
     p.max_subcycles = deck.integer("duality.max_subcycles");
@@ -332,6 +345,8 @@ struct State {
   std::vector<double> check_t, check_a; // its amplitude at uniform output times (every rank)
   double velocity_mismatch = 0.0, velocity_mismatch_trained = 0.0, velocity_dropped = 0.0;
   std::size_t velocity_dropped_modes = 0;
+  double velocity_cut_lambda = 0.0, velocity_cut_fraction = 0.0, velocity_unmatched = 0.0;
+  std::size_t velocity_cut_modes = 0;
   std::size_t velocity_iterations = 0;
   std::vector<double> velocity_history; ///< PCG's relative residual per product
   std::string velocity_solver = "none";
@@ -599,7 +614,7 @@ void start(State& s) {
   s.probe = network;
   s.ntk0.emplace(s.distribution);
   const auto started = std::chrono::steady_clock::now();
-  s.ntk0->build(s.probe, s.x_local);
+  build_ntk_rows(*s.ntk0, s.probe, s.x_local, root);
   s.ntk0_norm = std::sqrt(s.ntk0->norm_squared());
   const bool full = p.network.full_spectrum;
   if (root) {
@@ -607,7 +622,7 @@ void start(State& s) {
                seconds_since(started));
     std::fflush(stdout);
   }
-  InitialNtkSpectrum spectrum = initial_ntk_spectrum(*s.ntk0, full);
+  InitialNtkSpectrum spectrum = initial_ntk_spectrum(*s.ntk0, full, root);
   s.eigensystem = std::move(spectrum.eigensystem);
   s.extremes = spectrum.extremes;
   const std::vector<double>& eigenvalues = spectrum.eigenvalues;
@@ -688,8 +703,11 @@ void start(State& s) {
   } else if (p.match_velocity) {
     const std::vector<double> b = s.on_sites(inflaton.momentum(dual));
     std::vector<double> alpha(n, 0.0);
+    const auto velocity_started = std::chrono::steady_clock::now();
     if (full) {
-      const KernelSolve solve = solve_kernel(*s.eigensystem, b, s.clusters.resolution);
+      // duality.velocity_cut: only the eigenvalues above cut lambda_max are matched (0: all above rounding).
+      s.velocity_cut_lambda = p.velocity_cut * lambda_max;
+      const KernelSolve solve = solve_kernel(*s.eigensystem, b, s.clusters.resolution, s.velocity_cut_lambda);
       alpha = solve.alpha;
       // One step of iterative refinement: the eigenvectors carry errors of eps ||Theta|| / gap, the product
       // with the rows does not.
@@ -697,11 +715,19 @@ void start(State& s) {
       s.ntk0->apply(alpha, 1.0, residual);
       std::transform(b.begin(), b.end(), residual.begin(), residual.begin(), std::minus<>());
       const std::vector<double> correction =
-          solve_kernel(*s.eigensystem, residual, s.clusters.resolution).alpha;
+          solve_kernel(*s.eigensystem, residual, s.clusters.resolution, s.velocity_cut_lambda).alpha;
       std::transform(alpha.begin(), alpha.end(), correction.begin(), alpha.begin(), std::plus<>());
       s.velocity_dropped_modes = solve.dropped;
       s.velocity_dropped = solve.dropped_fraction;
+      s.velocity_cut_modes = solve.cut;
+      s.velocity_cut_fraction = solve.cut_fraction;
+      s.velocity_unmatched = solve.unmatched_fraction();
       s.velocity_solver = "eigendecomposition";
+      if (root) {
+        fmt::print("{}\n", stage_done_line("velocity solve (eigenbasis, one refinement step)",
+                                           seconds_since(velocity_started)));
+        std::fflush(stdout);
+      }
     } else {
       // Conjugate gradients on the row blocks, preconditioned by the kernel's own plane-wave dispersion.
       PlaneWavePreconditioner preconditioner(p.network.sublattice, p.inflaton.box.length, lambda_per_mode,
@@ -814,6 +840,13 @@ void start(State& s) {
     if (full) {
       f.write_attribute("velocity_unreachable_fraction", s.velocity_dropped);
       f.write_attribute("velocity_unreachable_modes", static_cast<std::int64_t>(s.velocity_dropped_modes));
+      if (p.velocity_cut > 0.0) { // written only where the deck sets the cut (older decks' files unchanged)
+        f.write_attribute("velocity_cut", p.velocity_cut);
+        f.write_attribute("velocity_cut_lambda", s.velocity_cut_lambda);
+        f.write_attribute("velocity_cut_modes", static_cast<std::int64_t>(s.velocity_cut_modes));
+        f.write_attribute("velocity_cut_fraction", s.velocity_cut_fraction);
+        f.write_attribute("velocity_unmatched_fraction", s.velocity_unmatched);
+      }
     } else {
       f.write_attribute("velocity_solve_iterations", static_cast<std::int64_t>(s.velocity_iterations));
       if (!s.velocity_history.empty()) {
@@ -876,6 +909,13 @@ void start(State& s) {
                                     s.velocity_dropped_modes, s.velocity_dropped)
                       : fmt::format("PCG, best of {} products (duality.velocity_iterations)",
                                     s.velocity_iterations));
+      if (p.velocity_cut > 0.0) {
+        fmt::print("# coupled run: duality.velocity_cut = {:g}: the velocity is matched along the {} "
+                   "eigenvalue(s) above {:.4g} (= cut x lambda_max); {} below it are left out, carrying "
+                   "{:.3e} of |dphi/dt| (unmatched in all: {:.3e})\n",
+                   p.velocity_cut, n - s.velocity_cut_modes - s.velocity_dropped_modes, s.velocity_cut_lambda,
+                   s.velocity_cut_modes, s.velocity_cut_fraction, s.velocity_unmatched);
+      }
     }
   }
   if (!restored) {

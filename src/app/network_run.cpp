@@ -1,5 +1,6 @@
 #include "inflanet/app/network_run.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -7,6 +8,7 @@
 
 #include "inflanet/app/progress.hpp"
 #include "inflanet/app/run_output.hpp"
+#include "inflanet/app/run_time_estimate.hpp"
 #include "inflanet/base/error.hpp"
 #include "inflanet/decomposition/point_distribution.hpp"
 #include "inflanet/integrator/integrator.hpp"
@@ -28,21 +30,48 @@ double norm(std::span<const double> v) {
 
 } // namespace
 
-InitialNtkSpectrum initial_ntk_spectrum(DistributedNtk& ntk0, bool full) {
+void build_ntk_rows(DistributedNtk& ntk0, Mlp& network, std::span<const double> x_local, bool report) {
+  StageProgress progress("Theta(0)", "rows", ntk0.distribution().local_count(), report);
+  ntk0.build(network, x_local, [&progress](std::size_t done, std::size_t) { progress.update(done); });
+}
+
+InitialNtkSpectrum initial_ntk_spectrum(DistributedNtk& ntk0, bool full, bool report) {
   InitialNtkSpectrum s;
   const std::size_t n = ntk0.distribution().points();
+  const int ranks = ntk0.distribution().size();
   if (full) {
     if (n <= ntk_eigen_max_points) {
       s.theta0 = ntk0.gather_to_root();
     }
+    const std::string stage =
+        fmt::format("Theta(0) eigendecomposition (N = {}, {})", n,
+                    ranks == 1 ? std::string("dsyevr on 1 rank") : fmt::format("pdsyevd on {} ranks", ranks));
+    const auto started = std::chrono::steady_clock::now();
+    if (report) {
+      fmt::print("{}\n", stage_start_line(stage, eigendecomposition_seconds(static_cast<double>(n)),
+                                          fmt::format("{:.3g} s x (N / 1000)^3 on the reference machine",
+                                                      1e9 * RunTimeModel::eigen_seconds_per_n3)));
+      std::fflush(stdout);
+    }
     const NtkEigensystem& eig = s.eigensystem.emplace(NtkEigensystem::compute(ntk0));
+    if (report) {
+      fmt::print(
+          "{}\n",
+          stage_done_line(stage,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+      std::fflush(stdout);
+    }
     s.eigenvalues.assign(eig.values().begin(), eig.values().end());
     s.lambda_max = s.eigenvalues.empty() ? 0.0 : s.eigenvalues.back();
     s.lambda_min = s.eigenvalues.empty() ? 0.0 : s.eigenvalues.front();
   } else {
+    // The iteration stops at convergence, usually well before its limit: the ETA is an upper bound.
+    const std::size_t limit = std::min<std::size_t>(n, 300);
+    StageProgress progress("Lanczos on Theta(0)", "products", limit, report);
     s.extremes = lanczos_extremes(
         [&ntk0](std::span<const double> v, std::span<double> out) { ntk0.apply(v, 1.0, out); }, n, 1e-10,
-        std::min<std::size_t>(n, 300));
+        limit, [&progress](std::size_t k, double) { progress.update(k); });
+    progress.update(limit); // the last line, converged or not
     s.lambda_max = s.extremes.lambda_max;
     s.lambda_min = s.extremes.lambda_min;
   }
@@ -79,10 +108,10 @@ void run_network(const NetworkParameters& p, const Session& session) {
   // 3. Theta(0) by rows, and its spectrum (initial_ntk_spectrum).
   Mlp probe = system.network(); // NTK passes run on a copy: the system's cached passes stay valid
   DistributedNtk ntk0(distribution);
-  ntk0.build(probe, x_local);
+  build_ntk_rows(ntk0, probe, x_local, root);
   const double ntk0_norm = std::sqrt(ntk0.norm_squared());
   const bool full = p.full_spectrum;
-  const InitialNtkSpectrum spectrum0 = initial_ntk_spectrum(ntk0, full);
+  const InitialNtkSpectrum spectrum0 = initial_ntk_spectrum(ntk0, full, root);
   const std::optional<NtkEigensystem>& spectrum = spectrum0.eigensystem;
   const double lambda_max = spectrum0.lambda_max, lambda_min = spectrum0.lambda_min;
   const double eta = p.dictionary.eta, beta = p.dictionary.beta;

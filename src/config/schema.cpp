@@ -669,6 +669,15 @@ Schema inflanet_schema() {
                          "[products]")
             .at_least(1)
             .defaults_to(500));
+  s.key(KeySpec::real("duality.velocity_cut",
+                      "the initial velocity is matched only along Theta(0)'s eigenvectors whose eigenvalue "
+                      "exceeds this fraction of lambda_max (the subspace the kernel carries at a bounded "
+                      "parameter speed); the rest of dphi/dt is left unmatched and its norm fraction "
+                      "recorded; needs network.ntk_spectrum = \"full\"; unset = 0 (every eigenvalue above "
+                      "rounding) [dimensionless]")
+            .at_least(0)
+            .at_most(1)
+            .omitted_when_unset());
   s.key(KeySpec::string("duality.field",
                         "the lattice field the network is the dual of: its sub-lattice values are the "
                         "network's targets and every comparison is with it; unset = the first field "

@@ -40,7 +40,8 @@ NtkFactors DistributedNtk::gather_factors(Mlp& network, std::span<const double> 
   return all;
 }
 
-void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
+void DistributedNtk::build(Mlp& network, std::span<const double> x_local,
+                           const std::function<void(std::size_t, std::size_t)>& progress) {
   const PointDistribution& dist = *distribution_;
   const std::size_t n = dist.points(), m = dist.local_count(), b0 = dist.local_begin();
   factors_ = gather_factors(network, x_local, gathered_);
@@ -48,6 +49,9 @@ void DistributedNtk::build(Mlp& network, std::span<const double> x_local) {
   for (std::size_t r = 0; r < m; r += ntk_row_chunk) {
     const std::size_t r1 = std::min(m, r + ntk_row_chunk);
     ntk_block(factors_, b0 + r, b0 + r1, 0, n, std::span<double>(rows_).subspan(r * n, (r1 - r) * n), work_);
+    if (progress) {
+      progress(r1, m);
+    }
   }
 }
 

@@ -4,6 +4,8 @@
 #include <lapacke.h>
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <string>
 
 #include "inflanet/base/error.hpp"
@@ -141,6 +143,10 @@ NtkSpectrum ntk_eigen(std::span<const double> theta, std::size_t n) {
                        std::to_string(found) + " of " + std::to_string(n) + " eigenvalues)");
   }
   clamp_negative(s.values, s.clamped, s.most_negative);
+  std::vector<std::size_t> index(n);
+  std::iota(index.begin(), index.end(), std::size_t{0});
+  const EigenvectorReduction local = [](std::span<double>) {};
+  fix_eigenvector_signs(s.vectors, n, 1, index, index, n, local, local);
   return s;
 }
 
@@ -150,6 +156,56 @@ void clamp_negative(std::span<double> values, std::size_t& clamped, double& most
       most_negative = std::min(most_negative, v);
       v = 0.0;
       ++clamped;
+    }
+  }
+}
+
+void fix_eigenvector_signs(std::span<double> q, std::size_t row_stride, std::size_t col_stride,
+                           std::span<const std::size_t> global_rows, std::span<const std::size_t> global_cols,
+                           std::size_t n, const EigenvectorReduction& max_over_ranks,
+                           const EigenvectorReduction& sum_over_ranks) {
+  if (n == 0) {
+    return;
+  }
+  const auto at = [&](std::size_t r, std::size_t c) -> double& { return q[r * row_stride + c * col_stride]; };
+  // 1. Each vector's largest magnitude.
+  std::vector<double> largest(n, 0.0);
+  for (std::size_t c = 0; c < global_cols.size(); ++c) {
+    double m = 0.0;
+    for (std::size_t r = 0; r < global_rows.size(); ++r) {
+      m = std::max(m, std::abs(at(r, c)));
+    }
+    largest[global_cols[c]] = m;
+  }
+  max_over_ranks(largest);
+  // 2. The lowest global index within the tolerance of it (as the maximum of -index).
+  std::vector<double> pivot(n, -static_cast<double>(n));
+  for (std::size_t c = 0; c < global_cols.size(); ++c) {
+    const double threshold = (1.0 - sign_pivot_tolerance) * largest[global_cols[c]];
+    double& p = pivot[global_cols[c]];
+    for (std::size_t r = 0; r < global_rows.size(); ++r) {
+      if (std::abs(at(r, c)) >= threshold) {
+        p = std::max(p, -static_cast<double>(global_rows[r]));
+      }
+    }
+  }
+  max_over_ranks(pivot);
+  // 3. The pivot's sign, from the one rank that holds it.
+  std::vector<double> sign(n, 0.0);
+  for (std::size_t c = 0; c < global_cols.size(); ++c) {
+    const auto row = static_cast<std::size_t>(-pivot[global_cols[c]]);
+    for (std::size_t r = 0; r < global_rows.size(); ++r) {
+      if (global_rows[r] == row) {
+        sign[global_cols[c]] = at(r, c) < 0.0 ? -1.0 : 1.0;
+      }
+    }
+  }
+  sum_over_ranks(sign);
+  for (std::size_t c = 0; c < global_cols.size(); ++c) {
+    if (sign[global_cols[c]] < 0.0) {
+      for (std::size_t r = 0; r < global_rows.size(); ++r) {
+        at(r, c) = -at(r, c);
+      }
     }
   }
 }

@@ -37,7 +37,8 @@ void tridiagonal_eigen(const std::vector<double>& alpha, const std::vector<doubl
 } // namespace
 
 KernelExtremes lanczos_extremes(const KernelProduct& product, std::size_t n, double tolerance,
-                                std::size_t max_iterations) {
+                                std::size_t max_iterations,
+                                const std::function<void(std::size_t, double)>& progress) {
   KernelExtremes e;
   if (n == 0) {
     e.converged = true;
@@ -77,6 +78,9 @@ KernelExtremes lanczos_extremes(const KernelProduct& product, std::size_t n, dou
     e.lambda_max_residual = std::abs(b * vectors[(k - 1) * k + (k - 1)]);
     e.lambda_min_residual = std::abs(b * vectors[0 * k + (k - 1)]);
     const double scale = std::max(std::abs(e.lambda_max), 1e-300);
+    if (progress) {
+      progress(k, e.lambda_max_residual / scale);
+    }
     if (e.lambda_max_residual <= tolerance * scale || b <= 1e-14 * scale) {
       e.converged = true;
       break;

@@ -61,6 +61,13 @@ NtkEigensystem NtkEigensystem::compute(const DistributedNtk& ntk, int block) {
     }
   }
   clamp_negative(es.values_, es.clamped_, es.most_negative_);
+  // The eigenvectors' signs by the library's rule, from reductions over the grid, so that every rank count
+  // writes the same vectors (to rounding) outside degenerate eigenspaces.
+  const ProcessGrid& grid = es.grid_;
+  fix_eigenvector_signs(
+      es.vectors_, 1, std::max<std::size_t>(1, es.row_index_.size()), es.row_index_, es.col_index_, n,
+      [&grid](std::span<double> v) { grid.max_in_place(v); },
+      [&grid](std::span<double> v) { grid.sum_in_place(v); });
   return es;
 }
 

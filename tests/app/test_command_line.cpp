@@ -448,6 +448,14 @@ TEST_F(CommandLine, CheckAcceptsEveryShippedDeckAndItsResolvedDeckReloads) {
         EXPECT_THAT(r.out, HasSubstr(derived)) << r;
       }
       EXPECT_GT(number_after(r.out, "#   dx                  = "), 0.0) << r;
+      // The run-time estimate with its basis (issue 22 item 8); a full spectrum adds the N^3 stage.
+      EXPECT_THAT(r.out, HasSubstr("#   run time (estimate) = ")) << r;
+      EXPECT_THAT(r.out, HasSubstr("#     lattice steps ")) << r;
+      EXPECT_THAT(r.out, HasSubstr("#     basis: a model with constants measured on the 2-core reference"))
+          << r;
+      if (entry.path().stem() == "default") {
+        EXPECT_THAT(r.out, HasSubstr("#     eigendecomposition ")) << r;
+      }
     }
     // Every shipped deck's memory, beside what the node has, fits.
     EXPECT_THAT(r.out, HasSubstr("# memory before allocation")) << r;

@@ -339,6 +339,14 @@ TEST_F(CoupledRun, BadCalibrationAndVelocityKeysAreRefusedNamingTheKey) {
   const auto velocity = inflanet(1, "check", {"network.initial_velocity=fast"});
   EXPECT_EQ(velocity.status, 2) << velocity;
   EXPECT_THAT(velocity.err, HasSubstr("network.initial_velocity"));
+  // duality.velocity_cut is taken in Theta(0)'s eigenbasis: refused without one, and without a velocity.
+  const auto cut = inflanet(1, "check", {"duality.velocity_cut=1e-3", "network.ntk_spectrum=extremes"});
+  EXPECT_EQ(cut.status, 2) << cut;
+  EXPECT_THAT(cut.err, HasSubstr("duality.velocity_cut"));
+  EXPECT_THAT(cut.err, HasSubstr("network.ntk_spectrum = \"extremes\""));
+  const auto rest = inflanet(1, "check", {"duality.velocity_cut=1e-3", "network.initial_velocity=zero"});
+  EXPECT_EQ(rest.status, 2) << rest;
+  EXPECT_THAT(rest.err, HasSubstr("duality.velocity_cut"));
 }
 
 TEST_F(CoupledRun, InitialVelocityOutsideTheCoupledRunIsRefused) {

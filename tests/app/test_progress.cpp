@@ -63,3 +63,47 @@ TEST(Progress, TheLineHasTheDocumentedFormWithTheDiagnosticsVerbatim) {
       << lines[0];
   EXPECT_THAT(lines[1], ::testing::EndsWith("ETA 00:00:00")) << "nothing is left after the last step";
 }
+
+TEST(Progress, AStageLineGivesItemsDoneOfTheTotalWithRateAndEta) {
+  // 512 of 2048 rows in 2 s: 256 rows/s, 1536 rows left, 6 s.
+  EXPECT_EQ(inflanet::StageProgress::line("Theta(0)", "rows", 512, 2048, 2.0),
+            "# progress: Theta(0) rows 512/2048 (25.0%) | 256.0 rows/s ETA 00:00:06");
+  // Nothing done yet: no rate to extrapolate from.
+  EXPECT_THAT(inflanet::StageProgress::line("Lanczos on Theta(0)", "products", 0, 300, 1.0),
+              ::testing::EndsWith("ETA --:--:--"));
+  EXPECT_EQ(inflanet::clock_time(3725.4), "01:02:05");
+  EXPECT_EQ(inflanet::clock_time(-1.0), "--:--:--");
+}
+
+TEST(Progress, AStagePrintsItsLastLineOnceAndNothingWhenDisabled) {
+  const auto lines_of = [](bool enabled) {
+    inflanet::StageProgress progress("Theta(0)", "rows", 4, enabled, /*interval=*/3600.0);
+    ::testing::internal::CaptureStdout();
+    for (std::size_t done = 1; done <= 4; ++done) {
+      progress.update(done);
+    }
+    progress.update(4); // a repeated last update (Lanczos's closing call) prints nothing more
+    std::istringstream out(::testing::internal::GetCapturedStdout());
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(out, line);) {
+      lines.push_back(line);
+    }
+    return lines;
+  };
+  const auto lines = lines_of(true);
+  ASSERT_EQ(lines.size(), 1u) << "within the interval only the last line";
+  EXPECT_TRUE(
+      std::regex_match(lines[0], std::regex(R"(# progress: Theta\(0\) rows 4/4 \(100\.0%\) \| [0-9.]+ )"
+                                            R"(rows/s ETA 00:00:00)")))
+      << lines[0];
+  EXPECT_TRUE(lines_of(false).empty());
+}
+
+TEST(Progress, AnOpaqueStageOpensWithItsEstimateAndClosesWithItsDuration) {
+  EXPECT_EQ(
+      inflanet::stage_start_line("Theta(0) eigendecomposition (N = 4096, dsyevr on 1 rank)", 24.7,
+                                 "0.79 s x (N / 1000)^3 on the reference machine"),
+      "# progress: Theta(0) eigendecomposition (N = 4096, dsyevr on 1 rank): starting, estimated 00:00:25 "
+      "(0.79 s x (N / 1000)^3 on the reference machine)");
+  EXPECT_EQ(inflanet::stage_done_line("velocity solve", 1.234), "# progress: velocity solve: done in 1.2 s");
+}

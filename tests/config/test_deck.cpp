@@ -489,7 +489,7 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
   const Schema s = inflanet::config::inflanet_schema();
   // lattice, background, inflaton, field, potential, time, output, gravitational_waves, network, duality, top
   // level, units.
-  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 10u + 10u + 4u + 10u + 7u + 22u + 6u + 1u + 2u);
+  EXPECT_EQ(s.keys().size(), 2u + 4u + 13u + 10u + 10u + 4u + 10u + 7u + 22u + 7u + 1u + 2u);
   const std::vector<std::string> without_default{"network.loss_scale",
                                                  "restart",
                                                  "time.dt",
@@ -512,7 +512,8 @@ TEST(Schema, InflanetSchemaBuildsWithEveryDocumentedKey) {
                                                  "potential.V",
                                                  "duality.field",
                                                  "units.energy_GeV",
-                                                 "units.field_GeV"};
+                                                 "units.field_GeV",
+                                                 "duality.velocity_cut"};
   for (const auto& k : s.keys()) {
     EXPECT_FALSE(k.doc.empty()) << k.path;
     EXPECT_TRUE(k.is_required || k.default_value ||

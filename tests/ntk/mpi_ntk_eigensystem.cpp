@@ -117,6 +117,19 @@ struct Shape {
 // every rank but the first holds no tile at all.
 const std::vector<Shape> shapes = {{37, 0}, {37, 5}, {130, 0}, {130, 16}, {200, 0}, {8, 0}, {8, 3}, {8, 8}};
 
+/// For every shape: the data set of `seed`, the serial spectrum of `params` on it, and its DistributedNtk,
+/// handed to `check` while the kernel lives.
+void for_each_shape(std::uint64_t seed, const MlpParams& params,
+                    const std::function<void(const Shape&, const t::Dataset&, const NtkSpectrum&,
+                                             const DistributedNtk&)>& check) {
+  for (const Shape& s : shapes) {
+    const auto data = t::make_dataset(s.n, 3, seed);
+    const NtkSpectrum serial = serial_spectrum(data.x, s.n, params);
+    with_distributed_ntk(data.x, s.n, params,
+                         [&](const DistributedNtk& ntk) { check(s, data, serial, ntk); });
+  }
+}
+
 } // namespace
 
 TEST(NtkEigensystem, EigenvaluesEqualSerialDsyevrOfTheSeriallyBuiltKernel) {
@@ -206,39 +219,87 @@ TEST(NtkEigensystem, EigenvectorsAreOrthonormalAndDiagonaliseTheKernel) {
   }
 }
 
+TEST(NtkEigensystem, SignRuleMakesSeparatedEigenvectorsEqualOnEveryRankCount) {
+  // Without a sign rule dsyevr and pdsyevd return about half the eigenvectors negated against each other.
+  // With it (fix_eigenvector_signs: largest component positive, ties to the lowest index) each eigenvector
+  // of a separated eigenvalue equals the serial ntk_eigen's to eps lambda_max / gap, on every rank count and
+  // block size; and every eigenvector, degenerate or not, satisfies the rule itself.
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  for_each_shape(
+      49, t::small_params(Activation::tanh, 2, 24),
+      [&](const Shape& s, const t::Dataset&, const NtkSpectrum& serial, const DistributedNtk& ntk) {
+        const double lambda_max = serial.values.back();
+        const auto es = NtkEigensystem::compute(ntk, s.block);
+        std::size_t separated = 0, obeying = 0;
+        double worst = 0.0;
+        for (std::size_t k = 0; k < s.n; ++k) {
+          std::vector<double> e(s.n, 0.0);
+          e[k] = 1.0;
+          const auto q = es.synthesize(e); // eigenvector k on every rank
+          double largest = 0.0;
+          for (const double x : q) {
+            largest = std::max(largest, std::abs(x));
+          }
+          const auto pivot = std::find_if(q.begin(), q.end(), [&](double x) {
+            return std::abs(x) >= (1.0 - sign_pivot_tolerance) * largest;
+          });
+          obeying += *pivot > 0.0 ? 1 : 0;
+          double gap = lambda_max;
+          if (k > 0) {
+            gap = std::min(gap, serial.values[k] - serial.values[k - 1]);
+          }
+          if (k + 1 < s.n) {
+            gap = std::min(gap, serial.values[k + 1] - serial.values[k]);
+          }
+          if (gap < 1e-6 * lambda_max) {
+            continue; // a (near-)degenerate eigenspace: the basis is the solver's choice
+          }
+          ++separated;
+          double diff = 0.0;
+          for (std::size_t i = 0; i < s.n; ++i) {
+            diff = std::max(diff, std::abs(q[i] - serial.vectors[i * s.n + k]));
+          }
+          worst = std::max(worst, diff / (1e3 * eps * lambda_max / gap));
+        }
+        const std::string tag = "N = " + std::to_string(s.n) + ", block " + std::to_string(es.block_size());
+        report("separated eigenvectors vs serial / (1e3 eps lambda_max / gap), " + tag,
+               worst_over_ranks(worst));
+        EXPECT_EQ(obeying, s.n) << tag;
+        EXPECT_GE(separated, s.n / 4) << tag << ": the comparison needs separated eigenvalues";
+        EXPECT_LT(worst, 1.0) << tag;
+      });
+}
+
 TEST(NtkEigensystem, ClusterSummedProjectionsEqualTheSerialOnes) {
   // Rounding (of the kernel build and of either solver) turns eigenvectors within a cluster into each other
   // freely, and across clusters by angles of about eps lambda_max / gap: the cluster sums of u^T P_C v agree
   // to that bound (eigenspace_clusters.hpp), here with the run's default tolerance (1e-9) and a coarse one.
   constexpr double eps = std::numeric_limits<double>::epsilon();
-  for (const Shape& s : shapes) {
-    const auto data = t::make_dataset(s.n, 3, 47);
-    const auto params = t::small_params(Activation::softplus, 1, 32);
-    const NtkSpectrum serial = serial_spectrum(data.x, s.n, params);
-    const auto u = test_vector(s.n, 0.9), v = data.y;
-    const auto cu = eigen_components(serial, u), cv = eigen_components(serial, v);
-    with_distributed_ntk(data.x, s.n, params, [&](const DistributedNtk& ntk) {
-      const auto es = NtkEigensystem::compute(ntk, s.block);
-      const auto du = eigen_components(es, u), dv = eigen_components(es, v);
-      for (const double tolerance : {1e-9, 1e-4}) {
-        const auto clusters = cluster_eigenvalues(serial.values, tolerance);
-        double min_gap = serial.values.back();
-        for (std::size_t c = 1; c < clusters.count(); ++c) {
-          min_gap =
-              std::min(min_gap, serial.values[clusters.first[c]] - serial.values[clusters.first[c] - 1]);
+  for_each_shape(
+      47, t::small_params(Activation::softplus, 1, 32),
+      [&](const Shape& s, const t::Dataset& data, const NtkSpectrum& serial, const DistributedNtk& ntk) {
+        const auto u = test_vector(s.n, 0.9), v = data.y;
+        const auto cu = eigen_components(serial, u), cv = eigen_components(serial, v);
+        const auto es = NtkEigensystem::compute(ntk, s.block);
+        const auto du = eigen_components(es, u), dv = eigen_components(es, v);
+        for (const double tolerance : {1e-9, 1e-4}) {
+          const auto clusters = cluster_eigenvalues(serial.values, tolerance);
+          double min_gap = serial.values.back();
+          for (std::size_t c = 1; c < clusters.count(); ++c) {
+            min_gap =
+                std::min(min_gap, serial.values[clusters.first[c]] - serial.values[clusters.first[c] - 1]);
+          }
+          const double bound = eps * serial.values.back() / min_gap;
+          const auto expected = cluster_products(clusters, cu, cv);
+          const auto got = cluster_products(clusters, du, dv);
+          ASSERT_EQ(got.size(), expected.size());
+          const double worst = worst_over_ranks(max_abs_difference(got, expected) / (norm(u) * norm(v)));
+          report("cluster sums (Q^T u)(Q^T v) vs serial / |u||v|, N = " + std::to_string(s.n) + ", tol " +
+                     scientific(tolerance) + " (bound " + scientific(bound) + ")",
+                 worst);
+          EXPECT_LT(worst, bound) << "N = " << s.n << ", " << clusters.count() << " clusters";
         }
-        const double bound = eps * serial.values.back() / min_gap;
-        const auto expected = cluster_products(clusters, cu, cv);
-        const auto got = cluster_products(clusters, du, dv);
-        ASSERT_EQ(got.size(), expected.size());
-        const double worst = worst_over_ranks(max_abs_difference(got, expected) / (norm(u) * norm(v)));
-        report("cluster sums (Q^T u)(Q^T v) vs serial / |u||v|, N = " + std::to_string(s.n) + ", tol " +
-                   scientific(tolerance) + " (bound " + scientific(bound) + ")",
-               worst);
-        EXPECT_LT(worst, bound) << "N = " << s.n << ", " << clusters.count() << " clusters";
-      }
-    });
-  }
+      });
 }
 
 TEST(NtkEigensystem, SolveKernelThroughTheEigensystemEqualsTheSerialSolve) {

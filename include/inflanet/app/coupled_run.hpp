@@ -41,6 +41,7 @@ struct CoupledParameters {
   double cluster_tolerance = 1e-9;           ///< duality.cluster_tolerance (relative to lambda_max)
   std::int64_t max_subcycles = 100;          ///< duality.max_subcycles
   std::int64_t velocity_iterations = 500;    ///< duality.velocity_iterations (PCG products, "extremes")
+  double velocity_cut = 0.0;                 ///< duality.velocity_cut (fraction of lambda_max; 0 = none)
   static CoupledParameters from_deck(const config::Deck& deck);
   /// \brief The resolved deck with the loss scale the calibration derived recorded as `(derived)`.
   [[nodiscard]] std::string resolved_with_loss_scale(double c) const;

@@ -25,9 +25,15 @@ struct InitialNtkSpectrum {
   double lambda_max = 0.0, lambda_min = 0.0; ///< either way (lambda_min: an upper bound by Lanczos)
 };
 
+/// \brief Builds Theta(0)'s rows (DistributedNtk::build), rank 0 printing a progress line (rows done of its
+/// block, rate, ETA: StageProgress) when `report`. Collective.
+void build_ntk_rows(DistributedNtk& ntk0, Mlp& network, std::span<const double> x_local, bool report);
+
 /// \brief The spectrum of a built `ntk0` (full or extremes), after which its factors are released: every
-/// later use of Theta(0) goes through its rows. Collective.
-[[nodiscard]] InitialNtkSpectrum initial_ntk_spectrum(DistributedNtk& ntk0, bool full);
+/// later use of Theta(0) goes through its rows. With `report`, rank 0 prints the Lanczos iterations'
+/// progress, or the eigendecomposition's start line with its N^3 estimate (RunTimeModel) and its end line
+/// with the duration. Collective.
+[[nodiscard]] InitialNtkSpectrum initial_ntk_spectrum(DistributedNtk& ntk0, bool full, bool report = false);
 
 /// \brief Trains the network by the deck's integrator (h = sqrt(eta)), full batch over the points split
 /// across ranks, beside its NTK linearisation, writing nn.h5 and resolved.toml into output.dir. Throws

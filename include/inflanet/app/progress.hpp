@@ -1,7 +1,11 @@
 #pragma once
 /// \file
-/// \brief The rank-0 progress line of long runs: step, t, a, e-folds, key diagnostics, steps/s, ETA.
+/// \brief The rank-0 progress lines of long runs: the time loop's (step, t, a, e-folds, key diagnostics,
+/// steps/s, ETA) and those of the long stages before it (Theta(0)'s rows, Lanczos, the eigendecomposition,
+/// the velocity solve).
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -23,5 +27,41 @@ private:
   double start_, window_start_;
   std::int64_t window_step_ = 0;
 };
+
+/// \brief "hh:mm:ss" of a number of seconds, rounded (negative or non-finite: "--:--:--").
+[[nodiscard]] std::string clock_time(double seconds);
+
+/// \brief The progress of a long stage that counts items (Theta(0)'s rows, Lanczos products), one line on
+/// rank 0 at most every `interval` seconds and at the last item, e.g.
+/// `# progress: Theta(0) rows 1024/2048 (50.0%) | 812.3 rows/s ETA 00:00:01`. The ranks other than 0 pass
+/// enabled = false. The stage's library code calls update through a callback: it never prints itself.
+class StageProgress {
+public:
+  StageProgress(std::string stage, std::string unit, std::size_t total, bool enabled, double interval = 2.0);
+  /// \brief `done` items of the total are done; prints if the interval has passed or done == total (once).
+  void update(std::size_t done);
+  /// \brief Wall seconds since construction.
+  [[nodiscard]] double elapsed() const;
+  /// \brief The line for `done` of `total` items after `elapsed` seconds (the rate and the ETA from them).
+  [[nodiscard]] static std::string line(const std::string& stage, const std::string& unit, std::size_t done,
+                                        std::size_t total, double elapsed);
+
+private:
+  std::string stage_, unit_;
+  std::size_t total_;
+  bool enabled_;
+  double interval_;
+  std::chrono::steady_clock::time_point start_;
+  double last_ = -1.0;
+  bool finished_ = false;
+};
+
+/// \brief The line that opens an opaque stage (one library call, no progress inside), with its estimated
+/// duration and the estimate's basis: `# progress: Theta(0) eigendecomposition (N = 4096): starting,
+/// estimated 00:00:25 (<basis>)`.
+[[nodiscard]] std::string stage_start_line(const std::string& stage, double estimate,
+                                           const std::string& basis);
+/// \brief The line that closes it: `# progress: Theta(0) eigendecomposition (N = 4096): done in 23.4 s`.
+[[nodiscard]] std::string stage_done_line(const std::string& stage, double seconds);
 
 } // namespace inflanet

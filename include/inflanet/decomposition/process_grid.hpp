@@ -1,8 +1,8 @@
 #pragma once
 /// \file
 /// \brief The BLACS process grid that ScaLAPACK's block-cyclic matrices live on, as one RAII object, with the
-/// collective verbs its users need (sums and broadcasts of doubles), so that physics code never calls MPI or
-/// BLACS itself.
+/// collective verbs its users need (sums, maxima and broadcasts of doubles), so that physics code never calls
+/// MPI or BLACS itself.
 
 #include <mpi.h>
 
@@ -42,6 +42,8 @@ public:
 
   /// \brief Elementwise sum over the grid's ranks, in place (MPI_Allreduce). Collective.
   void sum_in_place(std::span<double> values) const;
+  /// \brief Elementwise maximum over the grid's ranks, in place (MPI_Allreduce). Collective.
+  void max_in_place(std::span<double> values) const;
   /// \brief Rank 0's values on every rank (sizes must agree). Collective.
   void broadcast(std::span<double> values) const;
 

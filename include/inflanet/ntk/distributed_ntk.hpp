@@ -5,6 +5,7 @@
 /// blocks and never gather Theta.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -37,8 +38,10 @@ public:
   explicit DistributedNtk(const PointDistribution& distribution) : distribution_(&distribution) {}
 
   /// \brief Builds this rank's rows for `network` (O = 1) on the local inputs x_local [local_count x d].
-  /// Collective.
-  void build(Mlp& network, std::span<const double> x_local);
+  /// Collective. `progress` (optional) is called after every chunk of rows with this rank's rows done and
+  /// its total (the caller reports; this layer prints nothing).
+  void build(Mlp& network, std::span<const double> x_local,
+             const std::function<void(std::size_t, std::size_t)>& progress = {});
   /// \brief local_count x N, row-major.
   [[nodiscard]] std::span<const double> rows() const noexcept { return rows_; }
   [[nodiscard]] const PointDistribution& distribution() const noexcept { return *distribution_; }

@@ -10,6 +10,7 @@
 /// two symmetric rank-k products per layer and no N x P Jacobian. Scalar output (O = 1) only.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -57,7 +58,7 @@ void ntk_block(const NtkFactors& factors, std::size_t r0, std::size_t r1, std::s
                std::span<double> out, std::vector<double>& work);
 
 /// \brief Eigenpairs of a symmetric PSD kernel. values ascending; vectors N x N row-major with column k the
-/// unit eigenvector of values[k] (so Theta = V diag(values) V^T).
+/// unit eigenvector of values[k] (so Theta = V diag(values) V^T), its sign fixed by fix_eigenvector_signs.
 struct NtkSpectrum {
   std::vector<double> values;
   std::vector<double> vectors;
@@ -66,11 +67,41 @@ struct NtkSpectrum {
 };
 
 /// \brief LAPACKE_dsyevr on a copy of the N x N symmetric matrix (upper triangle read); negative eigenvalues
-/// are clamped to 0 and reported. Meant for one rank and N <= 1e4 (O(N^3) time, 2 N^2 doubles of memory).
-/// Throws RuntimeError if LAPACK fails.
+/// are clamped to 0 and reported; the eigenvectors' signs follow fix_eigenvector_signs. Meant for one rank
+/// and N <= 1e4 (O(N^3) time, 2 N^2 doubles of memory). Throws RuntimeError if LAPACK fails.
 [[nodiscard]] NtkSpectrum ntk_eigen(std::span<const double> theta, std::size_t n);
 /// \brief Sets the negative (round-off) eigenvalues in `values` to 0, adding their count to `clamped` and
 /// keeping the most negative in `most_negative`.
 void clamp_negative(std::span<double> values, std::size_t& clamped, double& most_negative);
+
+/// \brief An elementwise reduction over the ranks that share an eigenvector matrix, in place (identity on one
+/// rank).
+using EigenvectorReduction = std::function<void(std::span<double>)>;
+
+/// \brief The sign rule of every eigenvector the library returns (ntk_eigen, NtkEigensystem): each unit
+/// eigenvector is multiplied by -1 where needed so that its pivot component is positive. The pivot is the
+/// component of lowest global index among those within sign_pivot_tolerance (relative) of the vector's
+/// largest magnitude, so a tie (exact, or within the rounding by which solvers on different rank counts
+/// differ) is broken by the lowest index rather than by rounding. A solver's eigenvector is defined up to
+/// its sign only, so with the rule every rank count writes the same vectors to rounding, and restarts on
+/// another rank count continue the same mode amplitudes.
+///
+/// In a degenerate eigenspace (a cluster) the basis itself is the solver's choice and differs between rank
+/// counts; the rule is applied to whatever basis was returned, so only basis-free quantities of a cluster
+/// (sums over its vectors of products of components) are physical there.
+///
+/// q holds this rank's part of the N x N eigenvector matrix: entry (r, c) of the local block, global row
+/// global_rows[r] of eigenvector global_cols[c], at q[r row_stride + c col_stride]. max_over_ranks and
+/// sum_over_ranks combine N doubles over every rank holding a part (each (row, column) on exactly one
+/// rank). Sign flips are exact, so products of a vector's components with the same vector's components
+/// (projections and syntheses) are bitwise unchanged. Collective when the reductions are.
+void fix_eigenvector_signs(std::span<double> q, std::size_t row_stride, std::size_t col_stride,
+                           std::span<const std::size_t> global_rows, std::span<const std::size_t> global_cols,
+                           std::size_t n, const EigenvectorReduction& max_over_ranks,
+                           const EigenvectorReduction& sum_over_ranks);
+/// \brief Relative tolerance within which two components count as equally large for fix_eigenvector_signs:
+/// far above the eigensolvers' rounding (1e-12 and less on a unit vector of well-separated eigenvalues),
+/// far below the spread of distinct components.
+inline constexpr double sign_pivot_tolerance = 1e-6;
 
 } // namespace inflanet

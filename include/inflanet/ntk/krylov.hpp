@@ -32,8 +32,12 @@ struct KernelExtremes {
 /// \brief Lanczos with full reorthogonalisation from a fixed, rank-independent start vector, until the top
 /// Ritz pair's residual is at most tolerance * lambda_max or max_iterations products. The Ritz values come
 /// from LAPACK's dstev on the tridiagonal matrix. Memory: max_iterations + 1 vectors of N doubles.
+/// `progress` (optional) is called after every product with the iteration count and the top Ritz pair's
+/// relative residual (the caller reports; this layer prints nothing).
+/// Lanczos produces no eigenvectors, so it has no sign convention to fix (fix_eigenvector_signs).
 [[nodiscard]] KernelExtremes lanczos_extremes(const KernelProduct& product, std::size_t n,
-                                              double tolerance = 1e-10, std::size_t max_iterations = 200);
+                                              double tolerance = 1e-10, std::size_t max_iterations = 200,
+                                              const std::function<void(std::size_t, double)>& progress = {});
 
 /// \brief z = M^-1 r for a symmetric positive definite preconditioner (empty: none).
 using KernelPreconditioner = std::function<void(std::span<const double> r, std::span<double> z)>;

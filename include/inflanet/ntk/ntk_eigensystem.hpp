@@ -17,16 +17,19 @@ namespace inflanet {
 /// of the empirical NTK of a built DistributedNtk.
 ///
 /// On one rank: LAPACK dsyevr on the full kernel, the very call ntk_eigen makes (same eigenvalues and
-/// eigenvectors, bit for bit, as ntk_eigen of the kernel's rows). On more ranks: ScaLAPACK pdsyevd on an
-/// nprow x npcol grid, the matrix built tile by tile from the DistributedNtk's gathered factors (ntk_block),
-/// so Theta is never gathered or redistributed; the eigenvectors stay block-cyclic. Every rank then holds
-/// about 2 N^2 / P doubles of matrix and eigenvectors plus pdsyevd's workspace (about 2 N^2 / P more) while
-/// computing, and N^2 / P (the eigenvectors) afterwards.
+/// eigenvectors, bit for bit, as ntk_eigen of the kernel's rows, the same sign rule included). On more ranks:
+/// ScaLAPACK pdsyevd on an nprow x npcol grid, the matrix built tile by tile from the DistributedNtk's
+/// gathered factors (ntk_block), so Theta is never gathered or redistributed; the eigenvectors stay
+/// block-cyclic. Every rank then holds about 2 N^2 / P doubles of matrix and eigenvectors plus pdsyevd's
+/// workspace (about 2 N^2 / P more) while computing, and N^2 / P (the eigenvectors) afterwards.
 ///
-/// Eigenvectors are columns of Q, ordered like values(); their signs, and their basis inside a degenerate
-/// eigenspace, are whatever the solver returns (they differ between rank counts). Quantities that do not
-/// depend on that choice (cluster sums of products of components, synthesize(f(Lambda) components(v)))
-/// agree across rank counts to rounding. Collective verbs are marked; the object is movable, not copyable.
+/// Eigenvectors are columns of Q, ordered like values(); their signs follow fix_eigenvector_signs (the
+/// largest-magnitude component positive, ties to the lowest global index), applied after either solver, so
+/// outside degenerate eigenspaces every rank count gives the same vectors to rounding. Inside a degenerate
+/// eigenspace the basis is whatever the solver returns (it differs between rank counts) and the rule is
+/// applied to that basis: only quantities that do not depend on the choice (cluster sums of products of
+/// components, synthesize(f(Lambda) components(v))) are physical there, and they agree across rank counts to
+/// rounding. Collective verbs are marked; the object is movable, not copyable.
 class NtkEigensystem {
 public:
   /// \brief ScaLAPACK block size used when N is large enough (tiles of 64 x 64 keep the tile builds and
