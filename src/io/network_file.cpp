@@ -1,5 +1,6 @@
 #include "inflanet/io/network_file.hpp"
 
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -22,6 +23,8 @@ constexpr hsize_t chunk_rows = 16;
 struct NetworkFile::State {
   Hdf5Handle file;
   std::vector<detail::ExtendibleDataset> series; // step, time, loss, ntk_drift, lin_gap, f, f_lin, modes
+  std::optional<ProgramUnits> units;             // of a file being created; unset when reopened
+  QuantityUnit target_unit{};
 };
 
 NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, std::span<const double> y,
@@ -60,6 +63,7 @@ NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, 
                                                           {"y", attributes.target_unit},
                                                           {"f", attributes.target_unit},
                                                           {"f_lin", attributes.target_unit},
+                                                          {"loss", power(attributes.time_unit, -2)},
                                                           {"ntk_drift", number},
                                                           {"lin_gap", number}};
   if (attributes.mode_amplitudes) {
@@ -68,6 +72,8 @@ NetworkFile::NetworkFile(std::filesystem::path path, std::span<const double> x, 
   for (const auto& [name, q] : units) {
     write_dataset_units(root, name, metadata.units, q, path_);
   }
+  state_->units = metadata.units;
+  state_->target_unit = attributes.target_unit;
   check_h5(H5Fflush(root, H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 
@@ -134,6 +140,11 @@ void NetworkFile::write_ntk(std::span<const double> theta, std::span<const doubl
   const auto n = static_cast<hsize_t>(points_);
   detail::write_fixed_dataset(state_->file.get(), "ntk", theta, n, n, true, path_);
   detail::write_fixed_dataset(state_->file.get(), "ntk_eigenvalues", eigenvalues, n, 1, false, path_);
+  if (state_->units) { // Theta = sum_p df/dtheta_p df/dtheta_p: the targets' unit squared (theta are numbers)
+    for (const char* name : {"ntk", "ntk_eigenvalues"}) {
+      write_dataset_units(state_->file.get(), name, *state_->units, power(state_->target_unit, 2), path_);
+    }
+  }
   check_h5(H5Fflush(state_->file.get(), H5F_SCOPE_LOCAL), "H5Fflush", path_);
 }
 

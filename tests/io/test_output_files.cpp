@@ -21,6 +21,7 @@
 #include "inflanet/base/error.hpp"
 #include "inflanet/io/file_metadata.hpp"
 #include "inflanet/io/hdf5_handle.hpp"
+#include "inflanet/io/network_file.hpp"
 #include "inflanet/io/spectra_file.hpp"
 #include "inflanet/io/timeseries_file.hpp"
 
@@ -552,5 +553,28 @@ TEST(UnitAttributes, EveryColumnAndSpectrumNamesItsProgramUnitAndAScaleAddsOpenP
     SpectraFileExtras two_units;
     two_units.spectrum_units = {q::field_spectrum, q::field_spectrum};
     EXPECT_THROW(SpectraFile(path, k, k, {"P_phi"}, 1.0, 4, planck, two_units), RuntimeError);
+  }
+}
+
+TEST(UnitAttributes, NetworkFileLabelsTheLossAsInverseTimeSquaredAndTheKernelAsTheTargetsSquared) {
+  namespace q = inflanet::quantity;
+  const auto path = scratch_dir() / "units_nn.h5";
+  const std::vector<double> x{0.0, 1.0}, y{0.5, -0.5}, theta{2.0, 1.0, 1.0, 2.0}, eigenvalues{1.0, 3.0};
+  {
+    NetworkRunAttributes attributes;
+    attributes.mode_amplitudes = false;
+    attributes.time_unit = q::time;
+    attributes.target_unit = q::field;
+    NetworkFile nn(path, x, y, 2, 1, attributes, sample_metadata());
+    nn.write_ntk(theta, eigenvalues);
+  }
+  const auto file = open_read_only(path);
+  const std::map<std::string, std::string> expected{{"time", "1/H"},  {"y", "M_p"},
+                                                    {"f", "M_p"},     {"loss", "H^2"},
+                                                    {"ntk", "M_p^2"}, {"ntk_eigenvalues", "M_p^2"},
+                                                    {"x", "1"}};
+  for (const auto& [name, unit] : expected) {
+    const Hdf5Handle set(H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT), HandleKind::dataset, "H5Dopen2");
+    EXPECT_EQ(read_fixed_string_attribute(set.get(), "units"), unit) << name;
   }
 }

@@ -62,6 +62,11 @@ struct QuantityUnit {
   SIDimension si;
 };
 
+/// \brief The unit of q^n (e.g. n = 2: a squared quantity; n = -2: an inverse square).
+[[nodiscard]] constexpr QuantityUnit power(const QuantityUnit& q, int n) noexcept {
+  return {q.energy_power * n, q.field_power * n, {q.si.length * n, q.si.mass * n, q.si.time * n}};
+}
+
 /// \brief The units of the quantities inflanet writes.
 namespace quantity {
 inline constexpr QuantityUnit dimensionless{};

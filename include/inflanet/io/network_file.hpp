@@ -31,7 +31,10 @@ struct NetworkRunAttributes {
   /// \brief The quantity of `time` (the program's time in a coupled run; the optimizer's own, a number, in a
   /// network-only run) and of the targets y (and so of f, f_lin, mode_amplitudes: a field in a coupled
   /// run). Written as each dataset's unit attributes (write_unit_attributes, in metadata.units), with those
-  /// of step, x (the inputs: numbers), ntk_drift and lin_gap (relative: numbers).
+  /// of step, x (the inputs: numbers), loss (1/time^2: L = (c/2) sum |f - y|^2 is the potential of the
+  /// parameters' equation of motion, q'' + gamma q' + grad L = 0, in that time, with dimensionless
+  /// parameters), ntk and ntk_eigenvalues (the targets' unit squared), ntk_drift and lin_gap (relative:
+  /// numbers). The weights are unlabelled.
   QuantityUnit time_unit{};
   QuantityUnit target_unit{};
 };
