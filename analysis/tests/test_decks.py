@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import h5py
 import pytest
 
 ANALYSIS = Path(__file__).resolve().parent.parent
@@ -119,6 +120,19 @@ def test_the_deck_runs_and_every_output_is_read_and_plotted(deck, tmp_path):
             plot("plot_spectra.py", run, "-o", figures / "spectra.png")
             plot("plot_timeseries.py", run, "-o", figures / "timeseries.png")
             drawn.append("spectra")
+    if (run / "gw_spectra.h5").exists():
+        assert inflanet_io.load_gw(run)["time"].size >= 1
+        plot("plot_gw.py", run, "-o", figures / "gw.png")
+        drawn.append("gw")
+    # Every dataset names its unit (the network's weights, parameters in the NTK parameterisation, are the one
+    # documented exception).
+    for name in ("timeseries.h5", "spectra.h5", "duality.h5", "nn.h5", "gw_spectra.h5"):
+        if (run / name).exists():
+            with h5py.File(run / name, "r") as f:
+                unlabelled = []
+                f.visititems(lambda path, item: unlabelled.append(path) if isinstance(item, h5py.Dataset)
+                             and "units" not in item.attrs and not path.startswith("weights") else None)
+                assert not unlabelled, f"{deck}: {name} datasets without a units attribute: {unlabelled}"
     snapshots = sorted(run.glob("data_*.h5"))
     if snapshots:
         snapshot = inflanet_io.load_snapshot(snapshots[-1])

@@ -192,9 +192,9 @@ void write_dictionary_attributes(io::DualityFile& f, const CoupledParameters& p,
   f.write_attribute("c", c);
   f.write_attribute("V2", v2);
   f.write_attribute("initial_velocity", std::string_view(p.match_velocity ? "inflaton" : "zero"));
-  f.write_dataset("k", sub.spectrum.k());
-  f.write_dataset("counts", sub.spectrum.counts());
-  f.write_dataset("k2_mean", sub.mean_k2);
+  f.write_dataset("k", sub.spectrum.k(), quantity::wavenumber);
+  f.write_dataset("counts", sub.spectrum.counts(), quantity::dimensionless);
+  f.write_dataset("k2_mean", sub.mean_k2, power(quantity::wavenumber, 2));
 }
 
 std::string coupled_check_report(const CoupledParameters& p, int ranks) {
@@ -376,6 +376,18 @@ struct State {
       columns.emplace_back("mode_power_prediction", nc);
     }
     return columns;
+  }
+  /// The quantity of each of duality_columns(): spectra of the field (the residual f - y is one), ratios
+  /// and the matched flags numbers, omega^2 a rate squared, the eigenspaces' powers a squared field.
+  [[nodiscard]] std::vector<QuantityUnit> duality_units() const {
+    namespace q = quantity;
+    std::vector<QuantityUnit> units = {q::field_spectrum, q::field_spectrum, q::field_spectrum,
+                                       q::dimensionless,  q::dimensionless,  q::dimensionless,
+                                       q::rate_squared,   q::dimensionless,  q::dimensionless};
+    if (p.network.full_spectrum) {
+      units.insert(units.end(), 2, q::field_squared);
+    }
+    return units;
   }
 
   /// Everything a bit-identical continuation needs beyond the inflaton (identical on every rank).
@@ -850,7 +862,7 @@ void start(State& s) {
     } else {
       f.write_attribute("velocity_solve_iterations", static_cast<std::int64_t>(s.velocity_iterations));
       if (!s.velocity_history.empty()) {
-        f.write_dataset("velocity_solve_history", s.velocity_history);
+        f.write_dataset("velocity_solve_history", s.velocity_history, quantity::dimensionless);
       }
     }
     f.write_attribute("cluster_tolerance", p.cluster_tolerance);
@@ -867,19 +879,19 @@ void start(State& s) {
                             p.network.mlp.sigma_b * p.network.mlp.sigma_b);
     }
     f.write_attribute("frequency_tolerance", 0.1);
-    f.write_dataset("omega2_network", s.omega2_network);
-    f.write_dataset("omega2_network_anisotropy", s.anisotropy);
-    f.write_dataset("leakage", s.leakage);
+    f.write_dataset("omega2_network", s.omega2_network, quantity::rate_squared);
+    f.write_dataset("omega2_network_anisotropy", s.anisotropy, quantity::rate_squared);
+    f.write_dataset("leakage", s.leakage, quantity::dimensionless);
     if (full) {
       f.write_attribute("cluster_resolution", s.clusters.resolution);
-      f.write_dataset("ntk_eigenvalues", eigenvalues);
+      f.write_dataset("ntk_eigenvalues", eigenvalues, quantity::field_squared);
       std::vector<double> first(s.clusters.first.begin(), s.clusters.first.end());
-      f.write_dataset("cluster_first", first);
-      f.write_dataset("cluster_lambda", s.clusters.lambda);
-      f.write_dataset("cluster_size", s.clusters.size);
-      f.write_dataset("cluster_resolved", s.clusters.resolved);
+      f.write_dataset("cluster_first", first, quantity::dimensionless);
+      f.write_dataset("cluster_lambda", s.clusters.lambda, quantity::field_squared);
+      f.write_dataset("cluster_size", s.clusters.size, quantity::dimensionless);
+      f.write_dataset("cluster_resolved", s.clusters.resolved, quantity::dimensionless);
     }
-    f.define_rows(s.duality_columns());
+    f.define_rows(s.duality_columns(), s.duality_units());
 
     io::NetworkFile& nn =
         s.nn_file.emplace(p.inflaton.output_dir / "nn.h5", s.data.x, s.data.y, n, s.data.dim,

@@ -94,6 +94,12 @@ struct State {
             {"T_network", nk}, {"omega2_lattice", nk},    {"omega2_network", nk}, {"omega2_ratio", nk},
             {"matched", nk},   {"max_site_difference", 0}};
   }
+  /// The quantity of each of duality_columns() (the site difference is relative: a number).
+  [[nodiscard]] static std::vector<QuantityUnit> duality_units() {
+    namespace q = quantity;
+    return {q::field_spectrum, q::field_spectrum, q::dimensionless, q::dimensionless, q::dimensionless,
+            q::rate_squared,   q::rate_squared,   q::dimensionless, q::dimensionless, q::dimensionless};
+  }
 
   /// Everything a bit-identical continuation needs beyond the lattice (identical on every rank): the
   /// readout's parameters and momentum (Fourier slabs, gathered), its targets and clock, V''(t0) (which sets
@@ -232,7 +238,7 @@ void start(State& s) {
     f.write_attribute("schedule", std::string_view(p.network.schedule));
     write_dictionary_attributes(f, p, s.subcycling, s.c, s.m2, s.sub);
     f.write_attribute("ntk_drift_t_end", 0.0); // a linear model: its NTK does not move
-    f.define_rows(s.duality_columns());
+    f.define_rows(s.duality_columns(), s.duality_units());
     // nn.h5 as the coupled run writes it: x the sites' comoving positions (the readout's inputs, their
     // Fourier features, are not stored: M^3 x M^3 values), y the targets, rows of f and the loss.
     const auto n = static_cast<std::size_t>(m * m * m);

@@ -61,8 +61,10 @@ DualityFile::~DualityFile() = default;
 DualityFile::DualityFile(DualityFile&&) noexcept = default;
 DualityFile& DualityFile::operator=(DualityFile&&) noexcept = default;
 
-void DualityFile::write_dataset(const std::string& name, std::span<const double> values) {
+void DualityFile::write_dataset(const std::string& name, std::span<const double> values,
+                                const QuantityUnit& unit) {
   detail::write_fixed_dataset(state_->file.get(), name, values, values.size(), 1, false, path_);
+  write_dataset_units(state_->file.get(), name, state_->units, unit, path_);
 }
 
 void DualityFile::write_attribute(const std::string& name, double value) {
@@ -77,9 +79,14 @@ void DualityFile::write_attribute(const std::string& name, std::string_view valu
   write_string_attribute(state_->file.get(), name, value, path_);
 }
 
-void DualityFile::define_rows(std::vector<std::pair<std::string, std::size_t>> columns) {
+void DualityFile::define_rows(std::vector<std::pair<std::string, std::size_t>> columns,
+                              const std::vector<QuantityUnit>& units) {
   if (!state_->series.empty()) {
     throw RuntimeError("duality file '" + path_.string() + "': rows are declared once");
+  }
+  if (!units.empty() && units.size() != columns.size()) {
+    throw RuntimeError("duality file '" + path_.string() + "': " + std::to_string(units.size()) +
+                       " units for " + std::to_string(columns.size()) + " columns");
   }
   const hid_t file = state_->file.get();
   auto& series = state_->series;
@@ -92,6 +99,9 @@ void DualityFile::define_rows(std::vector<std::pair<std::string, std::size_t>> c
   for (const auto& [name, q] : {std::pair{"step", quantity::dimensionless}, std::pair{"time", quantity::time},
                                 std::pair{"a", quantity::dimensionless}}) {
     write_dataset_units(file, name, state_->units, q, path_);
+  }
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    write_dataset_units(file, columns[i].first, state_->units, units[i], path_);
   }
   columns_ = std::move(columns);
   check_h5(H5Fflush(file, H5F_SCOPE_LOCAL), "H5Fflush", path_);

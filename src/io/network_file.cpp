@@ -160,6 +160,9 @@ void NetworkFile::write_sites(std::span<const std::int64_t> sites) {
                  HandleKind::dataset, "H5Dcreate2 sites", path_);
   check_h5(H5Dwrite(set.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, sites.data()),
            "H5Dwrite sites", path_);
+  if (state_->units) { // lattice indices
+    write_dataset_units(state_->file.get(), "sites", *state_->units, quantity::dimensionless, path_);
+  }
 }
 
 void NetworkFile::write_attribute(const std::string& name, double value) {

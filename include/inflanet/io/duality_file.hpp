@@ -36,14 +36,17 @@ public:
   DualityFile& operator=(DualityFile&&) noexcept;
 
   /// \brief A fixed 1-D dataset of doubles.
-  void write_dataset(const std::string& name, std::span<const double> values);
+  void write_dataset(const std::string& name, std::span<const double> values, const QuantityUnit& unit);
   /// \brief Root attributes (each name once).
   void write_attribute(const std::string& name, double value);
   void write_attribute(const std::string& name, std::int64_t value);
   void write_attribute(const std::string& name, std::string_view value);
   /// \brief Declares the row datasets (name, values per row; 0 = one scalar per row, a 1-D dataset), once,
   /// before the first append.
-  void define_rows(std::vector<std::pair<std::string, std::size_t>> columns);
+  /// `units` (empty, or one per column in order) are the columns' quantities, written as each dataset's unit
+  /// attributes.
+  void define_rows(std::vector<std::pair<std::string, std::size_t>> columns,
+                   const std::vector<QuantityUnit>& units = {});
   /// \brief One output time: `values` holds one span per declared column, in declaration order.
   void append(std::int64_t step, double time, double a, std::span<const std::span<const double>> values);
 
