@@ -57,6 +57,7 @@
 #include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/field_lattice.hpp"
+#include "inflanet/gravitational_waves/tt_projector.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 
 namespace inflanet {
@@ -99,6 +100,9 @@ public:
   void drift(const FieldLattice::DriftFlow& flow);
   /// \brief p_A <- A p_A - B F_A with the stress held now (B == 0 does not read it).
   void kick(double A, double B, const TensorForce& force);
+  /// \brief kick(A, B, force) then kick(A_next, B_next, force) in one pass (the same numbers): the two
+  /// half kicks across a step boundary, where the force does not change.
+  void kick_across(double A, double B, double A_next, double B_next, const TensorForce& force);
   /// \brief The force of the lattice's current state: gradient and mass factor of FieldLattice, times
   /// 2 / (M_p^2 a^2) for the source.
   [[nodiscard]] TensorForce force(const FieldLattice& fields) const;
@@ -121,7 +125,11 @@ public:
   /// \brief Padded arrays the sector holds: 4 state (h, p per polarisation) and 9 work (3 gradients, 6
   /// stress components).
   static constexpr int arrays = 13;
-  /// \brief Bytes of the sector on the largest rank of an N^3 lattice over `ranks` ranks.
+  /// \brief Padded arrays' worth of the per-mode polarisation vectors u, v (six doubles per stored mode, as
+  /// three complex arrays): the kick builds e^A from them without square roots.
+  static constexpr int basis_arrays = 3;
+  /// \brief Bytes of the sector (arrays + basis_arrays padded arrays) on the largest rank of an N^3 lattice
+  /// over `ranks` ranks.
   [[nodiscard]] static double bytes_per_rank(std::ptrdiff_t n, int ranks) noexcept;
 
 private:
@@ -131,6 +139,7 @@ private:
   std::array<Field, 2> h_, p_;
   std::array<Field, 3> gradient_;
   std::array<Field, 6> stress_;
+  std::vector<PolarisationVectors> basis_; // per stored mode, zero where has_tensor_modes is false
 };
 
 } // namespace inflanet
