@@ -1,5 +1,6 @@
 #include "inflanet/gravitational_waves/gravitational_waves.hpp"
 
+#include <algorithm>
 #include <complex>
 
 #include <fmt/format.h>
@@ -134,26 +135,38 @@ void GravitationalWaves::kick_across(double A, double B, double A_next, double B
     s[c] = stress_[c].fourier_data();
   }
   const PolarisationVectors* basis = basis_.data();
+  const bool forced = B != 0.0 || B_next != 0.0;
   for_each_mode_row(d, [=](const ModeRow& row) {
-    const std::ptrdiff_t n2_xy = row.n2_xy();
+    // The modes without a tensor part (has_tensor_modes), per row: all of it on an x or y Nyquist plane,
+    // else l = 0 of the kx = ky = 0 row and the z Nyquist mode l = N/2 (even N).
+    const bool even = row.n % 2 == 0;
+    const std::ptrdiff_t half = row.n / 2;
+    const bool whole = even && (row.nx == -half || row.nx == half || row.ny == -half || row.ny == half);
+    const std::ptrdiff_t first_l = whole ? row.length : (row.nx == 0 && row.ny == 0 ? 1 : 0);
+    const std::ptrdiff_t end_l = whole ? row.length : (even ? std::min(row.length, half) : row.length);
     for (std::ptrdiff_t l = 0; l < row.length; ++l) {
-      const std::ptrdiff_t o = row.offset + l;
-      if (!has_tensor_modes(row.nx, row.ny, signed_mode_index(l, row.n), row.n)) {
+      if (l < first_l || l >= end_l) {
+        const std::ptrdiff_t o = row.offset + l;
         for (int a = 0; a < 2; ++a) {
           h[a][o] = 0.0;
           p[a][o] = 0.0;
         }
-        continue;
       }
-      if (B == 0.0 && B_next == 0.0) {
+    }
+    if (!forced) {
+      for (std::ptrdiff_t o = row.offset + first_l; o < row.offset + end_l; ++o) {
         for (int a = 0; a < 2; ++a) {
           p[a][o] *= A;
           if (second) {
             p[a][o] *= A_next;
           }
         }
-        continue;
       }
+      return;
+    }
+    const std::ptrdiff_t n2_xy = row.n2_xy();
+    for (std::ptrdiff_t l = first_l; l < end_l; ++l) {
+      const std::ptrdiff_t o = row.offset + l;
       const double n2 = static_cast<double>(n2_xy + l * l);
       const PolarisationBasis e = polarisation_basis(basis[o]);
       const std::array<std::complex<double>, 6> pi = {s[0][o], s[1][o], s[2][o], s[3][o], s[4][o], s[5][o]};
