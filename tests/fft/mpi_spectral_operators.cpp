@@ -1,5 +1,6 @@
 // Spectral calculus on the distributed lattice: exact on plane waves and band-limited fields, FFT round
-// trip, and the same numbers whatever the rank count (compared with a single-rank decomposition in-process).
+// trip, gradient_of_fourier equal to gradient bitwise, and the same numbers whatever the rank count (compared
+// with a single-rank decomposition in-process).
 #include <gtest/gtest.h>
 
 #include <algorithm>

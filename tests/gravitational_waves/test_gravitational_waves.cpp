@@ -4,8 +4,9 @@
 // Friedmann (an RK4 integration of the background and the mode, written here), converging at each
 // integrator's order; a prescribed source (a driven oscillator per mode, off resonance) to 1e-10; a sourced
 // run through real fields (two plane waves of a massless field, whose TT stress at k1 + k2 is computed here
-// in closed form); the fields unchanged bitwise by the waves (passive); Parseval of the energy spectrum; rank
-// independence (the world against one rank). Measured numbers are printed by rank 0 as "[measured] ...".
+// in closed form); kick_across equal to its two kicks bitwise; the fields unchanged bitwise by the waves
+// (passive); Parseval of the energy spectrum; rank independence (the world against one rank). Measured
+// numbers are printed by rank 0 as "[measured] ...".
 #include <gtest/gtest.h>
 
 #include <algorithm>
