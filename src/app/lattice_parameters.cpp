@@ -504,10 +504,11 @@ MemoryBudget lattice_memory(const LatticeParameters& p, int ranks) {
   b.items.push_back({p.cross_spectra ? "spectra scratch fields (two)" : "spectra scratch field",
                      (p.cross_spectra ? 2.0 : 1.0) * field, fmt::format("lattice.N = {}", p.box.n)});
   if (p.gravitational_waves.enabled) {
-    b.items.push_back({fmt::format("gravitational waves ({} slabs: h and its momentum per polarisation, 3 "
-                                   "gradients, 6 stress components)",
-                                   GravitationalWaves::arrays),
-                       GravitationalWaves::bytes_per_rank(p.box.n, ranks), "gravitational_waves.enabled"});
+    b.items.push_back(
+        {fmt::format("gravitational waves ({} slabs: h and its momentum per polarisation, 3 "
+                     "gradients, 6 stress components; and {} slabs' worth of per-mode polarisation vectors)",
+                     GravitationalWaves::arrays, GravitationalWaves::basis_arrays),
+         GravitationalWaves::bytes_per_rank(p.box.n, ranks), "gravitational_waves.enabled"});
   }
   if (ranks > 1) {
     b.items.push_back({"FFT transpose buffer (one slab)", field, fmt::format("lattice.N = {}", p.box.n)});

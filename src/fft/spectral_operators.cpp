@@ -27,6 +27,28 @@ void SpectralOperators::laplacian(const Field& in, Field& out) {
   plan_->to_real(out, Scale::none);
 }
 
+namespace {
+/// out = i k_axis in / N^3 per stored mode (in may be out); the Nyquist plane of the axis is zeroed.
+void multiply_by_ik(const Decomposition& d, const std::complex<double>* in, int axis,
+                    std::complex<double>* out) {
+  if (axis < 0 || axis > 2) {
+    throw std::invalid_argument("gradient axis must be 0, 1 or 2");
+  }
+  const double scale = d.box().dk() / d.box().sites();
+  const std::ptrdiff_t n = d.n(), half = n / 2;
+  for_each_mode_row(d, [=](const ModeRow& row) {
+    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
+      std::ptrdiff_t m = axis == 0 ? row.nx : (axis == 1 ? row.ny : l);
+      // Odd derivative: the Nyquist mode's +/- k partner is itself, so its derivative is zeroed.
+      if (n % 2 == 0 && (m == -half || m == half)) {
+        m = 0;
+      }
+      out[row.offset + l] = in[row.offset + l] * std::complex<double>(0.0, scale * static_cast<double>(m));
+    }
+  });
+}
+} // namespace
+
 void SpectralOperators::gradient(const Field& in, int axis, Field& out) {
   if (axis < 0 || axis > 2) {
     throw std::invalid_argument("gradient axis must be 0, 1 or 2");
@@ -35,20 +57,19 @@ void SpectralOperators::gradient(const Field& in, int axis, Field& out) {
     out.copy_from(in);
   }
   plan_->to_fourier(out);
-  const auto& d = *decomposition_;
-  const double scale = d.box().dk() / d.box().sites();
-  const std::ptrdiff_t n = d.n(), half = n / 2;
-  std::complex<double>* f = out.fourier_data();
-  for_each_mode_row(d, [=](const ModeRow& row) {
-    for (std::ptrdiff_t l = 0; l < row.length; ++l) {
-      std::ptrdiff_t m = axis == 0 ? row.nx : (axis == 1 ? row.ny : l);
-      // Odd derivative: the Nyquist mode's +/- k partner is itself, so its derivative is zeroed.
-      if (n % 2 == 0 && (m == -half || m == half)) {
-        m = 0;
-      }
-      f[row.offset + l] *= std::complex<double>(0.0, scale * static_cast<double>(m));
-    }
-  });
+  multiply_by_ik(*decomposition_, out.fourier_data(), axis, out.fourier_data());
+  plan_->to_real(out, Scale::none);
+}
+
+void SpectralOperators::gradient_of_fourier(const Field& fourier, int axis, Field& out) {
+  if (&fourier == &out) {
+    throw std::invalid_argument("gradient_of_fourier needs an output other than its input");
+  }
+  if (fourier.space() != Space::fourier) {
+    throw std::invalid_argument("gradient_of_fourier needs a field in Fourier space");
+  }
+  multiply_by_ik(*decomposition_, fourier.fourier_data(), axis, out.fourier_data());
+  out.set_space(Space::fourier);
   plan_->to_real(out, Scale::none);
 }
 

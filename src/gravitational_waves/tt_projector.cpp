@@ -1,7 +1,6 @@
 #include "inflanet/gravitational_waves/tt_projector.hpp"
 
 #include <cmath>
-#include <numbers>
 
 namespace inflanet {
 
@@ -20,7 +19,7 @@ bool has_tensor_modes(std::ptrdiff_t nx, std::ptrdiff_t ny, std::ptrdiff_t nz, s
   return true;
 }
 
-PolarisationBasis polarisation_basis(double kx, double ky, double kz) noexcept {
+PolarisationVectors polarisation_vectors(double kx, double ky, double kz) noexcept {
   // The canonical one of +-k, so that e^A(-k) = e^A(k) (both tensors are even in u and in v).
   const bool flip = kz < 0.0 || (kz == 0.0 && (ky < 0.0 || (ky == 0.0 && kx < 0.0)));
   const double sign = flip ? -1.0 : 1.0;
@@ -42,16 +41,11 @@ PolarisationBasis polarisation_basis(double kx, double ky, double kz) noexcept {
   }
   const std::array<double, 3> v = {k[1] * u[2] - k[2] * u[1], k[2] * u[0] - k[0] * u[2],
                                    k[0] * u[1] - k[1] * u[0]};
-  PolarisationBasis basis;
-  const double r = 1.0 / std::numbers::sqrt2;
-  for (int i = 0; i < 3; ++i) {
-    for (int j = i; j < 3; ++j) {
-      const int c = symmetric_index(i, j);
-      basis.plus[c] = r * (u[i] * u[j] - v[i] * v[j]);
-      basis.cross[c] = r * (u[i] * v[j] + v[i] * u[j]);
-    }
-  }
-  return basis;
+  return {u, v};
+}
+
+PolarisationBasis polarisation_basis(double kx, double ky, double kz) noexcept {
+  return polarisation_basis(polarisation_vectors(kx, ky, kz));
 }
 
 double tt_projector(const std::array<double, 3>& k, int i, int j, int l, int m) noexcept {

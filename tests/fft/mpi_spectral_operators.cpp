@@ -1,11 +1,17 @@
 // Spectral calculus on the distributed lattice: exact on plane waves and band-limited fields, FFT round
-// trip, and the same numbers whatever the rank count (compared with a single-rank decomposition in-process).
+// trip, gradient_of_fourier equal to gradient bitwise, and the same numbers whatever the rank count (compared
+// with a single-rank decomposition in-process).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numbers>
+#include <stdexcept>
+#include <vector>
 
 #include "inflanet/decomposition/field_views.hpp"
+#include "inflanet/decomposition/lattice_loops.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "lattice_helpers.hpp"
 
@@ -84,6 +90,31 @@ TEST(SpectralOperators, LaplacianAndGradientExactOnPlaneWaves) {
                                  auto z) { return ka * std::cos(kx * x * dx + ky * y * dx + kz * z * dx); }),
           1e-12 * k2);
     }
+  }
+}
+
+TEST(SpectralOperators, GradientOfFourierIsTheGradientBitwiseAndLeavesItsInputUnchanged) {
+  for (std::ptrdiff_t n : {8, 9}) {
+    Lattice lat(n, 3.0);
+    Field f(lat.decomposition), fourier(lat.decomposition), out(lat.decomposition);
+    fill_sites(f, [](auto x, auto y, auto z) { return site_noise(x, y, z); });
+    fourier.copy_from(f);
+    lat.plan.to_fourier(fourier);
+    const std::vector<std::complex<double>> before(fourier.fourier_data(),
+                                                   fourier.fourier_data() + fourier.fourier_size());
+    for (int axis = 0; axis < 3; ++axis) {
+      Field expected(lat.decomposition);
+      lat.ops.gradient(f, axis, expected);
+      lat.ops.gradient_of_fourier(fourier, axis, out);
+      EXPECT_EQ(out.space(), Space::real);
+      double worst = 0.0;
+      for_each_site(lat.decomposition, [&](const Site& site) {
+        worst = std::max(worst, std::abs(out.real_data()[site.offset] - expected.real_data()[site.offset]));
+      });
+      EXPECT_EQ(lat.decomposition.max(worst), 0.0) << "N = " << n << ", axis " << axis;
+    }
+    EXPECT_TRUE(std::equal(before.begin(), before.end(), fourier.fourier_data())) << "N = " << n;
+    EXPECT_THROW(lat.ops.gradient_of_fourier(f, 0, out), std::invalid_argument) << "a real-space input";
   }
 }
 

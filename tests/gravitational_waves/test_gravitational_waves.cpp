@@ -4,16 +4,19 @@
 // Friedmann (an RK4 integration of the background and the mode, written here), converging at each
 // integrator's order; a prescribed source (a driven oscillator per mode, off resonance) to 1e-10; a sourced
 // run through real fields (two plane waves of a massless field, whose TT stress at k1 + k2 is computed here
-// in closed form); the fields unchanged bitwise by the waves (passive); Parseval of the energy spectrum; rank
-// independence (the world against one rank). Measured numbers are printed by rank 0 as "[measured] ...".
+// in closed form); kick_across equal to its two kicks bitwise; the fields unchanged bitwise by the waves
+// (passive); Parseval of the energy spectrum; rank independence (the world against one rank). Measured
+// numbers are printed by rank 0 as "[measured] ...".
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
 #include <memory>
 #include <numbers>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "inflanet/background/background.hpp"
@@ -279,6 +282,40 @@ TEST(GravitationalWaves, PrescribedSourceDrivesEachModeAsAnOffResonanceOscillato
          scale, steps);
   EXPECT_LT(worst, 1e-10);
   EXPECT_GT(scale, 0.1);
+}
+
+// kick_across is the two kicks in sequence, to the bit (the run's across-the-boundary kicks use it), for
+// every kind of map pair: both forced, the first or the second unforced, neither.
+TEST(GravitationalWaves, KickAcrossIsTheTwoKicksInSequenceBitwise) {
+  Lattice lattice(8, two_pi);
+  GravitationalWaves one(lattice.ops, {0}), two(lattice.ops, {0});
+  const auto fill = [](GravitationalWaves& w) {
+    for (int A = 0; A < 2; ++A) {
+      for (int c = 0; c < 6; ++c) {
+        for (const auto& n : {std::array<std::ptrdiff_t, 3>{1, -2, 1}, {0, 3, 2}, {-1, 0, 0}}) {
+          set_mode(w.stress(c), n, cplx(0.1 * c - 0.3, 0.2 * A + 0.05 * c));
+        }
+      }
+      set_mode(w.amplitude(A), {1, -2, 1}, cplx(0.7, -0.2 * A));
+      set_mode(w.momentum(A), {1, -2, 1}, cplx(-0.4, 0.3 + A));
+      set_mode(w.amplitude(A), {0, 3, 2}, cplx(0.1 * A, 0.5));
+      set_mode(w.momentum(A), {0, 3, 2}, cplx(0.9, -0.6));
+    }
+  };
+  const TensorForce force{1.3, 0.7};
+  for (const auto& [b, b_next] : {std::pair{0.25, 0.5}, {0.0, 0.5}, {0.25, 0.0}, {0.0, 0.0}}) {
+    fill(one);
+    fill(two);
+    one.kick(0.9, b, force);
+    one.kick(1.1, b_next, force);
+    two.kick_across(0.9, b, 1.1, b_next, force);
+    for (int A = 0; A < 2; ++A) {
+      const cplx* p1 = one.momentum(A).fourier_data();
+      const cplx* p2 = two.momentum(A).fourier_data();
+      EXPECT_TRUE(std::equal(p1, p1 + one.momentum(A).fourier_size(), p2)) << "b = " << b << ", " << b_next;
+    }
+    EXPECT_NE(get_mode(two.momentum(0), {1, -2, 1}), cplx(-0.4, 0.3)) << "the kick moved the mode";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -25,6 +25,10 @@ public:
   void laplacian(const Field& in, Field& out);
   /// \brief out = d in / d x_axis (axis 0, 1, 2 = x, y, z) in real space.
   void gradient(const Field& in, int axis, Field& out);
+  /// \brief Same, from `fourier` already transformed (its DFT coefficients, left unchanged): one pass that
+  /// writes i k_axis f~ / N^3 into out and one c2r, so several gradients of one field share its r2c without
+  /// a copy each. out may not be fourier.
+  void gradient_of_fourier(const Field& fourier, int axis, Field& out);
   /// \brief sum over all sites of |grad f|^2 = (1/N^3) sum_n |k_n|^2 |f~_n|^2 (Parseval); `in` may be in
   /// either space; `scratch` is overwritten.
   [[nodiscard]] double gradient_squared_sum(const Field& in, Field& scratch);

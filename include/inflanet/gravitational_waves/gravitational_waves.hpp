@@ -36,15 +36,19 @@
 /// c2r for its gradients, then six r2c of Pi_ij (transforms_per_force: 14 for two fields, 7 pairs). They
 /// differ in the state: u_ij and its momentum are 12 complex half-space arrays (12 doubles per site), the
 /// two polarisations 4; with the 9 work arrays both need (3 gradients, 6 stress components) that is 21
-/// against 13 padded arrays per site (106 bytes per site here, against 171). Measured at 128^3 on one rank
-/// (this 2-core machine, shared; two source fields): one FFT pair 18.3 ms, the fields' leapfrog step 55.7
-/// ms, the step with the waves 373.7 ms, so the sector costs 318 ms = 2.5 times its 7 pairs. Its k-space
-/// kick (two polarisations, e^+ and e^x built per mode with two square roots) takes 53.4 ms, against
-/// 13.9 ms for the same update of six unprojected components: the kick of u_ij would be cheaper by about
-/// 40 ms (1/8 of the sector), at 8 more arrays per site (64 bytes per site) and a projection at every
-/// measurement. Memory decides here: the lattice's limit is memory per rank, and the sector already adds
-/// twice the fields' 49 bytes per site. Not done: storing e^A per mode (or u, v) would cut the kick to the
-/// six-component figure for 24 bytes per site; the target (sector <= 1.2 x its pairs) is not met.
+/// against 13 padded arrays per site, and the polarisations add the per-mode vectors u, v of each mode's
+/// basis (six doubles per stored mode, 3 padded arrays' worth: basis_arrays), so that the kick builds e^A
+/// without square roots: 16 arrays, 130 bytes per site here, against 171. Measured at 128^3 (this 2-core
+/// machine, shared by other builds, so +-15%; two source fields; `mpirun -np P
+/// build/bench/bench_gravitational_waves 128`): one FFT pair 17.8 ms, the fields' leapfrog step 54.9 ms,
+/// the step with the waves 263.8 ms, so the sector costs 209 ms = 1.68 times its 7 pairs on one rank (272
+/// ms = 1.82 on two), down from 300 ms = 2.57 (422 ms = 2.32) when the kick rebuilt e^A per mode, ran twice
+/// across a step boundary and each gradient copied the Fourier slab. Of the 209 ms the stress takes 179 (its
+/// 14 transforms 124 ms; the rest is the copy of phi, the i k multiplications and the products pass), the
+/// k-space kick 28 (13 ms for the same update of six unprojected components), the drift 3. The target
+/// (sector <= 1.2 x its pairs) is not met: what is left beyond the transforms is mostly the stress's
+/// real-space passes over 9 to 15 arrays per source, and two of the 14 transforms (the r2c of each phi)
+/// repeat ones the fields' own force makes.
 /// ## Modes
 /// k = 0 and (even N) the Nyquist planes carry no tensor mode (tt_projector.hpp): their h, p and source are
 /// zero and stay zero.
@@ -57,6 +61,7 @@
 #include "inflanet/decomposition/field.hpp"
 #include "inflanet/fft/spectral_operators.hpp"
 #include "inflanet/field/field_lattice.hpp"
+#include "inflanet/gravitational_waves/tt_projector.hpp"
 #include "inflanet/spectra/power_spectrum.hpp"
 
 namespace inflanet {
@@ -99,6 +104,9 @@ public:
   void drift(const FieldLattice::DriftFlow& flow);
   /// \brief p_A <- A p_A - B F_A with the stress held now (B == 0 does not read it).
   void kick(double A, double B, const TensorForce& force);
+  /// \brief kick(A, B, force) then kick(A_next, B_next, force) in one pass (the same numbers): the two
+  /// half kicks across a step boundary, where the force does not change.
+  void kick_across(double A, double B, double A_next, double B_next, const TensorForce& force);
   /// \brief The force of the lattice's current state: gradient and mass factor of FieldLattice, times
   /// 2 / (M_p^2 a^2) for the source.
   [[nodiscard]] TensorForce force(const FieldLattice& fields) const;
@@ -121,7 +129,11 @@ public:
   /// \brief Padded arrays the sector holds: 4 state (h, p per polarisation) and 9 work (3 gradients, 6
   /// stress components).
   static constexpr int arrays = 13;
-  /// \brief Bytes of the sector on the largest rank of an N^3 lattice over `ranks` ranks.
+  /// \brief Padded arrays' worth of the per-mode polarisation vectors u, v (six doubles per stored mode, as
+  /// three complex arrays): the kick builds e^A from them without square roots.
+  static constexpr int basis_arrays = 3;
+  /// \brief Bytes of the sector (arrays + basis_arrays padded arrays) on the largest rank of an N^3 lattice
+  /// over `ranks` ranks.
   [[nodiscard]] static double bytes_per_rank(std::ptrdiff_t n, int ranks) noexcept;
 
 private:
@@ -131,6 +143,7 @@ private:
   std::array<Field, 2> h_, p_;
   std::array<Field, 3> gradient_;
   std::array<Field, 6> stress_;
+  std::vector<PolarisationVectors> basis_; // per stored mode, zero where has_tensor_modes is false
 };
 
 } // namespace inflanet

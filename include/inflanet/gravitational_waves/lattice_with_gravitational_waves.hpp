@@ -37,7 +37,7 @@ public:
   [[nodiscard]] std::int64_t stress_evaluations() const noexcept { return stress_evaluations_; }
 
 private:
-  void kick_waves(double A, double B);
+  void kick_waves(double A, double B, double A_next, double B_next);
 
   FieldLattice* fields_;
   GravitationalWaves* waves_;

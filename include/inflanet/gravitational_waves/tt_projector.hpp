@@ -27,6 +27,7 @@
 
 #include <array>
 #include <cstddef>
+#include <numbers>
 
 namespace inflanet {
 
@@ -51,10 +52,36 @@ struct PolarisationBasis {
   SymmetricTensor cross{};
 };
 
+/// \brief The orthonormal pair u, v perpendicular to khat of the file comment (right-handed: v = khat x u),
+/// from which the polarisation tensors are built; six doubles per mode, so the sector can keep it per mode.
+struct PolarisationVectors {
+  std::array<double, 3> u{};
+  std::array<double, 3> v{};
+};
+
 /// \brief Whether mode n = (nx, ny, nz) of an N^3 lattice has a TT part: false for n = 0 and, for even N,
 /// on the Nyquist planes (see the file comment).
 [[nodiscard]] bool has_tensor_modes(std::ptrdiff_t nx, std::ptrdiff_t ny, std::ptrdiff_t nz,
                                     std::ptrdiff_t n) noexcept;
+
+/// \brief u and v of a mode with wavevector (kx, ky, kz) != 0 (any units; only the direction counts).
+[[nodiscard]] PolarisationVectors polarisation_vectors(double kx, double ky, double kz) noexcept;
+
+/// \brief e^+ = (u u - v v) / sqrt(2) and e^x = (u v + v u) / sqrt(2) of a pair u, v (no square root: cheap
+/// enough to build per mode in a pass from stored vectors).
+[[nodiscard]] inline PolarisationBasis polarisation_basis(const PolarisationVectors& w) noexcept {
+  constexpr double r = 1.0 / std::numbers::sqrt2;
+  const std::array<double, 3>&u = w.u, &v = w.v;
+  PolarisationBasis basis;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = i; j < 3; ++j) {
+      const int c = symmetric_index(i, j);
+      basis.plus[c] = r * (u[i] * u[j] - v[i] * v[j]);
+      basis.cross[c] = r * (u[i] * v[j] + v[i] * u[j]);
+    }
+  }
+  return basis;
+}
 
 /// \brief e^+ and e^x of a mode with wavevector (kx, ky, kz) != 0 (any units; only the direction counts).
 [[nodiscard]] PolarisationBasis polarisation_basis(double kx, double ky, double kz) noexcept;
