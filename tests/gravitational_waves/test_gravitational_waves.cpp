@@ -379,4 +379,13 @@ TEST(GravitationalWaves, SourcedByPlaneWavesOfARealFieldTheTTStressMatchesItsClo
          worst, scale, steps);
   EXPECT_LT(worst, 1e-8 * scale);
   EXPECT_GT(scale, 0.1);
+  // Each wave alone sources nothing: its stress at 2 k1 (2 k2) is proportional to k1_i k1_j, longitudinal
+  // (physics.md section 9's oracle, which catches a projector applied with the wrong wavevector).
+  for (const std::array<std::ptrdiff_t, 3>& n :
+       {std::array<std::ptrdiff_t, 3>{2, 0, 0}, std::array<std::ptrdiff_t, 3>{0, 2, 2}}) {
+    for (int A = 0; A < 2; ++A) {
+      EXPECT_LT(std::abs(get_mode(run.waves.amplitude(A), n)), 1e-12 * scale)
+          << "a single plane wave sourced h at n = (" << n[0] << ", " << n[1] << ", " << n[2] << ")";
+    }
+  }
 }
